@@ -1,0 +1,41 @@
+"""Who may see which customer account: decided here, and only here.
+
+Every customer-facing view of every app reaches an account through `customer_account`
+(or the `customer_required` decorator), so one rule keeps customers apart.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from .models import Account, Contact
+
+
+def customer_account(user) -> Account | None:
+    """The one account a signed-in customer belongs to, or None (staff, or no account)."""
+    if not user.is_authenticated or user.is_staff or not user.is_active:
+        return None
+    contact = Contact.objects.select_related("account").filter(user_id=user.pk).first()
+    return contact.account if contact else None
+
+
+def customer_required(view):
+    """For customer pages: sets request.account, or explains why there is none."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.is_staff:
+            return render(request, "accounts/staff_notice.html", status=200)
+        account = customer_account(user)
+        if account is None:
+            return render(request, "accounts/no_account.html", status=403)
+        request.account = account
+        return view(request, *args, **kwargs)
+
+    return wrapper

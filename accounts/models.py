@@ -1,0 +1,316 @@
+"""Users, customer accounts and their contacts, staff roles, office-hours calendars."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import office_hours
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone; use a name such as Europe/Amsterdam."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        # Logins are by email, whatever case the person types it in.
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        DUTCH = "nl", _("Dutch")
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Staff work in the admin site; customers use the portal."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(group.name for group in self.groups.all())
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+
+class OfficeHoursCalendar(models.Model):
+    """The contract's office hours (kantooruren): when the TAM and agents are reachable."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, validators=[validate_time_zone], default="Europe/Amsterdam"
+    )
+
+    class Meta:
+        verbose_name = _("office-hours calendar")
+        verbose_name_plural = _("office-hours calendars")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def schedule(self) -> office_hours.Schedule:
+        """The pure schedule. Uses prefetched ranges, holidays and changes when present."""
+        weekly: dict[int, list] = {}
+        for r in self.opening_ranges.all():
+            weekly.setdefault(r.weekday, []).append((r.opens, r.closes))
+        return office_hours.Schedule(
+            time_zone=self.time_zone,
+            weekly={day: tuple(ranges) for day, ranges in weekly.items()},
+            holidays=frozenset(h.date for h in self.holidays.all()),
+            changes=tuple(
+                office_hours.Change(
+                    first=c.starts_on,
+                    last=c.ends_on,
+                    ranges=() if c.kind == OfficeHoursChange.Kind.CLOSED else ((c.opens, c.closes),),
+                )
+                for c in self.changes.all()
+            ),
+        )
+
+
+class OpeningRange(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    calendar = models.ForeignKey(
+        OfficeHoursCalendar, on_delete=models.CASCADE, related_name="opening_ranges"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), help_text=_("00:00 means midnight, the end of the day."))
+
+    class Meta:
+        verbose_name = _("opening range")
+        verbose_name_plural = _("opening ranges")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_range_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")) | Q(closes="00:00"),
+                name="opening_range_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens and self.closes != office_hours.MIDNIGHT:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(OfficeHoursCalendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="holiday_once_per_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class OfficeHoursChange(models.Model):
+    """A dated change by the vendor: the contract lets office hours be reasonably extended
+    or shortened from time to time. Customers read the note."""
+
+    class Kind(models.TextChoices):
+        EXTENDED = "extended", _("Extended hours")
+        SHORTENED = "shortened", _("Shortened hours")
+        CLOSED = "closed", _("Closed")
+
+    calendar = models.ForeignKey(OfficeHoursCalendar, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.TextField(_("note for customers (English)"))
+    note_nl = models.TextField(_("note for customers (Dutch)"), blank=True)
+
+    class Meta:
+        verbose_name = _("office-hours change")
+        verbose_name_plural = _("office-hours changes")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="office_hours_change_period_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="closed") | (Q(opens__isnull=False) & Q(closes__isnull=False)),
+                name="office_hours_change_hours_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The last day cannot be before the first day.")
+        if self.kind != self.Kind.CLOSED:
+            if self.opens is None:
+                errors["opens"] = _("Give the opening time on the changed days.")
+            if self.closes is None:
+                errors["closes"] = _("Give the closing time on the changed days.")
+            if (
+                self.opens is not None
+                and self.closes is not None
+                and self.closes <= self.opens
+                and self.closes != office_hours.MIDNIGHT
+            ):
+                errors["closes"] = _("The closing time must be after the opening time.")
+        if errors:
+            raise ValidationError(errors)
+
+    def note_for(self, language: str) -> str:
+        if language == "nl" and self.note_nl:
+            return self.note_nl
+        return self.note
+
+
+class Account(models.Model):
+    """A customer account: the company that holds the support contract."""
+
+    name = models.CharField(_("company name"), max_length=200, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
+    tam = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Technical Account Manager"),
+        on_delete=models.PROTECT,
+        related_name="tam_accounts",
+        limit_choices_to={"is_staff": True},
+    )
+    office_hours = models.ForeignKey(
+        OfficeHoursCalendar,
+        verbose_name=_("office hours"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A customer user's membership of their account. A login belongs to one account."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Primary contact")
+        TECHNICAL = "technical", _("Technical contact")
+        BILLING = "billing", _("Billing contact")
+        OTHER = "other", _("Other")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact"
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TECHNICAL)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["account", "user__full_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.account})"
+
+    def clean(self):
+        if self.user_id and self.user.is_staff:
+            raise ValidationError({"user": _("Staff members cannot be customer contacts.")})

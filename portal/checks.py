@@ -1,0 +1,28 @@
+"""System checks for settings the rest of the code relies on."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+
+@register()
+def check_time_settings(app_configs, **kwargs):
+    # Deadlines and office hours are computed in UTC and converted at the edges;
+    # any other storage zone would shift every SLA clock.
+    errors = []
+    if settings.TIME_ZONE != "UTC":
+        errors.append(
+            Error(
+                f'TIME_ZONE is "{settings.TIME_ZONE}"; the portal stores times in UTC.',
+                hint='Set TIME_ZONE = "UTC"; users and calendars carry their own zones.',
+                id="portal.E001",
+            )
+        )
+    if not settings.USE_TZ:
+        errors.append(
+            Error(
+                "USE_TZ is off; the portal needs time-zone-aware datetimes.",
+                hint="Set USE_TZ = True.",
+                id="portal.E002",
+            )
+        )
+    return errors

@@ -1,0 +1,24 @@
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app seeds its own demo data, in dependency order.
+DEMO_MODULES = ["accounts.demo", "cases.demo", "deliverability.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts, logins and data. Idempotent: a second run changes nothing."
+
+    def handle(self, *args, **options):
+        logins = []
+        with transaction.atomic():
+            for name in DEMO_MODULES:
+                if importlib.util.find_spec(name) is None:
+                    continue
+                result = importlib.import_module(name).seed()
+                logins.extend(result or [])
+        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo logins (email / password):"))
+        for who, email, password in logins:
+            self.stdout.write(f"  {who:<40} {email} / {password}")
