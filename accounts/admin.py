@@ -34,7 +34,9 @@ class RoleFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
-        return [(name, _(name)) for name in roles.STAFF_ROLES] + [("customer", _("Customer"))]
+        return [(name, roles.ROLE_LABELS[name]) for name in roles.STAFF_ROLES] + [
+            ("customer", _("Customer"))
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "customer":

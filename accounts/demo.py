@@ -9,22 +9,60 @@ from datetime import date, time
 from django.contrib.auth.models import Group
 
 from . import roles
-from .models import Account, Contact, Holiday, OfficeHoursCalendar, OfficeHoursChange, OpeningRange, User
+from .models import (
+    Account,
+    Contact,
+    Holiday,
+    OfficeHoursCalendar,
+    OfficeHoursChange,
+    OpeningRange,
+    User,
+)
 
 DEMO_PASSWORD = "portal-demo-2026"
 
 STAFF = [
     # email, full name, phone, language, time zone, role
-    ("tessa.tam@example.com", "Tessa de Vries", "+31 20 555 0101", "nl", "Europe/Amsterdam",
-     roles.TECHNICAL_ACCOUNT_MANAGERS),
-    ("tom.tam@example.com", "Tom Becker", "+1 212 555 0102", "en", "America/New_York",
-     roles.TECHNICAL_ACCOUNT_MANAGERS),
-    ("sam.agent@example.com", "Sam Jansen", "+31 20 555 0103", "en", "Europe/Amsterdam",
-     roles.SUPPORT_AGENTS),
-    ("chris.hotline@example.com", "Chris Okafor", "+31 20 555 0104", "en", "Europe/Amsterdam",
-     roles.CUSTOMER_SERVICE),
-    ("maria.manager@example.com", "Maria López", "+31 20 555 0105", "en", "Europe/Amsterdam",
-     roles.SUPPORT_MANAGERS),
+    (
+        "tessa.tam@example.com",
+        "Tessa de Vries",
+        "+31 20 555 0101",
+        "nl",
+        "Europe/Amsterdam",
+        roles.TECHNICAL_ACCOUNT_MANAGERS,
+    ),
+    (
+        "tom.tam@example.com",
+        "Tom Becker",
+        "+1 212 555 0102",
+        "en",
+        "America/New_York",
+        roles.TECHNICAL_ACCOUNT_MANAGERS,
+    ),
+    (
+        "sam.agent@example.com",
+        "Sam Jansen",
+        "+31 20 555 0103",
+        "en",
+        "Europe/Amsterdam",
+        roles.SUPPORT_AGENTS,
+    ),
+    (
+        "chris.hotline@example.com",
+        "Chris Okafor",
+        "+31 20 555 0104",
+        "en",
+        "Europe/Amsterdam",
+        roles.CUSTOMER_SERVICE,
+    ),
+    (
+        "maria.manager@example.com",
+        "Maria López",
+        "+31 20 555 0105",
+        "en",
+        "Europe/Amsterdam",
+        roles.SUPPORT_MANAGERS,
+    ),
 ]
 
 CALENDARS = {
@@ -82,7 +120,8 @@ CALENDARS = {
                 "ends_on": date(2026, 11, 30),
                 "opens": time(7, 0),
                 "closes": time(21, 0),
-                "note": "Extended office hours over the Black Friday and Cyber Monday sending peak.",
+                "note": "Extended office hours over the Black Friday and Cyber Monday "
+                "sending peak.",
                 "note_nl": "Verruimde kantooruren rond de verzendpiek van Black Friday en "
                 "Cyber Monday.",
             },
@@ -98,10 +137,22 @@ ACCOUNTS = [
         "tessa.tam@example.com",
         "Europe (Amsterdam)",
         [
-            ("anna@acme.example", "Anna Bakker", "+31 6 1234 5678", "nl", "Europe/Amsterdam",
-             Contact.Role.PRIMARY),
-            ("jeroen@acme.example", "Jeroen Smit", "+31 6 2345 6789", "en", "Europe/Amsterdam",
-             Contact.Role.TECHNICAL),
+            (
+                "anna@acme.example",
+                "Anna Bakker",
+                "+31 6 1234 5678",
+                "nl",
+                "Europe/Amsterdam",
+                Contact.Role.PRIMARY,
+            ),
+            (
+                "jeroen@acme.example",
+                "Jeroen Smit",
+                "+31 6 2345 6789",
+                "en",
+                "Europe/Amsterdam",
+                Contact.Role.TECHNICAL,
+            ),
         ],
     ),
     (
@@ -110,8 +161,14 @@ ACCOUNTS = [
         "tom.tam@example.com",
         "North America (New York)",
         [
-            ("nick@northwind.example", "Nick Turner", "+1 917 555 0199", "en", "America/New_York",
-             Contact.Role.PRIMARY),
+            (
+                "nick@northwind.example",
+                "Nick Turner",
+                "+1 917 555 0199",
+                "en",
+                "America/New_York",
+                Contact.Role.PRIMARY,
+            ),
         ],
     ),
 ]
@@ -121,8 +178,13 @@ def _user(email, full_name, phone, language, tz, **extra) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
-            email, DEMO_PASSWORD, full_name=full_name, phone=phone, language=language,
-            time_zone=tz, **extra,
+            email,
+            DEMO_PASSWORD,
+            full_name=full_name,
+            phone=phone,
+            language=language,
+            time_zone=tz,
+            **extra,
         )
     return user
 
@@ -130,8 +192,15 @@ def _user(email, full_name, phone, language, tz, **extra) -> User:
 def seed() -> list[tuple[str, str, str]]:
     """Create what is missing; return the demo logins as (who, email, password)."""
     logins = [("Administrator", "admin@example.com", DEMO_PASSWORD)]
-    _user("admin@example.com", "Portal Administrator", "", "en", "Europe/Amsterdam",
-          is_staff=True, is_superuser=True)
+    _user(
+        "admin@example.com",
+        "Portal Administrator",
+        "",
+        "en",
+        "Europe/Amsterdam",
+        is_staff=True,
+        is_superuser=True,
+    )
     for email, name, phone, language, tz, role in STAFF:
         user = _user(email, name, phone, language, tz, is_staff=True)
         user.groups.add(Group.objects.get(name=role))

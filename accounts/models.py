@@ -134,7 +134,9 @@ class OfficeHoursCalendar(models.Model):
                 office_hours.Change(
                     first=c.starts_on,
                     last=c.ends_on,
-                    ranges=() if c.kind == OfficeHoursChange.Kind.CLOSED else ((c.opens, c.closes),),
+                    ranges=()
+                    if c.kind == OfficeHoursChange.Kind.CLOSED
+                    else ((c.opens, c.closes),),
                 )
                 for c in self.changes.all()
             ),
@@ -176,12 +178,19 @@ class OpeningRange(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self):
-        if self.opens and self.closes and self.closes <= self.opens and self.closes != office_hours.MIDNIGHT:
+        if (
+            self.opens
+            and self.closes
+            and self.closes <= self.opens
+            and self.closes != office_hours.MIDNIGHT
+        ):
             raise ValidationError({"closes": _("The closing time must be after the opening time.")})
 
 
 class Holiday(models.Model):
-    calendar = models.ForeignKey(OfficeHoursCalendar, on_delete=models.CASCADE, related_name="holidays")
+    calendar = models.ForeignKey(
+        OfficeHoursCalendar, on_delete=models.CASCADE, related_name="holidays"
+    )
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=100)
 
@@ -206,7 +215,9 @@ class OfficeHoursChange(models.Model):
         SHORTENED = "shortened", _("Shortened hours")
         CLOSED = "closed", _("Closed")
 
-    calendar = models.ForeignKey(OfficeHoursCalendar, on_delete=models.CASCADE, related_name="changes")
+    calendar = models.ForeignKey(
+        OfficeHoursCalendar, on_delete=models.CASCADE, related_name="changes"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -221,7 +232,8 @@ class OfficeHoursChange(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="office_hours_change_period_valid"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="office_hours_change_period_valid",
             ),
             models.CheckConstraint(
                 condition=Q(kind="closed") | (Q(opens__isnull=False) & Q(closes__isnull=False)),

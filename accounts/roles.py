@@ -1,8 +1,11 @@
 """Staff roles: Django groups with the model permissions each needs.
 
-Each app that adds models lists their permissions here and syncs them from a data
-migration that calls `sync_roles`, so a fresh database and an old one end up equal.
+Groups are created by a data migration. Each app that adds models gives the roles
+their permissions from a data migration of its own:
+    migrations.RunPython(role_sync({SUPPORT_AGENTS: ["cases.view_case", ...]}), noop)
 """
+
+from django.utils.translation import gettext_lazy as _
 
 TECHNICAL_ACCOUNT_MANAGERS = "Technical Account Managers"
 SUPPORT_AGENTS = "Support Agents"
@@ -10,6 +13,12 @@ CUSTOMER_SERVICE = "Customer Service"
 SUPPORT_MANAGERS = "Support Managers"
 
 STAFF_ROLES = (TECHNICAL_ACCOUNT_MANAGERS, SUPPORT_AGENTS, CUSTOMER_SERVICE, SUPPORT_MANAGERS)
+ROLE_LABELS = {
+    TECHNICAL_ACCOUNT_MANAGERS: _("Technical Account Managers"),
+    SUPPORT_AGENTS: _("Support Agents"),
+    CUSTOMER_SERVICE: _("Customer Service"),
+    SUPPORT_MANAGERS: _("Support Managers"),
+}
 
 
 def _crud(app_label: str, model: str, *actions: str) -> list[str]:
@@ -56,11 +65,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_roles(apps, schema_editor=None) -> None:
-    """Create the role groups and give each exactly the permissions listed above.
+def sync_roles(apps, schema_editor=None, permissions: dict[str, list[str]] | None = None) -> None:
+    """Create the role groups and add to each the permissions listed for it.
 
     Run from data migrations (with the historical `apps`), so permissions are created
-    first: Django would otherwise only create them after the last migration.
+    first: Django would otherwise only create them after the last migration. Each app
+    passes its own mapping (see `role_sync`); accounts' is ROLE_PERMISSIONS above.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -71,14 +81,20 @@ def sync_roles(apps, schema_editor=None) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
+    for role in STAFF_ROLES:
+        Group.objects.get_or_create(name=role)
+    for role, names in (permissions if permissions is not None else ROLE_PERMISSIONS).items():
+        group = Group.objects.get(name=role)
         for name in names:
             app_label, codename = name.split(".")
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is not None:  # models of later migrations get theirs when they sync
-                wanted.append(perm)
-        group.permissions.set(wanted)
+            perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            group.permissions.add(perm)
+
+
+def role_sync(permissions: dict[str, list[str]]):
+    """A RunPython function that adds `permissions` (role -> ["app.codename", ...])."""
+
+    def run(apps, schema_editor):
+        sync_roles(apps, schema_editor, permissions)
+
+    return run

@@ -22,7 +22,9 @@ DEBUG = env.bool("DEBUG", default=True)
 
 _DEV_SECRET_KEY = "insecure-development-key-for-the-embedded-mode-only-never-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
 
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
@@ -120,7 +122,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Each app keeps its own translations; project templates (base, sign-in) use locale/.
 # Apps come first so that `makemessages` files each string under the app it belongs to.
-LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")]
+LOCALE_PATHS = [
+    BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")
+]
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
 # Times are stored in UTC; users, accounts and calendars carry IANA zone names.
@@ -149,7 +153,9 @@ else:
         "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
     )
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Email Enterprise Support <support@example.com>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Email Enterprise Support <support@example.com>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The designated support address of the contract: customers file and follow cases there.
 SUPPORT_EMAIL_ADDRESS = env.str("SUPPORT_EMAIL_ADDRESS", default="support@example.com")

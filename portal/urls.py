@@ -13,5 +13,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
+    path("cases/", include("cases.urls")),
+    path("deliverability/", include("deliverability.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ class Command(BaseCommand):
                     continue
                 result = importlib.import_module(name).seed()
                 logins.extend(result or [])
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo logins (email / password):"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is in place. Demo logins (email / password):")
+        )
         for who, email, password in logins:
             self.stdout.write(f"  {who:<40} {email} / {password}")

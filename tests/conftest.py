@@ -1,0 +1,107 @@
+"""Fixtures shared by every test: the personas and their signed-in clients.
+
+Personas: a customer of account A, a customer of account B, and staff in each role.
+"""
+
+import pytest
+
+from accounts import roles
+from portal.celery import app as celery_app
+
+from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_contained(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run in-process unless a test starts a real worker.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def account_a(db):
+    return AccountFactory(name="Alpha Mail BV")
+
+
+@pytest.fixture
+def account_b(db):
+    return AccountFactory(name="Bravo Sending Ltd", time_zone="America/New_York")
+
+
+@pytest.fixture
+def customer_a(account_a):
+    return ContactFactory(account=account_a, user__email="alice@alpha.example").user
+
+
+@pytest.fixture
+def customer_b(account_b):
+    return ContactFactory(
+        account=account_b, user__email="bob@bravo.example", user__time_zone="America/New_York"
+    ).user
+
+
+@pytest.fixture
+def tam_a(account_a):
+    return account_a.tam
+
+
+@pytest.fixture
+def agent(db):
+    return StaffFactory(email="agent@example.com", role=roles.SUPPORT_AGENTS)
+
+
+@pytest.fixture
+def representative(db):
+    return StaffFactory(email="hotline@example.com", role=roles.CUSTOMER_SERVICE)
+
+
+@pytest.fixture
+def manager(db):
+    return StaffFactory(email="manager@example.com", role=roles.SUPPORT_MANAGERS)
+
+
+@pytest.fixture
+def no_account_user(db):
+    return UserFactory(email="lost@nowhere.example")
+
+
+def _client_for(client_class, user):
+    c = client_class()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def client_a(customer_a):
+    from django.test import Client
+
+    return _client_for(Client, customer_a)
+
+
+@pytest.fixture
+def client_b(customer_b):
+    from django.test import Client
+
+    return _client_for(Client, customer_b)
+
+
+@pytest.fixture
+def agent_client(agent):
+    from django.test import Client
+
+    return _client_for(Client, agent)
+
+
+@pytest.fixture
+def persona_client(request, db):
+    """A client signed in as the named persona ("anonymous" for none)."""
+    from django.test import Client
+
+    name = request.param
+    if name == "anonymous":
+        return Client()
+    return _client_for(Client, request.getfixturevalue(name))
