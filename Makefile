@@ -6,18 +6,19 @@ PORTAL_HOST ?= 127.0.0.1
 PORTAL_PORT ?= 8000
 export PORTAL_HOST PORTAL_PORT
 
+MESSAGES_IGNORE := --ignore='tests/*' --ignore='var/*' --ignore='docs/*' --ignore='static/*'
+
 .PHONY: run test lint migrate seed messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $@
 
 var:
-	mkdir -p var/mail var/celery/queue var/celery/processed var/media
+	mkdir -p var/mail var/celery/queue var/celery/processed var/media var/static
 
 migrate: $(VENV)/.installed | var
 	$(BIN)/python manage.py migrate --noinput
@@ -41,8 +42,10 @@ lint: $(VENV)/.installed
 test: lint | var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Refresh every app's Dutch catalogue from the code, then compile (needs GNU gettext).
 messages: $(VENV)/.installed
-	$(BIN)/python scripts/messages.py
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -v0
 
 bench: $(VENV)/.installed
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -1,0 +1,175 @@
+"""The customer home: the account's TAM, office hours and their changes."""
+
+from datetime import date, time
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Holiday, OfficeHoursChange
+from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+# Wednesday 25 November 2026, 10:00 in Amsterdam (09:00 UTC).
+OPEN_WEDNESDAY = "2026-11-25T09:00:00Z"
+# Friday 27 November 2026, 18:00 in Amsterdam.
+FRIDAY_EVENING = "2026-11-27T17:00:00Z"
+
+
+def test_it_requires_login(client):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_shows_the_accounts_tam_with_phone_and_email_links(client_a, tam_a):
+    tam_a.full_name, tam_a.phone = "Tessa de Vries", "+31 20 555 0101"
+    tam_a.save()
+    response = client_a.get(HOME)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tessa de Vries" in html
+    assert 'href="tel:+31205550101"' in html
+    assert f'href="mailto:{tam_a.email}"' in html
+
+
+def test_a_customer_sees_only_their_own_accounts_tam(client_a, account_a, account_b):
+    account_b.tam.full_name = "Bravo's Manager"
+    account_b.tam.save()
+    html = client_a.get(HOME).content.decode()
+    assert account_a.name in html
+    assert account_b.name not in html
+    assert "Bravo's Manager" not in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_during_office_hours_the_tam_is_available_now(client_a):
+    html = client_a.get(HOME).content.decode()
+    assert "Available now" in html
+    assert "office hours until 17:00" in html
+
+
+@time_machine.travel(FRIDAY_EVENING, tick=False)
+def test_outside_office_hours_it_says_when_the_tam_is_next_available(client_a):
+    html = client_a.get(HOME).content.decode()
+    assert "Outside office hours" in html
+    assert "next available Monday 30 November, 09:00" in html
+
+
+@time_machine.travel(FRIDAY_EVENING, tick=False)
+def test_times_are_shown_in_the_customers_own_time_zone(client_a, customer_a):
+    customer_a.time_zone = "America/New_York"
+    customer_a.save()
+    html = client_a.get(HOME).content.decode()
+    # Monday 09:00 in Amsterdam is 03:00 in New York.
+    assert "next available Monday 30 November, 03:00" in html
+    assert "03:00–11:00" in html
+    assert "America/New_York" in html
+
+
+@time_machine.travel(FRIDAY_EVENING, tick=False)
+def test_a_holiday_moves_the_next_availability(client_a, account_a):
+    Holiday.objects.create(calendar=account_a.office_hours, date=date(2026, 11, 30), name="X")
+    html = client_a.get(HOME).content.decode()
+    assert "next available Tuesday 1 December, 09:00" in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_current_and_upcoming_vendor_changes_are_shown_with_their_note(client_a, account_a):
+    calendar = account_a.office_hours
+    OfficeHoursChange.objects.create(
+        calendar=calendar,
+        kind=OfficeHoursChange.Kind.SHORTENED,
+        starts_on=date(2026, 12, 24),
+        ends_on=date(2026, 12, 24),
+        opens=time(9),
+        closes=time(15),
+        note="Christmas Eve: we close at 15:00.",
+        note_nl="Kerstavond: we sluiten om 15:00.",
+    )
+    OfficeHoursChange.objects.create(
+        calendar=calendar,
+        kind=OfficeHoursChange.Kind.CLOSED,
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 2),
+        note="A change that is over.",
+    )
+    html = client_a.get(HOME).content.decode()
+    assert "Christmas Eve: we close at 15:00." in html
+    assert "Shortened hours" in html
+    assert "A change that is over." not in html
+    assert "may be reasonably extended or shortened by the vendor" in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_a_shortened_day_shows_in_the_coming_week(client_a, account_a):
+    OfficeHoursChange.objects.create(
+        calendar=account_a.office_hours,
+        kind=OfficeHoursChange.Kind.SHORTENED,
+        starts_on=date(2026, 11, 27),
+        ends_on=date(2026, 11, 27),
+        opens=time(9),
+        closes=time(12),
+        note="Team day.",
+    )
+    html = client_a.get(HOME).content.decode()
+    assert "09:00–12:00" in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_it_shows_the_severity_1_hotline(client_a, settings):
+    html = client_a.get(HOME).content.decode()
+    assert settings.SEVERITY1_HOTLINE in html
+    assert "24 hours a day, 7 days a week, 365 days a year" in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_it_speaks_dutch_with_the_contracts_terms(client_a, customer_a):
+    customer_a.language = "nl"
+    customer_a.save()
+    html = client_a.get(HOME).content.decode()
+    assert "Technische Accountmanager" in html
+    assert "kantooruren" in html
+    assert "Ernst 1 Hotline" in html
+    assert "Nu bereikbaar" in html
+
+
+def test_a_user_without_an_account_gets_a_clear_page(client, no_account_user):
+    client.force_login(no_account_user)
+    response = client.get(HOME)
+    assert response.status_code == 403
+    assert "not linked to a customer account" in response.content.decode()
+
+
+def test_a_staff_member_is_pointed_to_the_admin(agent_client):
+    response = agent_client.get(HOME)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This page is for customers" in html
+    assert reverse("admin:index") in html
+
+
+@time_machine.travel(OPEN_WEDNESDAY, tick=False)
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    client_a, account_a, django_assert_num_queries
+):
+    # session, user, contact+account, account+TAM+calendar, ranges, holidays, changes
+    with django_assert_num_queries(7):
+        client_a.get(HOME)
+    calendar = account_a.office_hours
+    for day in range(10):
+        Holiday.objects.create(calendar=calendar, date=date(2027, 1, 1 + day), name=f"H{day}")
+        OfficeHoursChange.objects.create(
+            calendar=calendar,
+            kind=OfficeHoursChange.Kind.CLOSED,
+            starts_on=date(2026, 12, 1 + day),
+            ends_on=date(2026, 12, 1 + day),
+            note=f"Closed {day}",
+        )
+    for _ in range(5):
+        ContactFactory(account=account_a)
+    AccountFactory.create_batch(3)
+    with django_assert_num_queries(7):
+        client_a.get(HOME)
