@@ -193,7 +193,7 @@ def test_by_local_day_lists_every_day_and_shows_hours_in_the_viewers_zone():
     intervals = s.intervals_on(date(2026, 11, 27))
     rows = by_local_day(intervals, NYC, date(2026, 11, 27), 3)
     assert [d for d, _ in rows] == [date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)]
-    (start, end), = rows[0][1]
+    ((start, end),) = rows[0][1]
     assert (start.hour, end.hour) == (3, 11)  # 09:00-17:00 Amsterdam is 03:00-11:00 New York
     assert rows[1][1] == [] and rows[2][1] == []
 
@@ -202,9 +202,7 @@ def test_by_local_day_lists_every_day_and_shows_hours_in_the_viewers_zone():
 
 ZONES = ["Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
 
-quarter_hours = st.integers(min_value=0, max_value=95).map(
-    lambda q: time(q // 4, (q % 4) * 15)
-)
+quarter_hours = st.integers(min_value=0, max_value=95).map(lambda q: time(q // 4, (q % 4) * 15))
 
 
 @st.composite
@@ -262,9 +260,7 @@ def test_the_result_never_falls_in_closed_time(s, t, m):
 @settings(max_examples=150, deadline=None)
 @given(schedules(), instants, minutes, minutes)
 def test_adding_a_then_b_equals_adding_a_plus_b(s, t, a, b):
-    assert add_office_minutes(s, add_office_minutes(s, t, a), b) == add_office_minutes(
-        s, t, a + b
-    )
+    assert add_office_minutes(s, add_office_minutes(s, t, a), b) == add_office_minutes(s, t, a + b)
 
 
 @settings(max_examples=150, deadline=None)

@@ -92,7 +92,8 @@ def test_password_reset_mails_a_working_link(client, customer_a):
     assert "Choose a new password" in follow.content.decode()
     form_url = follow.redirect_chain[-1][0]
     done = client.post(
-        form_url, {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}
+        form_url,
+        {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
     )
     assert done.status_code == 302
     customer_a.refresh_from_db()

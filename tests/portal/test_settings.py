@@ -33,7 +33,9 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_manage("check", DEBUG="false", SECRET_KEY="k" * 20 + "random-enough-value-1234567890abc")
+    result = run_manage(
+        "check", DEBUG="false", SECRET_KEY="k" * 20 + "random-enough-value-1234567890abc"
+    )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
     assert "Traceback" not in result.stderr
@@ -50,7 +52,8 @@ def test_production_starts_with_both_set():
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "error"), [("TIME_ZONE", "Europe/Amsterdam", "portal.E001"), ("USE_TZ", False, "portal.E002")]
+    ("name", "value", "error"),
+    [("TIME_ZONE", "Europe/Amsterdam", "portal.E001"), ("USE_TZ", False, "portal.E002")],
 )
 def test_the_clock_settings_are_enforced_by_a_system_check(settings, name, value, error):
     setattr(settings, name, value)
