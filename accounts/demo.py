@@ -117,13 +117,20 @@ CALENDARS = {
             {
                 "kind": OfficeHoursChange.Kind.EXTENDED,
                 "starts_on": date(2026, 11, 27),
+                "ends_on": date(2026, 11, 27),
+                "opens": time(7, 0),
+                "closes": time(21, 0),
+                "note": "Black Friday: extended office hours for the sending peak.",
+                "note_nl": "Black Friday: verruimde kantooruren voor de verzendpiek.",
+            },
+            {
+                "kind": OfficeHoursChange.Kind.EXTENDED,
+                "starts_on": date(2026, 11, 30),
                 "ends_on": date(2026, 11, 30),
                 "opens": time(7, 0),
                 "closes": time(21, 0),
-                "note": "Extended office hours over the Black Friday and Cyber Monday "
-                "sending peak.",
-                "note_nl": "Verruimde kantooruren rond de verzendpiek van Black Friday en "
-                "Cyber Monday.",
+                "note": "Cyber Monday: extended office hours for the sending peak.",
+                "note_nl": "Cyber Monday: verruimde kantooruren voor de verzendpiek.",
             },
         ],
     },
