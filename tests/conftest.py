@@ -11,6 +11,22 @@ from portal.celery import app as celery_app
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    # Transactional tests end by flushing the database, which would also wipe what data
+    # migrations created (staff roles, periodic tasks, catalogues) for every later test.
+    # Serialized rollback restores it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
+            )
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_contained(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
