@@ -23,7 +23,8 @@ def pytest_collection_modifyitems(items):
             and "serialized_rollback" not in marker.kwargs
         ):
             item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                append=False,
             )
 
 
