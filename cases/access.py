@@ -1,0 +1,42 @@
+"""Which case a customer may see: decided here for the list, the detail page, every
+action, attachment downloads and mail replies alike."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.access import customer_account
+
+from .models import Attachment, Case
+
+
+def cases_visible_to(account) -> QuerySet[Case]:
+    return Case.objects.filter(account=account)
+
+
+def case_for_customer(user, reference: str, *, account=None) -> Case:
+    """The case with this reference if it belongs to the user's account; 404 otherwise
+    (another account's case looks exactly like a case that does not exist)."""
+    account = account if account is not None else customer_account(user)
+    if account is None:
+        raise Http404
+    case = (
+        cases_visible_to(account)
+        .select_related("account__tam", "requester", "assigned_agent")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def attachment_for_customer(user, reference: str, attachment_id: int, *, account=None):
+    case = case_for_customer(user, reference, account=account)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, case=case).select_related("message").first()
+    )
+    if attachment is None or (attachment.message and attachment.message.is_internal):
+        raise Http404
+    return case, attachment

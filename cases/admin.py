@@ -1,0 +1,417 @@
+"""The agents' and TAMs' side of support cases: a queue ordered by the nearest
+deadline, and a case page with its timeline and actions. Actions call the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case as When_
+from django.db.models import F, Q, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors, services
+from .forms import ReclassifyForm, RecordAgreementForm, StaffTextForm
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    OutboundMessage,
+    ResolutionAgreement,
+    SlaPolicy,
+    Status,
+)
+from .views import attachment_response
+
+DUE_SOON = timedelta(hours=1)
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = gettext_lazy("assigned")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("me", gettext_lazy("Assigned to me")), ("none", gettext_lazy("Not assigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_agent=request.user)
+        if self.value() == "none":
+            return queryset.filter(assigned_agent__isnull=True)
+        return queryset
+
+
+class MyAccountsFilter(admin.SimpleListFilter):
+    title = gettext_lazy("accounts")
+    parameter_name = "tam"
+
+    def lookups(self, request, model_admin):
+        return [("me", gettext_lazy("My accounts (as TAM)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(account__tam=request.user)
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("first response")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("hour", gettext_lazy("Due within the hour")),
+            ("overdue", gettext_lazy("Overdue")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        awaiting = queryset.filter(
+            status__in=OPEN_STATUSES, first_response_at__isnull=True, waiting_since__isnull=True
+        )
+        if self.value() == "hour":
+            return awaiting.filter(first_response_due_at__lte=now + DUE_SOON)
+        if self.value() == "overdue":
+            return awaiting.filter(first_response_due_at__lt=now)
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = gettext_lazy("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("open", gettext_lazy("Open")), ("done", gettext_lazy("Resolved or closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "done":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset
+
+
+ACTIONS = {
+    # name: (label, form class or None)
+    "reply": (gettext_lazy("Public reply (mailed to the customer)"), StaffTextForm),
+    "note": (gettext_lazy("Internal note (never shown to the customer)"), StaffTextForm),
+    "assign_to_me": (gettext_lazy("Assign to me"), None),
+    "start_work": (gettext_lazy("Start work"), None),
+    "wait_on_customer": (gettext_lazy("Wait on the customer"), None),
+    "workaround": (gettext_lazy("Provide a workaround"), StaffTextForm),
+    "propose": (gettext_lazy("Propose a resolution"), StaffTextForm),
+    "record_agreement": (gettext_lazy("Record the customer's agreement"), RecordAgreementForm),
+    "reclassify": (gettext_lazy("Reclassify"), ReclassifyForm),
+    "close": (gettext_lazy("Close"), None),
+    "reopen": (gettext_lazy("Reopen"), StaffTextForm),
+}
+
+
+def _run(name: str, case: Case, user, data: dict):
+    if name == "reply":
+        services.case_reply(case=case, author=user, body=data["body"])
+    elif name == "note":
+        services.case_add_note(case=case, author=user, body=data["body"])
+    elif name == "assign_to_me":
+        services.case_assign(case=case, agent=user, actor=user, only_if_unassigned=True)
+    elif name == "start_work":
+        services.case_set_status(case=case, status=Status.IN_PROGRESS, actor=user)
+    elif name == "wait_on_customer":
+        services.case_set_status(case=case, status=Status.WAITING_ON_CUSTOMER, actor=user)
+    elif name == "workaround":
+        services.case_provide_workaround(case=case, actor=user, body=data["body"])
+    elif name == "propose":
+        services.case_propose_resolution(case=case, actor=user, summary=data["body"])
+    elif name == "record_agreement":
+        services.case_record_agreement(case=case, actor=user, **data)
+    elif name == "reclassify":
+        services.case_reclassify(case=case, actor=user, **data)
+    elif name == "close":
+        services.case_close(case=case, actor=user)
+    elif name == "reopen":
+        services.case_reopen(case=case, actor=user, reason=data["body"])
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "subject",
+        "account",
+        "severity_badge",
+        "status",
+        "assigned_agent",
+        "deadline",
+        "opened_at",
+    ]
+    list_display_links = ["reference", "subject"]
+    list_filter = [
+        OpenFilter,
+        "severity",
+        "status",
+        MineFilter,
+        MyAccountsFilter,
+        DueFilter,
+    ]
+    search_fields = ["reference", "subject", "account__name"]
+    list_select_related = ["account", "assigned_agent"]
+    list_per_page = 50
+    show_full_result_count = False
+    change_form_template = "admin/cases/case/change_form.html"
+    readonly_fields = [
+        "reference",
+        "account",
+        "requester",
+        "subject",
+        "description",
+        "category",
+        "severity",
+        "status",
+        "channel",
+        "assigned_agent",
+        "api_all_failing",
+        "api_failure_cause",
+        "smtp_all_failing",
+        "smtp_failure_cause",
+        "failing_since",
+        "error_samples",
+        "opened_at",
+        "first_response_due_at",
+        "first_response_at",
+        "waiting_since",
+        "workaround_at",
+        "resolution_proposed_at",
+        "resolved_at",
+        "closed_at",
+        "escalated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("reference", "account", "requester"),
+                    ("category", "severity", "status", "channel"),
+                    "assigned_agent",
+                    "subject",
+                    "description",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Unavailability"),
+            {
+                "fields": [
+                    ("api_all_failing", "api_failure_cause"),
+                    ("smtp_all_failing", "smtp_failure_cause"),
+                    "failing_since",
+                    "error_samples",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Milestones"),
+            {
+                "fields": [
+                    ("opened_at", "first_response_due_at", "first_response_at"),
+                    ("waiting_since", "workaround_at", "resolution_proposed_at"),
+                    ("resolved_at", "closed_at", "escalated_at"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Nearest deadline first: cases awaiting a first response by their due time,
+        # then everything else, newest first.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                next_due=When_(
+                    When(
+                        Q(status__in=OPEN_STATUSES)
+                        & Q(first_response_at__isnull=True)
+                        & Q(waiting_since__isnull=True),
+                        then=F("first_response_due_at"),
+                    ),
+                    default=None,
+                )
+            )
+        )
+
+    def get_ordering(self, request):
+        return [F("next_due").asc(nulls_last=True), "-opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("severity"), ordering="severity")
+    def severity_badge(self, obj):
+        color = "#b02a37" if obj.is_critical else "#6c757d"
+        return format_html(
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:3px">{}</span>',
+            color,
+            obj.get_severity_display(),
+        )
+
+    @admin.display(description=gettext_lazy("first response due"), ordering="next_due")
+    def deadline(self, obj):
+        due = getattr(obj, "next_due", None)
+        if due is None:
+            if obj.waiting_since and obj.is_open and obj.first_response_at is None:
+                return _("paused (waiting on customer)")
+            return "—"
+        now = timezone.now()
+        local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+        if due < now:
+            return format_html(
+                '<strong style="color:#b02a37" data-due="overdue">⚠ {} {}</strong>',
+                _("OVERDUE"),
+                local,
+            )
+        if due <= now + DUE_SOON:
+            return format_html(
+                '<strong style="color:#b35c00" data-due="soon">⏰ {} {}</strong>', _("due"), local
+            )
+        return format_html('<span data-due="later">{}</span>', local)
+
+    # --- the case page: timeline and actions -----------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        mine = [
+            path(
+                "<int:case_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name="cases_case_act",
+            ),
+            path(
+                "<int:case_id>/attachments/<int:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="cases_case_attachment",
+            ),
+        ]
+        return mine + urls
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if case is not None:
+            can_act = self.has_change_permission(request, case)
+            extra_context.update(
+                {
+                    "timeline": selectors.staff_timeline(case),
+                    "agreements": selectors.agreements(case),
+                    "verdict": selectors.first_response_verdict(case, timezone.now()),
+                    "case_actions": [
+                        {
+                            "name": name,
+                            "label": label,
+                            "form": form_class(prefix=name) if form_class else None,
+                            "url": reverse("admin:cases_case_act", args=[case.pk, name]),
+                        }
+                        for name, (label, form_class) in ACTIONS.items()
+                    ]
+                    if can_act
+                    else [],
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def act_view(self, request, case_id, action):
+        case = get_object_or_404(Case, pk=case_id)
+        if request.method != "POST" or action not in ACTIONS:
+            raise PermissionDenied
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        _label, form_class = ACTIONS[action]
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST, prefix=action)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    label = form.fields[field].label if field in form.fields else ""
+                    messages.error(request, f"{label}: {' '.join(errors)}")
+                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+            data = form.cleaned_data
+        try:
+            _run(action, case, request.user, data)
+        except services.CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action][0]})
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+
+    def attachment_view(self, request, case_id, attachment_id):
+        case = get_object_or_404(Case, pk=case_id)
+        if not self.has_view_permission(request, case):
+            raise PermissionDenied
+        attachment = get_object_or_404(case.attachments, pk=attachment_id)
+        return attachment_response(attachment)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["severity", "first_response_minutes", "office_hours_only"]
+
+
+@admin.register(ResolutionAgreement)
+class ResolutionAgreementAdmin(admin.ModelAdmin):
+    list_display = ["case", "outcome", "proposed_at", "decided_at", "method", "customer_name"]
+    list_filter = ["outcome", "method"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference", "customer_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "case", "recipient", "subject", "kind", "message_id"]
+    list_select_related = ["case"]
+    search_fields = ["case__reference", "recipient", "message_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "case", "kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind"]
+    list_select_related = ["case", "actor"]
+    search_fields = ["case__reference"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

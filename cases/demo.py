@@ -1,0 +1,186 @@
+"""Demo data for support cases: cases of both severities in several states on each
+demo account. Idempotent: a case is only created when its subject is missing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Account, User
+
+from . import services
+from .models import Case, Category, FailureCause
+
+AGENT = "sam.agent@example.com"
+
+
+def _story(account, requester, agent, spec, now):
+    subject, category, answers, steps, age = spec
+    if Case.objects.filter(account=account, subject=subject).exists():
+        return
+    t = now - age
+    case = services.case_open(
+        account=account,
+        requester=requester,
+        subject=subject,
+        category=category,
+        description=answers.pop("description"),
+        now=t,
+        **answers,
+    )
+    for step in steps:
+        t += timedelta(minutes=step[1])
+        kind = step[0]
+        if kind == "reply":
+            services.case_reply(case=case, author=agent, body=step[2], now=t)
+        elif kind == "customer":
+            services.case_customer_reply(case=case, author=requester, body=step[2], now=t)
+        elif kind == "note":
+            services.case_add_note(case=case, author=agent, body=step[2], now=t)
+        elif kind == "wait":
+            services.case_set_status(case=case, status="waiting_on_customer", actor=agent, now=t)
+        elif kind == "workaround":
+            services.case_provide_workaround(case=case, actor=agent, body=step[2], now=t)
+        elif kind == "propose":
+            services.case_propose_resolution(case=case, actor=agent, summary=step[2], now=t)
+        elif kind == "accept":
+            services.case_accept_resolution(case=case, customer=requester, now=t)
+        elif kind == "phone":
+            services.case_record_agreement(
+                case=case,
+                actor=agent,
+                customer_name=requester.full_name,
+                agreed_at=t,
+                method="phone",
+                now=t,
+            )
+        elif kind == "close":
+            services.case_close(case=case, actor=agent, now=t)
+
+
+def _bug(description, *, api=False, smtp=False, cause=FailureCause.SERVER, samples=""):
+    return {
+        "description": description,
+        "api_all_failing": api,
+        "api_failure_cause": cause if api else "",
+        "smtp_all_failing": smtp,
+        "smtp_failure_cause": cause if smtp else "",
+        "error_samples": samples,
+    }
+
+
+def _plain(description):
+    return {"description": description}
+
+
+STORIES = {
+    "Acme Mail BV": [
+        (
+            "All API calls return 503 Service Unavailable",
+            Category.SOFTWARE_BUG,
+            _bug(
+                "Since 09:40 every call to `/v1/messages` answers **503**. Our newsletter "
+                "run is blocked.",
+                api=True,
+                samples="req_7f3a9c21 503 upstream timeout\nreq_7f3a9c88 503 upstream timeout",
+            ),
+            [
+                ("reply", 6, "We are on it: one API node pool is failing its health checks."),
+                ("note", 3, "Pool eu-2 drained; waiting on the platform team."),
+                (
+                    "workaround",
+                    20,
+                    "Workaround: send through `api-eu1.example.net` until the pool is back.",
+                ),
+            ],
+            timedelta(hours=3),
+        ),
+        (
+            "Bounce webhooks arrive twice",
+            Category.SOFTWARE_BUG,
+            _bug("Each hard bounce reaches our webhook twice, a few seconds apart."),
+            [],
+            timedelta(minutes=40),
+        ),
+        (
+            "Add a second sending domain for invoices",
+            Category.CONFIGURATION,
+            _plain("Please add `invoices.acme.example` as a sending domain with its own DKIM."),
+            [
+                ("reply", 90, "Done on our side; please publish the DKIM record we attached."),
+                ("customer", 60, "Published, the record resolves now."),
+                ("propose", 30, "The domain is verified and signing. Shall we close this case?"),
+            ],
+            timedelta(days=2),
+        ),
+        (
+            "Rate limits of the batch API",
+            Category.INFORMATION,
+            _plain("What is the maximum batch size and the rate limit per minute?"),
+            [
+                ("reply", 45, "1,000 recipients per batch and 600 batches per minute."),
+                ("propose", 5, "Answered the question about batch limits."),
+                ("phone", 120, ""),
+            ],
+            timedelta(days=6),
+        ),
+        (
+            "Some SMTP injections time out",
+            Category.SOFTWARE_BUG,
+            _bug("About one in twenty SMTP sessions times out after DATA; the rest go through."),
+            [
+                ("reply", 30, "Could you send the session logs of a failing connection?"),
+                ("wait", 1, ""),
+            ],
+            timedelta(days=1),
+        ),
+    ],
+    "Northwind Traders Inc.": [
+        (
+            "SMTP relay refuses every connection with 421",
+            Category.SOFTWARE_BUG,
+            _bug(
+                "All injections from our three MTAs fail with `421 4.3.2 Service not available`.",
+                smtp=True,
+            ),
+            [],
+            timedelta(minutes=5),
+        ),
+        (
+            "Open tracking pixel blocked by a proxy",
+            Category.SOFTWARE_BUG,
+            _bug("Some corporate recipients never register opens."),
+            [("reply", 120, "We are reproducing it with the proxy you named.")],
+            timedelta(days=1, hours=2),
+        ),
+        (
+            "How to rotate our API key",
+            Category.INFORMATION,
+            _plain("What is the safest way to rotate the API key without downtime?"),
+            [
+                ("reply", 60, "Create the second key, deploy it, then revoke the first."),
+                ("propose", 5, "Explained key rotation."),
+                ("accept", 240, ""),
+                ("close", 60 * 24, ""),
+            ],
+            timedelta(days=10),
+        ),
+    ],
+}
+
+
+def seed() -> list[tuple[str, str, str]]:
+    agent = User.objects.filter(email=AGENT).first()
+    if agent is None:
+        return []
+    now = timezone.now()
+    for account in Account.objects.filter(name__in=STORIES).prefetch_related("contacts__user"):
+        contacts = [c.user for c in account.contacts.all()]
+        if not contacts:
+            continue
+        for i, spec in enumerate(STORIES[account.name]):
+            subject, category, answers, steps, age = spec
+            requester = contacts[i % len(contacts)]
+            _story(account, requester, agent, (subject, category, dict(answers), steps, age), now)
+    return []

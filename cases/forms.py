@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import mimetypes
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from . import classification
+from .models import Category, FailureCause, ResolutionAgreement, Severity
+
+YES, NO = "yes", "no"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files, each within the size and type limits of the settings."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault(
+            "help_text",
+            _("Up to %(count)s files of at most %(size)s each: logs, screenshots, PDF, CSV.")
+            % {
+                "count": settings.CASES_ATTACHMENT_MAX_FILES,
+                "size": filesizeformat(settings.CASES_ATTACHMENT_MAX_BYTES),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(AttachmentsField, self).clean(f, initial) for f in files]
+        files = [f for f in files if f]
+        if len(files) > settings.CASES_ATTACHMENT_MAX_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s files.")
+                % {"count": settings.CASES_ATTACHMENT_MAX_FILES}
+            )
+        for f in files:
+            if f.size > settings.CASES_ATTACHMENT_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is %(size)s; attachments may be at most %(max)s.")
+                    % {
+                        "name": f.name,
+                        "size": filesizeformat(f.size),
+                        "max": filesizeformat(settings.CASES_ATTACHMENT_MAX_BYTES),
+                    }
+                )
+            guessed = mimetypes.guess_type(f.name)[0] or ""
+            if guessed not in settings.CASES_ATTACHMENT_TYPES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is not a file type we accept (logs, screenshots, PDF, CSV).")
+                    % {"name": f.name}
+                )
+            # Stored with the type of its name, not the browser's claim.
+            f.content_type = guessed
+        return files
+
+
+def need_choices():
+    return [
+        (_("Supported by the contract"), Category.choices),
+        (
+            _("Not part of the contract"),
+            [(key, label) for key, (label, _note) in classification.EXCLUDED_REQUESTS.items()],
+        ),
+    ]
+
+
+class CaseForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    need = forms.ChoiceField(label=_("What do you need?"), choices=need_choices)
+    api_all_failing = forms.ChoiceField(
+        label=_("Are all API calls failing right now?"),
+        choices=[(NO, _("No, or some calls still succeed")), (YES, _("Yes, all of them fail"))],
+        widget=forms.RadioSelect,
+        initial=NO,
+        required=False,
+    )
+    api_failure_cause = forms.ChoiceField(
+        label=_("Why do the API calls fail?"),
+        choices=FailureCause.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    smtp_all_failing = forms.ChoiceField(
+        label=_("Are all SMTP injections failing right now?"),
+        choices=[(NO, _("No, or some still succeed")), (YES, _("Yes, all of them fail"))],
+        widget=forms.RadioSelect,
+        initial=NO,
+        required=False,
+    )
+    smtp_failure_cause = forms.ChoiceField(
+        label=_("Why do the SMTP injections fail?"),
+        choices=FailureCause.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    failing_since = forms.DateTimeField(
+        label=_("Failing since"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In your own time zone."),
+    )
+    error_samples = forms.CharField(
+        label=_("Sample request ids or error text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happens, what you expected, and what you tried. Markdown is fine."),
+    )
+    attachments = AttachmentsField()
+
+    def clean(self):
+        data = super().clean()
+        need = data.get("need")
+        note = classification.scope_note(need) if need else None
+        if note:
+            self.scope_note = note
+            raise forms.ValidationError(note, code="out_of_scope")
+        if need == Category.SOFTWARE_BUG:
+            for channel in ("api", "smtp"):
+                if data.get(f"{channel}_all_failing") == YES and not data.get(
+                    f"{channel}_failure_cause"
+                ):
+                    self.add_error(
+                        f"{channel}_failure_cause",
+                        _("Tell us why they fail: server-side errors, or another reason."),
+                    )
+        return data
+
+    def answers(self) -> dict:
+        d = self.cleaned_data
+        bug = d["need"] == Category.SOFTWARE_BUG
+        return {
+            "category": d["need"],
+            "api_all_failing": bug and d.get("api_all_failing") == YES,
+            "api_failure_cause": d.get("api_failure_cause", "") if bug else "",
+            "smtp_all_failing": bug and d.get("smtp_all_failing") == YES,
+            "smtp_failure_cause": d.get("smtp_failure_cause", "") if bug else "",
+            "failing_since": d.get("failing_since") if bug else None,
+            "error_samples": d.get("error_samples", ""),
+        }
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown is fine."),
+    )
+    attachments = AttachmentsField()
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this not solve the problem?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this case need your Technical Account Manager?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- staff (admin) ---------------------------------------------------------------
+
+
+class StaffTextForm(forms.Form):
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RecordAgreementForm(forms.Form):
+    customer_name = forms.CharField(label=_("Who agreed"), max_length=150)
+    agreed_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            c
+            for c in ResolutionAgreement.Method.choices
+            if c[0] != ResolutionAgreement.Method.PORTAL
+        ],
+    )
+
+
+class ReclassifyForm(forms.Form):
+    severity = forms.ChoiceField(label=_("New severity"), choices=Severity.choices)
+    reason = forms.CharField(
+        label=_("Reason (the customer is told)"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,147 @@
+"""Mail about a case, in the recipient's language, plain text and HTML, with the case
+reference in the subject and Reply-To the designated support address. Every sent
+Message-ID is stored so that replies can be threaded."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.db import IntegrityError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement, Severity, Status
+from .rendering import render_markdown
+
+Kind = CaseEvent.Kind
+
+
+def _headline(event: CaseEvent) -> str:
+    case = event.case
+    if event.kind == Kind.OPENED:
+        if case.severity == Severity.CRITICAL:
+            return _(
+                "We received your critical case. Call the Severity 1 hotline, %(hotline)s "
+                "(24/7/365): an agent calls you back within 15 minutes of your call."
+            ) % {"hotline": settings.SEVERITY1_HOTLINE}
+        return _("We received your case. A support agent answers by email during office hours.")
+    if event.kind == Kind.REPLIED:
+        return _("A support agent replied to your case.")
+    if event.kind == Kind.WORKAROUND_PROVIDED:
+        return _("A workaround is available for your case.")
+    if event.kind == Kind.RESOLUTION_PROPOSED:
+        return _(
+            "We propose to resolve your case. Please accept or reject the resolution in the "
+            "portal, or reply to this mail."
+        )
+    if event.kind == Kind.RESOLUTION_ACCEPTED:
+        return _("Your case is resolved by mutual agreement.")
+    if event.kind == Kind.RECLASSIFIED:
+        return _("The severity of your case changed to “%(severity)s”.") % {
+            "severity": Severity(event.data.get("to", case.severity)).label
+        }
+    if event.kind == Kind.ESCALATED:
+        return _("A customer escalated case %(reference)s to you.") % {"reference": case.reference}
+    if event.kind == Kind.CLOSED:
+        return _("Your case is closed.")
+    if event.kind == Kind.REOPENED:
+        return _("Your case is reopened.")
+    if event.to_status:
+        return _("The status of your case is now “%(status)s”.") % {
+            "status": Status(event.to_status).label
+        }
+    return event.get_kind_display()
+
+
+def _text(event: CaseEvent) -> str:
+    message_id = event.data.get("message")
+    if message_id:
+        message = CaseMessage.objects.filter(pk=message_id).first()
+        if message and not message.is_internal:
+            return message.body
+        return ""
+    if event.kind == Kind.OPENED:
+        return event.case.description
+    if event.kind == Kind.RESOLUTION_PROPOSED:
+        agreement = ResolutionAgreement.objects.filter(pk=event.data.get("agreement")).first()
+        return agreement.summary if agreement else event.detail
+    return event.detail
+
+
+def _recipients(event: CaseEvent):
+    case = event.case
+    if event.kind == Kind.ESCALATED:
+        return [case.account.tam]
+    return [case.requester] if case.requester.is_active else []
+
+
+def send_event_mail(event_id: int) -> int:
+    """Mail one event to its recipients; a second run sends nothing again."""
+    event = (
+        CaseEvent.objects.select_related("case__requester", "case__account__tam", "actor")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or not event.public:
+        return 0
+    case = event.case
+    source_key = f"event:{event.pk}"
+    first = OutboundMessage.objects.filter(case=case).order_by("sent_at", "id").first()
+    sent = 0
+    for recipient in _recipients(event):
+        if OutboundMessage.objects.filter(
+            kind=event.kind, source_key=source_key, recipient=recipient.email
+        ).exists():
+            continue
+        language = recipient.language or settings.LANGUAGE_CODE
+        with translation.override(language), timezone.override(recipient.time_zone):
+            path = reverse("case_detail", args=[case.reference])
+            if recipient.is_staff:
+                path = reverse("admin:cases_case_change", args=[case.pk])
+            text = _text(event)
+            context = {
+                "case": case,
+                "event": event,
+                "recipient": recipient,
+                "headline": _headline(event),
+                "text": text,
+                "text_html": render_markdown(text),
+                "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+                "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
+                "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
+            }
+            subject = f"[{case.reference}] {case.subject}"
+            body = render_to_string("cases/emails/case_update.txt", context)
+            html = render_to_string("cases/emails/case_update.html", context)
+        domain = settings.SUPPORT_EMAIL_ADDRESS.rpartition("@")[2] or "localhost"
+        message_id = make_msgid(domain=domain)
+        headers = {"Message-ID": message_id}
+        if first is not None:
+            headers["In-Reply-To"] = first.message_id
+            headers["References"] = first.message_id
+        mail = EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            to=[recipient.email],
+            reply_to=[settings.SUPPORT_EMAIL_ADDRESS],
+            headers=headers,
+        )
+        mail.attach_alternative(html, "text/html")
+        mail.send()
+        try:
+            OutboundMessage.objects.create(
+                case=case,
+                message_id=message_id,
+                kind=event.kind,
+                source_key=source_key,
+                recipient=recipient.email,
+                subject=subject,
+                sent_at=timezone.now(),
+            )
+        except IntegrityError:  # a concurrent run recorded it first
+            pass
+        sent += 1
+    return sent

@@ -1,0 +1,120 @@
+"""Reads shared by views, admin and tasks, with their joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+
+from accounts import office_hours
+
+from . import sla
+from .access import cases_visible_to
+from .models import OPEN_STATUSES, Attachment, Case, CaseEvent, CaseMessage, ResolutionAgreement
+
+
+def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> list[Case]:
+    """One query: the account's open (or closed) cases, most urgent / most recent first."""
+    qs = cases_visible_to(account).only(
+        "reference",
+        "subject",
+        "severity",
+        "status",
+        "opened_at",
+        "updated_at",
+        "first_response_at",
+        "first_response_due_at",
+        "waiting_since",
+        "resolved_at",
+        "closed_at",
+        "account_id",
+    )
+    if closed:
+        qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at")
+    return list(qs[:limit])
+
+
+def open_case_count(account) -> int:
+    return cases_visible_to(account).filter(status__in=OPEN_STATUSES).count()
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    kind: str  # "message" or "event"
+    item: object
+
+
+def customer_timeline(case: Case) -> list[TimelineEntry]:
+    """Public messages (with attachments) and public events, in time order: 2 queries."""
+    messages = (
+        CaseMessage.objects.filter(case=case, visibility=CaseMessage.Visibility.PUBLIC)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+    )
+    events = (
+        CaseEvent.objects.filter(case=case, public=True)
+        .exclude(kind__in=[CaseEvent.Kind.REPLIED, CaseEvent.Kind.CUSTOMER_REPLIED])
+        .select_related("actor")
+    )
+    return _merge(messages, events)
+
+
+def staff_timeline(case: Case) -> list[TimelineEntry]:
+    messages = (
+        CaseMessage.objects.filter(case=case)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+    )
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind__in=[CaseEvent.Kind.REPLIED, CaseEvent.Kind.CUSTOMER_REPLIED])
+        .select_related("actor")
+    )
+    return _merge(messages, events)
+
+
+def _merge(messages, events) -> list[TimelineEntry]:
+    entries = [TimelineEntry(m.created_at, "message", m) for m in messages]
+    entries += [TimelineEntry(e.at, "event", e) for e in events]
+    entries.sort(key=lambda e: (e.at, 0 if e.kind == "message" else 1))
+    return entries
+
+
+def case_attachments(case: Case) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(case=case)
+        .filter(Q(message__isnull=True) | Q(message__visibility=CaseMessage.Visibility.PUBLIC))
+        .order_by("id")
+    )
+
+
+def agreements(case: Case) -> list[ResolutionAgreement]:
+    return list(
+        ResolutionAgreement.objects.filter(case=case).select_related(
+            "proposed_by", "customer", "recorded_by"
+        )
+    )
+
+
+def first_response_verdict(case: Case, now: datetime) -> str:
+    return sla.verdict(
+        case.first_response_due_at, case.first_response_at, now, paused_since=case.waiting_since
+    )
+
+
+def next_opening(account, now: datetime) -> datetime | None:
+    """When the account's office hours next open (now, if open). Expects the calendar
+    loadable; costs three small queries."""
+    calendar = (
+        type(account.office_hours)
+        .objects.prefetch_related("opening_ranges", "holidays", "changes")
+        .get(pk=account.office_hours_id)
+    )
+    try:
+        return office_hours.next_opening(calendar.schedule(), now)
+    except office_hours.NeverOpen:
+        return None

@@ -1,0 +1,658 @@
+"""Every change of state of a support case: one function per action.
+
+Each runs in a transaction, locks the case row (two agents racing on one case cannot
+both win), checks the move against TRANSITIONS, writes the new state and its audit
+event, recomputes deadlines, and queues mail on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+
+from . import classification, sla
+from .models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    Category,
+    Channel,
+    ResolutionAgreement,
+    Severity,
+    SlaPolicy,
+    Status,
+    reference_for,
+)
+
+Kind = CaseEvent.Kind
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.WAITING_ON_CUSTOMER,
+            Status.WORKAROUND_PROVIDED,
+            Status.RESOLUTION_PROPOSED,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {Status.WAITING_ON_CUSTOMER, Status.WORKAROUND_PROVIDED, Status.RESOLUTION_PROPOSED}
+    ),
+    Status.WAITING_ON_CUSTOMER: frozenset(
+        {Status.IN_PROGRESS, Status.WORKAROUND_PROVIDED, Status.RESOLUTION_PROPOSED}
+    ),
+    Status.WORKAROUND_PROVIDED: frozenset(
+        {Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER, Status.RESOLUTION_PROPOSED}
+    ),
+    Status.RESOLUTION_PROPOSED: frozenset({Status.IN_PROGRESS, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+}
+
+# Events the customer is mailed about (internal notes and assignments never are).
+MAILED_KINDS = frozenset(
+    {
+        Kind.OPENED,
+        Kind.REPLIED,
+        Kind.WORKAROUND_PROVIDED,
+        Kind.RESOLUTION_PROPOSED,
+        Kind.RESOLUTION_ACCEPTED,
+        Kind.RECLASSIFIED,
+        Kind.STATUS_CHANGED,
+        Kind.CLOSED,
+        Kind.REOPENED,
+        Kind.ESCALATED,
+    }
+)
+
+
+class CaseError(Exception):
+    """A refused action, with a sentence for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _lock(case: Case | int) -> Case:
+    pk = case if isinstance(case, int) else case.pk
+    return Case.objects.select_for_update().select_related("account").get(pk=pk)
+
+
+def _event(case: Case, kind: str, *, actor, now, public=True, detail="", **fields) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, at=now, public=public, detail=detail, **fields
+    )
+
+
+def _queue_mail(event: CaseEvent) -> None:
+    if event.kind not in MAILED_KINDS or not event.public:
+        return
+    from .tasks import send_case_mail
+
+    event_id = event.pk
+    transaction.on_commit(lambda: send_case_mail.delay(event_id))
+
+
+def _refuse_move(case: Case, to_status: str) -> None:
+    if not can_move(case.status, to_status):
+        raise CaseError(
+            _("Case %(reference)s is “%(current)s” and cannot become “%(target)s”.")
+            % {
+                "reference": case.reference,
+                "current": Status(case.status).label,
+                "target": Status(to_status).label,
+            }
+        )
+
+
+def _move(case: Case, to_status: str, *, actor, now, kind=Kind.STATUS_CHANGED, detail="", **data):
+    """Change status (already locked), pause or resume the SLA clock, write the event."""
+    _refuse_move(case, to_status)
+    from_status = case.status
+    case.status = to_status
+    case.updated_at = now
+    if to_status == Status.WAITING_ON_CUSTOMER:
+        case.waiting_since = now
+    elif from_status == Status.WAITING_ON_CUSTOMER:
+        case.waiting_since = None
+    if to_status == Status.RESOLVED:
+        case.resolved_at = now
+    if to_status == Status.CLOSED:
+        case.closed_at = now
+    if to_status not in (Status.RESOLVED, Status.CLOSED):
+        case.resolved_at = None
+        case.closed_at = None
+    case.save()
+    event = _event(
+        case,
+        kind,
+        actor=actor,
+        now=now,
+        detail=detail,
+        from_status=from_status,
+        to_status=to_status,
+        data=data,
+    )
+    if from_status == Status.WAITING_ON_CUSTOMER:
+        recompute_deadlines(case)
+    _queue_mail(event)
+    return event
+
+
+def _policy(severity: str) -> sla.Target:
+    policy = SlaPolicy.objects.filter(severity=severity).first()
+    if policy is not None:
+        return sla.Target(policy.first_response_minutes, policy.office_hours_only)
+    if severity == Severity.CRITICAL:
+        return sla.Target(settings.CASES_CRITICAL_FIRST_RESPONSE_MINUTES, False)
+    return sla.Target(settings.CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES, True)
+
+
+def _schedule(account: Account):
+    calendar = (
+        type(account.office_hours)
+        .objects.prefetch_related("opening_ranges", "holidays", "changes")
+        .get(pk=account.office_hours_id)
+    )
+    return calendar.schedule()
+
+
+def recompute_deadlines(case: Case) -> None:
+    """Store the first-response deadline from the policy, the account's calendar and the
+    recorded waiting-on-customer pauses. Call inside the transaction that changed them."""
+    target = _policy(case.severity)
+    schedule = _schedule(case.account)
+    transitions = CaseEvent.objects.filter(case=case).exclude(to_status="")
+    pauses = sla.pauses_from_transitions(
+        (e.at, e.from_status, e.to_status)
+        for e in transitions.only("at", "from_status", "to_status")
+    )
+    due = sla.due_at(target, schedule, case.opened_at, pauses)
+    if due != case.first_response_due_at:
+        Case.objects.filter(pk=case.pk).update(first_response_due_at=due)
+        case.first_response_due_at = due
+
+
+def recompute_for_calendar(calendar_id: int) -> int:
+    """After a calendar changed: recompute every open case awaiting a first response."""
+    count = 0
+    for pk in Case.objects.filter(
+        account__office_hours_id=calendar_id,
+        status__in=[s for s in TRANSITIONS if s not in (Status.RESOLVED, Status.CLOSED)],
+        first_response_at__isnull=True,
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            recompute_deadlines(_lock(pk))
+            count += 1
+    return count
+
+
+def _store_attachments(case, message, files: Iterable[UploadedFile], uploader, now) -> None:
+    for f in files:
+        Attachment.objects.create(
+            case=case,
+            message=message,
+            file=f,
+            original_name=(f.name or "attachment")[:200],
+            content_type=(getattr(f, "content_type", "") or "application/octet-stream")[:100],
+            size=f.size,
+            uploaded_by=uploader,
+            uploaded_at=now,
+        )
+
+
+def _mark_first_response(case: Case, actor, now) -> None:
+    if case.first_response_at is None:
+        case.first_response_at = now
+        case.save(update_fields=["first_response_at"])
+        _event(case, Kind.FIRST_RESPONSE, actor=actor, now=now, public=False)
+
+
+# --- intake --------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    account: Account,
+    requester,
+    subject: str,
+    description: str,
+    category: str,
+    api_all_failing: bool = False,
+    api_failure_cause: str = "",
+    smtp_all_failing: bool = False,
+    smtp_failure_cause: str = "",
+    failing_since: datetime | None = None,
+    error_samples: str = "",
+    channel: str = Channel.PORTAL,
+    attachments: Iterable[UploadedFile] = (),
+    now: datetime | None = None,
+) -> Case:
+    """File a support case. Severity follows the contract's definition, not the typing."""
+    now = _now(now)
+    if category not in Category.values:
+        raise CaseError(_("Choose what you need: a software bug, configuration or information."))
+    answers = classification.Answers(
+        category=category,
+        api_all_failing=api_all_failing,
+        api_failure_cause=api_failure_cause if api_all_failing else "",
+        smtp_all_failing=smtp_all_failing,
+        smtp_failure_cause=smtp_failure_cause if smtp_all_failing else "",
+    )
+    case = Case.objects.create(
+        account=account,
+        requester=requester,
+        subject=subject.strip(),
+        description=description,
+        category=category,
+        api_all_failing=answers.api_all_failing,
+        api_failure_cause=answers.api_failure_cause,
+        smtp_all_failing=answers.smtp_all_failing,
+        smtp_failure_cause=answers.smtp_failure_cause,
+        failing_since=failing_since,
+        error_samples=error_samples,
+        severity=classification.severity(answers),
+        channel=channel,
+        opened_at=now,
+        updated_at=now,
+    )
+    case.reference = reference_for(case.pk)
+    case.save(update_fields=["reference"])
+    recompute_deadlines(case)
+    _store_attachments(case, None, attachments, requester, now)
+    event = _event(
+        case,
+        Kind.OPENED,
+        actor=requester,
+        now=now,
+        to_status=Status.NEW,
+        data={"severity": case.severity, "channel": channel},
+    )
+    _queue_mail(event)
+    return case
+
+
+# --- conversation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_reply(
+    *,
+    case: Case,
+    author,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    channel: str = Channel.STAFF,
+    now: datetime | None = None,
+) -> CaseMessage:
+    """A public reply by staff: mailed to the customer; the first one meets the
+    first-response target. A new case moves to in progress."""
+    now = _now(now)
+    case = _lock(case)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("Case %(reference)s is closed; reopen it first.") % vars_of(case))
+    message = CaseMessage.objects.create(
+        case=case, author=author, body=body, channel=channel, created_at=now
+    )
+    _store_attachments(case, message, attachments, author, now)
+    _mark_first_response(case, author, now)
+    if case.assigned_agent_id is None:
+        case.assigned_agent = author
+        case.save(update_fields=["assigned_agent"])
+        _event(case, Kind.ASSIGNED, actor=author, now=now, public=False, data={"agent": author.pk})
+    if case.status == Status.NEW:
+        _move(case, Status.IN_PROGRESS, actor=author, now=now)
+    case.updated_at = now
+    case.save(update_fields=["updated_at"])
+    event = _event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
+    _queue_mail(event)
+    return message
+
+
+@transaction.atomic
+def case_customer_reply(
+    *,
+    case: Case,
+    author,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    channel: str = Channel.PORTAL,
+    now: datetime | None = None,
+) -> CaseMessage:
+    """The customer adds information; a case waiting on them goes back to work."""
+    now = _now(now)
+    case = _lock(case)
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        raise CaseError(
+            _("Case %(reference)s is resolved; file a new case or ask us to reopen it.")
+            % vars_of(case)
+        )
+    message = CaseMessage.objects.create(
+        case=case, author=author, body=body, channel=channel, created_at=now
+    )
+    _store_attachments(case, message, attachments, author, now)
+    if case.status == Status.WAITING_ON_CUSTOMER:
+        _move(case, Status.IN_PROGRESS, actor=author, now=now)
+    case.updated_at = now
+    case.save(update_fields=["updated_at"])
+    _event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
+    return message
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, author, body: str, now: datetime | None = None) -> CaseMessage:
+    """An internal note: never shown or mailed to the customer."""
+    now = _now(now)
+    case = _lock(case)
+    message = CaseMessage.objects.create(
+        case=case,
+        author=author,
+        body=body,
+        visibility=CaseMessage.Visibility.INTERNAL,
+        channel=Channel.STAFF,
+        created_at=now,
+    )
+    _event(case, Kind.NOTE_ADDED, actor=author, now=now, public=False, data={"message": message.pk})
+    return message
+
+
+def vars_of(case: Case) -> dict:
+    return {"reference": case.reference}
+
+
+# --- work --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, agent, actor, only_if_unassigned: bool = False, now: datetime | None = None
+) -> Case:
+    """Give the case to an agent, who then has primary responsibility for contact."""
+    now = _now(now)
+    case = _lock(case)
+    if not agent.is_staff:
+        raise CaseError(_("Only staff members can be assigned to a case."))
+    if only_if_unassigned and case.assigned_agent_id not in (None, agent.pk):
+        raise CaseError(
+            _("%(agent)s already took case %(reference)s.")
+            % {"agent": case.assigned_agent, "reference": case.reference}
+        )
+    if case.assigned_agent_id == agent.pk:
+        return case
+    case.assigned_agent = agent
+    case.updated_at = now
+    case.save(update_fields=["assigned_agent", "updated_at"])
+    _event(case, Kind.ASSIGNED, actor=actor, now=now, public=False, data={"agent": agent.pk})
+    return case
+
+
+@transaction.atomic
+def case_set_status(
+    *, case: Case, status: str, actor, detail: str = "", now: datetime | None = None
+) -> Case:
+    """Start work, or wait on the customer (the SLA clock pauses meanwhile)."""
+    now = _now(now)
+    case = _lock(case)
+    if status not in (Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER):
+        raise CaseError(_("Use the matching action for this status."))
+    _move(case, status, actor=actor, now=now, detail=detail)
+    return case
+
+
+@transaction.atomic
+def case_provide_workaround(
+    *, case: Case, actor, body: str, now: datetime | None = None
+) -> CaseMessage:
+    """A workaround (tijdelijke oplossing) is given to the customer as a public reply."""
+    now = _now(now)
+    case = _lock(case)
+    _refuse_move(case, Status.WORKAROUND_PROVIDED)
+    message = CaseMessage.objects.create(
+        case=case, author=actor, body=body, channel=Channel.STAFF, created_at=now
+    )
+    _mark_first_response(case, actor, now)
+    case.workaround_at = case.workaround_at or now
+    case.save(update_fields=["workaround_at"])
+    _move(
+        case,
+        Status.WORKAROUND_PROVIDED,
+        actor=actor,
+        now=now,
+        kind=Kind.WORKAROUND_PROVIDED,
+        message=message.pk,
+    )
+    return message
+
+
+@transaction.atomic
+def case_propose_resolution(
+    *, case: Case, actor, summary: str, now: datetime | None = None
+) -> ResolutionAgreement:
+    """Propose a resolution; the case is resolved only when the customer agrees."""
+    now = _now(now)
+    case = _lock(case)
+    _refuse_move(case, Status.RESOLUTION_PROPOSED)
+    agreement = ResolutionAgreement.objects.create(
+        case=case, summary=summary, proposed_by=actor, proposed_at=now
+    )
+    _mark_first_response(case, actor, now)
+    case.resolution_proposed_at = now
+    case.save(update_fields=["resolution_proposed_at"])
+    _move(
+        case,
+        Status.RESOLUTION_PROPOSED,
+        actor=actor,
+        now=now,
+        kind=Kind.RESOLUTION_PROPOSED,
+        detail=summary,
+        agreement=agreement.pk,
+    )
+    return agreement
+
+
+def _pending_agreement(case: Case) -> ResolutionAgreement:
+    agreement = (
+        ResolutionAgreement.objects.select_for_update()
+        .filter(case=case, outcome=ResolutionAgreement.Outcome.PENDING)
+        .first()
+    )
+    if agreement is None or case.status != Status.RESOLUTION_PROPOSED:
+        raise CaseError(
+            _("Case %(reference)s has no proposed resolution to answer.") % vars_of(case)
+        )
+    return agreement
+
+
+@transaction.atomic
+def case_accept_resolution(
+    *, case: Case, customer, method: str = ResolutionAgreement.Method.PORTAL, now=None
+) -> ResolutionAgreement:
+    """The customer agrees: the case is resolved by mutual agreement."""
+    now = _now(now)
+    case = _lock(case)
+    agreement = _pending_agreement(case)
+    agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
+    agreement.decided_at = now
+    agreement.method = method
+    agreement.customer = customer
+    agreement.customer_name = customer.full_name or customer.email
+    agreement.save()
+    _move(
+        case,
+        Status.RESOLVED,
+        actor=customer,
+        now=now,
+        kind=Kind.RESOLUTION_ACCEPTED,
+        agreement=agreement.pk,
+        method=method,
+    )
+    return agreement
+
+
+@transaction.atomic
+def case_reject_resolution(
+    *, case: Case, customer, reason: str, now: datetime | None = None
+) -> ResolutionAgreement:
+    """The customer does not agree, with a reason: the case goes back to work."""
+    now = _now(now)
+    if not reason.strip():
+        raise CaseError(_("Tell us why the proposed resolution does not solve the problem."))
+    case = _lock(case)
+    agreement = _pending_agreement(case)
+    agreement.outcome = ResolutionAgreement.Outcome.REJECTED
+    agreement.decided_at = now
+    agreement.method = ResolutionAgreement.Method.PORTAL
+    agreement.customer = customer
+    agreement.customer_name = customer.full_name or customer.email
+    agreement.reason = reason
+    agreement.save()
+    _move(
+        case,
+        Status.IN_PROGRESS,
+        actor=customer,
+        now=now,
+        kind=Kind.RESOLUTION_REJECTED,
+        detail=reason,
+        agreement=agreement.pk,
+    )
+    return agreement
+
+
+@transaction.atomic
+def case_record_agreement(
+    *,
+    case: Case,
+    actor,
+    customer_name: str,
+    agreed_at: datetime,
+    method: str,
+    now: datetime | None = None,
+) -> ResolutionAgreement:
+    """Staff record the customer's agreement given by phone (or mail, or in person):
+    who agreed, when and how."""
+    now = _now(now)
+    if not customer_name.strip():
+        raise CaseError(_("Give the name of the customer who agreed."))
+    if method not in ResolutionAgreement.Method.values or method == "portal":
+        raise CaseError(_("Choose how the customer agreed: by phone, by email or in person."))
+    if agreed_at > now:
+        raise CaseError(_("The agreement cannot be in the future."))
+    case = _lock(case)
+    agreement = _pending_agreement(case)
+    agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
+    agreement.decided_at = agreed_at
+    agreement.method = method
+    agreement.customer_name = customer_name.strip()
+    agreement.recorded_by = actor
+    agreement.save()
+    _move(
+        case,
+        Status.RESOLVED,
+        actor=actor,
+        now=now,
+        kind=Kind.RESOLUTION_ACCEPTED,
+        agreement=agreement.pk,
+        method=method,
+        customer_name=agreement.customer_name,
+        agreed_at=agreed_at.isoformat(),
+    )
+    return agreement
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, now: datetime | None = None) -> Case:
+    now = _now(now)
+    case = _lock(case)
+    _move(case, Status.CLOSED, actor=actor, now=now, kind=Kind.CLOSED)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str, now: datetime | None = None) -> Case:
+    now = _now(now)
+    if not reason.strip():
+        raise CaseError(_("Give a reason to reopen the case."))
+    case = _lock(case)
+    if case.status not in (Status.RESOLVED, Status.CLOSED):
+        raise CaseError(_("Case %(reference)s is still open.") % vars_of(case))
+    _move(case, Status.IN_PROGRESS, actor=actor, now=now, kind=Kind.REOPENED, detail=reason)
+    return case
+
+
+@transaction.atomic
+def case_reclassify(
+    *, case: Case, actor, severity: str, reason: str, now: datetime | None = None
+) -> Case:
+    """Staff change the severity, with a reason the customer is told. Deadlines follow."""
+    now = _now(now)
+    if severity not in Severity.values:
+        raise CaseError(_("Choose a severity: critical or non-critical."))
+    if not reason.strip():
+        raise CaseError(_("Give the reason for the new severity; the customer is told."))
+    case = _lock(case)
+    if case.severity == severity:
+        raise CaseError(
+            _("Case %(reference)s is already “%(severity)s”.")
+            % {"reference": case.reference, "severity": Severity(severity).label}
+        )
+    old = case.severity
+    case.severity = severity
+    case.updated_at = now
+    case.save(update_fields=["severity", "updated_at"])
+    recompute_deadlines(case)
+    event = _event(
+        case,
+        Kind.RECLASSIFIED,
+        actor=actor,
+        now=now,
+        detail=reason,
+        data={"from": old, "to": severity},
+    )
+    _queue_mail(event)
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = None) -> Case:
+    """The customer asks their Technical Account Manager to step in; the TAM is mailed."""
+    now = _now(now)
+    if not reason.strip():
+        raise CaseError(_("Tell your Technical Account Manager why the case needs attention."))
+    case = _lock(case)
+    if not case.is_open:
+        raise CaseError(_("Case %(reference)s is no longer open.") % vars_of(case))
+    case.escalated_at = now
+    case.updated_at = now
+    case.save(update_fields=["escalated_at", "updated_at"])
+    event = _event(
+        case,
+        Kind.ESCALATED,
+        actor=customer,
+        now=now,
+        detail=reason,
+        data={"tam": case.account.tam_id},
+    )
+    _queue_mail(event)
+    return case

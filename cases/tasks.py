@@ -1,0 +1,10 @@
+"""Celery tasks of the cases app: thin wrappers over the services, ids in."""
+
+from celery import shared_task
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def send_case_mail(event_id: int) -> int:
+    from .mailing import send_event_mail
+
+    return send_event_mail(event_id)

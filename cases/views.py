@@ -1,0 +1,188 @@
+"""Customer pages of support cases: thin views over the access helper, a form and
+one service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import customer_required
+
+from . import classification, selectors, services
+from .access import attachment_for_customer, case_for_customer
+from .forms import CaseForm, EscalateForm, RejectForm, ReplyForm
+from .models import Channel, ResolutionAgreement, Status
+
+
+@customer_required
+def case_list(request):
+    now = timezone.now()
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "open_cases": selectors.cases_for_customer(request.account),
+            "closed_cases": selectors.cases_for_customer(request.account, closed=True),
+            "now": now,
+        },
+    )
+
+
+@customer_required
+def case_new(request):
+    form = CaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_open(
+            account=request.account,
+            requester=request.user,
+            subject=form.cleaned_data["subject"],
+            description=form.cleaned_data["description"],
+            attachments=form.cleaned_data["attachments"],
+            channel=Channel.PORTAL,
+            **form.answers(),
+        )
+        messages.success(request, _("Case %(reference)s is filed.") % {"reference": case.reference})
+        return redirect("case_detail", reference=case.reference)
+    return render(
+        request,
+        "cases/case_new.html",
+        {
+            "form": form,
+            "scope_note": getattr(form, "scope_note", None),
+            "next_opening": selectors.next_opening(request.account, timezone.now()),
+            "scope_notes": [
+                (key, note) for key, (_label, note) in classification.EXCLUDED_REQUESTS.items()
+            ],
+        },
+    )
+
+
+def _detail_context(request, case, **forms):
+    now = timezone.now()
+    pending = None
+    agreements = selectors.agreements(case)
+    for agreement in agreements:
+        if agreement.outcome == ResolutionAgreement.Outcome.PENDING:
+            pending = agreement
+    return {
+        "case": case,
+        "timeline": selectors.customer_timeline(case),
+        "attachments": selectors.case_attachments(case),
+        "agreements": agreements,
+        "pending_agreement": pending,
+        "verdict": selectors.first_response_verdict(case, now),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "now": now,
+        "Status": Status,
+    }
+
+
+@customer_required
+def case_detail(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _act(request, case, form_name, form, action):
+    """Run a service for a valid form; on a refusal or a bad form, show the page again."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.CaseError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("case_detail", reference=case.reference)
+    return render(
+        request,
+        "cases/case_detail.html",
+        _detail_context(request, case, **{form_name: form}),
+        status=400 if form.errors else 409,
+    )
+
+
+@require_POST
+@customer_required
+def case_reply(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    form = ReplyForm(request.POST, request.FILES)
+
+    def action(data):
+        services.case_customer_reply(
+            case=case, author=request.user, body=data["body"], attachments=data["attachments"]
+        )
+        messages.success(request, _("Your reply is added to the case."))
+
+    return _act(request, case, "reply_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_accept(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    try:
+        services.case_accept_resolution(case=case, customer=request.user)
+    except services.CaseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the case is resolved by mutual agreement."))
+    return redirect("case_detail", reference=case.reference)
+
+
+@require_POST
+@customer_required
+def case_reject(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    form = RejectForm(request.POST)
+
+    def action(data):
+        services.case_reject_resolution(case=case, customer=request.user, reason=data["reason"])
+        messages.success(request, _("We keep working on the case."))
+
+    return _act(request, case, "reject_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_escalate(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    form = EscalateForm(request.POST)
+
+    def action(data):
+        services.case_escalate(case=case, customer=request.user, reason=data["reason"])
+        messages.success(
+            request,
+            _("%(tam)s, your Technical Account Manager, is told about the case.")
+            % {"tam": case.account.tam},
+        )
+
+    return _act(request, case, "escalate_form", form, action)
+
+
+@customer_required
+def attachment_download(request, reference, attachment_id):
+    _case, attachment = attachment_for_customer(
+        request.user, reference, attachment_id, account=request.account
+    )
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
