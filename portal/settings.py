@@ -209,3 +209,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Support cases -------------------------------------------------------------------
+# First-response targets when no SLA policy row exists (the admin edits the policies).
+CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES = env.int(
+    "CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES", default=240
+)
+CASES_CRITICAL_FIRST_RESPONSE_MINUTES = env.int("CASES_CRITICAL_FIRST_RESPONSE_MINUTES", default=15)
+# Attachments: at most this many bytes each, and only these content types.
+CASES_ATTACHMENT_MAX_BYTES = env.int("CASES_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+CASES_ATTACHMENT_MAX_FILES = env.int("CASES_ATTACHMENT_MAX_FILES", default=5)
+CASES_ATTACHMENT_TYPES = env.list(
+    "CASES_ATTACHMENT_TYPES",
+    default=[
+        "text/plain",
+        "text/csv",
+        "application/json",
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "message/rfc822",
+        "application/zip",
+        "application/gzip",
+    ],
+)
