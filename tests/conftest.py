@@ -11,21 +11,32 @@ from portal.celery import app as celery_app
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
 
 
-def pytest_collection_modifyitems(items):
-    # Transactional tests end by flushing the database, which would also wipe what data
-    # migrations created (staff roles, periodic tasks, catalogues) for every later test.
-    # Serialized rollback restores it.
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
-                append=False,
-            )
+_migrated_rows: str | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Keep the rows that data migrations created (staff roles, periodic tasks,
+    catalogues): a transactional test ends by flushing the database."""
+    global _migrated_rows
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _migrated_rows = connection.creation.serialize_db_to_string()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from django.contrib.auth.models import Group
+        from django.db import connection
+
+        if not Group.objects.exists():
+            connection.creation.deserialize_db_from_string(_migrated_rows)
+    yield
 
 
 @pytest.fixture(autouse=True)
