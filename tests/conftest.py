@@ -10,7 +10,6 @@ from portal.celery import app as celery_app
 
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
 
-
 _migrated_rows: str | None = None
 
 
