@@ -1,0 +1,352 @@
+"""Every change of state of blocklist monitoring: assets, check runs, listings, alerts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Account
+
+from . import checker, dnsbl
+from .models import (
+    Blocklist,
+    CheckChunk,
+    CheckRun,
+    ListingEvent,
+    ListingState,
+    SendingDomain,
+    SendingIP,
+)
+
+log = logging.getLogger(__name__)
+
+# A chunk claimed longer ago than this belongs to a worker that died: it may be redone.
+STALE_CHUNK_AFTER = timedelta(minutes=10)
+
+
+def checker_options() -> checker.Options:
+    """The checker's options from settings; ImproperlyConfigured with a sentence when bad."""
+    try:
+        nameservers = checker.parse_nameservers(settings.BLOCKLIST_NAMESERVERS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"BLOCKLIST_NAMESERVERS: {exc}.") from None
+    if settings.BLOCKLIST_CONCURRENCY < 1:
+        raise ImproperlyConfigured("BLOCKLIST_CONCURRENCY must be at least 1.")
+    if settings.BLOCKLIST_TIMEOUT_SECONDS <= 0:
+        raise ImproperlyConfigured("BLOCKLIST_TIMEOUT_SECONDS must be more than 0.")
+    if settings.BLOCKLIST_RETRIES < 0:
+        raise ImproperlyConfigured("BLOCKLIST_RETRIES must be 0 or more.")
+    return checker.Options(
+        nameservers=nameservers,
+        concurrency=settings.BLOCKLIST_CONCURRENCY,
+        timeout=settings.BLOCKLIST_TIMEOUT_SECONDS,
+        retries=settings.BLOCKLIST_RETRIES,
+    )
+
+
+# Assets ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sending_domain_add(*, account: Account, name: str, purpose: str, added_by=None):
+    """A customer's (or staff member's) new domain; validated by the model."""
+    domain = SendingDomain(account=account, name=name, purpose=purpose, added_by=added_by)
+    domain.full_clean()
+    domain.save()
+    return domain
+
+
+# Runs -----------------------------------------------------------------------------------
+
+
+def run_start(
+    *, trigger: str, account: Account | None = None, requested_by=None, enqueue: bool = True
+) -> CheckRun:
+    """Plan a run in chunks and queue it. A run already waiting for the same scope is reused."""
+    with transaction.atomic():
+        waiting = (
+            CheckRun.objects.select_for_update()
+            .filter(
+                account=account,
+                status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING],
+                created_at__gte=timezone.now() - STALE_CHUNK_AFTER,
+            )
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        run = CheckRun.objects.create(account=account, trigger=trigger, requested_by=requested_by)
+        ips = SendingIP.objects.order_by("pk")
+        domains = SendingDomain.objects.order_by("pk")
+        if account is not None:
+            ips, domains = ips.filter(account=account), domains.filter(account=account)
+        ip_ids = list(ips.values_list("pk", flat=True))
+        domain_ids = list(domains.values_list("pk", flat=True))
+        size = max(1, settings.BLOCKLIST_CHUNK_SIZE)
+        chunks = [
+            CheckChunk(run=run, index=i // size, ip_ids=ip_ids[i : i + size])
+            for i in range(0, len(ip_ids), size)
+        ]
+        offset = len(chunks)
+        chunks += [
+            CheckChunk(run=run, index=offset + i // size, domain_ids=domain_ids[i : i + size])
+            for i in range(0, len(domain_ids), size)
+        ]
+        CheckChunk.objects.bulk_create(chunks)
+        CheckRun.objects.filter(pk=run.pk).update(chunks_total=len(chunks))
+        run.chunks_total = len(chunks)
+        if enqueue:
+            from .tasks import run_execute_task
+
+            transaction.on_commit(lambda: run_execute_task.delay(run.pk))
+    return run
+
+
+def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
+    """Claim a queued run, test every zone's health once, then check its chunks."""
+    now = timezone.now()
+    claimed = CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.QUEUED).update(
+        status=CheckRun.Status.RUNNING, started_at=now
+    )
+    if not claimed:
+        return
+    options = checker_options()
+    lists = active_blocklists()
+    key = settings.SPAMHAUS_DQS_KEY
+    health = checker.zone_health({bl.pk: (bl.spec(key), bl.test_domain) for bl in lists}, options)
+    CheckRun.objects.filter(pk=run_id).update(
+        zone_health={bl.zone: health[bl.pk] for bl in lists},
+        queries=F("queries") + 2 * len(lists),
+    )
+    chunk_ids = list(
+        CheckChunk.objects.filter(run_id=run_id).order_by("index").values_list("pk", flat=True)
+    )
+    if not chunk_ids:
+        run_finish(run_id=run_id)
+        return
+    if enqueue_chunks:
+        from .tasks import chunk_execute_task
+
+        for chunk_id in chunk_ids:
+            chunk_execute_task.delay(chunk_id)
+    else:
+        for chunk_id in chunk_ids:
+            chunk_execute(chunk_id=chunk_id)
+
+
+def active_blocklists() -> list[Blocklist]:
+    return list(Blocklist.objects.filter(retired=False).order_by("pk"))
+
+
+def chunk_execute(*, chunk_id: int) -> None:
+    """Check one chunk's assets against every healthy list; safe to run twice."""
+    now = timezone.now()
+    claimed = CheckChunk.objects.filter(pk=chunk_id, status=CheckChunk.Status.PENDING).update(
+        status=CheckChunk.Status.RUNNING, claimed_at=now
+    ) or CheckChunk.objects.filter(
+        pk=chunk_id, status=CheckChunk.Status.RUNNING, claimed_at__lt=now - STALE_CHUNK_AFTER
+    ).update(claimed_at=now)
+    if not claimed:
+        return
+    chunk = CheckChunk.objects.select_related("run").get(pk=chunk_id)
+    run = chunk.run
+    lists = active_blocklists()
+    key = settings.SPAMHAUS_DQS_KEY
+    ips = list(SendingIP.objects.filter(pk__in=chunk.ip_ids))
+    domains = list(SendingDomain.objects.filter(pk__in=chunk.domain_ids))
+
+    queries, outcomes = [], {}
+    for bl in lists:
+        spec = bl.spec(key)
+        healthy = run.zone_health.get(bl.zone, False)
+        for ip in ips:
+            if not bl.applies_to_ip(ip.address):
+                continue
+            k = ("ip", ip.pk, bl.pk)
+            if not healthy:
+                outcomes[k] = dnsbl.error(dnsbl.ErrorKind.UNHEALTHY_ZONE)
+                continue
+            queries.append(checker.Query(k, dnsbl.query_name(ip.address, spec.zone, "ip"), spec))
+        if bl.kind != Blocklist.Kind.DOMAIN:
+            continue
+        for domain in domains:
+            k = ("domain", domain.pk, bl.pk)
+            if not healthy:
+                outcomes[k] = dnsbl.error(dnsbl.ErrorKind.UNHEALTHY_ZONE)
+                continue
+            try:
+                name = dnsbl.query_name(domain.name, spec.zone, "domain")
+            except ValueError:
+                outcomes[k] = dnsbl.error(dnsbl.ErrorKind.INVALID_QUERY)
+                continue
+            queries.append(checker.Query(k, name, spec))
+    outcomes.update(checker.check(queries, checker_options()))
+
+    with transaction.atomic():
+        _apply_outcomes(run=run, ips=ips, domains=domains, outcomes=outcomes, now=timezone.now())
+        done = CheckChunk.objects.filter(pk=chunk_id, status=CheckChunk.Status.RUNNING).update(
+            status=CheckChunk.Status.DONE
+        )
+        if done:
+            CheckRun.objects.filter(pk=run.pk).update(
+                chunks_done=F("chunks_done") + 1, queries=F("queries") + len(queries)
+            )
+    run_finish(run_id=run.pk)
+
+
+def _apply_outcomes(*, run, ips, domains, outcomes, now) -> None:
+    """Write each outcome into the asset's state on that list; changes become events."""
+    accounts = {("ip", ip.pk): ip.account_id for ip in ips}
+    accounts.update({("domain", d.pk): d.account_id for d in domains})
+    existing = {}
+    for st in ListingState.objects.select_for_update().filter(sending_ip__in=ips):
+        existing[("ip", st.sending_ip_id, st.blocklist_id)] = st
+    for st in ListingState.objects.select_for_update().filter(sending_domain__in=domains):
+        existing[("domain", st.sending_domain_id, st.blocklist_id)] = st
+
+    to_create, to_update, events = [], [], []
+    for k, outcome in outcomes.items():
+        kind, asset_id, blocklist_id = k
+        st = existing.get(k)
+        if st is None:
+            st = ListingState(blocklist_id=blocklist_id)
+            if kind == "ip":
+                st.sending_ip_id = asset_id
+            else:
+                st.sending_domain_id = asset_id
+            to_create.append(st)
+        else:
+            to_update.append(st)
+        st.last_checked_at, st.last_run = now, run
+        if outcome.is_error:
+            if st.error_kind != outcome.error_kind:
+                st.error_kind, st.error_since = outcome.error_kind, now
+            continue
+        st.error_kind, st.error_since = "", None
+        new_state = (
+            ListingState.State.LISTED
+            if outcome.state == dnsbl.State.LISTED
+            else ListingState.State.CLEAN
+        )
+        if new_state != st.state:
+            baseline = st.state == ListingState.State.UNKNOWN
+            if new_state == ListingState.State.LISTED or not baseline:
+                events.append(
+                    ListingEvent(
+                        account_id=accounts[(kind, asset_id)],
+                        sending_ip_id=st.sending_ip_id,
+                        sending_domain_id=st.sending_domain_id,
+                        blocklist_id=blocklist_id,
+                        kind=ListingEvent.Kind.LISTED
+                        if new_state == ListingState.State.LISTED
+                        else ListingEvent.Kind.DELISTED,
+                        at=now,
+                        run=run,
+                        reasons=list(outcome.reasons),
+                        baseline=baseline,
+                    )
+                )
+            st.state, st.since = new_state, now
+        st.reasons, st.codes, st.txt = list(outcome.reasons), list(outcome.codes), outcome.txt
+    ListingState.objects.bulk_create(to_create)
+    ListingState.objects.bulk_update(
+        to_update,
+        [
+            "state",
+            "since",
+            "reasons",
+            "codes",
+            "txt",
+            "error_kind",
+            "error_since",
+            "last_checked_at",
+            "last_run",
+        ],
+    )
+    ListingEvent.objects.bulk_create(events)
+
+
+def run_finish(*, run_id: int) -> bool:
+    """Close a run whose chunks are all done, once, and report what changed."""
+    finished = CheckRun.objects.filter(
+        pk=run_id, status=CheckRun.Status.RUNNING, chunks_done__gte=F("chunks_total")
+    ).update(status=CheckRun.Status.FINISHED, finished_at=timezone.now())
+    if not finished:
+        return False
+    account_ids = (
+        ListingEvent.objects.filter(run_id=run_id, baseline=False, notified_at__isnull=True)
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    from .tasks import alert_account_task
+
+    for account_id in sorted(set(account_ids)):
+        transaction.on_commit(
+            lambda account_id=account_id: alert_account_task.delay(run_id, account_id)
+        )
+    return True
+
+
+# Alerts ---------------------------------------------------------------------------------
+
+
+def alert_account(*, run_id: int, account_id: int) -> int:
+    """One bundled mail per recipient for a run's changes on one account; 0 if nothing to say.
+
+    A new listing on a major list, or any delisting, makes a mail; the events are claimed
+    with a conditional update, so a task that runs twice mails once.
+    """
+    from .alerts import send_listing_alert
+
+    events = list(
+        ListingEvent.objects.filter(
+            run_id=run_id, account_id=account_id, baseline=False, notified_at__isnull=True
+        ).select_related("blocklist", "sending_ip", "sending_domain")
+    )
+    worth_telling = [
+        e
+        for e in events
+        if e.kind == ListingEvent.Kind.DELISTED
+        or (e.kind == ListingEvent.Kind.LISTED and e.blocklist.major)
+    ]
+    if not worth_telling:
+        return 0
+    with transaction.atomic():
+        claimed = ListingEvent.objects.filter(
+            pk__in=[e.pk for e in events], notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if claimed != len(events):
+            # Another worker reported (part of) this run already.
+            transaction.set_rollback(True)
+            return 0
+        account = Account.objects.select_related("tam").get(pk=account_id)
+        sent = send_listing_alert(account=account, events=events)
+    new_major = [e for e in events if e.kind == ListingEvent.Kind.LISTED and e.blocklist.major]
+    if new_major and settings.BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING:
+        _open_case(account=account, events=new_major)
+    return sent
+
+
+def _open_case(*, account: Account, events: list[ListingEvent]) -> None:
+    """Open a deliverability case when the cases app offers `case_open` (imported late)."""
+    try:
+        from cases import services as case_services
+    except ImportError:
+        return
+    case_open = getattr(case_services, "case_open", None)
+    if case_open is None:
+        log.warning("BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING is on but cases has no case_open")
+        return
+    from .alerts import case_text
+
+    subject, body = case_text(account=account, events=events)
+    try:
+        case_open(account=account, subject=subject, description=body)
+    except TypeError:
+        log.exception("cases.services.case_open did not accept the blocklist case")

@@ -1,0 +1,31 @@
+"""Celery tasks: thin wrappers over services (ids in, idempotent)."""
+
+from celery import shared_task
+
+from . import services
+from .models import CheckRun
+
+# DNS is external I/O: a run that fails for a lost worker or a flaky network is retried.
+_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 3}
+
+
+@shared_task(name="deliverability.scheduled_blocklist_check")
+def scheduled_check_task():
+    """Started by Celery beat: every asset of every account."""
+    run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE)
+    return run.pk
+
+
+@shared_task(name="deliverability.run_execute", **_RETRY)
+def run_execute_task(run_id: int):
+    services.run_execute(run_id=run_id)
+
+
+@shared_task(name="deliverability.chunk_execute", **_RETRY)
+def chunk_execute_task(chunk_id: int):
+    services.chunk_execute(chunk_id=chunk_id)
+
+
+@shared_task(name="deliverability.alert_account", **_RETRY)
+def alert_account_task(run_id: int, account_id: int):
+    services.alert_account(run_id=run_id, account_id=account_id)
