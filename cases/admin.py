@@ -142,7 +142,7 @@ def _run(name: str, case: Case, user, data: dict):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
-        "reference",
+        "ref",
         "subject",
         "account",
         "severity_badge",
@@ -151,7 +151,7 @@ class CaseAdmin(admin.ModelAdmin):
         "deadline",
         "opened_at",
     ]
-    list_display_links = ["reference", "subject"]
+    list_display_links = ["ref", "subject"]
     list_filter = [
         OpenFilter,
         "severity",
@@ -256,11 +256,16 @@ class CaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=gettext_lazy("reference"), ordering="reference")
+    def ref(self, obj):
+        return format_html('<span style="white-space:nowrap">{}</span>', obj.reference)
+
     @admin.display(description=gettext_lazy("severity"), ordering="severity")
     def severity_badge(self, obj):
         color = "#b02a37" if obj.is_critical else "#6c757d"
         return format_html(
-            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:3px">{}</span>',
+            '<span style="color:#fff;background:{};padding:1px 6px;border-radius:3px;'
+            'white-space:nowrap">{}</span>',
             color,
             obj.get_severity_display(),
         )
@@ -311,6 +316,9 @@ class CaseAdmin(admin.ModelAdmin):
             can_act = self.has_change_permission(request, case)
             extra_context.update(
                 {
+                    "show_save": False,
+                    "show_save_and_continue": False,
+                    "show_save_and_add_another": False,
                     "timeline": selectors.staff_timeline(case),
                     "agreements": selectors.agreements(case),
                     "verdict": selectors.first_response_verdict(case, timezone.now()),

@@ -126,7 +126,17 @@ def _refuse_move(case: Case, to_status: str) -> None:
         )
 
 
-def _move(case: Case, to_status: str, *, actor, now, kind=Kind.STATUS_CHANGED, detail="", **data):
+def _move(
+    case: Case,
+    to_status: str,
+    *,
+    actor,
+    now,
+    kind=Kind.STATUS_CHANGED,
+    detail="",
+    mail=True,
+    **data,
+):
     """Change status (already locked), pause or resume the SLA clock, write the event."""
     _refuse_move(case, to_status)
     from_status = case.status
@@ -156,7 +166,8 @@ def _move(case: Case, to_status: str, *, actor, now, kind=Kind.STATUS_CHANGED, d
     )
     if from_status == Status.WAITING_ON_CUSTOMER:
         recompute_deadlines(case)
-    _queue_mail(event)
+    if mail:
+        _queue_mail(event)
     return event
 
 
@@ -323,7 +334,8 @@ def case_reply(
         case.save(update_fields=["assigned_agent"])
         _event(case, Kind.ASSIGNED, actor=author, now=now, public=False, data={"agent": author.pk})
     if case.status == Status.NEW:
-        _move(case, Status.IN_PROGRESS, actor=author, now=now)
+        # The reply itself is mailed; the implied start of work is not, separately.
+        _move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
     case.updated_at = now
     case.save(update_fields=["updated_at"])
     event = _event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
@@ -354,7 +366,7 @@ def case_customer_reply(
     )
     _store_attachments(case, message, attachments, author, now)
     if case.status == Status.WAITING_ON_CUSTOMER:
-        _move(case, Status.IN_PROGRESS, actor=author, now=now)
+        _move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
     case.updated_at = now
     case.save(update_fields=["updated_at"])
     _event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})

@@ -1,0 +1,123 @@
+"""The agents' queue and case page in the admin."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from cases import services
+from cases.models import Status
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:cases_case_changelist")
+
+
+def act(client, case, action, **data):
+    return client.post(
+        reverse("admin:cases_case_act", args=[case.pk, action]),
+        {f"{action}-{k}": v for k, v in data.items()},
+        follow=True,
+    )
+
+
+def test_the_queue_puts_the_nearest_deadline_first(agent_client, file_case):
+    later = file_case(subject="non-critical")  # due 14:00
+    sooner = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    with time_machine.travel(NOW, tick=False):
+        page = agent_client.get(CHANGELIST).content.decode()
+    assert page.index(sooner.reference) < page.index(later.reference)
+
+
+def test_overdue_and_due_soon_are_marked(agent_client, file_case):
+    file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        assert 'data-due="soon"' in agent_client.get(CHANGELIST).content.decode()
+    with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
+        assert 'data-due="overdue"' in agent_client.get(CHANGELIST).content.decode()
+
+
+def test_filters_mine_my_accounts_and_due_within_the_hour(agent_client, agent, file_case, case_b):
+    mine = file_case(subject="mine")
+    services.case_assign(case=mine, agent=agent, actor=agent)
+    critical = file_case(subject="burning", api_all_failing=True, api_failure_cause="server")
+    page = agent_client.get(CHANGELIST + "?mine=me").content.decode()
+    assert mine.reference in page and critical.reference not in page
+    with time_machine.travel(NOW, tick=False):
+        page = agent_client.get(CHANGELIST + "?due=hour").content.decode()
+    assert critical.reference in page and mine.reference not in page
+
+
+def test_a_tam_filters_on_their_own_accounts(tam_a, case_a, case_b, client):
+    client.force_login(tam_a)
+    page = client.get(CHANGELIST + "?tam=me").content.decode()
+    assert case_a.reference in page and case_b.reference not in page
+
+
+def test_search_by_reference_subject_or_company(agent_client, case_a, case_b):
+    for term in (case_a.reference, "Webhooks", "Alpha Mail"):
+        page = agent_client.get(CHANGELIST, {"q": term}).content.decode()
+        assert case_a.reference in page and case_b.reference not in page
+
+
+def test_the_queue_runs_a_fixed_number_of_queries(
+    agent_client, file_case, agent, django_assert_num_queries
+):
+    file_case()
+    agent_client.get(CHANGELIST)  # warm caches (content types)
+    with django_assert_num_queries(6) as first:
+        agent_client.get(CHANGELIST)
+    for i in range(20):
+        case = file_case(subject=f"c{i}")
+        services.case_assign(case=case, agent=agent, actor=agent)
+    with django_assert_num_queries(len(first.captured_queries)):
+        agent_client.get(CHANGELIST)
+
+
+def test_the_case_page_shows_the_timeline_with_internal_notes(agent_client, case_a, agent):
+    services.case_add_note(case=case_a, author=agent, body="staff eyes only")
+    page = agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])).content.decode()
+    assert "staff eyes only" in page
+    assert 'data-action="propose"' in page
+
+
+def test_actions_call_the_services(agent_client, agent, case_a, customer_a):
+    act(agent_client, case_a, "assign_to_me")
+    act(agent_client, case_a, "reply", body="Hello from the admin")
+    act(agent_client, case_a, "propose", body="Fixed")
+    case_a.refresh_from_db()
+    assert case_a.assigned_agent == agent
+    assert case_a.status == Status.RESOLUTION_PROPOSED
+    assert "Hello from the admin" in mail.outbox[0].body
+    response = act(
+        agent_client,
+        case_a,
+        "record_agreement",
+        customer_name="Alice",
+        agreed_at="2026-11-25T09:00",
+        method="phone",
+    )
+    case_a.refresh_from_db()
+    assert case_a.status == Status.RESOLVED
+    assert "Alice" in response.content.decode()
+
+
+def test_a_refused_action_shows_the_sentence(agent_client, case_a):
+    response = act(agent_client, case_a, "close")
+    assert "cannot become" in response.content.decode()
+
+
+def test_reclassify_from_the_admin_tells_the_customer(agent_client, case_a):
+    act(agent_client, case_a, "reclassify", severity="critical", reason="All SMTP fails")
+    case_a.refresh_from_db()
+    assert case_a.severity == "critical"
+    assert "All SMTP fails" in mail.outbox[-1].body
+
+
+def test_a_bad_action_form_names_the_field(agent_client, case_a):
+    response = act(agent_client, case_a, "reclassify", severity="critical", reason="")
+    assert "Reason (the customer is told)" in response.content.decode()

@@ -1,0 +1,188 @@
+"""The customer pages: list, file a case, detail, reply, accept/reject, escalate."""
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case, Status
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def bug_form(**overrides):
+    data = {
+        "subject": "API down",
+        "need": "software_bug",
+        "api_all_failing": "yes",
+        "api_failure_cause": "server",
+        "smtp_all_failing": "no",
+        "description": "Everything returns 503",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_filing_a_critical_case_shows_the_hotline(client_a, settings):
+    response = client_a.post(reverse("case_new"), bug_form(), follow=True)
+    case = Case.objects.get()
+    assert case.severity == "critical"
+    assert response.redirect_chain[-1][0] == reverse("case_detail", args=[case.reference])
+    assert settings.SEVERITY1_HOTLINE in response.content.decode()
+    assert "calls you back within 15 minutes" in response.content.decode()
+
+
+def test_the_server_classifies_whatever_the_browser_claims(client_a):
+    client_a.post(reverse("case_new"), bug_form(api_failure_cause="other"))
+    assert Case.objects.get().severity == "non_critical"
+
+
+def test_all_failing_without_a_cause_names_the_field(client_a):
+    response = client_a.post(reverse("case_new"), bug_form(api_failure_cause=""))
+    assert response.status_code == 200
+    assert "Tell us why they fail" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_an_excluded_request_is_answered_with_the_scope_note_not_filed(client_a):
+    response = client_a.post(reverse("case_new"), bug_form(need="tier2_mediation"))
+    assert not Case.objects.exists()
+    assert "Tier 2 (custom) mediation" in response.content.decode()
+    assert 'data-testid="scope-note"' in response.content.decode()
+
+
+def test_the_form_states_when_office_hours_next_open(client_a):
+    with time_machine.travel(NOW.replace(hour=20), tick=False):
+        response = client_a.get(reverse("case_new"))
+    assert "Thursday 26 November, 09:00" in response.content.decode()
+
+
+def test_attachments_of_a_refused_type_are_refused_with_the_file_name(client_a):
+    bad = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
+    response = client_a.post(reverse("case_new"), {**bug_form(), "attachments": [bad]})
+    assert "“tool.exe” is not a file type we accept" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_attachments_over_the_size_limit_are_refused(client_a, settings):
+    settings.CASES_ATTACHMENT_MAX_BYTES = 10
+    big = SimpleUploadedFile("log.txt", b"x" * 11, content_type="text/plain")
+    response = client_a.post(reverse("case_new"), {**bug_form(), "attachments": [big]})
+    assert "attachments may be at most" in response.content.decode()
+
+
+def test_the_list_shows_open_cases_with_the_response_deadline_in_my_time_zone(client_b, case_b):
+    with time_machine.travel(NOW, tick=False):
+        response = client_b.get(reverse("case_list"))
+    # 240 office minutes from Wednesday 10:00 Amsterdam -> 14:00 Amsterdam, 08:00 New York.
+    assert "We will respond by Wed 25 Nov 2026, 08:00" in response.content.decode()
+    assert case_b.reference in response.content.decode()
+
+
+def test_the_list_never_shows_another_accounts_cases(client_a, case_b):
+    assert case_b.reference not in client_a.get(reverse("case_list")).content.decode()
+
+
+def test_the_detail_hides_internal_notes(client_a, case_a, agent):
+    services.case_add_note(case=case_a, author=agent, body="internal: customer is grumpy")
+    services.case_reply(case=case_a, author=agent, body="We are on it")
+    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    assert "We are on it" in page
+    assert "grumpy" not in page
+
+
+def test_customer_text_is_rendered_without_script(client_a, file_case):
+    case = file_case(description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
+    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "<strong>bold</strong>" in page
+    assert "<script>alert" not in page
+    assert "javascript:" not in page
+
+
+def test_a_customer_reply_resumes_a_waiting_case(client_a, case_a, agent):
+    services.case_set_status(case=case_a, status=Status.WAITING_ON_CUSTOMER, actor=agent)
+    client_a.post(reverse("case_reply", args=[case_a.reference]), {"body": "Logs attached"})
+    case_a.refresh_from_db()
+    assert case_a.status == Status.IN_PROGRESS
+    assert case_a.messages.get().body == "Logs attached"
+
+
+def test_accepting_the_proposed_resolution(client_a, case_a, agent):
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed in 4.2")
+    response = client_a.post(reverse("case_accept", args=[case_a.reference]), follow=True)
+    case_a.refresh_from_db()
+    assert case_a.status == Status.RESOLVED
+    assert "Resolved by mutual agreement" in response.content.decode()
+
+
+def test_accepting_without_a_proposal_says_why(client_a, case_a):
+    response = client_a.post(reverse("case_accept", args=[case_a.reference]), follow=True)
+    assert "has no proposed resolution to answer" in response.content.decode()
+
+
+def test_rejecting_needs_a_reason(client_a, case_a, agent):
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    response = client_a.post(reverse("case_reject", args=[case_a.reference]), {"reason": ""})
+    assert response.status_code == 400
+    client_a.post(reverse("case_reject", args=[case_a.reference]), {"reason": "Not fixed"})
+    case_a.refresh_from_db()
+    assert case_a.status == Status.IN_PROGRESS
+
+
+def test_escalating_to_the_tam(client_a, case_a, tam_a):
+    response = client_a.post(
+        reverse("case_escalate", args=[case_a.reference]), {"reason": "Urgent"}, follow=True
+    )
+    assert tam_a.full_name in response.content.decode()
+    assert mail.outbox[-1].to == [tam_a.email]
+
+
+def test_actions_need_post(client_a, case_a):
+    assert client_a.get(reverse("case_accept", args=[case_a.reference])).status_code == 405
+
+
+# --- fixed query counts ---------------------------------------------------------
+
+
+def _count(django_assert_num_queries, client, url, n):
+    with django_assert_num_queries(n):
+        assert client.get(url).status_code == 200
+
+
+LIST_QUERIES = 5  # session, user, contact+account, open cases, closed cases
+DETAIL_QUERIES = 9
+
+
+def test_the_case_list_runs_a_fixed_number_of_queries(
+    client_a, file_case, agent, django_assert_num_queries
+):
+    file_case()
+    _count(django_assert_num_queries, client_a, reverse("case_list"), LIST_QUERIES)
+    for i in range(15):
+        case = file_case(subject=f"case {i}")
+        if i % 3 == 0:
+            services.case_propose_resolution(case=case, actor=agent, summary="done")
+            services.case_accept_resolution(case=case, customer=case.requester)
+    _count(django_assert_num_queries, client_a, reverse("case_list"), LIST_QUERIES)
+
+
+def test_the_case_detail_runs_a_fixed_number_of_queries(
+    client_a, case_a, agent, customer_a, django_assert_num_queries
+):
+    url = reverse("case_detail", args=[case_a.reference])
+    services.case_reply(case=case_a, author=agent, body="first")
+    _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
+    for i in range(20):
+        services.case_customer_reply(
+            case=case_a,
+            author=customer_a,
+            body=f"more {i}",
+            attachments=[SimpleUploadedFile(f"{i}.txt", b"x", content_type="text/plain")],
+        )
+        services.case_reply(case=case_a, author=agent, body=f"answer {i}")
+    services.case_propose_resolution(case=case_a, actor=agent, summary="done")
+    _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
