@@ -98,11 +98,16 @@ class MyAccountsFilter(admin.SimpleListFilter):
     parameter_name = "tam"
 
     def lookups(self, request, model_admin):
-        return [("mine", _("My accounts")), ("all", _("All accounts"))]
+        tams = User.objects.filter(tam_accounts__isnull=False).distinct().order_by("full_name")
+        return [("mine", _("My accounts")), ("all", _("All accounts"))] + [
+            (str(tam.pk), tam.full_name) for tam in tams
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
             return queryset.filter(tam=request.user)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(tam_id=int(self.value()))
         return queryset
 
     def choices(self, changelist):
@@ -118,7 +123,7 @@ class MyAccountsFilter(admin.SimpleListFilter):
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ["name", "tam", "office_hours", "time_zone", "contact_count"]
-    list_filter = [MyAccountsFilter, "tam", "office_hours"]
+    list_filter = [MyAccountsFilter, "office_hours"]
     list_select_related = ["tam", "office_hours"]
     search_fields = ["name", "contacts__user__email", "contacts__user__full_name"]
     autocomplete_fields = ["tam"]
