@@ -234,3 +234,22 @@ CASES_ATTACHMENT_TYPES = env.list(
         "application/gzip",
     ],
 )
+
+# Blocklist monitoring ------------------------------------------------------------------
+# Nameservers the DNSBL checks go through, "address[:port]", comma-separated; empty = the
+# machine's resolver. Use a resolver of your own: public resolvers are refused by Spamhaus.
+BLOCKLIST_NAMESERVERS = env.list("BLOCKLIST_NAMESERVERS", default=[])
+# Spamhaus permits its public mirror for non-commercial use only; with a Data Query
+# Service key the Spamhaus lists are queried as <key>.<zone>.dq.spamhaus.net.
+SPAMHAUS_DQS_KEY = env.str("SPAMHAUS_DQS_KEY", default="")
+# Default interval of the scheduled check (editable afterwards as a periodic task).
+BLOCKLIST_CHECK_INTERVAL_MINUTES = env.int("BLOCKLIST_CHECK_INTERVAL_MINUTES", default=60)
+BLOCKLIST_CONCURRENCY = env.int("BLOCKLIST_CONCURRENCY", default=50)
+BLOCKLIST_TIMEOUT_SECONDS = env.float("BLOCKLIST_TIMEOUT_SECONDS", default=2.0)
+BLOCKLIST_RETRIES = env.int("BLOCKLIST_RETRIES", default=1)
+# Assets per chunk: a worker that dies loses at most one chunk, which is then redone.
+BLOCKLIST_CHUNK_SIZE = env.int("BLOCKLIST_CHUNK_SIZE", default=50)
+# Open a deliverability support case automatically on a new listing on a major list.
+BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
+    "BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING", default=False
+)

@@ -80,6 +80,17 @@ class DnsServer:
         conf.write_text("\n".join(lines) + "\n")
         return conf
 
+    def update(self, records: dict[str, list[str]]) -> None:
+        """Serve other A records: dnsmasq re-reads its hosts file on SIGHUP."""
+        import signal
+
+        self.records = records
+        (self._dir / "hosts").write_text(
+            "".join(f"{ip} {name}\n" for name, ips in records.items() for ip in ips)
+        )
+        self.process.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+
     def start(self) -> DnsServer:
         conf = self._config()
         self.process = subprocess.Popen(

@@ -1,0 +1,35 @@
+"""Listing history as time segments, for the chart: pure, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: datetime
+    end: datetime
+    listed: bool
+
+
+def segments(
+    changes: list[tuple[datetime, bool]], *, start: datetime, end: datetime, listed_before: bool
+) -> list[Segment]:
+    """Cut [start, end] into listed / not-listed stretches.
+
+    changes: (when, listed) in any order; listed_before: the state at `start`.
+    """
+    result: list[Segment] = []
+    current, since = listed_before, start
+    for when, listed in sorted(changes):
+        if when <= start:
+            current = listed
+            continue
+        if when >= end:
+            break
+        if listed != current:
+            result.append(Segment(since, when, current))
+            current, since = listed, when
+    result.append(Segment(since, end, current))
+    return result

@@ -1,0 +1,125 @@
+"""Reads of blocklist monitoring shared by pages, admin and commands, with their joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from . import history
+from .models import Blocklist, CheckRun, ListingEvent, ListingState, SendingDomain, SendingIP
+
+CHART_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Cell:
+    blocklist: Blocklist
+    state: ListingState | None  # None: not checked yet
+    applicable: bool = True  # False: the list does not answer for this kind of address
+
+
+@dataclass
+class Row:
+    asset: SendingIP | SendingDomain
+    cells: list[Cell]
+
+
+@dataclass
+class Matrix:
+    ip_lists: list[Blocklist]
+    domain_lists: list[Blocklist]
+    ip_rows: list[Row]
+    domain_rows: list[Row]
+    last_checked_at: datetime | None
+    running: CheckRun | None
+
+
+def blocklist_matrix(account) -> Matrix:
+    """Assets by lists for one account: six queries whatever the number of assets."""
+    lists = list(Blocklist.objects.filter(retired=False).order_by("-major", "name"))
+    ip_lists = [bl for bl in lists if bl.kind == Blocklist.Kind.IP]
+    domain_lists = [bl for bl in lists if bl.kind == Blocklist.Kind.DOMAIN]
+    ips = sorted(SendingIP.objects.filter(account=account), key=lambda ip: (ip.version, ip.address))
+    domains = list(SendingDomain.objects.filter(account=account).order_by("name", "purpose"))
+    states = ListingState.objects.filter(blocklist__retired=False, last_run__isnull=False)
+    by_ip = {
+        (s.sending_ip_id, s.blocklist_id): s
+        for s in states.filter(sending_ip__account=account, sending_ip__isnull=False)
+    }
+    by_domain = {
+        (s.sending_domain_id, s.blocklist_id): s
+        for s in states.filter(sending_domain__account=account, sending_domain__isnull=False)
+    }
+    ip_rows = [
+        Row(
+            ip,
+            [Cell(bl, by_ip.get((ip.pk, bl.pk)), bl.applies_to_ip(ip.address)) for bl in ip_lists],
+        )
+        for ip in ips
+    ]
+    domain_rows = [
+        Row(d, [Cell(bl, by_domain.get((d.pk, bl.pk))) for bl in domain_lists]) for d in domains
+    ]
+    checked = [s.last_checked_at for s in [*by_ip.values(), *by_domain.values()]]
+    running = (
+        CheckRun.objects.filter(
+            account=account, status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return Matrix(ip_lists, domain_lists, ip_rows, domain_rows, max(checked, default=None), running)
+
+
+@dataclass
+class Lane:
+    blocklist: Blocklist
+    state: ListingState | None
+    segments: list[history.Segment]
+
+
+def asset_history(asset, *, now: datetime | None = None, days: int = CHART_DAYS):
+    """(lanes for the chart, events newest first) for one asset: three queries."""
+    now = now or timezone.now()
+    start = now - timedelta(days=days)
+    field_name = "sending_ip" if isinstance(asset, SendingIP) else "sending_domain"
+    events = list(
+        ListingEvent.objects.filter(**{field_name: asset})
+        .select_related("blocklist")
+        .order_by("-at", "-id")
+    )
+    states = {
+        s.blocklist_id: s
+        for s in ListingState.objects.filter(**{field_name: asset}).select_related("blocklist")
+    }
+    kind = Blocklist.Kind.IP if field_name == "sending_ip" else Blocklist.Kind.DOMAIN
+    lists = [
+        bl
+        for bl in Blocklist.objects.filter(retired=False, kind=kind).order_by("-major", "name")
+        if kind == Blocklist.Kind.DOMAIN or bl.applies_to_ip(asset.address)
+    ]
+    lanes = []
+    for bl in lists:
+        changes = [
+            (e.at, e.kind == ListingEvent.Kind.LISTED) for e in events if e.blocklist_id == bl.pk
+        ]
+        earlier = [listed for at, listed in sorted(changes) if at <= start]
+        lanes.append(
+            Lane(
+                bl,
+                states.get(bl.pk),
+                history.segments(
+                    changes, start=start, end=now, listed_before=earlier[-1] if earlier else False
+                ),
+            )
+        )
+    return lanes, events
+
+
+def newest_listings_for_staff():
+    """Listing states across accounts, newest listings first (admin changelist)."""
+    return ListingState.objects.select_related(
+        "blocklist", "sending_ip__account", "sending_domain__account", "last_run"
+    ).order_by("-since")

@@ -1,0 +1,90 @@
+"""Customer pages of blocklist monitoring: thin views over selectors and services."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import customer_required
+
+from . import access, selectors, services
+from .forms import SendingDomainForm
+from .models import CheckRun
+
+
+@customer_required
+def home(request):
+    matrix = selectors.blocklist_matrix(request.account)
+    return render(
+        request,
+        "deliverability/home.html",
+        {"matrix": matrix, "account": request.account},
+    )
+
+
+@customer_required
+def sending_ip_detail(request, pk):
+    ip = access.sending_ip_for_customer(request.user, pk)
+    lanes, events = selectors.asset_history(ip)
+    return render(
+        request, "deliverability/asset_detail.html", {"asset": ip, "lanes": lanes, "events": events}
+    )
+
+
+@customer_required
+def sending_domain_detail(request, pk):
+    domain = access.sending_domain_for_customer(request.user, pk)
+    lanes, events = selectors.asset_history(domain)
+    return render(
+        request,
+        "deliverability/asset_detail.html",
+        {"asset": domain, "lanes": lanes, "events": events},
+    )
+
+
+@customer_required
+def sending_domain_add(request):
+    form = SendingDomainForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        domain = services.sending_domain_add(
+            account=request.account,
+            name=form.cleaned_data["name"],
+            purpose=form.cleaned_data["purpose"],
+            added_by=request.user,
+        )
+        messages.success(
+            request,
+            _("%(domain)s is now monitored; it is checked with the next run.")
+            % {"domain": domain.name},
+        )
+        return redirect("deliverability_home")
+    return render(request, "deliverability/domain_form.html", {"form": form})
+
+
+@require_POST
+@customer_required
+def check_now(request):
+    run = services.run_start(
+        trigger=CheckRun.Trigger.CUSTOMER, account=request.account, requested_by=request.user
+    )
+    return redirect(f"{_home_url()}?run={run.pk}")
+
+
+@customer_required
+def check_progress(request, pk):
+    run = access.check_run_for_customer(request.user, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "percent": run.progress_percent,
+            "chunks_done": run.chunks_done,
+            "chunks_total": run.chunks_total,
+        }
+    )
+
+
+def _home_url():
+    from django.urls import reverse
+
+    return reverse("deliverability_home")

@@ -1,0 +1,189 @@
+"""A check run from start to alert, against the loopback DNS server."""
+
+import pytest
+import time_machine
+from django.core import mail
+
+from deliverability import services
+from deliverability.models import (
+    Blocklist,
+    CheckChunk,
+    CheckRun,
+    ListingEvent,
+    ListingState,
+)
+
+LISTED_A = {"10.2.0.192.zen.spamhaus.org": ["127.0.0.2"]}
+
+
+def _run(capture, account=None):
+    with capture(execute=True):
+        run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE, account=account)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.fixture
+def run_check(django_capture_on_commit_callbacks):
+    return lambda account=None: _run(django_capture_on_commit_callbacks, account)
+
+
+def _state(ip, zone="zen.spamhaus.org"):
+    return ListingState.objects.get(sending_ip=ip, blocklist__zone=zone)
+
+
+def test_the_first_check_sets_a_baseline_without_an_alert(dns_zones, run_check, ip_a, customer_a):
+    dns_zones(LISTED_A)
+    run = run_check()
+    assert run.status == CheckRun.Status.FINISHED
+    assert _state(ip_a).state == ListingState.State.LISTED
+    event = ListingEvent.objects.get()
+    assert event.baseline and event.kind == ListingEvent.Kind.LISTED
+    assert mail.outbox == []
+
+
+def test_a_new_major_listing_mails_contacts_and_tam_once_in_their_language(
+    dns_zones, run_check, ip_a, domain_a, customer_a, account_a
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    server = dns_zones()
+    run_check()
+    assert _state(ip_a).state == ListingState.State.CLEAN
+    server.update(
+        {
+            **server.records,
+            **LISTED_A,
+            "10.2.0.192.b.barracudacentral.org": ["127.0.0.2"],
+            "alpha.example.dbl.spamhaus.org": ["127.0.1.2"],
+        }
+    )
+    with time_machine.travel("2026-11-26 12:00Z", tick=False):
+        run_check()
+    state = _state(ip_a)
+    assert state.state == ListingState.State.LISTED
+    assert state.reasons == ["SBL: Spamhaus Block List (spam source)"]
+    assert state.since.isoformat().startswith("2026-11-26T12:00")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([customer_a.email, account_a.tam.email])
+    nl = next(m for m in mail.outbox if m.to == [customer_a.email])
+    en = next(m for m in mail.outbox if m.to == [account_a.tam.email])
+    assert "192.0.2.10" in nl.body and "alpha.example" in nl.body
+    assert "Spamhaus ZEN" in en.body and "Barracuda" in en.body
+    assert "https://check.spamhaus.org/" in en.body
+    assert "blocklist" in en.subject and nl.subject != en.subject
+    assert ListingEvent.objects.filter(baseline=False, notified_at__isnull=True).count() == 0
+
+
+def test_a_delisting_is_reported(dns_zones, run_check, ip_a, customer_a):
+    server = dns_zones(LISTED_A)
+    run_check()
+    server.update({k: v for k, v in server.records.items() if k not in LISTED_A})
+    run_check()
+    assert _state(ip_a).state == ListingState.State.CLEAN
+    assert ListingEvent.objects.filter(kind=ListingEvent.Kind.DELISTED).count() == 1
+    assert len(mail.outbox) == 2
+    assert "no longer on Spamhaus ZEN" in mail.outbox[0].body
+
+
+def test_a_listing_on_a_minor_list_alone_sends_no_mail(dns_zones, run_check, ip_a, customer_a):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, "10.2.0.192.psbl.surriel.com": ["127.0.0.2"]})
+    run_check()
+    assert _state(ip_a, "psbl.surriel.com").state == ListingState.State.LISTED
+    assert mail.outbox == []
+
+
+def test_a_zone_that_lists_the_world_raises_no_alarm(dns_zones, run_check, ip_a, customer_a):
+    server = dns_zones()
+    run_check()
+    server.update(
+        {
+            **server.records,
+            **LISTED_A,
+            "1.0.0.127.zen.spamhaus.org": ["127.0.0.2"],
+        }
+    )
+    run = run_check()
+    assert run.zone_health["zen.spamhaus.org"] is False
+    state = _state(ip_a)
+    assert state.state == ListingState.State.CLEAN
+    assert state.error_kind == "unhealthy_zone"
+    assert mail.outbox == []
+
+
+def test_an_error_answer_is_kept_as_an_error_and_changes_nothing(dns_zones, run_check, ip_a):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, "10.2.0.192.zen.spamhaus.org": ["127.255.255.254"]})
+    run_check()
+    state = _state(ip_a)
+    assert (state.state, state.error_kind) == (ListingState.State.CLEAN, "refused")
+    assert not ListingEvent.objects.exists()
+
+
+def test_retired_lists_are_never_queried(dns_zones, run_check, ip_a):
+    dns_zones()
+    run_check()
+    retired = Blocklist.objects.filter(retired=True)
+    assert retired.filter(zone="dnsbl.sorbs.net").exists()
+    assert not ListingState.objects.filter(blocklist__in=retired).exists()
+
+
+def test_ipv6_addresses_are_checked_only_on_lists_that_answer_for_ipv6(dns_zones, run_check, ip6_a):
+    dns_zones()
+    run_check()
+    zones = set(ListingState.objects.values_list("blocklist__zone", flat=True))
+    assert zones == {"zen.spamhaus.org"}
+
+
+def test_a_run_is_cut_into_chunks_and_a_chunk_that_runs_twice_works_once(
+    dns_zones, run_check, settings, account_a, ip_a, ip6_a, domain_a
+):
+    settings.BLOCKLIST_CHUNK_SIZE = 1
+    dns_zones(LISTED_A)
+    run = run_check()
+    assert run.chunks_total == 3 and run.chunks_done == 3
+    chunk = CheckChunk.objects.filter(run=run).first()
+    services.chunk_execute(chunk_id=chunk.pk)
+    run.refresh_from_db()
+    assert run.chunks_done == 3
+    assert ListingEvent.objects.count() == 1
+
+
+def test_a_chunk_left_by_a_dead_worker_is_redone(
+    dns_zones, ip_a, django_capture_on_commit_callbacks
+):
+    dns_zones()
+    run = services.run_start(trigger=CheckRun.Trigger.COMMAND, enqueue=False)
+    services.run_execute(run_id=run.pk, enqueue_chunks=False)
+    chunk = CheckChunk.objects.get(run=run)
+    CheckChunk.objects.filter(pk=chunk.pk).update(status="running")
+    CheckRun.objects.filter(pk=run.pk).update(status="running", chunks_done=0)
+    with time_machine.travel("2099-01-01T00:00Z"):
+        services.chunk_execute(chunk_id=chunk.pk)
+    run.refresh_from_db()
+    assert run.status == CheckRun.Status.FINISHED
+
+
+def test_a_check_of_one_account_leaves_the_others_alone(
+    dns_zones, run_check, ip_a, ip_b, account_a
+):
+    dns_zones()
+    run_check(account_a)
+    assert ListingState.objects.filter(sending_ip=ip_b).count() == 0
+    assert ListingState.objects.filter(sending_ip=ip_a).count() == 6
+
+
+def test_a_second_request_while_a_run_waits_gets_the_same_run(ip_a, account_a):
+    first = services.run_start(trigger=CheckRun.Trigger.CUSTOMER, account=account_a, enqueue=False)
+    second = services.run_start(trigger=CheckRun.Trigger.CUSTOMER, account=account_a, enqueue=False)
+    assert first.pk == second.pk
+
+
+def test_spamhaus_is_asked_through_dqs_when_a_key_is_set(settings, db):
+    settings.SPAMHAUS_DQS_KEY = "abc123"
+    zen = Blocklist.objects.get(zone="zen.spamhaus.org")
+    assert zen.spec(settings.SPAMHAUS_DQS_KEY).zone == "abc123.zen.dq.spamhaus.net"
+    barracuda = Blocklist.objects.get(zone="b.barracudacentral.org")
+    assert barracuda.spec(settings.SPAMHAUS_DQS_KEY).zone == "b.barracudacentral.org"
