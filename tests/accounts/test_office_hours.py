@@ -222,7 +222,15 @@ def schedules(draw):
         d: tuple(draw(st.lists(ranges(), max_size=3)))
         for d in draw(st.sets(st.integers(0, 6), min_size=1))
     }
-    weekly[draw(st.integers(0, 6))] = (draw(ranges()),)  # at least one opening a week
+    # At least two hours open a week, so 5,000 office minutes fit in the horizon.
+    opens = draw(st.integers(min_value=0, max_value=85))
+    length = draw(st.integers(min_value=8, max_value=95 - opens))
+    weekly[draw(st.integers(0, 6))] = (
+        (
+            time(opens // 4, (opens % 4) * 15),
+            time((opens + length) // 4, ((opens + length) % 4) * 15),
+        ),
+    )
     base = date(2026, 1, 1)
     holidays = frozenset(
         base + timedelta(days=n) for n in draw(st.lists(st.integers(0, 800), max_size=20))
