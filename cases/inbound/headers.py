@@ -281,7 +281,7 @@ def parse_authentication_results(value: object) -> AuthenticationResults | None:
     authserv_id = segments[0].split()[0].strip('"').lower()
     results = []
     for segment in segments[1:51]:
-        tokens = [t for t in re.split(r"\s+", segment) if t]
+        tokens = re.findall(r'(?:[^\s"]|"[^"]*"?)+', segment)
         if not tokens or "=" not in tokens[0]:
             continue
         method, _, result = tokens[0].partition("=")
