@@ -162,7 +162,7 @@ class CaseAdmin(admin.ModelAdmin):
     ]
     search_fields = ["reference", "subject", "account__name"]
     list_select_related = ["account", "assigned_agent"]
-    list_per_page = 50
+    list_per_page = 25
     show_full_result_count = False
     change_form_template = "admin/cases/case/change_form.html"
     readonly_fields = [

@@ -1,6 +1,9 @@
 """Customer and staff text is Markdown, rendered and then sanitised: no script, no raw
 HTML, no javascript: links."""
 
+import threading
+from functools import lru_cache
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -10,15 +13,30 @@ ALLOWED_TAGS = {
     "h3", "h4", "h5", "h6", "hr",
 }  # fmt: skip
 
+_local = threading.local()
 
-def render_markdown(text: str) -> SafeString:
+
+def _converter() -> markdown.Markdown:
+    # Building a Markdown converter costs more than converting a message: keep one per
+    # thread (they are not thread-safe) and reset it between texts.
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=["fenced_code", "nl2br", "sane_lists"])
+    return md
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    html = _converter().reset().convert(text)
     # Markdown passes raw HTML through; nh3 then removes whatever is not allowed.
-    html = markdown.markdown(text or "", extensions=["fenced_code", "nl2br", "sane_lists"])
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 above
+
+
+def render_markdown(text: str) -> SafeString:
+    return mark_safe(_render(text or ""))  # noqa: S308 - sanitised by nh3 in _render
