@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -12,6 +13,7 @@ from .models import (
     Holiday,
     OfficeHoursCalendar,
     OfficeHoursChange,
+    OnCallShift,
     OpeningRange,
     User,
 )
@@ -189,3 +191,31 @@ class OfficeHoursCalendarAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Email Enterprise Support: staff")
 admin.site.site_title = _("Support staff")
 admin.site.index_title = _("Workplace")
+
+
+class CurrentShiftFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("now", _("On call now")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "now":
+            return queryset.filter(starts_at__lte=now, ends_at__gt=now)
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin):
+    list_display = ["agent", "starts_at", "ends_at", "note"]
+    list_filter = [CurrentShiftFilter, "agent"]
+    list_select_related = ["agent"]
+    autocomplete_fields = ["agent"]
+    date_hierarchy = "starts_at"
+    search_fields = ["agent__full_name", "agent__email", "note"]

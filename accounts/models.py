@@ -326,3 +326,38 @@ class Contact(models.Model):
     def clean(self):
         if self.user_id and self.user.is_staff:
             raise ValidationError({"user": _("Staff members cannot be customer contacts.")})
+
+
+class OnCallShift(models.Model):
+    """A shift on the on-call rota: who is alerted at once for Severity 1 calls."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("on-call agent"),
+        on_delete=models.CASCADE,
+        related_name="on_call_shifts",
+        limit_choices_to={"is_staff": True},
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("on-call shift")
+        verbose_name_plural = _("on-call shifts")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="on_call_shift_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="on_call_shift_period_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M} UTC"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A shift must end after it starts.")})
+        if self.agent_id and not self.agent.is_staff:
+            raise ValidationError({"agent": _("Only staff members can be on call.")})

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 
-from . import office_hours
-from .models import Account, OfficeHoursCalendar, OfficeHoursChange
+from . import office_hours, roles
+from .models import Account, OfficeHoursCalendar, OfficeHoursChange, User
 
 # How far ahead customers are told about vendor changes of office hours.
 CHANGE_NOTICE_DAYS = 60
@@ -61,4 +61,31 @@ def availability(calendar: OfficeHoursCalendar, *, now: datetime, days: int = 7)
         # From the day before: in a zone ahead of the calendar's, yesterday's hours may be today.
         coming_days=office_hours.upcoming_intervals(schedule, now - timedelta(days=1), days + 1),
         changes=sorted(changes, key=lambda c: c.starts_on),
+    )
+
+
+def on_call_staff(*, at: datetime) -> list[User]:
+    """Who is alerted at once at `at`: the staff on a rota shift covering that moment or,
+    when no shift covers it, every Support Agent and Support Manager, so an alert is
+    never sent to nobody."""
+    on_shift = list(
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            on_call_shifts__starts_at__lte=at,
+            on_call_shifts__ends_at__gt=at,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    if on_shift:
+        return on_shift
+    return list(
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            groups__name__in=[roles.SUPPORT_AGENTS, roles.SUPPORT_MANAGERS],
+        )
+        .distinct()
+        .order_by("full_name")
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from . import tasks
+from .alerts import Alert, active_notifier_names
 from .models import User
 
 
@@ -26,3 +28,13 @@ def user_set_language(*, user: User, language: str) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["language"])
     return user
+
+
+def alert_staff(alert: Alert) -> list[str]:
+    """Queue `alert` on every configured notifier once the current transaction commits.
+    Returns the notifier names used."""
+    names = active_notifier_names()
+    payload = alert.to_dict()
+    for name in names:
+        transaction.on_commit(lambda name=name: tasks.deliver_alert.delay(payload, name))
+    return names

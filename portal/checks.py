@@ -26,3 +26,17 @@ def check_time_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_alert_webhook(app_configs, **kwargs):
+    if settings.ALERT_WEBHOOK_URL and len(settings.ALERT_WEBHOOK_SECRET) < 16:
+        return [
+            Error(
+                "ALERT_WEBHOOK_URL is set but ALERT_WEBHOOK_SECRET is missing or shorter "
+                "than 16 characters; receivers could not trust the alerts.",
+                hint="Set ALERT_WEBHOOK_SECRET to a long random value shared with the receiver.",
+                id="portal.E003",
+            )
+        ]
+    return []

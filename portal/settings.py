@@ -164,6 +164,16 @@ SEVERITY1_HOTLINE = env.str("SEVERITY1_HOTLINE", default="+31 20 123 4567")
 # Absolute address of the portal, for links in mail.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# Alerts to staff (Severity 1 calls, SLA warnings and breaches): email, plus a webhook
+# signed with HMAC-SHA256 of the body (header X-Portal-Signature) for paging or SMS.
+ALERT_NOTIFIERS = env.list(
+    "ALERT_NOTIFIERS",
+    default=["accounts.alerts.EmailNotifier", "accounts.alerts.WebhookNotifier"],
+)
+ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
+ALERT_WEBHOOK_SECRET = env.str("ALERT_WEBHOOK_SECRET", default="")
+ALERT_WEBHOOK_TIMEOUT = env.float("ALERT_WEBHOOK_TIMEOUT", default=5.0)
+
 # Celery: kombu's filesystem transport under var/ by default; redis://... in production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem"):

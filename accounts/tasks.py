@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from .alerts import Alert, NotifierError, notifier_named
+
+
+@shared_task(
+    autoretry_for=(NotifierError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_alert(alert: dict, notifier: str) -> bool:
+    """Deliver one alert through one notifier; each notifier retries on its own, so a
+    failing webhook never sends the email twice."""
+    instance = notifier_named(notifier)
+    if instance is None:  # unconfigured since the alert was queued
+        return False
+    instance.send(Alert.from_dict(alert))
+    return True
