@@ -48,7 +48,7 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py compilemessages -v0
 
 bench: $(VENV)/.installed
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python manage.py bench_cases $(CASES_BENCH_ARGS)
 
 clean:
 	rm -rf var
