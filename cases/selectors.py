@@ -11,7 +11,16 @@ from accounts import office_hours
 
 from . import sla
 from .access import cases_visible_to
-from .models import OPEN_STATUSES, Attachment, Case, CaseEvent, CaseMessage, ResolutionAgreement
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    ResolutionAgreement,
+    Severity,
+    Status,
+)
 
 
 def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> list[Case]:
@@ -34,7 +43,14 @@ def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> li
         qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")
     else:
         qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at")
-    return list(qs[:limit])
+    cases = list(qs[:limit])
+    # Translate each label once per page, not once per row.
+    statuses = {value: str(label) for value, label in Status.choices}
+    severities = {value: str(label) for value, label in Severity.choices}
+    for case in cases:
+        case.status_label = statuses[case.status]
+        case.severity_label = severities[case.severity]
+    return cases
 
 
 def open_case_count(account) -> int:
