@@ -267,3 +267,38 @@ BLOCKLIST_CHUNK_SIZE = env.int("BLOCKLIST_CHUNK_SIZE", default=50)
 BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
     "BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING", default=False
 )
+
+# --- Inbound mail --------------------------------------------------------------------
+# The designated support address, read from an IMAP mailbox (empty host: not polled; an
+# MTA can still pipe mail to `manage.py ingest_email`). TLS is "implicit" (port 993) or
+# "starttls" (port 143); "none" needs INBOUND_IMAP_ALLOW_PLAINTEXT=true and a loopback
+# server, and is meant for a test server only. Attachments follow the CASES_ATTACHMENT_*
+# rules above.
+INBOUND_IMAP_HOST = env.str("INBOUND_IMAP_HOST", default="")
+INBOUND_IMAP_TLS = env.str("INBOUND_IMAP_TLS", default="implicit").strip().lower()
+INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=None)  # None: 993 or 143 by TLS
+INBOUND_IMAP_USER = env.str("INBOUND_IMAP_USER", default="")
+INBOUND_IMAP_PASSWORD = env.str("INBOUND_IMAP_PASSWORD", default="")
+INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
+# Empty: stored messages stay in the folder, marked with a keyword; else moved here.
+INBOUND_IMAP_PROCESSED_FOLDER = env.str("INBOUND_IMAP_PROCESSED_FOLDER", default="")
+INBOUND_IMAP_ALLOW_PLAINTEXT = env.bool("INBOUND_IMAP_ALLOW_PLAINTEXT", default=False)
+# A CA bundle for a server certificate from a private CA; empty: the system's CAs.
+INBOUND_IMAP_CA_FILE = env.str("INBOUND_IMAP_CA_FILE", default="")
+INBOUND_IMAP_TIMEOUT = env.float("INBOUND_IMAP_TIMEOUT", default=30.0)
+# Raw messages are kept this many days for audit, then deleted.
+INBOUND_RAW_MESSAGE_RETENTION_DAYS = env.int("INBOUND_RAW_MESSAGE_RETENTION_DAYS", default=365)
+# The authserv-id(s) our own MTA writes in Authentication-Results; only those headers are
+# believed. Empty: the topmost header (added by the last MTA, ours).
+INBOUND_AUTHSERV_IDS = env.list("INBOUND_AUTHSERV_IDS", default=[])
+if INBOUND_IMAP_HOST:
+    from cases.inbound.imap import configuration_problems
+
+    _imap_problems = configuration_problems(
+        host=INBOUND_IMAP_HOST,
+        tls=INBOUND_IMAP_TLS,
+        allow_plaintext=INBOUND_IMAP_ALLOW_PLAINTEXT,
+        folders=(INBOUND_IMAP_FOLDER, INBOUND_IMAP_PROCESSED_FOLDER),
+    )
+    if _imap_problems:
+        raise ImproperlyConfigured(" ".join(_imap_problems))

@@ -236,3 +236,35 @@ def test_an_html_only_message_becomes_safe_plain_text(corpus):
 )
 def test_case_references_are_found_in_any_subject(corpus, name, reference):
     assert corpus(name).case_reference == reference
+
+
+def test_attachments_are_screened_by_the_portals_own_rules(corpus, settings):
+    from cases.inbound.parse import screen_attachments
+
+    accepted, rejected = screen_attachments(
+        corpus("oversized-attachment.eml").attachments,
+        max_bytes=settings.CASES_ATTACHMENT_MAX_BYTES,
+        max_files=settings.CASES_ATTACHMENT_MAX_FILES,
+        allowed_types=settings.CASES_ATTACHMENT_TYPES,
+    )
+    assert [a.filename for a in accepted] == ["overzicht – november.pdf"]
+    [too_big] = rejected
+    assert too_big.attachment.filename == "relay1-smtp.log"
+    assert too_big.reason == (
+        f"10486784 bytes is more than the limit of {settings.CASES_ATTACHMENT_MAX_BYTES} bytes"
+    )
+
+
+def test_attachments_of_an_unaccepted_type_or_beyond_the_count_are_rejected():
+    from cases.inbound.parse import Attachment, screen_attachments
+
+    files = [Attachment(f"{i}.pdf", "application/pdf", b"x") for i in range(3)]
+    files.append(Attachment("run.exe", "application/pdf", b"MZ"))
+    accepted, rejected = screen_attachments(
+        files, max_bytes=10, max_files=2, allowed_types=["application/pdf"]
+    )
+    assert [a.filename for a in accepted] == ["0.pdf", "1.pdf"]
+    assert [(r.attachment.filename, r.reason) for r in rejected] == [
+        ("2.pdf", "more than 2 attachments"),
+        ("run.exe", "the file type application/x-msdos-program is not accepted"),
+    ]
