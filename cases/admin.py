@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case as When_
 from django.db.models import F, Q, When
 from django.http import HttpResponseRedirect
@@ -314,6 +315,7 @@ class CaseAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if case is not None:
             can_act = self.has_change_permission(request, case)
+            verdict = selectors.first_response_verdict(case, timezone.now())
             extra_context.update(
                 {
                     "show_save": False,
@@ -321,7 +323,8 @@ class CaseAdmin(admin.ModelAdmin):
                     "show_save_and_add_another": False,
                     "timeline": selectors.staff_timeline(case),
                     "agreements": selectors.agreements(case),
-                    "verdict": selectors.first_response_verdict(case, timezone.now()),
+                    "verdict": verdict,
+                    "verdict_label": selectors.VERDICT_LABELS[verdict],
                     "case_actions": [
                         {
                             "name": name,
@@ -372,6 +375,13 @@ class CaseAdmin(admin.ModelAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ["severity", "first_response_minutes", "office_hours_only"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from .tasks import recompute_deadlines_task
+
+        severity = obj.severity
+        transaction.on_commit(lambda: recompute_deadlines_task.delay(severity))
 
 
 @admin.register(ResolutionAgreement)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
 
@@ -114,6 +115,14 @@ def agreements(case: Case) -> list[ResolutionAgreement]:
             "proposed_by", "customer", "recorded_by"
         )
     )
+
+
+VERDICT_LABELS = {
+    sla.MET: _("met"),
+    sla.BREACHED: _("breached"),
+    sla.PENDING: _("pending"),
+    sla.PAUSED: _("paused while waiting on the customer"),
+}
 
 
 def first_response_verdict(case: Case, now: datetime) -> str:

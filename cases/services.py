@@ -205,18 +205,30 @@ def recompute_deadlines(case: Case) -> None:
         case.first_response_due_at = due
 
 
-def recompute_for_calendar(calendar_id: int) -> int:
-    """After a calendar changed: recompute every open case awaiting a first response."""
-    count = 0
-    for pk in Case.objects.filter(
-        account__office_hours_id=calendar_id,
+def recompute_open_deadlines(*, calendar_id: int | None = None, severity: str | None = None):
+    """After a calendar or an SLA policy changed: recompute the deadline of every open
+    case still awaiting a first response (optionally only one calendar's or severity's).
+    Returns how many deadlines moved."""
+    cases = Case.objects.filter(
         status__in=[s for s in TRANSITIONS if s not in (Status.RESOLVED, Status.CLOSED)],
         first_response_at__isnull=True,
-    ).values_list("pk", flat=True):
+    )
+    if calendar_id is not None:
+        cases = cases.filter(account__office_hours_id=calendar_id)
+    if severity is not None:
+        cases = cases.filter(severity=severity)
+    moved = 0
+    for pk in cases.values_list("pk", flat=True):
         with transaction.atomic():
-            recompute_deadlines(_lock(pk))
-            count += 1
-    return count
+            case = _lock(pk)
+            before = case.first_response_due_at
+            recompute_deadlines(case)
+            moved += case.first_response_due_at != before
+    return moved
+
+
+def recompute_for_calendar(calendar_id: int) -> int:
+    return recompute_open_deadlines(calendar_id=calendar_id)
 
 
 def _store_attachments(case, message, files: Iterable[UploadedFile], uploader, now) -> None:

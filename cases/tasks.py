@@ -8,3 +8,12 @@ def send_case_mail(event_id: int) -> int:
     from .mailing import send_event_mail
 
     return send_event_mail(event_id)
+
+
+@shared_task(name="cases.recompute_deadlines")
+def recompute_deadlines_task(severity: str | None = None) -> int:
+    """Deadlines follow calendar and policy changes (beat runs this periodically; saving
+    an SLA policy runs it at once)."""
+    from .services import recompute_open_deadlines
+
+    return recompute_open_deadlines(severity=severity)

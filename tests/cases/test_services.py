@@ -251,3 +251,26 @@ def test_mail_waits_for_the_commit(case_a, agent, monkeypatch, django_capture_on
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1
+
+
+def test_changing_an_sla_policy_in_the_admin_moves_open_deadlines(case_a, client, manager):
+    client.force_login(manager)
+    from cases.models import SlaPolicy
+
+    policy = SlaPolicy.objects.get(severity="non_critical")
+    response = client.post(
+        f"/admin/cases/slapolicy/{policy.pk}/change/",
+        {"severity": "non_critical", "first_response_minutes": 60, "office_hours_only": "on"},
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert case_a.first_response_due_at == NOW.replace(hour=11)
+
+
+def test_the_periodic_task_recomputes_and_reports_what_moved(case_a):
+    from cases.models import SlaPolicy
+    from cases.tasks import recompute_deadlines_task
+
+    assert recompute_deadlines_task() == 0
+    SlaPolicy.objects.filter(severity="non_critical").update(first_response_minutes=120)
+    assert recompute_deadlines_task() == 1
