@@ -1,5 +1,9 @@
 """Asynchronous DNSBL lookups through the configured nameservers.
 
+Queries go out over one UDP socket per nameserver with their own small wire codec
+(a DNSBL check only needs A and TXT records); dnspython does the rare TCP fallback and
+reads the system's resolver configuration.
+
 No database here: a list of (key, query name, ListSpec) in, one dnsbl.Outcome per key out.
 Bounded concurrency, a timeout per try and a few retries, and an explicit outcome for each
 failure, so nothing that went wrong can be read as "listed" or "clean".
@@ -8,15 +12,18 @@ failure, so nothing that went wrong can be read as "listed" or "clean".
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import secrets
+import socket
+import struct
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-import dns.asyncresolver
+import dns.asyncquery
 import dns.exception
-import dns.nameserver
+import dns.message
 import dns.rcode
-import dns.resolver
 
 from . import dnsbl
 from .dnsbl import ErrorKind, ListSpec, Outcome
@@ -68,78 +75,237 @@ def _port(text: str, raw) -> int:
     return int(text)
 
 
-def make_resolver(options: Options) -> dns.asyncresolver.Resolver:
-    if options.nameservers:
-        resolver = dns.asyncresolver.Resolver(configure=False)
-        resolver.nameservers = [
-            dns.nameserver.Do53Nameserver(host, port) for host, port in options.nameservers
-        ]
-    else:
-        resolver = dns.asyncresolver.Resolver()
-    resolver.timeout = options.timeout
-    resolver.lifetime = options.timeout
-    # DNSBL answers carry their own TTLs; keep them for the run (RFC 6471 etiquette).
-    resolver.cache = dns.resolver.LRUCache(100_000)
-    return resolver
+A, TXT = 1, 16
+_HEADER = struct.Struct("!HHHHHH")
+_RR = struct.Struct("!HHIH")
 
 
-async def _lookup(resolver, name: str, rdtype: str, options: Options):
-    """(rcode-ish status, answer); retries timeouts and SERVFAIL, not NXDOMAIN."""
-    status = ErrorKind.TIMEOUT
-    for _attempt in range(options.retries + 1):
+def encode_query(query_id: int, name: str, rdtype: int) -> bytes:
+    """A recursive query for one name, in wire format (RFC 1035 4.1)."""
+    return (
+        _HEADER.pack(query_id, 0x0100, 1, 0, 0, 0)
+        + encode_name(name)
+        + struct.pack("!HH", rdtype, 1)
+    )
+
+
+def encode_name(name: str) -> bytes:
+    labels = name.strip(".").lower().encode("ascii").split(b".")
+    if any(not 0 < len(label) < 64 for label in labels):
+        raise ValueError(f"{name!r} is not a valid DNS name")
+    return b"".join(bytes((len(label),)) + label for label in labels) + b"\0"
+
+
+@dataclass(frozen=True)
+class Response:
+    query_id: int
+    rcode: int
+    truncated: bool
+    qname: bytes  # wire form, lower case
+    addresses: tuple[str, ...]  # A records
+    texts: tuple[str, ...]  # TXT records
+
+
+def _skip_name(data: bytes, offset: int) -> int:
+    while True:
+        length = data[offset]
+        if length == 0:
+            return offset + 1
+        if length & 0xC0 == 0xC0:
+            return offset + 2
+        offset += length + 1
+
+
+def parse_response(data: bytes) -> Response:
+    """The parts of an answer the checker needs; ValueError when it is not a DNS response."""
+    try:
+        query_id, flags, qdcount, ancount, _ns, _ar = _HEADER.unpack_from(data, 0)
+        if not flags & 0x8000 or qdcount != 1:
+            raise ValueError("not a response to one question")
+        end = _skip_name(data, 12)
+        qname = data[12:end].lower()
+        offset = end + 4
+        addresses, texts = [], []
+        for _ in range(ancount):
+            offset = _skip_name(data, offset)
+            rtype, _cls, _ttl, rdlength = _RR.unpack_from(data, offset)
+            offset += _RR.size
+            rdata = data[offset : offset + rdlength]
+            if len(rdata) != rdlength:
+                raise ValueError("answer cut short")
+            offset += rdlength
+            if rtype == A and rdlength == 4:
+                addresses.append(socket.inet_ntoa(rdata))
+            elif rtype == TXT:
+                parts, i = [], 0
+                while i < rdlength:
+                    parts.append(rdata[i + 1 : i + 1 + rdata[i]])
+                    i += 1 + rdata[i]
+                texts.append(b"".join(parts).decode("utf-8", "replace"))
+    except (IndexError, struct.error) as exc:
+        raise ValueError("malformed DNS response") from exc
+    return Response(
+        query_id, flags & 0x000F, bool(flags & 0x0200), qname, tuple(addresses), tuple(texts)
+    )
+
+
+class _UdpClient(asyncio.DatagramProtocol):
+    """One UDP socket per nameserver, queries told apart by their 16-bit id.
+
+    A socket per query (what a stub resolver does) costs more than the query itself at
+    thousands of queries a second; c-ares multiplexes the same way.
+    """
+
+    def __init__(self):
+        self.transport = None
+        self.pending: dict[int, tuple[bytes, asyncio.Future]] = {}
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
         try:
-            answer = await resolver.resolve(
-                name, rdtype, search=False, raise_on_no_answer=False, lifetime=options.timeout
+            response = parse_response(data)
+        except ValueError:
+            return  # garbage
+        entry = self.pending.get(response.query_id)
+        if entry is None:
+            return  # a late answer to a query we gave up on
+        qname, future = entry
+        if response.qname == qname and not future.done():
+            future.set_result(response)
+
+    def error_received(self, exc):
+        for _qname, future in self.pending.values():
+            if not future.done():
+                future.set_exception(exc)
+
+    async def query(self, name: str, rdtype: int, timeout: float) -> Response:
+        query_id = secrets.randbelow(65536)
+        while query_id in self.pending:
+            query_id = secrets.randbelow(65536)
+        wire = encode_query(query_id, name, rdtype)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending[query_id] = (wire[12:-4], future)
+        timer = loop.call_later(timeout, _expire, future)
+        try:
+            self.transport.sendto(wire)
+            return await future
+        finally:
+            timer.cancel()
+            del self.pending[query_id]
+
+
+def _expire(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
+class _Transport:
+    def __init__(self, options: Options):
+        self.options = options
+        self.servers = options.nameservers or _system_nameservers()
+        self.clients: list[_UdpClient] = []
+
+    async def open(self):
+        loop = asyncio.get_running_loop()
+        for host, port in self.servers:
+            transport, client = await loop.create_datagram_endpoint(
+                _UdpClient, remote_addr=(host, port)
             )
-        except dns.resolver.NXDOMAIN:
+            # Answers to a burst of queries arrive together: room for them all, not ~200.
+            sock = transport.get_extra_info("socket")
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+            self.clients.append(client)
+
+    def close(self):
+        for client in self.clients:
+            client.transport.close()
+
+    async def lookup(self, name: str, rdtype, *, attempt: int):
+        """(status, records): status "nxdomain", "ok" or an ErrorKind."""
+        client = self.clients[attempt % len(self.clients)]
+        try:
+            response = await client.query(name, rdtype, self.options.timeout)
+        except TimeoutError:
+            return ErrorKind.TIMEOUT, None
+        except OSError:
+            return ErrorKind.SERVFAIL, None
+        if response.truncated:
+            response = await self._over_tcp(name, rdtype, attempt)
+            if response is None:
+                return ErrorKind.TIMEOUT, None
+        if response.rcode == dns.rcode.NXDOMAIN:
             return "nxdomain", None
-        except dns.resolver.NoNameservers as exc:
-            status = _no_nameservers_kind(exc)
-            if status == ErrorKind.REFUSED:
-                return status, None
-        except dns.exception.Timeout:
-            status = ErrorKind.TIMEOUT
-        else:
-            return "ok", answer
-    return status, None
+        if response.rcode == dns.rcode.REFUSED:
+            return ErrorKind.REFUSED, None
+        if response.rcode != dns.rcode.NOERROR:
+            return ErrorKind.SERVFAIL, None
+        return "ok", response.addresses if rdtype == A else response.texts
+
+    async def _over_tcp(self, name: str, rdtype: int, attempt: int) -> Response | None:
+        """An answer too long for UDP (rare: many TXT strings), asked again over TCP."""
+        host, port = self.servers[attempt % len(self.servers)]
+        try:
+            message = await dns.asyncquery.tcp(
+                dns.message.make_query(name, rdtype), host, port=port, timeout=self.options.timeout
+            )
+        except (dns.exception.DNSException, OSError):
+            return None
+        return parse_response(message.to_wire())
 
 
-def _no_nameservers_kind(exc: dns.resolver.NoNameservers) -> str:
-    for error in exc.kwargs.get("errors") or []:
-        response = error[-1] if isinstance(error, tuple) else None
-        if response is not None and getattr(response, "rcode", None):
-            if response.rcode() == dns.rcode.REFUSED:
-                return ErrorKind.REFUSED
-    return ErrorKind.SERVFAIL
+def _system_nameservers() -> tuple[tuple[str, int], ...]:
+    import dns.resolver
+
+    return tuple((ns, 53) for ns in dns.resolver.Resolver().nameservers)
 
 
-async def _check_one(resolver, query: Query, options: Options, semaphore) -> Outcome:
+async def _lookup(transport: _Transport, name: str, rdtype, options: Options):
+    """Retries timeouts and SERVFAIL (on the next nameserver), never NXDOMAIN or REFUSED."""
+    status, records = ErrorKind.TIMEOUT, None
+    for attempt in range(options.retries + 1):
+        status, records = await transport.lookup(name, rdtype, attempt=attempt)
+        if status in ("ok", "nxdomain", ErrorKind.REFUSED):
+            break
+    return status, records
+
+
+async def _check_one(transport, query: Query, options: Options, semaphore) -> Outcome:
     async with semaphore:
-        status, answer = await _lookup(resolver, query.name, "A", options)
+        try:
+            status, records = await _lookup(transport, query.name, A, options)
+        except ValueError:
+            return dnsbl.error(ErrorKind.INVALID_QUERY)
         if status == "nxdomain":
             return dnsbl.clean()
         if status != "ok":
             return dnsbl.error(status)
-        addresses = [r.address for r in answer.rrset] if answer.rrset else []
-        outcome = dnsbl.decode(query.spec, addresses)
+        outcome = dnsbl.decode(query.spec, records)
         if outcome.state != dnsbl.State.LISTED:
             return outcome
         # The reason in words, when the list publishes one; its absence changes nothing.
-        status, answer = await _lookup(resolver, query.name, "TXT", options)
-        if status == "ok" and answer.rrset:
-            txt = " ".join(
-                b"".join(r.strings).decode("utf-8", "replace") for r in answer.rrset
-            ).strip()
+        status, records = await _lookup(transport, query.name, TXT, options)
+        if status == "ok" and records:
+            txt = " ".join(records)
             outcome = dnsbl.Outcome(
-                outcome.state, reasons=outcome.reasons, codes=outcome.codes, txt=txt
+                outcome.state, reasons=outcome.reasons, codes=outcome.codes, txt=txt.strip()
             )
         return outcome
 
 
 async def check_async(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:
-    resolver = make_resolver(options)
+    transport = _Transport(options)
+    await transport.open()
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
-    outcomes = await asyncio.gather(*(_check_one(resolver, q, options, semaphore) for q in queries))
+    try:
+        outcomes = await asyncio.gather(
+            *(_check_one(transport, q, options, semaphore) for q in queries)
+        )
+    finally:
+        transport.close()
     return {q.key: outcome for q, outcome in zip(queries, outcomes, strict=True)}
 
 

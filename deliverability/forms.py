@@ -24,5 +24,6 @@ class SendingDomainForm(forms.ModelForm):
     def validate_unique(self):
         try:
             self.instance.validate_unique()
+            self.instance.validate_constraints()
         except forms.ValidationError:
             self.add_error("name", _("This domain is already monitored for that use."))

@@ -66,11 +66,16 @@ def sending_domain_add(*, account: Account, name: str, purpose: str, added_by=No
 
 
 def run_start(
-    *, trigger: str, account: Account | None = None, requested_by=None, enqueue: bool = True
+    *,
+    trigger: str,
+    account: Account | None = None,
+    requested_by=None,
+    enqueue: bool = True,
+    reuse: bool = True,
 ) -> CheckRun:
     """Plan a run in chunks and queue it. A run already waiting for the same scope is reused."""
     with transaction.atomic():
-        waiting = (
+        waiting = reuse and (
             CheckRun.objects.select_for_update()
             .filter(
                 account=account,
@@ -79,7 +84,7 @@ def run_start(
             )
             .first()
         )
-        if waiting is not None:
+        if waiting:
             return waiting
         run = CheckRun.objects.create(account=account, trigger=trigger, requested_by=requested_by)
         ips = SendingIP.objects.order_by("pk")

@@ -37,11 +37,11 @@ def history_chart(lanes):
             state = _("listed") if seg.listed else _("not listed")
             parts.append(
                 format_html(
-                    '<rect x="{:.1f}" y="{}" width="{:.1f}" height="{}" rx="2" fill="{}" '
+                    '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}" '
                     'data-listed="{}"><title>{}: {} – {}</title></rect>',
-                    x,
+                    f"{x:.1f}",
                     y,
-                    w,
+                    f"{w:.1f}",
                     LANE,
                     "#dc3545" if seg.listed else "#198754",
                     "1" if seg.listed else "0",
@@ -53,9 +53,14 @@ def history_chart(lanes):
     axis_y = len(lanes) * (LANE + GAP) + 14
     ticks = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" font-size="11" text-anchor="{}" fill="#6c757d">{}</text>',
+        '<text x="{}" y="{}" font-size="11" text-anchor="{}" fill="#6c757d">{}</text>',
         (
-            (LABEL_WIDTH + plot * f, axis_y, anchor, date_format(start + (end - start) * f, "j M"))
+            (
+                f"{LABEL_WIDTH + plot * f:.1f}",
+                axis_y,
+                anchor,
+                date_format(start + (end - start) * f, "j M"),
+            )
             for f, anchor in ((0, "start"), (0.5, "middle"), (1, "end"))
         ),
     )

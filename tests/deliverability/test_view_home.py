@@ -1,0 +1,101 @@
+"""The blocklist matrix page of a customer."""
+
+import pytest
+from django.urls import reverse
+
+from deliverability.models import Blocklist, CheckRun, ListingState, SendingDomain, SendingIP
+
+URL = reverse("deliverability_home")
+
+
+def _listed(ip, zone="zen.spamhaus.org", **fields):
+    run = CheckRun.objects.create(trigger="schedule", status="finished")
+    return ListingState.objects.create(
+        sending_ip=ip,
+        blocklist=Blocklist.objects.get(zone=zone),
+        state="listed",
+        reasons=["SBL: Spamhaus Block List (spam source)"],
+        since="2026-11-20T08:00Z",
+        last_checked_at="2026-11-26T08:00Z",
+        last_run=run,
+        **fields,
+    )
+
+
+def test_it_shows_each_asset_by_each_list_with_state_since_reason_and_delisting_link(
+    client_a, ip_a, domain_a
+):
+    _listed(ip_a, txt="see https://check.spamhaus.org/")
+    body = client_a.get(URL).content.decode()
+    assert "192.0.2.10" in body and "news.alpha.example" in body
+    assert "Spamhaus ZEN" in body and "Spamhaus DBL" in body
+    assert "SBL: Spamhaus Block List (spam source)" in body
+    assert "since 20 Nov 2026" in body
+    assert 'href="https://check.spamhaus.org/"' in body
+    assert "checked as alpha.example" in body
+    assert "Last checked: 26 Nov 2026" in body
+
+
+def test_retired_lists_are_not_shown(client_a, ip_a):
+    body = client_a.get(URL).content.decode()
+    assert "SORBS" not in body
+
+
+def test_an_error_is_shown_as_an_error_and_not_as_a_listing(client_a, ip_a):
+    run = CheckRun.objects.create(trigger="schedule", status="finished")
+    ListingState.objects.create(
+        sending_ip=ip_a,
+        blocklist=Blocklist.objects.get(zone="b.barracudacentral.org"),
+        state="unknown",
+        error_kind="rate_limited",
+        last_checked_at="2026-11-26T08:00Z",
+        last_run=run,
+    )
+    body = client_a.get(URL).content.decode()
+    assert "Rate-limited by the list" in body
+    assert 'data-state="listed"' not in body
+
+
+def test_lists_that_do_not_answer_for_ipv6_say_so(client_a, ip6_a):
+    assert "does not answer for IPv6" in client_a.get(URL).content.decode()
+
+
+def test_it_shows_only_the_customers_own_assets(client_a, ip_a, ip_b):
+    body = client_a.get(URL).content.decode()
+    assert "192.0.2.10" in body and "198.51.100.20" not in body
+
+
+def test_the_number_of_queries_does_not_grow_with_assets(
+    client_a, account_a, django_assert_num_queries
+):
+    def measure():
+        with django_assert_num_queries(QUERIES) as ctx:
+            client_a.get(URL)
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        _listed(SendingIP.objects.create(account=account_a, address=f"192.0.2.{100 + i}"))
+    small = measure()
+    for i in range(20):
+        ip = SendingIP.objects.create(account=account_a, address=f"192.0.2.{120 + i}")
+        _listed(ip)
+        SendingDomain.objects.create(account=account_a, name=f"d{i}.alpha.example", purpose="from")
+    assert measure() == small
+
+
+QUERIES = 9  # session, user, contact, lists, IPs, domains, IP states, domain states, run
+
+
+@pytest.mark.parametrize(
+    ("persona_client", "status"),
+    [
+        ("anonymous", 302),
+        ("customer_a", 200),
+        ("customer_b", 200),
+        ("agent", 200),
+        ("no_account_user", 403),
+    ],
+    indirect=["persona_client"],
+)
+def test_who_may_open_the_page(persona_client, status):
+    assert persona_client.get(URL).status_code == status
