@@ -441,7 +441,10 @@ def _leaves(root: Message) -> Iterator[Message]:
 def _safe_filename(name: str, content_type: str, index: int) -> str:
     name = header_text(name)
     name = re.split(r"[\\/]", name)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "", name).strip().strip(".").strip()
+    # Control characters, characters no file system takes, and bidi controls (which can
+    # make "report\u202efdp.exe" read as "reportexe.pdf").
+    name = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", name)
+    name = name.strip().strip(".").strip()
     if not name:
         extension = mimetypes.guess_extension(content_type) or ".bin"
         name = f"attachment-{index}{extension}"

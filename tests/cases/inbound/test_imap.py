@@ -265,3 +265,27 @@ def test_an_unverifiable_certificate_is_refused(tls, mode):
 def test_a_wrong_password_over_tls_raises_a_login_error(tls):
     with pytest.raises(ImapLoginError):
         ImapMailbox(tls_config(tls, TlsMode.STARTTLS, password="wrong")).open()
+
+
+@needs_dovecot
+def test_a_server_without_move_gets_copy_delete_and_expunge(plain):
+    plain.append(GMAIL)
+    plain.append(OUTLOOK)
+    with ImapMailbox(plaintext_config(plain, processed_folder="Verwerkt")) as mailbox:
+        conn = mailbox._conn
+        conn.capabilities = tuple(c for c in conn.capabilities if c != "MOVE")
+        first, second = mailbox.unprocessed_uids()
+        mailbox.mark_processed(first)
+        assert mailbox.unprocessed_uids() == [second]
+    assert [raw for _, _, raw in plain.messages("INBOX")] == [OUTLOOK]
+    assert [raw for _, _, raw in plain.messages("Verwerkt")] == [GMAIL]
+
+
+@needs_dovecot
+def test_marking_twice_is_harmless(plain):
+    plain.append(GMAIL)
+    with ImapMailbox(plaintext_config(plain)) as mailbox:
+        [uid] = mailbox.unprocessed_uids()
+        mailbox.mark_processed(uid)
+        mailbox.mark_processed(uid)
+        assert mailbox.unprocessed_uids() == []

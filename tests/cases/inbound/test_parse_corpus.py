@@ -268,3 +268,23 @@ def test_attachments_of_an_unaccepted_type_or_beyond_the_count_are_rejected():
         ("2.pdf", "more than 2 attachments"),
         ("run.exe", "the file type application/x-msdos-program is not accepted"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("..\\\\..\\\\windows\\\\evil.pdf", "evil.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("report\u202efdp.exe", "reportfdp.exe"),
+        ("", "attachment-1.pdf"),
+        ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
+    ],
+)
+def test_attachment_file_names_are_made_safe(filename, expected):
+    raw = (
+        "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        f'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="{filename}"'
+        "\r\n\r\n%PDF\r\n--b--\r\n"
+    ).encode()
+    [attachment] = parse_message(raw).attachments
+    assert attachment.filename == expected
