@@ -144,13 +144,12 @@ def _run(name: str, case: Case, user, data: dict):
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
         "ref",
-        "subject",
-        "account",
+        "deadline",
         "severity_badge",
         "status",
+        "subject",
+        "account",
         "assigned_agent",
-        "deadline",
-        "opened_at",
     ]
     list_display_links = ["ref", "subject"]
     list_filter = [
@@ -282,15 +281,19 @@ class CaseAdmin(admin.ModelAdmin):
         local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
         if due < now:
             return format_html(
-                '<strong style="color:#b02a37" data-due="overdue">⚠ {} {}</strong>',
+                '<strong style="color:#fff;background:#b02a37;padding:1px 5px;border-radius:3px;'
+                'white-space:nowrap" data-due="overdue">{} {}</strong>',
                 _("OVERDUE"),
                 local,
             )
         if due <= now + DUE_SOON:
             return format_html(
-                '<strong style="color:#b35c00" data-due="soon">⏰ {} {}</strong>', _("due"), local
+                '<strong style="color:#7a3e00;background:#ffe5b4;padding:1px 5px;border-radius:3px;'
+                'white-space:nowrap" data-due="soon">{} {}</strong>',
+                _("due"),
+                local,
             )
-        return format_html('<span data-due="later">{}</span>', local)
+        return format_html('<span style="white-space:nowrap" data-due="later">{}</span>', local)
 
     # --- the case page: timeline and actions -----------------------------------
 

@@ -5,6 +5,7 @@ import mimetypes
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import classification
@@ -17,6 +18,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _attachments_help_text() -> str:
+    return _("Up to %(count)s files of at most %(size)s each: logs, screenshots, PDF, CSV.") % {
+        "count": settings.CASES_ATTACHMENT_MAX_FILES,
+        "size": filesizeformat(settings.CASES_ATTACHMENT_MAX_BYTES),
+    }
+
+
+# Fields are built once, at import: the help text is translated when a page shows it.
+_attachments_help = lazy(_attachments_help_text, str)
+
+
 class AttachmentsField(forms.FileField):
     """Several files, each within the size and type limits of the settings."""
 
@@ -25,14 +37,7 @@ class AttachmentsField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("Up to %(count)s files of at most %(size)s each: logs, screenshots, PDF, CSV.")
-            % {
-                "count": settings.CASES_ATTACHMENT_MAX_FILES,
-                "size": filesizeformat(settings.CASES_ATTACHMENT_MAX_BYTES),
-            },
-        )
+        kwargs.setdefault("help_text", _attachments_help())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
