@@ -34,6 +34,7 @@ def case_list(request):
 
 @customer_required
 def case_new(request):
+    now = timezone.now()
     form = CaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         case = services.case_open(
@@ -47,13 +48,15 @@ def case_new(request):
         )
         messages.success(request, _("Case %(reference)s is filed.") % {"reference": case.reference})
         return redirect("case_detail", reference=case.reference)
+    opening = selectors.next_opening(request.account, now)
     return render(
         request,
         "cases/case_new.html",
         {
             "form": form,
             "scope_note": getattr(form, "scope_note", None),
-            "next_opening": selectors.next_opening(request.account, timezone.now()),
+            "next_opening": opening,
+            "office_open_now": opening is not None and opening <= now,
             "scope_notes": [
                 (key, note) for key, (_label, note) in classification.EXCLUDED_REQUESTS.items()
             ],

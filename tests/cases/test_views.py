@@ -58,7 +58,10 @@ def test_an_excluded_request_is_answered_with_the_scope_note_not_filed(client_a)
 def test_the_form_states_when_office_hours_next_open(client_a):
     with time_machine.travel(NOW.replace(hour=20), tick=False):
         response = client_a.get(reverse("case_new"))
-    assert "Thursday 26 November, 09:00" in response.content.decode()
+    assert "Office hours next open on Thursday 26 November, 09:00." in response.content.decode()
+    with time_machine.travel(NOW, tick=False):
+        response = client_a.get(reverse("case_new"))
+    assert "Office hours are open now." in response.content.decode()
 
 
 def test_attachments_of_a_refused_type_are_refused_with_the_file_name(client_a):
