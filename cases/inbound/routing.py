@@ -1,0 +1,134 @@
+"""Where an inbound message goes, decided from facts the caller looked up.
+
+Pure: the caller reads the database (was this dedup key stored before, which case do
+the thread ids or the subject's reference point to, whose contact is the sender) and
+passes the answers in `RoutingFacts`; `route()` applies the rules of the designated
+support address and returns exactly one `Route` with its reason:
+
+1. a message stored before is a duplicate;
+2. a delivery report about one of our notifications is that case's delivery failure;
+   any other machine mail (out-of-office, lists, auto-submitted, bounces about mail we
+   did not send) goes to quarantine and is never answered;
+3. a failing DMARC result goes to quarantine, unanswered (the sender may be forged);
+4. a reply is matched by its thread ids first, then by the case reference in the
+   subject, and is posted only if the sender is a contact of that case's account or
+   staff; knowing a reference is not enough;
+5. a new message from a contact opens a (non-critical) case on their account;
+6. anything else goes to quarantine; an unknown sender gets one polite reply about
+   getting access (the caller rate-limits it per address).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .classify import Classification, Verdict
+from .parse import ParsedMessage
+
+
+class Route(enum.StrEnum):
+    DUPLICATE = "duplicate"
+    CASE_REPLY = "case_reply"
+    NEW_CASE = "new_case"
+    DELIVERY_FAILURE = "delivery_failure"
+    QUARANTINE = "quarantine"
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What the database says about a message. Ids are whatever the caller uses
+    (primary keys); None means "none found"."""
+
+    already_stored: bool = False
+    # The case whose stored inbound or outbound Message-ID is among parsed.thread_ids.
+    case_by_thread: int | None = None
+    case_by_thread_account: int | None = None
+    # The case named by parsed.case_reference, if that case exists.
+    case_by_reference: int | None = None
+    case_by_reference_account: int | None = None
+    # The account the sender (parsed.from_address) is a contact of; staff flag.
+    sender_account: int | None = None
+    sender_is_staff: bool = False
+    # For a delivery report: the case of the outbound message it reports on.
+    reported_case: int | None = None
+    # The trusted Authentication-Results' DMARC result ("pass", "fail", None ...).
+    dmarc: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    route: Route
+    reason: str
+    case: int | None = None
+    account: int | None = None
+    # The acknowledgement of a new case (with how to report a critical issue).
+    send_acknowledgement: bool = False
+    # One polite reply to an unknown sender on how to get access (rate-limited).
+    send_access_reply: bool = False
+
+
+def route(parsed: ParsedMessage, classification: Classification, facts: RoutingFacts) -> Decision:
+    if facts.already_stored:
+        return Decision(Route.DUPLICATE, "this message was stored before")
+
+    if classification.verdict is not Verdict.PERSON:
+        if classification.verdict is Verdict.DELIVERY_REPORT and facts.reported_case is not None:
+            return Decision(
+                Route.DELIVERY_FAILURE,
+                "a delivery report about one of our notifications",
+                case=facts.reported_case,
+            )
+        labels = {
+            Verdict.DELIVERY_REPORT: "a delivery report about a message we did not send",
+            Verdict.OUT_OF_OFFICE: "an out-of-office reply",
+            Verdict.MAILING_LIST: "mailing list mail",
+            Verdict.AUTOMATED: "automatically sent mail",
+        }
+        reason = labels[classification.verdict]
+        if classification.reasons:
+            reason += " (" + "; ".join(classification.reasons) + ")"
+        return Decision(Route.QUARANTINE, reason)
+
+    if (facts.dmarc or "").lower() == "fail":
+        return Decision(Route.QUARANTINE, "DMARC failed: the sender address may be forged")
+
+    if facts.case_by_thread is not None:
+        case, account, how = facts.case_by_thread, facts.case_by_thread_account, "thread"
+    elif facts.case_by_reference is not None:
+        case, account, how = (
+            facts.case_by_reference,
+            facts.case_by_reference_account,
+            f"reference {parsed.case_reference}",
+        )
+    else:
+        case = None
+
+    if case is not None:
+        if facts.sender_is_staff or (
+            facts.sender_account is not None and facts.sender_account == account
+        ):
+            return Decision(Route.CASE_REPLY, f"a reply matched by its {how}", case=case)
+        unknown = facts.sender_account is None and not facts.sender_is_staff
+        return Decision(
+            Route.QUARANTINE,
+            f"{parsed.from_address or 'the sender'} is not a contact of the account of the "
+            f"case matched by its {how}",
+            case=case,
+            send_access_reply=unknown and bool(parsed.from_address),
+        )
+
+    if facts.sender_account is not None:
+        return Decision(
+            Route.NEW_CASE,
+            "a new message from a contact",
+            account=facts.sender_account,
+            send_acknowledgement=True,
+        )
+    if facts.sender_is_staff:
+        return Decision(Route.QUARANTINE, "a message from staff that matches no case")
+    return Decision(
+        Route.QUARANTINE,
+        f"{parsed.from_address or 'the sender'} is not a contact of any account",
+        send_access_reply=bool(parsed.from_address),
+    )
