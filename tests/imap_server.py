@@ -10,6 +10,7 @@ Tests deliver messages with `append()`, as an MTA's LMTP/LDA would.
 
 from __future__ import annotations
 
+import grp
 import imaplib
 import os
 import pwd
@@ -151,8 +152,13 @@ class DovecotServer:
         if os.geteuid() == 0:
             users = "default_internal_user = dovecot\ndefault_login_user = dovenull\n"
         else:
+            # Run entirely as the current user: no user switch, no chroot.
             name = pwd.getpwuid(os.geteuid()).pw_name
-            users = f"default_internal_user = {name}\ndefault_login_user = {name}\n"
+            group = grp.getgrgid(os.getegid()).gr_name
+            users = (
+                f"default_internal_user = {name}\ndefault_internal_group = {group}\n"
+                f"default_login_user = {name}\n"
+            )
         imap = f"  inet_listener imap {{\n    address = {self.host}\n    port = {self.port}\n  }}\n"
         if self.tls:
             ssl_settings = (
@@ -168,6 +174,7 @@ class DovecotServer:
             # Plaintext only for this loopback test server.
             ssl_settings = "ssl = no\ndisable_plaintext_auth = no\n"
             listeners = imap + "  inet_listener imaps {\n    port = 0\n  }\n"
+        chroot = "" if os.geteuid() == 0 else "  chroot =\n"
         return f"""\
 protocols = imap
 listen = {self.host}
@@ -188,7 +195,7 @@ userdb {{
   args = username_format=%u {passwd}
 }}
 service imap-login {{
-{listeners}}}
+{listeners}{chroot}}}
 # Failed logins of the tests must not slow down the next ones (anvil's auth penalty).
 service anvil {{
   unix_listener anvil-auth-penalty {{
