@@ -54,7 +54,7 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^\s*(\[[^\]]*\]\s*)?("
     r"out of (the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|"
     r"automatisch antwoord|automatisch bericht|afwezig|afwezigheid|"
-    r"abwesenheit|automatische antwort|absence|r[ée]ponse automatique|vacation"
+    r"abwesenheit|automatische antwort|r[ée]ponse automatique"
     r")\b",
     re.IGNORECASE,
 )

@@ -189,7 +189,14 @@ def test_out_of_office_subjects_in_english_and_dutch(subject):
 
 
 @pytest.mark.parametrize(
-    "subject", ["Re: [EE-000001] the office move", "Question about auto replies", "Afwijzing"]
+    "subject",
+    [
+        "Re: [EE-000001] the office move",
+        "Question about auto replies",
+        "Afwijzing",
+        "Vacation schedule of our TAM",
+        "Absence of DKIM signatures",
+    ],
 )
 def test_ordinary_subjects_are_not_taken_for_out_of_office(subject):
     assert verdict_of(f"From: a@b.example\nSubject: {subject}").verdict is Verdict.PERSON

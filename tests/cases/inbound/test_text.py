@@ -141,3 +141,30 @@ def test_a_sentence_mentioning_from_is_not_a_header_block():
 def test_forwarded_content_is_not_trimmed():
     text = "See below.\n\nBegin forwarded message:\n\nFrom: x@y.example\nDate: today\nTo: z\n\nBody"
     assert split_reply(text) == (text, "")
+
+
+def test_an_html_only_gmail_reply_is_trimmed_at_its_quote():
+    html = (
+        '<div dir="ltr">Thanks, fixed.<div><br></div><div>Anna</div></div><br>'
+        '<div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Thu, 26 Nov 2026 at '
+        "14:02, Support &lt;support@example.com&gt; wrote:<br></div><blockquote "
+        'class="gmail_quote">Dear Anna,<br><br>Try again?</blockquote></div>'
+    )
+    reply, quoted = split_reply(html_to_text(html))
+    assert reply == "Thanks, fixed.\n\nAnna"
+    assert quoted == (
+        "On Thu, 26 Nov 2026 at 14:02, Support <support@example.com> wrote:\n\n"
+        "> Dear Anna,\n>\n> Try again?"
+    )
+
+
+def test_an_html_only_outlook_reply_is_trimmed_at_its_header_block():
+    html = (
+        '<p class="MsoNormal">Dank je, het werkt weer.</p><div style="border-top:solid">'
+        '<p class="MsoNormal"><b>Van:</b> Support &lt;support@example.com&gt;<br>'
+        "<b>Verzonden:</b> donderdag 26 november 2026 14:02<br><b>Aan:</b> Anna<br>"
+        "<b>Onderwerp:</b> [EE-000001] x</p></div><p>Beste Anna,</p>"
+    )
+    reply, quoted = split_reply(html_to_text(html))
+    assert reply == "Dank je, het werkt weer."
+    assert quoted.startswith("Van: Support <support@example.com>\nVerzonden:")
