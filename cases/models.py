@@ -91,6 +91,21 @@ class SlaPolicy(models.Model):
         return str(self.get_severity_display())
 
 
+def next_due_expression():
+    """The deadline agents work to: the first-response deadline while the customer waits
+    for it, else nothing. The agents' queue orders by it, through the index below."""
+    return models.Case(
+        models.When(
+            Q(status__in=list(OPEN_STATUSES))
+            & Q(first_response_at__isnull=True)
+            & Q(waiting_since__isnull=True),
+            then=models.F("first_response_due_at"),
+        ),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
 class Case(models.Model):
     # NULL only inside the transaction that files the case, until its id is known.
     reference = models.CharField(  # noqa: DJ001
@@ -167,6 +182,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "first_response_due_at"], name="case_status_due"),
             models.Index(fields=["assigned_agent", "status"], name="case_agent_status"),
+            models.Index(
+                next_due_expression().asc(nulls_last=True),
+                models.F("opened_at").desc(),
+                name="case_queue_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -100,10 +100,12 @@ class Command(BaseCommand):
         try:
             rows = []
             for name, url, who in pages:
+                # One client alone first: the time of a request when nothing competes.
+                alone, _elapsed, _errors = _load(port, url, cookies[who], 30, 1)
                 times, elapsed, errors = _load(
                     port, url, cookies[who], opts["requests"], opts["concurrency"]
                 )
-                rows.append((name, counts[name], times, elapsed, errors))
+                rows.append((name, counts[name], alone, times, elapsed, errors))
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -314,18 +316,22 @@ class Command(BaseCommand):
 
     def report(self, rows, opts, workers) -> None:
         self.stdout.write(
-            f"\ngunicorn {workers} workers · {opts['concurrency']} concurrent clients · "
-            f"{opts['requests']} requests per page\n"
+            f"\ngunicorn {workers} workers on {os.cpu_count()} CPUs · "
+            f"{opts['concurrency']} concurrent clients · {opts['requests']} requests per page "
+            "(median, p95 and req/s under that load; '1 client' alone)\n"
         )
-        header = f"{'page':28} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'req/s':>8}"
+        header = (
+            f"{'page':28} {'queries':>7} {'1 client ms':>11} "
+            f"{'median ms':>10} {'p95 ms':>8} {'req/s':>8}"
+        )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        for name, queries, times, elapsed, errors in rows:
+        for name, queries, alone, times, elapsed, errors in rows:
             ms = sorted(t * 1000 for t in times)
             p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
             line = (
-                f"{name:28} {queries:>7} {statistics.median(ms):>10.1f} {p95:>8.1f} "
-                f"{len(times) / elapsed:>8.1f}"
+                f"{name:28} {queries:>7} {statistics.median(alone) * 1000:>11.1f} "
+                f"{statistics.median(ms):>10.1f} {p95:>8.1f} {len(times) / elapsed:>8.1f}"
             )
             if errors:
                 line += f"  ({errors} errors)"
