@@ -182,8 +182,9 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "first_response_due_at"], name="case_status_due"),
             models.Index(fields=["assigned_agent", "status"], name="case_agent_status"),
+            # Ascending puts NULLs last in PostgreSQL, as the queue's ordering asks.
             models.Index(
-                next_due_expression().asc(nulls_last=True),
+                next_due_expression().asc(),
                 models.F("opened_at").desc(),
                 name="case_queue_order",
             ),

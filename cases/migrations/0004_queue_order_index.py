@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(models.OrderBy(models.Case(models.When(models.Q(('status__in', ['new', 'in_progress', 'waiting_on_customer', 'workaround_provided', 'resolution_proposed']), ('first_response_at__isnull', True), ('waiting_since__isnull', True)), then=models.F('first_response_due_at')), default=None, output_field=models.DateTimeField()), nulls_last=True), models.OrderBy(models.F('opened_at'), descending=True), name='case_queue_order'),
+            index=models.Index(models.OrderBy(models.Case(models.When(models.Q(('status__in', ['new', 'in_progress', 'waiting_on_customer', 'workaround_provided', 'resolution_proposed']), ('first_response_at__isnull', True), ('waiting_since__isnull', True)), then=models.F('first_response_due_at')), default=None, output_field=models.DateTimeField())), models.OrderBy(models.F('opened_at'), descending=True), name='case_queue_order'),
         ),
     ]
