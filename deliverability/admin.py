@@ -61,6 +61,11 @@ class BlocklistAdmin(admin.ModelAdmin):
     list_filter = ["kind", "major", "retired"]
     search_fields = ["name", "zone", "providers"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "delisting_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class _ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request):

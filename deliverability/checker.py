@@ -12,6 +12,7 @@ failure, so nothing that went wrong can be read as "listed" or "clean".
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ipaddress
 import secrets
@@ -313,7 +314,13 @@ def check(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:
     """Run the queries and wait for every outcome (synchronous callers: tasks, commands)."""
     if not queries:
         return {}
-    return asyncio.run(check_async(queries, options))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(check_async(queries, options))
+    # Called from code that already runs an event loop in this thread: use another thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(check_async(queries, options))).result()
 
 
 def zone_health(

@@ -10,7 +10,7 @@ from datetime import datetime
 class Segment:
     start: datetime
     end: datetime
-    listed: bool
+    listed: bool | None  # None: not monitored yet
 
 
 def segments(

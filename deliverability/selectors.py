@@ -102,19 +102,28 @@ def asset_history(asset, *, now: datetime | None = None, days: int = CHART_DAYS)
     ]
     lanes = []
     for bl in lists:
+        state = states.get(bl.pk)
         changes = [
             (e.at, e.kind == ListingEvent.Kind.LISTED) for e in events if e.blocklist_id == bl.pk
         ]
-        earlier = [listed for at, listed in sorted(changes) if at <= start]
-        lanes.append(
-            Lane(
-                bl,
-                states.get(bl.pk),
-                history.segments(
-                    changes, start=start, end=now, listed_before=earlier[-1] if earlier else False
-                ),
-            )
+        # Monitoring began at the first event, or when the first believed state was set.
+        begun = min(
+            [at for at, _ in changes] + ([state.since] if state and state.since else []),
+            default=None,
         )
+        lane_start = min(max(start, begun), now) if begun else now
+        earlier = [listed for at, listed in sorted(changes) if at <= lane_start]
+        segments = []
+        if lane_start > start:
+            segments.append(history.Segment(start, lane_start, None))
+        if lane_start < now:
+            segments += history.segments(
+                changes,
+                start=lane_start,
+                end=now,
+                listed_before=earlier[-1] if earlier else False,
+            )
+        lanes.append(Lane(bl, state, segments))
     return lanes, events
 
 

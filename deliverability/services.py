@@ -352,6 +352,16 @@ def _open_case(*, account: Account, events: list[ListingEvent]) -> None:
 
     subject, body = case_text(account=account, events=events)
     try:
-        case_open(account=account, subject=subject, description=body)
-    except TypeError:
-        log.exception("cases.services.case_open did not accept the blocklist case")
+        with transaction.atomic():
+            # Opened by the account's TAM on the customer's behalf, as a staff case.
+            case_open(
+                account=account,
+                requester=account.tam,
+                subject=subject,
+                description=body,
+                category="information",
+                channel="staff",
+            )
+    except Exception:
+        # The alert mail has gone out; a case that cannot be opened must not undo it.
+        log.exception("could not open a deliverability case for account %s", account.pk)

@@ -46,6 +46,7 @@ class DnsServer:
         self.records = records
         self.txt = txt or {}
         self.address = address
+        self._fixed_port = port is not None
         self.port = port or free_udp_port(address)
         self.process: subprocess.Popen | None = None
         self._dir = Path(tempfile.mkdtemp(prefix="dnsbl-"))
@@ -92,13 +93,21 @@ class DnsServer:
         time.sleep(0.3)
 
     def start(self) -> DnsServer:
-        conf = self._config()
-        self.process = subprocess.Popen(
-            [DNSMASQ, "--keep-in-foreground", f"--conf-file={conf}", "--pid-file="],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        self._wait_ready()
+        for attempt in range(5):
+            conf = self._config()
+            self.process = subprocess.Popen(
+                [DNSMASQ, "--keep-in-foreground", f"--conf-file={conf}", "--pid-file="],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            try:
+                self._wait_ready()
+                return self
+            except RuntimeError as exc:
+                # The free port we picked was taken in the meantime: pick another.
+                if self._fixed_port or "in use" not in str(exc) or attempt == 4:
+                    raise
+                self.port = free_udp_port(self.address)
         return self
 
     def _wait_ready(self) -> None:
@@ -116,7 +125,8 @@ class DnsServer:
                 return
             except Exception:  # noqa: BLE001 - not listening yet
                 time.sleep(0.05)
-        self.stop()
+        self.process.kill()
+        self.process.wait()
         raise RuntimeError("dnsmasq did not answer within 5 seconds")
 
     def stop(self) -> None:

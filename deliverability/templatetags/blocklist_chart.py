@@ -33,8 +33,15 @@ def history_chart(lanes):
         )
         for seg in lane.segments:
             x = LABEL_WIDTH + plot * (seg.start - start).total_seconds() / span
-            w = max(1.0, plot * (seg.end - seg.start).total_seconds() / span)
-            state = _("listed") if seg.listed else _("not listed")
+            # A listing of a few minutes is still worth seeing on a 30-day chart.
+            w = max(4.0 if seg.listed else 1.0, plot * (seg.end - seg.start).total_seconds() / span)
+            x = min(x, WIDTH - w)
+            if seg.listed is None:
+                state, colour, flag = _("not monitored yet"), "#dee2e6", "-"
+            elif seg.listed:
+                state, colour, flag = _("listed"), "#dc3545", "1"
+            else:
+                state, colour, flag = _("not listed"), "#198754", "0"
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}" '
@@ -43,8 +50,8 @@ def history_chart(lanes):
                     y,
                     f"{w:.1f}",
                     LANE,
-                    "#dc3545" if seg.listed else "#198754",
-                    "1" if seg.listed else "0",
+                    colour,
+                    flag,
                     f"{lane.blocklist.name}, {state}",
                     date_format(seg.start, "j M H:i"),
                     date_format(seg.end, "j M H:i"),

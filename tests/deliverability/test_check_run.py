@@ -187,3 +187,27 @@ def test_spamhaus_is_asked_through_dqs_when_a_key_is_set(settings, db):
     assert zen.spec(settings.SPAMHAUS_DQS_KEY).zone == "abc123.zen.dq.spamhaus.net"
     barracuda = Blocklist.objects.get(zone="b.barracudacentral.org")
     assert barracuda.spec(settings.SPAMHAUS_DQS_KEY).zone == "b.barracudacentral.org"
+
+
+def test_a_new_major_listing_opens_a_case_when_the_setting_is_on(
+    dns_zones, run_check, ip_a, customer_a, account_a, settings
+):
+    from cases.models import Case
+
+    settings.BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = True
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, **LISTED_A})
+    run_check()
+    case = Case.objects.get(account=account_a)
+    assert "192.0.2.10" in case.subject and "Spamhaus ZEN" in case.description
+
+
+def test_no_case_is_opened_when_the_setting_is_off(dns_zones, run_check, ip_a, account_a):
+    from cases.models import Case
+
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, **LISTED_A})
+    run_check()
+    assert not Case.objects.exists()
