@@ -114,6 +114,25 @@ ACTIONS = {
 }
 
 
+# Actions that move the case, by the status they move it to: offered only when allowed.
+ACTION_TARGETS = {
+    "start_work": Status.IN_PROGRESS,
+    "wait_on_customer": Status.WAITING_ON_CUSTOMER,
+    "workaround": Status.WORKAROUND_PROVIDED,
+    "propose": Status.RESOLUTION_PROPOSED,
+    "record_agreement": Status.RESOLVED,
+    "close": Status.CLOSED,
+}
+
+
+def _offered(name: str, case: Case) -> bool:
+    if name == "reopen":
+        return case.status in (Status.RESOLVED, Status.CLOSED)
+    if name in ACTION_TARGETS:
+        return services.can_move(case.status, ACTION_TARGETS[name])
+    return True
+
+
 def _run(name: str, case: Case, user, data: dict):
     if name == "reply":
         services.case_reply(case=case, author=user, body=data["body"])
@@ -323,6 +342,7 @@ class CaseAdmin(admin.ModelAdmin):
                             "url": reverse("admin:cases_case_act", args=[case.pk, name]),
                         }
                         for name, (label, form_class) in ACTIONS.items()
+                        if _offered(name, case)
                     ]
                     if can_act
                     else [],

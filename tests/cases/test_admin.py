@@ -121,3 +121,12 @@ def test_reclassify_from_the_admin_tells_the_customer(agent_client, case_a):
 def test_a_bad_action_form_names_the_field(agent_client, case_a):
     response = act(agent_client, case_a, "reclassify", severity="critical", reason="")
     assert "Reason (the customer is told)" in response.content.decode()
+
+
+def test_only_the_moves_the_status_allows_are_offered(agent_client, case_a, agent):
+    url = reverse("admin:cases_case_change", args=[case_a.pk])
+    page = agent_client.get(url).content.decode()
+    assert 'data-action="propose"' in page and 'data-action="close"' not in page
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    page = agent_client.get(url).content.decode()
+    assert 'data-action="record_agreement"' in page and 'data-action="propose"' not in page
