@@ -143,3 +143,22 @@ def next_opening(account, now: datetime) -> datetime | None:
         return office_hours.next_opening(calendar.schedule(), now)
     except office_hours.NeverOpen:
         return None
+
+
+def first_response_from_events(case: Case, now: datetime) -> tuple[datetime, datetime | None, str]:
+    """Recompute the first-response deadline, when it was met and the verdict from the
+    audit log alone (filing, status changes, first response), as a report would."""
+    from .services import account_schedule, policy_target
+
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .order_by("at", "id")
+        .only("at", "kind", "from_status", "to_status")
+    )
+    opened = next(e.at for e in events if e.kind == CaseEvent.Kind.OPENED)
+    fulfilled = next((e.at for e in events if e.kind == CaseEvent.Kind.FIRST_RESPONSE), None)
+    transitions = [(e.at, e.from_status, e.to_status) for e in events if e.to_status]
+    pauses = sla.pauses_from_transitions(transitions)
+    due = sla.due_at(policy_target(case.severity), account_schedule(case.account), opened, pauses)
+    open_pause = next((start for start, end in pauses if end is None), None)
+    return due, fulfilled, sla.verdict(due, fulfilled, now, paused_since=open_pause)

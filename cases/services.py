@@ -171,7 +171,7 @@ def _move(
     return event
 
 
-def _policy(severity: str) -> sla.Target:
+def policy_target(severity: str) -> sla.Target:
     policy = SlaPolicy.objects.filter(severity=severity).first()
     if policy is not None:
         return sla.Target(policy.first_response_minutes, policy.office_hours_only)
@@ -180,7 +180,7 @@ def _policy(severity: str) -> sla.Target:
     return sla.Target(settings.CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES, True)
 
 
-def _schedule(account: Account):
+def account_schedule(account: Account):
     calendar = (
         type(account.office_hours)
         .objects.prefetch_related("opening_ranges", "holidays", "changes")
@@ -192,8 +192,8 @@ def _schedule(account: Account):
 def recompute_deadlines(case: Case) -> None:
     """Store the first-response deadline from the policy, the account's calendar and the
     recorded waiting-on-customer pauses. Call inside the transaction that changed them."""
-    target = _policy(case.severity)
-    schedule = _schedule(case.account)
+    target = policy_target(case.severity)
+    schedule = account_schedule(case.account)
     transitions = CaseEvent.objects.filter(case=case).exclude(to_status="")
     pauses = sla.pauses_from_transitions(
         (e.at, e.from_status, e.to_status)

@@ -274,3 +274,22 @@ def test_the_periodic_task_recomputes_and_reports_what_moved(case_a):
     assert recompute_deadlines_task() == 0
     SlaPolicy.objects.filter(severity="non_critical").update(first_response_minutes=120)
     assert recompute_deadlines_task() == 1
+
+
+def test_met_or_breached_is_recomputed_from_the_recorded_events(case_a, agent, customer_a):
+    from cases import selectors
+
+    services.case_set_status(
+        case=case_a, status=Status.WAITING_ON_CUSTOMER, actor=agent, now=NOW + timedelta(hours=1)
+    )
+    services.case_customer_reply(
+        case=case_a, author=customer_a, body="info", now=NOW + timedelta(hours=2)
+    )
+    services.case_reply(case=case_a, author=agent, body="answer", now=NOW + timedelta(hours=5))
+    case_a.refresh_from_db()
+    due, fulfilled, verdict = selectors.first_response_from_events(case_a, NOW + timedelta(days=1))
+    assert (due, fulfilled) == (case_a.first_response_due_at, case_a.first_response_at)
+    assert due == NOW.replace(hour=15)  # 14:00 pushed by the hour spent waiting
+    assert verdict == "met"
+    late = NOW + timedelta(hours=6)
+    assert selectors.first_response_verdict(case_a, late) == verdict
