@@ -11,7 +11,7 @@ def test_it_prints_a_summary_per_asset(dns_zones, ip_a, domain_a, ip_b, capsys):
     call_command("check_blocklists")
     out = capsys.readouterr().out
     assert "192.0.2.10 [Alpha Mail BV]: 5 clean; LISTED on Spamhaus ZEN (SBL" in out
-    assert "news.alpha.example [Alpha Mail BV]: 3 clean" in out
+    assert "news.alpha.example (from) [Alpha Mail BV]: 3 clean" in out
     assert "198.51.100.20 [Bravo Sending Ltd]: 6 clean" in out
     assert CheckRun.objects.get().status == CheckRun.Status.FINISHED
 

@@ -82,7 +82,8 @@ class Command(BaseCommand):
                         "not checked: "
                         + ", ".join(f"{s.blocklist.name} ({s.error_kind})" for s in errors)
                     )
-                line = f"{asset} [{asset.account.name}]: " + "; ".join(parts)
+                label = f"{asset} ({asset.purpose})" if kind == "domain" else str(asset)
+                line = f"{label} [{asset.account.name}]: " + "; ".join(parts)
                 style = (
                     self.style.ERROR
                     if listed
