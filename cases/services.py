@@ -83,6 +83,10 @@ class CaseError(Exception):
         self.message = message
 
 
+def vars_of(case: Case) -> dict:
+    return {"reference": case.reference}
+
+
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
@@ -400,10 +404,6 @@ def case_add_note(*, case: Case, author, body: str, now: datetime | None = None)
     )
     _event(case, Kind.NOTE_ADDED, actor=author, now=now, public=False, data={"message": message.pk})
     return message
-
-
-def vars_of(case: Case) -> dict:
-    return {"reference": case.reference}
 
 
 # --- work --------------------------------------------------------------------------
