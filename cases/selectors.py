@@ -148,7 +148,7 @@ def next_opening(account, now: datetime) -> datetime | None:
 def first_response_from_events(case: Case, now: datetime) -> tuple[datetime, datetime | None, str]:
     """Recompute the first-response deadline, when it was met and the verdict from the
     audit log alone (filing, status changes, first response), as a report would."""
-    from .services import account_schedule, policy_target
+    from .deadlines import account_schedule, policy_target
 
     events = list(
         CaseEvent.objects.filter(case=case)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 
-from . import classification, sla
+from . import classification
+from .deadlines import recompute_deadlines
 from .models import (
     Attachment,
     Case,
@@ -28,7 +28,6 @@ from .models import (
     Channel,
     ResolutionAgreement,
     Severity,
-    SlaPolicy,
     Status,
     reference_for,
 )
@@ -173,66 +172,6 @@ def _move(
     if mail:
         _queue_mail(event)
     return event
-
-
-def policy_target(severity: str) -> sla.Target:
-    policy = SlaPolicy.objects.filter(severity=severity).first()
-    if policy is not None:
-        return sla.Target(policy.first_response_minutes, policy.office_hours_only)
-    if severity == Severity.CRITICAL:
-        return sla.Target(settings.CASES_CRITICAL_FIRST_RESPONSE_MINUTES, False)
-    return sla.Target(settings.CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES, True)
-
-
-def account_schedule(account: Account):
-    calendar = (
-        type(account.office_hours)
-        .objects.prefetch_related("opening_ranges", "holidays", "changes")
-        .get(pk=account.office_hours_id)
-    )
-    return calendar.schedule()
-
-
-def recompute_deadlines(case: Case) -> None:
-    """Store the first-response deadline from the policy, the account's calendar and the
-    recorded waiting-on-customer pauses. Call inside the transaction that changed them."""
-    target = policy_target(case.severity)
-    schedule = account_schedule(case.account)
-    transitions = CaseEvent.objects.filter(case=case).exclude(to_status="")
-    pauses = sla.pauses_from_transitions(
-        (e.at, e.from_status, e.to_status)
-        for e in transitions.only("at", "from_status", "to_status")
-    )
-    due = sla.due_at(target, schedule, case.opened_at, pauses)
-    if due != case.first_response_due_at:
-        Case.objects.filter(pk=case.pk).update(first_response_due_at=due)
-        case.first_response_due_at = due
-
-
-def recompute_open_deadlines(*, calendar_id: int | None = None, severity: str | None = None):
-    """After a calendar or an SLA policy changed: recompute the deadline of every open
-    case still awaiting a first response (optionally only one calendar's or severity's).
-    Returns how many deadlines moved."""
-    cases = Case.objects.filter(
-        status__in=[s for s in TRANSITIONS if s not in (Status.RESOLVED, Status.CLOSED)],
-        first_response_at__isnull=True,
-    )
-    if calendar_id is not None:
-        cases = cases.filter(account__office_hours_id=calendar_id)
-    if severity is not None:
-        cases = cases.filter(severity=severity)
-    moved = 0
-    for pk in cases.values_list("pk", flat=True):
-        with transaction.atomic():
-            case = _lock(pk)
-            before = case.first_response_due_at
-            recompute_deadlines(case)
-            moved += case.first_response_due_at != before
-    return moved
-
-
-def recompute_for_calendar(calendar_id: int) -> int:
-    return recompute_open_deadlines(calendar_id=calendar_id)
 
 
 def _store_attachments(case, message, files: Iterable[UploadedFile], uploader, now) -> None:

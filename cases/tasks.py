@@ -14,6 +14,6 @@ def send_case_mail(event_id: int) -> int:
 def recompute_deadlines_task(severity: str | None = None) -> int:
     """Deadlines follow calendar and policy changes (beat runs this periodically; saving
     an SLA policy runs it at once)."""
-    from .services import recompute_open_deadlines
+    from .deadlines import recompute_open_deadlines
 
     return recompute_open_deadlines(severity=severity)
