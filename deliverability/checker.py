@@ -150,48 +150,65 @@ def parse_response(data: bytes) -> Response:
     )
 
 
-class _UdpClient(asyncio.DatagramProtocol):
+class _UdpClient:
     """One UDP socket per nameserver, queries told apart by their 16-bit id.
 
     A socket per query (what a stub resolver does) costs more than the query itself at
-    thousands of queries a second; c-ares multiplexes the same way.
+    thousands of queries a second; c-ares multiplexes the same way. Every answer waiting
+    in the socket is read at each wake-up, not one per turn of the event loop.
     """
 
-    def __init__(self):
-        self.transport = None
+    def __init__(self, loop: asyncio.AbstractEventLoop, host: str, port: int):
+        self.loop = loop
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.sock.setblocking(False)
+        # Answers to a burst of queries arrive together: room for them all.
+        with contextlib.suppress(OSError):
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+        self.sock.connect((host, port))
         self.pending: dict[int, tuple[bytes, asyncio.Future]] = {}
+        loop.add_reader(self.sock.fileno(), self._drain)
 
-    def connection_made(self, transport):
-        self.transport = transport
+    def close(self) -> None:
+        self.loop.remove_reader(self.sock.fileno())
+        self.sock.close()
 
-    def datagram_received(self, data, addr):
-        try:
-            response = parse_response(data)
-        except ValueError:
-            return  # garbage
-        entry = self.pending.get(response.query_id)
-        if entry is None:
-            return  # a late answer to a query we gave up on
-        qname, future = entry
-        if response.qname == qname and not future.done():
-            future.set_result(response)
-
-    def error_received(self, exc):
-        for _qname, future in self.pending.values():
-            if not future.done():
-                future.set_exception(exc)
+    def _drain(self) -> None:
+        while True:
+            try:
+                data = self.sock.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. ICMP port unreachable: nobody listens there
+                for _qname, future in self.pending.values():
+                    if not future.done():
+                        future.set_exception(exc)
+                return
+            try:
+                response = parse_response(data)
+            except ValueError:
+                continue  # garbage
+            entry = self.pending.get(response.query_id)
+            if entry is None:
+                continue  # a late answer to a query we gave up on
+            qname, future = entry
+            if response.qname == qname and not future.done():
+                future.set_result(response)
 
     async def query(self, name: str, rdtype: int, timeout: float) -> Response:
         query_id = secrets.randbelow(65536)
         while query_id in self.pending:
             query_id = secrets.randbelow(65536)
         wire = encode_query(query_id, name, rdtype)
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
+        future = self.loop.create_future()
         self.pending[query_id] = (wire[12:-4], future)
-        timer = loop.call_later(timeout, _expire, future)
+        timer = self.loop.call_later(timeout, _expire, future)
         try:
-            self.transport.sendto(wire)
+            try:
+                self.sock.send(wire)
+            except BlockingIOError:
+                await self.loop.sock_sendall(self.sock, wire)
             return await future
         finally:
             timer.cancel()
@@ -211,19 +228,11 @@ class _Transport:
 
     async def open(self):
         loop = asyncio.get_running_loop()
-        for host, port in self.servers:
-            transport, client = await loop.create_datagram_endpoint(
-                _UdpClient, remote_addr=(host, port)
-            )
-            # Answers to a burst of queries arrive together: room for them all, not ~200.
-            sock = transport.get_extra_info("socket")
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
-            self.clients.append(client)
+        self.clients = [_UdpClient(loop, host, port) for host, port in self.servers]
 
     def close(self):
         for client in self.clients:
-            client.transport.close()
+            client.close()
 
     async def lookup(self, name: str, rdtype, *, attempt: int):
         """(status, records): status "nxdomain", "ok" or an ErrorKind."""
@@ -274,40 +283,45 @@ async def _lookup(transport: _Transport, name: str, rdtype, options: Options):
     return status, records
 
 
-async def _check_one(transport, query: Query, options: Options, semaphore) -> Outcome:
-    async with semaphore:
-        try:
-            status, records = await _lookup(transport, query.name, A, options)
-        except ValueError:
-            return dnsbl.error(ErrorKind.INVALID_QUERY)
-        if status == "nxdomain":
-            return dnsbl.clean()
-        if status != "ok":
-            return dnsbl.error(status)
-        outcome = dnsbl.decode(query.spec, records)
-        if outcome.state != dnsbl.State.LISTED:
-            return outcome
-        # The reason in words, when the list publishes one; its absence changes nothing.
-        status, records = await _lookup(transport, query.name, TXT, options)
-        if status == "ok" and records:
-            txt = " ".join(records)
-            outcome = dnsbl.Outcome(
-                outcome.state, reasons=outcome.reasons, codes=outcome.codes, txt=txt.strip()
-            )
+async def _check_one(transport, query: Query, options: Options) -> Outcome:
+    try:
+        status, records = await _lookup(transport, query.name, A, options)
+    except ValueError:
+        return dnsbl.error(ErrorKind.INVALID_QUERY)
+    if status == "nxdomain":
+        return dnsbl.clean()
+    if status != "ok":
+        return dnsbl.error(status)
+    outcome = dnsbl.decode(query.spec, records)
+    if outcome.state != dnsbl.State.LISTED:
         return outcome
+    # The reason in words, when the list publishes one; its absence changes nothing.
+    status, records = await _lookup(transport, query.name, TXT, options)
+    if status == "ok" and records:
+        txt = " ".join(records)
+        outcome = dnsbl.Outcome(
+            outcome.state, reasons=outcome.reasons, codes=outcome.codes, txt=txt.strip()
+        )
+    return outcome
 
 
 async def check_async(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:
     transport = _Transport(options)
     await transport.open()
-    semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    results: dict[Hashable, Outcome] = {}
+    pending = iter(queries)
+
+    async def worker():
+        # A fixed set of workers bounds the queries in flight: cheaper than one task per
+        # query all waiting on a semaphore.
+        for query in pending:
+            results[query.key] = await _check_one(transport, query, options)
+
     try:
-        outcomes = await asyncio.gather(
-            *(_check_one(transport, q, options, semaphore) for q in queries)
-        )
+        await asyncio.gather(*(worker() for _ in range(max(1, options.concurrency))))
     finally:
         transport.close()
-    return {q.key: outcome for q, outcome in zip(queries, outcomes, strict=True)}
+    return results
 
 
 def check(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:

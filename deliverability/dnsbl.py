@@ -66,8 +66,11 @@ class Outcome:
         return self.state == State.ERROR
 
 
+_CLEAN = Outcome(State.CLEAN)
+
+
 def clean() -> Outcome:
-    return Outcome(State.CLEAN)
+    return _CLEAN
 
 
 def error(kind: str, codes: tuple[str, ...] = ()) -> Outcome:

@@ -18,6 +18,17 @@ from pathlib import Path
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the process that started it dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def dnsmasq_missing_reason() -> str | None:
     if not Path(DNSMASQ).exists():
         return "dnsmasq is not installed (Debian package dnsmasq-base)."
@@ -99,6 +110,7 @@ class DnsServer:
                 [DNSMASQ, "--keep-in-foreground", f"--conf-file={conf}", "--pid-file="],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
+                preexec_fn=_die_with_parent,
             )
             try:
                 self._wait_ready()
