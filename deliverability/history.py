@@ -21,6 +21,13 @@ def segments(
     changes: (when, listed) in any order; listed_before: the state at `start`.
     """
     result: list[Segment] = []
+
+    def push(segment: Segment) -> None:
+        if result and result[-1].listed == segment.listed:
+            result[-1] = Segment(result[-1].start, segment.end, segment.listed)
+        else:
+            result.append(segment)
+
     current, since = listed_before, start
     for when, listed in sorted(changes):
         if when <= start:
@@ -28,8 +35,11 @@ def segments(
             continue
         if when >= end:
             break
-        if listed != current:
-            result.append(Segment(since, when, current))
-            current, since = listed, when
-    result.append(Segment(since, end, current))
+        if listed == current:
+            continue
+        if when > since:  # two changes at one instant leave no segment between them
+            push(Segment(since, when, current))
+            since = when
+        current = listed
+    push(Segment(since, end, current))
     return result

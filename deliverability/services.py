@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account
@@ -143,6 +143,26 @@ def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
     else:
         for chunk_id in chunk_ids:
             chunk_execute(chunk_id=chunk_id)
+
+
+def runs_resume(*, now=None) -> int:
+    """Queue again the chunks of unfinished runs that nobody has finished in time.
+
+    Tasks are acknowledged late, so a dead worker's chunk normally comes back by itself;
+    this sweep (run with each scheduled check) covers a task lost with its broker.
+    """
+    now = now or timezone.now()
+    stale = CheckChunk.objects.filter(
+        run__status=CheckRun.Status.RUNNING,
+        status__in=[CheckChunk.Status.PENDING, CheckChunk.Status.RUNNING],
+        run__started_at__lt=now - STALE_CHUNK_AFTER,
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CHUNK_AFTER))
+    chunk_ids = list(stale.values_list("pk", flat=True))
+    from .tasks import chunk_execute_task
+
+    for chunk_id in chunk_ids:
+        chunk_execute_task.delay(chunk_id)
+    return len(chunk_ids)
 
 
 def active_blocklists() -> list[Blocklist]:

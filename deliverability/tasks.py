@@ -12,6 +12,7 @@ _RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 3}
 @shared_task(name="deliverability.scheduled_blocklist_check")
 def scheduled_check_task():
     """Started by Celery beat: every asset of every account."""
+    services.runs_resume()
     run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE)
     return run.pk
 

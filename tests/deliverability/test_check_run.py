@@ -211,3 +211,22 @@ def test_no_case_is_opened_when_the_setting_is_off(dns_zones, run_check, ip_a, a
     server.update({**server.records, **LISTED_A})
     run_check()
     assert not Case.objects.exists()
+
+
+def test_the_schedule_requeues_chunks_that_a_lost_task_left_behind(dns_zones, ip_a):
+    dns_zones()
+    run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE, enqueue=False)
+    CheckRun.objects.filter(pk=run.pk).update(status="running", started_at="2026-11-26T08:00Z")
+    CheckRun.objects.filter(pk=run.pk).update(zone_health={"zen.spamhaus.org": True})
+    with time_machine.travel("2026-11-26T09:00Z"):
+        assert services.runs_resume() == 1
+    run.refresh_from_db()
+    assert run.status == CheckRun.Status.FINISHED
+    assert ListingState.objects.filter(sending_ip=ip_a, blocklist__zone="zen.spamhaus.org").exists()
+
+
+def test_a_run_still_in_time_is_left_alone(ip_a):
+    run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE, enqueue=False)
+    CheckRun.objects.filter(pk=run.pk).update(status="running", started_at="2026-11-26T08:55Z")
+    with time_machine.travel("2026-11-26T09:00Z"):
+        assert services.runs_resume() == 0
