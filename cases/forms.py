@@ -159,25 +159,27 @@ class CaseForm(forms.Form):
         }
 
 
+# The case page's small forms render with cases/_form_fields.html (plain Bootstrap).
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
         help_text=_("Markdown is fine."),
     )
-    attachments = AttachmentsField()
+    attachments = AttachmentsField(widget=MultipleFileInput(attrs={"class": "form-control"}))
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why does this not solve the problem?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why does this not solve the problem?"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 
 class EscalateForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does this case need your Technical Account Manager?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 

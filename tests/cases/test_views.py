@@ -189,3 +189,10 @@ def test_the_case_detail_runs_a_fixed_number_of_queries(
         services.case_reply(case=case_a, author=agent, body=f"answer {i}")
     services.case_propose_resolution(case=case_a, actor=agent, summary="done")
     _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
+
+
+def test_an_overdue_response_is_not_promised_in_the_past(client_b, case_b):
+    with time_machine.travel(NOW.replace(hour=20), tick=False):
+        page = client_b.get(reverse("case_list")).content.decode()
+    assert "Our response was due Wed 25 Nov 2026, 08:00" in page
+    assert "We will respond by" not in page
