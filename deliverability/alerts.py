@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
@@ -35,6 +35,7 @@ def _context(account: Account, events: list[ListingEvent]) -> dict:
         "listed": sorted(listed, key=lambda e: (not e.blocklist.major, str(e.asset))),
         "delisted": sorted(delisted, key=lambda e: str(e.asset)),
         "page_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("deliverability_home"),
+        "checked_at": max(e.at for e in events),
     }
 
 
@@ -43,7 +44,10 @@ def send_listing_alert(*, account: Account, events: list[ListingEvent]) -> int:
     context = _context(account, events)
     messages = []
     for user in recipients(account):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with (
+            translation.override(user.language or settings.LANGUAGE_CODE),
+            timezone.override(user.time_zone or account.time_zone),
+        ):
             ctx = {**context, "recipient": user}
             subject = " ".join(
                 render_to_string("deliverability/emails/listing_alert_subject.txt", ctx).split()
