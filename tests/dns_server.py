@@ -60,6 +60,7 @@ class DnsServer:
         self._fixed_port = port is not None
         self.port = port or free_udp_port(address)
         self.process: subprocess.Popen | None = None
+        self._generation = 0
         self._dir = Path(tempfile.mkdtemp(prefix="dnsbl-"))
 
     @property
@@ -68,9 +69,7 @@ class DnsServer:
 
     def _config(self) -> Path:
         hosts = self._dir / "hosts"
-        hosts.write_text(
-            "".join(f"{ip} {name}\n" for name, ips in self.records.items() for ip in ips)
-        )
+        self._write_hosts(self.records)
         lines = [
             "no-resolv",
             "no-hosts",
@@ -93,15 +92,39 @@ class DnsServer:
         return conf
 
     def update(self, records: dict[str, list[str]]) -> None:
-        """Serve other A records: dnsmasq re-reads its hosts file on SIGHUP."""
+        """Serve other A records: dnsmasq re-reads its hosts file on SIGHUP.
+
+        A marker name of this generation is added, and we wait until it resolves, so the
+        caller never races the reload.
+        """
         import signal
 
+        import dns.message
+        import dns.query
+        import dns.rcode
+
         self.records = records
+        self._generation += 1
+        marker = f"generation-{self._generation}.{self.zones[0]}"
+        self._write_hosts({**records, marker: ["127.0.0.1"]})
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                answer = dns.query.udp(
+                    dns.message.make_query(marker, "A"), self.address, port=self.port, timeout=0.2
+                )
+                if answer.rcode() == dns.rcode.NOERROR and answer.answer:
+                    return
+            except Exception:  # noqa: BLE001 - reloading
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("dnsmasq did not reload its records within 5 seconds")
+
+    def _write_hosts(self, records: dict[str, list[str]]) -> None:
         (self._dir / "hosts").write_text(
             "".join(f"{ip} {name}\n" for name, ips in records.items() for ip in ips)
         )
-        self.process.send_signal(signal.SIGHUP)
-        time.sleep(0.3)
 
     def start(self) -> DnsServer:
         for attempt in range(5):
