@@ -380,6 +380,12 @@ def case_set_status(
     case = _lock(case)
     if status not in (Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER):
         raise CaseError(_("Use the matching action for this status."))
+    _refuse_move(case, status)
+    if case.status == Status.RESOLUTION_PROPOSED:
+        # Back to work without the customer's answer: the proposal is withdrawn.
+        ResolutionAgreement.objects.filter(
+            case=case, outcome=ResolutionAgreement.Outcome.PENDING
+        ).update(outcome=ResolutionAgreement.Outcome.WITHDRAWN, decided_at=now)
     _move(case, status, actor=actor, now=now, detail=detail)
     return case
 

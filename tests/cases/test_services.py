@@ -295,3 +295,11 @@ def test_met_or_breached_is_recomputed_from_the_recorded_events(case_a, agent, c
     assert verdict == "met"
     late = NOW + timedelta(hours=6)
     assert selectors.first_response_verdict(case_a, late) == verdict
+
+
+def test_going_back_to_work_withdraws_the_pending_proposal(case_a, agent):
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed?")
+    services.case_set_status(case=case_a, status=Status.IN_PROGRESS, actor=agent)
+    assert case_a.agreements.get().outcome == ResolutionAgreement.Outcome.WITHDRAWN
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed now")
+    assert case_a.agreements.filter(outcome="pending").count() == 1
