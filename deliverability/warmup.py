@@ -153,13 +153,30 @@ class WarmupSchedule:
         return dict(planned.providers)
 
 
-def _decimal(value, name: str) -> Decimal:
+class PlanError(ValueError):
+    """A plan that cannot be computed: the sentence, the input field and a stable code.
+
+    field: "ip_count", "target_daily_volume", "start_per_ip", "growth", "provider_shares",
+    "caps" or "phases"; phase: the phase's number (from 1) for a migration phase.
+    """
+
+    def __init__(self, message: str, *, field: str, code: str, phase: int | None = None):
+        super().__init__(message)
+        self.field, self.code, self.phase = field, code, phase
+
+
+def _decimal(value, name: str, field: str, phase: int | None = None) -> Decimal:
     try:
         result = Decimal(str(value).strip().rstrip("%"))
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be a number, not {value!r}.") from None
-    if not result.is_finite():
-        raise ValueError(f"{name} must be a number, not {value!r}.")
+        result = None
+    if result is None or not result.is_finite():
+        raise PlanError(
+            f"{name} must be a number, not {value!r}.",
+            field=field,
+            code="not_a_number",
+            phase=phase,
+        )
     return result
 
 
@@ -168,17 +185,29 @@ def normalise_shares(shares: dict) -> dict[str, Decimal]:
     unknown = sorted(set(shares) - set(Provider.ALL))
     if unknown:
         known = ", ".join(Provider.LABELS[p] for p in Provider.ALL)
-        raise ValueError(f"Unknown mailbox provider {unknown[0]!r}; use one of {known}.")
+        raise PlanError(
+            f"Unknown mailbox provider {unknown[0]!r}; use one of {known}.",
+            field="provider_shares",
+            code="unknown_provider",
+        )
     result = {}
     for provider in Provider.ALL:
         label = Provider.LABELS[provider]
-        value = _decimal(shares.get(provider, 0), f"The share of {label}")
+        value = _decimal(shares.get(provider, 0), f"The share of {label}", "provider_shares")
         if value < 0 or value > 100:
-            raise ValueError(f"The share of {label} must be between 0% and 100%, not {value}%.")
+            raise PlanError(
+                f"The share of {label} must be between 0% and 100%, not {value}%.",
+                field="provider_shares",
+                code="share_out_of_range",
+            )
         result[provider] = value
     total = sum(result.values())
     if abs(total - 100) > Decimal("0.01"):
-        raise ValueError(f"The shares per mailbox provider must add up to 100%, not {total}%.")
+        raise PlanError(
+            f"The shares per mailbox provider must add up to 100%, not {total}%.",
+            field="provider_shares",
+            code="shares_do_not_add_up",
+        )
     return result
 
 
@@ -187,23 +216,37 @@ def _share_of(volume: int, percent: Decimal) -> int:
 
 
 def _validate(plan: WarmupInput) -> tuple[dict[str, Decimal], Decimal]:
-    for name, value in (
-        ("The number of new IPs", plan.ip_count),
-        ("The target daily volume", plan.target_daily_volume),
-        ("The starting volume per IP", plan.start_per_ip),
+    for field_name, name, value in (
+        ("ip_count", "The number of new IPs", plan.ip_count),
+        ("target_daily_volume", "The target daily volume", plan.target_daily_volume),
+        ("start_per_ip", "The starting volume per IP", plan.start_per_ip),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}.")
-    growth = _decimal(plan.growth, "The daily growth factor")
+            raise PlanError(
+                f"{name} must be a whole number of at least 1, not {value!r}.",
+                field=field_name,
+                code="not_a_positive_whole_number",
+            )
+    growth = _decimal(plan.growth, "The daily growth factor", "growth")
     if growth < MIN_GROWTH or growth > MAX_GROWTH:
-        raise ValueError(
-            f"The daily growth factor must be between {MIN_GROWTH} and {MAX_GROWTH}, not {growth}."
+        raise PlanError(
+            f"The daily growth factor must be between {MIN_GROWTH} and {MAX_GROWTH}, not {growth}.",
+            field="growth",
+            code="growth_out_of_range",
         )
     for cap in plan.caps:
         if cap.provider not in Provider.ALL:
-            raise ValueError(f"Unknown mailbox provider {cap.provider!r} in the caps.")
+            raise PlanError(
+                f"Unknown mailbox provider {cap.provider!r} in the caps.",
+                field="caps",
+                code="unknown_provider",
+            )
         if cap.daily_limit_per_ip < 1 or cap.days < 0:
-            raise ValueError(f"The cap for {Provider.LABELS[cap.provider]} must be positive.")
+            raise PlanError(
+                f"The cap for {Provider.LABELS[cap.provider]} must be positive.",
+                field="caps",
+                code="cap_not_positive",
+            )
     return normalise_shares(plan.provider_shares), growth
 
 
@@ -255,9 +298,11 @@ def warmup_schedule(plan: WarmupInput) -> WarmupSchedule:
                 days=tuple(days),
             )
         total *= growth
-    raise ValueError(
+    raise PlanError(
         f"The ramp would take more than {MAX_DAYS} days to reach the target; "
-        "raise the starting volume per IP or the daily growth factor."
+        "raise the starting volume per IP or the daily growth factor.",
+        field="growth",
+        code="ramp_too_long",
     )
 
 
@@ -314,22 +359,30 @@ def migration_plan(
     phases: list[MigrationPhaseInput],
     thresholds: Thresholds | None = None,
 ) -> MigrationPlan:
-    """Check and complete the phases; ValueError with a sentence naming the phase otherwise."""
+    """Check and complete the phases; PlanError (a ValueError) naming the phase otherwise."""
     thresholds = thresholds or Thresholds()
     if not phases:
-        raise ValueError("A migration plan needs at least one phase.")
+        raise PlanError(
+            "A migration plan needs at least one phase.", field="phases", code="no_phases"
+        )
     result: list[MigrationPhase] = []
     previous_share, previous_date = Decimal(0), None
     for number, phase in enumerate(phases, start=1):
-        share = _decimal(phase.share_moved, f"The share moved in phase {number}")
+        share = _decimal(phase.share_moved, f"The share moved in phase {number}", "phases", number)
         if share <= previous_share or share > 100:
-            raise ValueError(
+            raise PlanError(
                 f"The share moved in phase {number} must be more than the previous phase's "
-                f"{previous_share}% and at most 100%, not {share}%."
+                f"{previous_share}% and at most 100%, not {share}%.",
+                field="phases",
+                code="share_not_increasing",
+                phase=number,
             )
         if previous_date is not None and phase.start_date <= previous_date:
-            raise ValueError(
-                f"Phase {number} must start after phase {number - 1} ({previous_date})."
+            raise PlanError(
+                f"Phase {number} must start after phase {number - 1} ({previous_date}).",
+                field="phases",
+                code="start_not_after_previous",
+                phase=number,
             )
         needed = phase_volumes(schedule, share)
         capacity = schedule.capacity_on(phase.start_date)
@@ -337,10 +390,13 @@ def migration_plan(
         short = [p for p in Provider.ALL if needed[p] > capacity[p]]
         if short:
             p = short[0]
-            raise ValueError(
+            raise PlanError(
                 f"Phase {number} (from {phase.start_date}) moves {needed[p]:,} messages a day "
                 f"to {Provider.LABELS[p]}, but the warm IPs can carry {capacity[p]:,} that day; "
-                f"start it on {first_possible} or later, or move a smaller share."
+                f"start it on {first_possible} or later, or move a smaller share.",
+                field="phases",
+                code="over_capacity",
+                phase=number,
             )
         result.append(
             MigrationPhase(
@@ -372,7 +428,8 @@ class Thresholds:
     Complaints: the reference advises advancing only under 0.1%, and Gmail will not consider
     mitigation above 0.3%. Bounces: over 2% is a list to clean before growing, over 5% a
     list that harms the IPs' reputation. `over_plan_tolerance` allows sending a little more
-    than planned (0.05 = 5%) before the day counts as over plan.
+    than planned (0.05 = 5%) before the day counts as over plan. A migration phase may
+    start once the `clean_days_before_next_phase` days before it were all "advance".
     """
 
     complaint_hold: Decimal = Decimal("0.001")
@@ -380,6 +437,7 @@ class Thresholds:
     bounce_hold: Decimal = Decimal("0.02")
     bounce_step_back: Decimal = Decimal("0.05")
     over_plan_tolerance: Decimal = Decimal("0")
+    clean_days_before_next_phase: int = 3
 
 
 @dataclass(frozen=True)
@@ -472,6 +530,19 @@ def evaluate_actuals(
     order = {p: i for i, p in enumerate(Provider.ALL)}
     ordered = sorted(actuals, key=lambda a: (a.date, order.get(a.provider, 99)))
     return [evaluate_actual(schedule, a, thresholds) for a in ordered]
+
+
+def ready_for_next_phase(
+    evaluations: list[DayEvaluation], *, on: date, thresholds: Thresholds | None = None
+) -> bool:
+    """Whether the next migration phase may start on `on`: each of the days just before it
+    has actuals, and every one of them was judged "advance"."""
+    thresholds = thresholds or Thresholds()
+    needed = {on - timedelta(days=n) for n in range(1, thresholds.clean_days_before_next_phase + 1)}
+    relevant = [e for e in evaluations if e.date in needed]
+    return {e.date for e in relevant} == needed and all(
+        e.advice == Advice.ADVANCE for e in relevant
+    )
 
 
 def strongest_advice(evaluations: list[DayEvaluation]) -> str:

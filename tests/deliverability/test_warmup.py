@@ -10,6 +10,7 @@ from deliverability.warmup import (
     DailyActual,
     Flag,
     MigrationPhaseInput,
+    PlanError,
     ProviderCap,
     WarmupInput,
     days_to_target,
@@ -17,6 +18,7 @@ from deliverability.warmup import (
     evaluate_actual,
     evaluate_actuals,
     migration_plan,
+    ready_for_next_phase,
     strongest_advice,
     warmup_schedule,
 )
@@ -107,26 +109,43 @@ def test_shares_may_be_given_as_text_with_a_percent_sign():
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "field", "message"),
     [
-        ({"provider_shares": {"gmail": 60, "microsoft": 30}}, "must add up to 100%, not 90%"),
-        ({"provider_shares": {"gmail": 100, "hey": 0}}, "Unknown mailbox provider 'hey'"),
-        ({"provider_shares": {"gmail": 120, "apple": -20}}, "share of Gmail must be between"),
-        ({"provider_shares": {"gmail": "lots"}}, "The share of Gmail must be a number"),
-        ({"ip_count": 0}, "The number of new IPs must be a whole number of at least 1"),
-        ({"target_daily_volume": 2.5}, "The target daily volume must be a whole number"),
-        ({"start_per_ip": -1}, "The starting volume per IP must be a whole number"),
-        ({"growth": 1}, "The daily growth factor must be between 1.05 and 3"),
-        ({"growth": "fast"}, "The daily growth factor must be a number"),
+        (
+            {"provider_shares": {"gmail": 60, "microsoft": 30}},
+            "provider_shares",
+            "must add up to 100%, not 90%",
+        ),
+        (
+            {"provider_shares": {"gmail": 100, "hey": 0}},
+            "provider_shares",
+            "Unknown mailbox provider 'hey'",
+        ),
+        (
+            {"provider_shares": {"gmail": 120, "apple": -20}},
+            "provider_shares",
+            "share of Gmail must be between",
+        ),
+        ({"provider_shares": {"gmail": "lots"}}, "provider_shares", "share of Gmail must be a"),
+        ({"ip_count": 0}, "ip_count", "The number of new IPs must be a whole number of at"),
+        ({"target_daily_volume": 2.5}, "target_daily_volume", "target daily volume must be a"),
+        ({"start_per_ip": -1}, "start_per_ip", "The starting volume per IP must be a whole"),
+        ({"growth": 1}, "growth", "The daily growth factor must be between 1.05 and 3"),
+        ({"growth": "fast"}, "growth", "The daily growth factor must be a number"),
+        ({"caps": (ProviderCap("gmx", 10),)}, "caps", "Unknown mailbox provider 'gmx'"),
+        ({"caps": (ProviderCap("apple", 0),)}, "caps", "The cap for Apple must be positive"),
         (
             {"target_daily_volume": 10**12, "start_per_ip": 1, "growth": "1.05", "ip_count": 1},
+            "growth",
             "more than 365 days",
         ),
     ],
 )
-def test_bad_input_is_refused_with_a_sentence(overrides, message):
-    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+def test_bad_input_is_refused_with_a_sentence_naming_the_field(overrides, field, message):
+    with pytest.raises(PlanError, match=message) as excinfo:
         warmup_schedule(small_plan(**overrides))
+    assert excinfo.value.field == field
+    assert isinstance(excinfo.value, ValueError) and excinfo.value.code
 
 
 def test_the_plan_stays_at_the_target_after_the_last_day_and_is_empty_before_the_start():
@@ -165,8 +184,9 @@ def test_a_migration_plan_moves_shares_the_warm_ips_can_carry():
 def test_a_phase_larger_than_the_warm_ips_can_carry_names_the_first_possible_date():
     schedule = warmup_schedule(small_plan())
     assert earliest_start(schedule, Decimal(50)) == date(2027, 1, 6)
-    with pytest.raises(ValueError) as excinfo:
+    with pytest.raises(PlanError) as excinfo:
         migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 5), 50)])
+    assert (excinfo.value.code, excinfo.value.phase) == ("over_capacity", 1)
     assert str(excinfo.value) == (
         "Phase 1 (from 2027-01-05) moves 200 messages a day to Gmail, but the warm IPs can "
         "carry 160 that day; start it on 2027-01-06 or later, or move a smaller share."
@@ -196,8 +216,10 @@ def test_a_phase_before_the_warm_up_starts_is_refused():
 )
 def test_badly_ordered_phases_are_refused(phases, message):
     schedule = warmup_schedule(small_plan())
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(PlanError, match=message) as excinfo:
         migration_plan(schedule, phases)
+    assert excinfo.value.field == "phases"
+    assert excinfo.value.phase == (len(phases) or None)
 
 
 # --- Daily actuals ----------------------------------------------------------------------
@@ -279,3 +301,15 @@ def test_the_day_takes_the_strongest_advice_of_its_providers():
     assert [r.provider for r in results] == ["gmail", "yahoo"]
     assert strongest_advice(results) == Advice.STEP_BACK
     assert strongest_advice([]) == Advice.ADVANCE
+
+
+def test_the_next_phase_waits_for_three_clean_days():
+    schedule = warmup_schedule(small_plan())
+    clean = [
+        actual(day=d, sent=p, delivered=p, bounces=0) for d, p in ((5, 160), (6, 320), (7, 400))
+    ]
+    results = evaluate_actuals(schedule, clean)
+    assert ready_for_next_phase(results, on=date(2027, 1, 8))
+    assert not ready_for_next_phase(results, on=date(2027, 1, 9))  # 8 January is missing
+    bad_day = evaluate_actuals(schedule, [*clean[:2], actual(day=7, sent=500, delivered=500)])
+    assert not ready_for_next_phase(bad_day, on=date(2027, 1, 8))
