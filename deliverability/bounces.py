@@ -67,7 +67,7 @@ PROVIDER_MARKERS = {
     Provider.GMAIL: re.compile(r"gsmtp|google\.com|googlemail|\bgmail\b", re.I),
     Provider.MICROSOFT: re.compile(
         r"outlook\.com|hotmail|live\.com|\bmsn\.com|microsoft|office\.com|aka\.ms/|"
-        r"\bAS\(\d+\)|eop-[a-z]{3}\d",
+        r"\bAS\(\d+\)|\(AS\d{3,4}\)|eop-[a-z]{3}\d",
         re.I,
     ),
     Provider.YAHOO: re.compile(r"yahoo|\baol\.com|\baol\b", re.I),
@@ -124,10 +124,12 @@ _REPLY_LINE = re.compile(r"^\s*(?:[<>]\s*)?([245]\d\d)([ -])")
 def split_messages(text: str) -> list[str]:
     """One string per bounce or deferral message.
 
-    Blank lines and separator lines (---, ===) end a message. Inside a block, a line that
+    Blank lines and separator lines (---, ===) end a block. Inside a block, a line that
     starts with an SMTP reply code starts a new message, unless it continues a multi-line
     reply ("550-5.7.26 ..." lines up to the "550 ..." line belong together). Lines without a
-    code belong to the message before them.
+    code belong to the message before them. A block with no status code at all (the "Delivery
+    has failed" and "Diagnostic information" parts of a non-delivery report) is context for
+    the next message that has one, or for the last one at the end of the paste.
     """
     text = (text or "")[:MAX_TEXT]
     messages: list[list[str]] = []
@@ -151,7 +153,20 @@ def split_messages(text: str) -> list[str]:
             continuing = reply.group(1) if reply.group(2) == "-" else None
         current.append(line.strip())
     finish()
-    return [" ".join(lines) for lines in messages[:MAX_MESSAGES]]
+    merged: list[list[str]] = []
+    pending: list[str] = []  # code-less blocks waiting for the next message with a code
+    for lines in messages:
+        if any(_STATUS.search(line) or _REPLY_LINE.match(line) for line in lines):
+            merged.append(pending + lines)
+            pending = []
+        else:
+            pending.extend(lines)
+    if pending:
+        if merged:
+            merged[-1].extend(pending)
+        else:
+            merged.append(pending)
+    return [" ".join(lines) for lines in merged[:MAX_MESSAGES]]
 
 
 # --- What the message mentions ------------------------------------------------------------
@@ -223,10 +238,12 @@ def classify_message(text: str, rules: tuple[BounceRule, ...] | None = None) -> 
         ip=_first_ip(window),
         domain=_domain(window),
     )
+    # IP addresses are masked so that 10.5.7.25 is never read as the status code 5.7.25
+    masked = _IPV4.sub("<ip>", window)
     for rule in rules:
         if rule.provider and named not in (None, rule.provider):
             continue
-        if rule.pattern.search(window):
+        if rule.pattern.search(masked):
             return BounceDiagnosis(
                 provider=rule.provider or named or Provider.OTHERS,
                 kind=rule.kind,

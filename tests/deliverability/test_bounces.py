@@ -146,6 +146,8 @@ def test_nothing_pasted_gives_no_messages():
         "552 5.2.2 Mailbox full: someone@outlook.com",
         "554 5.6.0 Message content rejected due to malformed MIME",
         "550 5.7.1 Message rejected",
+        "550 Requested action not taken: mailbox unavailable",
+        "554 5.7.1 <a@example.net>: Recipient address rejected: Access denied",
         "Delivery has failed to these recipients or groups",
         "",
         "S31500 TSS040 BL210 5.7.6060 CS03",
@@ -190,3 +192,49 @@ def test_the_classifier_never_raises_on_any_text(text):
 def test_samples_pasted_together_are_each_recognised(rules):
     results = classify("\n\n".join(rule.sample for rule in rules))
     assert [r.rule_id for r in results] == [rule.id for rule in rules]
+
+
+def test_a_whole_non_delivery_report_is_one_message():
+    report = """Delivery has failed to these recipients or groups:
+
+someone@hotmail.com
+Your message couldn't be delivered. The recipient's email provider rejected it.
+
+Diagnostic information for administrators:
+
+Generating server: AM0PR04MB1234.eurprd04.prod.outlook.com
+someone@hotmail.com
+Remote Server returned '550 5.7.1 Unfortunately, messages from [198.51.100.8] weren't sent. \
+Please contact your Internet service provider since part of their network is on our block \
+list (S3150).'
+
+Original message headers:
+Received: from mta.example.com (198.51.100.8) by example.net
+"""
+    (diagnosis,) = classify(report)
+    assert diagnosis.rule_id == "microsoft-s3150"
+    assert diagnosis.text.startswith("Delivery has failed")
+    assert diagnosis.text.endswith("by example.net")
+    assert diagnosis.ip == "198.51.100.8"
+
+
+def test_a_paste_without_any_status_code_is_one_unknown_message():
+    (diagnosis,) = classify("Hello,\n\nour mail does not arrive.\n\nRegards")
+    assert diagnosis.kind == Kind.UNKNOWN
+    assert diagnosis.text == "Hello, our mail does not arrive. Regards"
+
+
+def test_an_ip_address_is_never_read_as_a_status_code():
+    assert classify_message("Delivery from 10.5.7.25 and 10.5.1.1 was refused").kind == (
+        Kind.UNKNOWN
+    )
+
+
+def test_a_microsoft_365_tenant_rejecting_on_spamhaus_is_named_microsoft():
+    diagnosis = classify_message(
+        "550 5.7.1 Service unavailable, Client host [203.0.113.90] blocked using Spamhaus. "
+        "To request removal from this list see https://www.spamhaus.org/query/ip/203.0.113.90 "
+        "(AS3130). [BN8NAM11FT.eop-nam11.prod.protection.outlook.com]"
+    )
+    assert (diagnosis.rule_id, diagnosis.provider) == ("spamhaus-listing", Provider.MICROSOFT)
+    assert diagnosis.remediation_candidate
