@@ -308,14 +308,20 @@ async def _check_one(transport, query: Query, options: Options) -> Outcome:
 async def check_async(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:
     transport = _Transport(options)
     await transport.open()
+    # One question per name: domains that share a registrable domain ask once (RFC 6471).
+    by_name: dict[tuple[str, ListSpec], list[Query]] = {}
+    for query in queries:
+        by_name.setdefault((query.name.lower(), query.spec), []).append(query)
     results: dict[Hashable, Outcome] = {}
-    pending = iter(queries)
+    pending = iter(by_name.values())
 
     async def worker():
         # A fixed set of workers bounds the queries in flight: cheaper than one task per
         # query all waiting on a semaphore.
-        for query in pending:
-            results[query.key] = await _check_one(transport, query, options)
+        for same in pending:
+            outcome = await _check_one(transport, same[0], options)
+            for query in same:
+                results[query.key] = outcome
 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, options.concurrency))))

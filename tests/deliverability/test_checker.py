@@ -180,3 +180,19 @@ def test_a_name_too_long_for_dns_is_an_invalid_query(dns_zones):
     spec = ListSpec(zone="zen.spamhaus.org")
     out = checker.check([checker.Query(1, "a" * 70 + ".zen.spamhaus.org", spec)], _options(server))
     assert out[1].error_kind == ErrorKind.INVALID_QUERY
+
+
+def test_a_name_asked_for_several_assets_is_asked_once(dns_zones, monkeypatch):
+    server = dns_zones({"5.2.0.192.zen.spamhaus.org": ["127.0.0.2"]})
+    sent = []
+    original = checker._UdpClient.query
+
+    async def counting(self, name, rdtype, timeout):
+        sent.append((name, rdtype))
+        return await original(self, name, rdtype, timeout)
+
+    monkeypatch.setattr(checker._UdpClient, "query", counting)
+    name = dnsbl.query_name("192.0.2.5", ZEN.zone, "ip")
+    out = checker.check([checker.Query(k, name, ZEN) for k in "abc"], _options(server))
+    assert {k: o.state for k, o in out.items()} == {"a": "listed", "b": "listed", "c": "listed"}
+    assert sent == [(name, checker.A), (name, checker.TXT)]
