@@ -109,6 +109,7 @@ class ScheduleDay:
     day: int  # 1 for the start date
     date: date
     total: int  # the sum of the providers' volumes
+    ramp_total: int  # the ramp's volume for the day, before the first-week caps
     per_ip: int  # the busiest IP's share of the total (rounded up)
     providers: dict[str, int]
     capped: tuple[str, ...] = ()  # providers held back by a first-week cap that day
@@ -141,6 +142,7 @@ class WarmupSchedule:
             day=index + 1,
             date=when,
             total=last.total,
+            ramp_total=last.ramp_total,
             per_ip=last.per_ip,
             providers=dict(last.providers),
         )
@@ -157,7 +159,8 @@ class PlanError(ValueError):
     """A plan that cannot be computed: the sentence, the input field and a stable code.
 
     field: "ip_count", "target_daily_volume", "start_per_ip", "growth", "provider_shares",
-    "caps" or "phases"; phase: the phase's number (from 1) for a migration phase.
+    "caps", "phases" or "provider" (of an actual); phase: the phase's number (from 1) for
+    a migration phase.
     """
 
     def __init__(self, message: str, *, field: str, code: str, phase: int | None = None):
@@ -284,6 +287,7 @@ def warmup_schedule(plan: WarmupInput) -> WarmupSchedule:
                 day=index + 1,
                 date=plan.start_date + timedelta(days=index),
                 total=day_total,
+                ramp_total=planned_total,
                 per_ip=-(-day_total // plan.ip_count),
                 providers=providers,
                 capped=tuple(dict.fromkeys(capped)),
@@ -472,6 +476,12 @@ def evaluate_actual(
 ) -> DayEvaluation:
     """Judge one day's actuals for one provider against the plan."""
     thresholds = thresholds or Thresholds()
+    if actual.provider not in Provider.ALL:
+        raise PlanError(
+            f"Unknown mailbox provider {actual.provider!r} in the actuals.",
+            field="provider",
+            code="unknown_provider",
+        )
     planned_day = schedule.day_on(actual.date)
     planned = planned_day.providers[actual.provider] if planned_day else 0
     flags, advice = [], Advice.ADVANCE

@@ -43,6 +43,7 @@ def small_plan(**overrides):
 def test_the_schedule_doubles_from_the_starting_volume_until_the_target():
     schedule = warmup_schedule(small_plan())
     assert [d.total for d in schedule.days] == [200, 400, 800, 1000]
+    assert [d.ramp_total for d in schedule.days] == [200, 400, 800, 1000]
     assert [d.per_ip for d in schedule.days] == [100, 200, 400, 500]
     assert [d.date for d in schedule.days] == [date(2027, 1, d) for d in (4, 5, 6, 7)]
     assert schedule.days[1].providers == {
@@ -79,6 +80,7 @@ def test_a_first_week_cap_holds_back_only_that_provider():
     assert [d.providers["yahoo"] for d in schedule.days] == [5_000] * 7 + [20_000]
     assert [d.providers["gmail"] for d in schedule.days] == [5_000, 10_000] + [20_000] * 6
     assert schedule.days[0].capped == ()
+    assert (schedule.days[1].ramp_total, schedule.days[1].total) == (20_000, 15_000)
     assert all(d.capped == ("yahoo",) for d in schedule.days[1:7])
     assert schedule.days[-1].day == 8
 
@@ -313,3 +315,9 @@ def test_the_next_phase_waits_for_three_clean_days():
     assert not ready_for_next_phase(results, on=date(2027, 1, 9))  # 8 January is missing
     bad_day = evaluate_actuals(schedule, [*clean[:2], actual(day=7, sent=500, delivered=500)])
     assert not ready_for_next_phase(bad_day, on=date(2027, 1, 8))
+
+
+def test_an_actual_for_an_unknown_provider_is_refused():
+    with pytest.raises(PlanError, match="Unknown mailbox provider 'gmx'") as excinfo:
+        evaluate_actual(warmup_schedule(small_plan()), actual(provider="gmx"))
+    assert excinfo.value.field == "provider"

@@ -52,9 +52,15 @@ def test_the_schedule_never_exceeds_a_cap_never_shrinks_and_ends_at_the_target(p
         assert day.per_ip * plan.ip_count >= day.total
         # each provider's volume is rounded on its own: the sum stays within rounding
         assert day.total <= plan.target_daily_volume + len(Provider.ALL) // 2
+        assert day.ramp_total <= plan.target_daily_volume
+        if day.capped:
+            assert day.total < day.ramp_total
+        else:
+            assert abs(day.total - day.ramp_total) <= len(Provider.ALL) // 2
     for before, after in zip(days, days[1:], strict=False):
         assert after.date == before.date + timedelta(days=1)
         assert after.total >= before.total
+        assert after.ramp_total >= before.ramp_total
         for provider in Provider.ALL:
             assert after.providers[provider] >= before.providers[provider]
     assert days[-1].providers == schedule.provider_targets()
