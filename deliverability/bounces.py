@@ -119,6 +119,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[BounceRule, ...]:
 
 _SEPARATOR = re.compile(r"^\s*(?:[-=_*#]{3,}|\s*)\s*$")
 _REPLY_LINE = re.compile(r"^\s*(?:[<>]\s*)?([245]\d\d)([ -])")
+_INLINE_CONTINUED = re.compile(r"(?<![\d.])([245]\d\d)-[245]\.\d")
 
 
 def split_messages(text: str) -> list[str]:
@@ -151,6 +152,8 @@ def split_messages(text: str) -> list[str]:
             finish()
         if reply:
             continuing = reply.group(1) if reply.group(2) == "-" else None
+        elif inline := _INLINE_CONTINUED.search(line):  # "Diagnostic-Code: smtp; 550-5.7.26 ..."
+            continuing = inline.group(1)
         current.append(line.strip())
     finish()
     merged: list[list[str]] = []

@@ -238,3 +238,14 @@ def test_a_microsoft_365_tenant_rejecting_on_spamhaus_is_named_microsoft():
     )
     assert (diagnosis.rule_id, diagnosis.provider) == ("spamhaus-listing", Provider.MICROSOFT)
     assert diagnosis.remediation_candidate
+
+
+def test_a_multi_line_reply_quoted_in_a_delivery_status_notification_stays_whole():
+    dsn = (
+        "Diagnostic-Code: smtp; 550-5.7.26 Unauthenticated email from example.com is not\n"
+        "550-5.7.26 accepted due to domain's DMARC policy. Please contact the administrator\n"
+        "550 5.7.26 of example.com domain. - gsmtp\n"
+    )
+    (diagnosis,) = classify(dsn)
+    assert diagnosis.rule_id == "gmail-dmarc"
+    assert diagnosis.domain == "example.com"
