@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors, services
-from .forms import ReclassifyForm, RecordAgreementForm, StaffTextForm
+from .forms import ReclassifyForm, RecordAgreementForm, StaffReplyForm, StaffTextForm
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -100,7 +100,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 ACTIONS = {
     # name: (label, form class or None)
-    "reply": (gettext_lazy("Public reply (mailed to the customer)"), StaffTextForm),
+    "reply": (gettext_lazy("Public reply (mailed to the customer)"), StaffReplyForm),
     "note": (gettext_lazy("Internal note (never shown to the customer)"), StaffTextForm),
     "assign_to_me": (gettext_lazy("Assign to me"), None),
     "start_work": (gettext_lazy("Start work"), None),
@@ -135,7 +135,9 @@ def _offered(name: str, case: Case) -> bool:
 
 def _run(name: str, case: Case, user, data: dict):
     if name == "reply":
-        services.case_reply(case=case, author=user, body=data["body"])
+        services.case_reply(
+            case=case, author=user, body=data["body"], attachments=data.get("attachments", ())
+        )
     elif name == "note":
         services.case_add_note(case=case, author=user, body=data["body"])
     elif name == "assign_to_me":
@@ -359,7 +361,7 @@ class CaseAdmin(admin.ModelAdmin):
         _label, form_class = ACTIONS[action]
         data = {}
         if form_class is not None:
-            form = form_class(request.POST, prefix=action)
+            form = form_class(request.POST, request.FILES, prefix=action)
             if not form.is_valid():
                 for field, errors in form.errors.items():
                     label = form.fields[field].label if field in form.fields else ""

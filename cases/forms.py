@@ -190,6 +190,10 @@ class StaffTextForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class StaffReplyForm(StaffTextForm):
+    attachments = AttachmentsField()
+
+
 class RecordAgreementForm(forms.Form):
     customer_name = forms.CharField(label=_("Who agreed"), max_length=150)
     agreed_at = forms.DateTimeField(

@@ -130,3 +130,20 @@ def test_only_the_moves_the_status_allows_are_offered(agent_client, case_a, agen
     services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
     page = agent_client.get(url).content.decode()
     assert 'data-action="record_agreement"' in page and 'data-action="propose"' not in page
+
+
+def test_an_agent_attaches_a_file_to_a_reply_and_the_customer_downloads_it(
+    agent_client, client_a, case_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agent_client.post(
+        reverse("admin:cases_case_act", args=[case_a.pk, "reply"]),
+        {
+            "reply-body": "See the attached log",
+            "reply-attachments": [SimpleUploadedFile("fix.txt", b"patched", "text/plain")],
+        },
+    )
+    attachment = case_a.attachments.get()
+    url = reverse("case_attachment", args=[case_a.reference, attachment.pk])
+    assert b"".join(client_a.get(url).streaming_content) == b"patched"
