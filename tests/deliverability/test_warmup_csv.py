@@ -71,6 +71,7 @@ def test_an_empty_file_is_an_error_and_a_header_alone_is_no_rows():
     assert parse_actuals_csv(" \n\n").errors == (
         CsvRowError(1, "", CsvReason.EMPTY_FILE, "The file is empty."),
     )
+    assert parse_actuals_csv('""\n"",""\n').errors[0].reason == CsvReason.EMPTY_FILE
     only_header = parse_actuals_csv("date,provider,sent,delivered,bounces,complaints\n")
     assert only_header.ok and only_header.rows == ()
 
