@@ -75,7 +75,13 @@ def _recipients(event: CaseEvent):
     case = event.case
     if event.kind == Kind.ESCALATED:
         return [case.account.tam]
-    return [case.requester] if case.requester.is_active else []
+    people = [case.requester, *case.followers.all()]
+    seen, recipients = set(), []
+    for person in people:
+        if person.is_active and person.pk not in seen:
+            seen.add(person.pk)
+            recipients.append(person)
+    return recipients
 
 
 def send_event_mail(event_id: int) -> int:

@@ -155,6 +155,14 @@ class Case(models.Model):
         limit_choices_to={"is_staff": True},
     )
 
+    # Other contacts of the account who get the case's mail too.
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("followers"),
+        blank=True,
+        related_name="followed_cases",
+    )
+
     opened_at = models.DateTimeField(_("opened"))
     updated_at = models.DateTimeField(_("updated"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

@@ -625,3 +625,15 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
     )
     _queue_mail(event)
     return case
+
+
+@transaction.atomic
+def case_set_following(*, case: Case, user, follow: bool) -> None:
+    """A contact of the case's account follows (or stops following) its mail."""
+    case = _lock(case)
+    if user.is_staff or not case.account.contacts.filter(user=user).exists():
+        raise CaseError(_("Only contacts of the account can follow its cases."))
+    if follow:
+        case.followers.add(user)
+    else:
+        case.followers.remove(user)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:reference>/accept/", views.case_accept, name="case_accept"),
     path("<str:reference>/reject/", views.case_reject, name="case_reject"),
     path("<str:reference>/escalate/", views.case_escalate, name="case_escalate"),
+    path("<str:reference>/follow/", views.case_follow, name="case_follow"),
     path(
         "<str:reference>/attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -81,6 +81,8 @@ def _detail_context(request, case, **forms):
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "following": case.requester_id == request.user.pk
+        or case.followers.filter(pk=request.user.pk).exists(),
         "now": now,
         "Status": Status,
     }
@@ -165,6 +167,19 @@ def case_escalate(request, reference):
         )
 
     return _act(request, case, "escalate_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_follow(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    follow = request.POST.get("follow") == "1"
+    services.case_set_following(case=case, user=request.user, follow=follow)
+    if follow:
+        messages.success(request, _("You get the mail about this case."))
+    else:
+        messages.success(request, _("You no longer get the mail about this case."))
+    return redirect("case_detail", reference=case.reference)
 
 
 @customer_required

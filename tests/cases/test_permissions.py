@@ -35,6 +35,7 @@ def customer_urls(case, attachment):
         "accept": ("post", reverse("case_accept", args=[ref])),
         "reject": ("post", reverse("case_reject", args=[ref])),
         "escalate": ("post", reverse("case_escalate", args=[ref])),
+        "follow": ("post", reverse("case_follow", args=[ref])),
         "attachment": ("get", reverse("case_attachment", args=[ref, attachment.pk])),
     }
 
@@ -54,7 +55,8 @@ EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
 @pytest.mark.parametrize(
-    "name", ["list", "new", "detail", "reply", "accept", "reject", "escalate", "attachment"]
+    "name",
+    ["list", "new", "detail", "reply", "accept", "reject", "escalate", "follow", "attachment"],
 )
 def test_every_case_url_for_every_persona(persona_client, request, name, case_with_file):
     case, attachment = case_with_file

@@ -196,3 +196,27 @@ def test_an_overdue_response_is_not_promised_in_the_past(client_b, case_b):
         page = client_b.get(reverse("case_list")).content.decode()
     assert "Our response was due Wed 25 Nov 2026, 08:00" in page
     assert "We will respond by" not in page
+
+
+def test_a_colleague_follows_a_case_and_gets_its_mail(case_a, account_a, agent):
+    from django.test import Client
+
+    from tests.factories import ContactFactory
+
+    colleague = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    client = Client()
+    client.force_login(colleague)
+    url = reverse("case_detail", args=[case_a.reference])
+    assert "Follow: get its mail" in client.get(url).content.decode()
+    client.post(reverse("case_follow", args=[case_a.reference]), {"follow": "1"})
+    services.case_reply(case=case_a, author=agent, body="Progress update")
+    assert {m.to[0] for m in mail.outbox} == {case_a.requester.email, colleague.email}
+    client.post(reverse("case_follow", args=[case_a.reference]), {"follow": "0"})
+    mail.outbox.clear()
+    services.case_reply(case=case_a, author=agent, body="Another update")
+    assert [m.to[0] for m in mail.outbox] == [case_a.requester.email]
+
+
+def test_staff_cannot_follow_through_the_service(case_a, agent):
+    with pytest.raises(services.CaseError, match="Only contacts"):
+        services.case_set_following(case=case_a, user=agent, follow=True)
