@@ -183,4 +183,7 @@ def seed() -> list[tuple[str, str, str]]:
             subject, category, answers, steps, age = spec
             requester = contacts[i % len(contacts)]
             _story(account, requester, agent, (subject, category, dict(answers), steps, age), now)
+        # Colleagues follow the account's critical cases.
+        for case in Case.objects.filter(account=account, severity="critical"):
+            case.followers.add(*[c for c in contacts if c.pk != case.requester_id])
     return []
