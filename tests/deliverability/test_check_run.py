@@ -230,3 +230,14 @@ def test_a_run_still_in_time_is_left_alone(ip_a):
     CheckRun.objects.filter(pk=run.pk).update(status="running", started_at="2026-11-26T08:55Z")
     with time_machine.travel("2026-11-26T09:00Z"):
         assert services.runs_resume() == 0
+
+
+def test_an_alert_task_that_runs_twice_mails_once(dns_zones, run_check, ip_a, customer_a):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, **LISTED_A})
+    run = run_check()
+    sent = len(mail.outbox)
+    assert sent == 2
+    assert services.alert_account(run_id=run.pk, account_id=ip_a.account_id) == 0
+    assert len(mail.outbox) == sent
