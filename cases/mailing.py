@@ -136,6 +136,8 @@ def send_event_mail(event_id: int) -> int:
             headers=headers,
         )
         mail.attach_alternative(html, "text/html")
+        # Sent first, recorded after: a worker that dies in between sends it again on
+        # the retry rather than never (nothing is lost; a rare duplicate is the price).
         mail.send()
         try:
             OutboundMessage.objects.create(
