@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from html.parser import HTMLParser
+from html import unescape
 
-# Larger HTML bodies are cut before conversion: the parser is linear, but a body of
+# Larger HTML bodies are cut before conversion: the tokenizer is linear, but a body of
 # many megabytes is an attachment in disguise, not something to read on a case.
 MAX_HTML_CHARS = 2_000_000
 
@@ -115,9 +115,78 @@ _SKIP_TAGS = {"script", "style", "head", "title", "template", "noscript", "objec
 _VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "wbr", "area", "base", "col"}
 
 
-class _TextExtractor(HTMLParser):
+_RAW_TEXT_TAGS = {"script", "style", "textarea", "title", "xmp", "noscript", "template"}
+_TAG_NAME = re.compile(r"/?\s*([a-zA-Z][a-zA-Z0-9:-]*)")
+_ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def _html_events(html: str):
+    """("start", tag, attrs) / ("end", tag) / ("data", text) for an HTML document.
+
+    Our own tokenizer rather than html.parser: that one rescans from each unclosed
+    construct to the end of the input ("<a <a <a ..." or "<!--x>" repeated), which
+    is quadratic, and a crafted mail must not stall the worker. Here every search
+    either moves the position past what it found or ends the document, so the work
+    is linear. What it gets wrong ("<a title='x>y'>") costs a few characters of text,
+    never markup in the result.
+    """
+    i, n = 0, len(html)
+    while i < n:
+        lt = html.find("<", i)
+        if lt < 0:
+            yield ("data", unescape(html[i:]))
+            return
+        if lt > i:
+            yield ("data", unescape(html[i:lt]))
+        nxt = html[lt + 1 : lt + 2]
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4)
+            if end < 0:
+                return  # an unclosed comment runs to the end
+            i = end + 3
+        elif nxt in ("!", "?"):
+            end = html.find(">", lt + 2)
+            if end < 0:
+                return
+            i = end + 1
+        elif nxt.isalpha() or (nxt == "/" and html[lt + 2 : lt + 3].isalpha()):
+            end = html.find(">", lt + 1)
+            if end < 0:
+                return  # a tag cut off by the end of the input is dropped
+            inner = html[lt + 1 : end]
+            match = _TAG_NAME.match(inner)
+            tag = match.group(1).lower() if match else ""
+            i = end + 1
+            if nxt == "/":
+                yield ("end", tag)
+                continue
+            rest = inner[match.end() :] if match else ""
+            attrs = [
+                (name.lower(), unescape((value or "").strip("\"'")))
+                for name, value in _ATTRIBUTE.findall(rest[:4000])
+            ]
+            yield ("start", tag, attrs)
+            if rest.rstrip().endswith("/"):
+                yield ("end", tag)
+            elif tag in _RAW_TEXT_TAGS:
+                found = re.compile("</" + re.escape(tag), re.IGNORECASE).search(html, i)
+                if found is None:
+                    return
+                close = found.start()
+                if tag in ("textarea", "title", "xmp"):
+                    yield ("data", unescape(html[i:close]))
+                end = html.find(">", close)
+                yield ("end", tag)
+                if end < 0:
+                    return
+                i = end + 1
+        else:
+            yield ("data", "<")
+            i = lt + 1
+
+
+class _TextExtractor:
     def __init__(self):
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.current: list[str] = []
         self.skip_depth = 0
@@ -172,11 +241,6 @@ class _TextExtractor(HTMLParser):
         elif tag in ("td", "th"):
             self.current.append(" ")
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag in _SKIP_TAGS and tag not in _VOID_TAGS and self.skip_depth:
-            self.skip_depth -= 1
-
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS:
             if self.skip_depth:
@@ -227,15 +291,19 @@ def html_to_text(html: str) -> str:
     if not html:
         return ""
     html = html[:MAX_HTML_CHARS]
-    parser = _TextExtractor()
+    extractor = _TextExtractor()
     try:
-        parser.feed(html)
-        parser.close()
-        text = parser.text()
-    except Exception:  # noqa: BLE001 - html.parser is lenient, but never trust that
-        text = re.sub(r"<[^>]*>", " ", html)
+        for event in _html_events(html):
+            if event[0] == "start":
+                extractor.handle_starttag(event[1], event[2])
+            elif event[0] == "end":
+                extractor.handle_endtag(event[1])
+            else:
+                extractor.handle_data(event[1])
+        text = extractor.text()
+    except Exception:  # noqa: BLE001 - never expected, and then tags are simply cut
+        text = re.sub(r"<[^<>]{0,4000}>", " ", html)
         text = re.sub(r"[ \t]+", " ", text)
-    # Left-over angle brackets are text, but "<script" must not survive as such.
     text = text.replace("\ufeff", "").replace("\u200b", "")
     return clean_text(text).strip()
 

@@ -168,3 +168,23 @@ def test_an_html_only_outlook_reply_is_trimmed_at_its_header_block():
     reply, quoted = split_reply(html_to_text(html))
     assert reply == "Dank je, het werkt weer."
     assert quoted.startswith("Van: Support <support@example.com>\nVerzonden:")
+
+
+@pytest.mark.parametrize(
+    "html", ["<a " * 50_000, "<!--x>" * 30_000, "<![x>" * 30_000, "<a x='>" * 30_000, "<" * 200_000]
+)
+def test_crafted_html_is_converted_in_linear_time(html):
+    # Constructs that a rescanning parser handles in quadratic time (minutes here).
+    import time
+
+    start = time.perf_counter()
+    html_to_text(html + "<p>end</p>")
+    assert time.perf_counter() - start < 2
+
+
+def test_self_closing_and_unusual_tags():
+    assert html_to_text("<svg/><p>after</p><br/>x") == "after\n\nx"
+    assert html_to_text("<p title='a>b'>t</p>") is not None
+    assert html_to_text("<TEXTAREA>kept &amp; shown</TEXTAREA>") == "kept & shown"
+    assert html_to_text("<SCRIPT>hidden</script >shown") == "shown"
+    assert html_to_text("a < b and c<d") == "a < b and c"
