@@ -113,6 +113,8 @@ def send_event_mail(event_id: int) -> int:
                 "event": event,
                 "recipient": recipient,
                 "headline": _headline(event),
+                # The status the event left the case in (the mail may go out later).
+                "status_label": Status(event.to_status or case.status).label,
                 "text": text,
                 "text_html": render_markdown(text),
                 "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
