@@ -9,7 +9,15 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import customer_account
 
-from .models import CheckRun, SendingDomain, SendingIP
+from .models import (
+    CheckRun,
+    ListingState,
+    PlanningSession,
+    RemediationRequest,
+    SendingDomain,
+    SendingIP,
+    WarmupPlan,
+)
 
 
 def _account_or_404(user):
@@ -29,3 +37,40 @@ def sending_domain_for_customer(user, pk) -> SendingDomain:
 
 def check_run_for_customer(user, pk) -> CheckRun:
     return get_object_or_404(CheckRun, pk=pk, account=_account_or_404(user))
+
+
+def warmup_plan_for_customer(user, pk) -> WarmupPlan:
+    return get_object_or_404(WarmupPlan, pk=pk, account=_account_or_404(user))
+
+
+def remediation_request_for_customer(user, pk) -> RemediationRequest:
+    return get_object_or_404(
+        RemediationRequest.objects.select_related("case", "listing__blocklist"),
+        pk=pk,
+        account=_account_or_404(user),
+    )
+
+
+def planning_session_for_customer(user, pk) -> PlanningSession:
+    return get_object_or_404(PlanningSession, pk=pk, account=_account_or_404(user))
+
+
+def listing_for_customer(user, pk) -> ListingState:
+    """A listing of one of the customer's own IPs or domains."""
+    account = _account_or_404(user)
+    state = get_object_or_404(
+        ListingState.objects.select_related("blocklist", "sending_ip", "sending_domain"), pk=pk
+    )
+    asset = state.sending_ip or state.sending_domain
+    if asset is None or asset.account_id != account.pk:
+        raise Http404
+    return state
+
+
+def staff_may_edit_account(user, account) -> bool:
+    """TAMs edit the programme of their own accounts; managers and superusers of any."""
+    from accounts import roles
+
+    if user.is_superuser or user.has_role(roles.SUPPORT_MANAGERS):
+        return True
+    return user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS) and account.tam_id == user.pk

@@ -153,3 +153,6 @@ class CheckRunAdmin(_ReadOnly):
     @admin.display(description=_("lists failing their test points"))
     def unhealthy(self, obj):
         return ", ".join(obj.unhealthy_zones) or "–"
+
+
+from . import programme_admin  # noqa: E402, F401

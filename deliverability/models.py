@@ -380,3 +380,16 @@ class ListingEvent(_AssetOnList):
 
     def __str__(self):
         return f"{self.asset} {self.kind} on {self.blocklist} at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_programme import (  # noqa: E402, F401
+    DailyActual,
+    MigrationPhase,
+    NextStep,
+    PlanningSession,
+    ProviderChoice,
+    RemediationRequest,
+    RemediationStep,
+    TrendNote,
+    WarmupPlan,
+)

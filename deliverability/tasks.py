@@ -30,3 +30,11 @@ def chunk_execute_task(chunk_id: int):
 @shared_task(name="deliverability.alert_account", **_RETRY)
 def alert_account_task(run_id: int, account_id: int):
     services.alert_account(run_id=run_id, account_id=account_id)
+
+
+@shared_task(name="deliverability.next_step_reminders")
+def next_step_reminders_task():
+    """Started by Celery beat: remind TAMs of planning sessions' next steps that come due."""
+    from . import programme_services
+
+    return programme_services.next_step_reminders()

@@ -69,3 +69,13 @@ def domain_a(account_a):
 @pytest.fixture
 def ip_b(account_b):
     return SendingIP.objects.create(account=account_b, address="198.51.100.20", stream="bulk")
+
+
+from tests.deliverability.programme_fixtures import (  # noqa: E402, F401
+    actual_over_plan,
+    listing_a,
+    note_a,
+    plan_a,
+    remediation_a,
+    session_a,
+)

@@ -1,0 +1,286 @@
+"""Staff admin of the TAM's programme: TAMs edit the plans, sessions and notes of their own
+accounts; managers of every account; agents record remediation steps."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import roles
+from accounts.models import Account
+
+from . import programme_services, warmup
+from .access import staff_may_edit_account
+from .models import (
+    DailyActual,
+    MigrationPhase,
+    NextStep,
+    PlanningSession,
+    RemediationRequest,
+    RemediationStep,
+    SendingIP,
+    TrendNote,
+    WarmupPlan,
+)
+from .programme_forms import ActualsUploadForm
+from .programme_texts import CSV_REASONS, PLAN_ERRORS
+
+
+def _sees_all(user) -> bool:
+    return (
+        user.is_superuser
+        or not user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS)
+        or (user.has_role(roles.SUPPORT_MANAGERS))
+    )
+
+
+class _OwnAccountsAdmin(admin.ModelAdmin):
+    """TAMs see and edit only their own accounts' rows; other roles per their permissions."""
+
+    account_path = "account"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if _sees_all(request.user):
+            return qs
+        return qs.filter(**{f"{self.account_path}__tam": request.user})
+
+    def _account_of(self, obj):
+        for part in self.account_path.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and request.user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS):
+            return staff_may_edit_account(request.user, self._account_of(obj))
+        return allowed
+
+    has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Account and not _sees_all(request.user):
+            kwargs["queryset"] = Account.objects.filter(tam=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not _sees_all(request.user):
+            if db_field.related_model is Account:
+                kwargs["queryset"] = Account.objects.filter(tam=request.user)
+            elif db_field.related_model is SendingIP:
+                kwargs["queryset"] = SendingIP.objects.filter(account__tam=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class WarmupPlanForm(forms.ModelForm):
+    class Meta:
+        model = WarmupPlan
+        fields = [
+            "account",
+            "name",
+            "ips",
+            "target_daily_volume",
+            "start_date",
+            "share_gmail",
+            "share_microsoft",
+            "share_yahoo",
+            "share_apple",
+            "share_others",
+            "start_per_ip",
+            "growth",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        account, ips = data.get("account"), data.get("ips")
+        if account and ips is not None:
+            foreign = [ip.address for ip in ips if ip.account_id != account.pk]
+            if foreign:
+                self.add_error(
+                    "ips",
+                    _("%(ips)s belong to another account.") % {"ips": ", ".join(foreign)},
+                )
+        if self.errors:
+            return data
+        plan = WarmupPlan(**{k: v for k, v in data.items() if k not in ("ips",)})
+        try:
+            warmup.warmup_schedule(plan.warmup_input(max(len(ips or ()), 1)))
+        except warmup.PlanError as exc:
+            field = exc.field if exc.field in self.fields else None
+            if exc.field == "provider_shares":
+                field = "share_gmail"
+            raise ValidationError({field: PLAN_ERRORS.get(exc.code, str(exc))}) from None
+        return data
+
+
+class MigrationPhaseInline(admin.TabularInline):
+    model = MigrationPhase
+    extra = 0
+
+
+class DailyActualInline(admin.TabularInline):
+    model = DailyActual
+    extra = 1
+
+
+@admin.register(WarmupPlan)
+class WarmupPlanAdmin(_OwnAccountsAdmin):
+    form = WarmupPlanForm
+    list_display = ["name", "account", "start_date", "target_daily_volume", "upload_link"]
+    list_filter = ["account"]
+    list_select_related = ["account"]
+    search_fields = ["name", "account__name"]
+    filter_horizontal = ["ips"]
+    inlines = [MigrationPhaseInline, DailyActualInline]
+    readonly_fields = ["created_by"]
+
+    @admin.display(description=gettext_lazy("daily actuals"))
+    def upload_link(self, obj):
+        url = reverse("admin:deliverability_warmupplan_upload", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("upload CSV"))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="deliverability_warmupplan_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request, pk):
+        plan = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        form = ActualsUploadForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = programme_services.actuals_import(plan=plan, text=form.cleaned_data["csv"])
+            except programme_services.ActualsRejected as exc:
+                errors = [
+                    {
+                        "line": e.line,
+                        "field": e.field,
+                        "sentence": CSV_REASONS.get(e.reason, e.message),
+                        "detail": e.message,
+                    }
+                    for e in exc.errors
+                ]
+            else:
+                messages.success(request, _("%(count)s daily actuals imported.") % {"count": count})
+                return redirect("admin:deliverability_warmupplan_change", plan.pk)
+        return render(
+            request,
+            "admin/deliverability/actuals_upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Upload daily actuals for %(plan)s") % {"plan": plan},
+                "plan": plan,
+                "form": form,
+                "errors": errors,
+                "opts": self.model._meta,
+            },
+        )
+
+
+class RemediationStepInline(admin.TabularInline):
+    model = RemediationStep
+    extra = 1
+    fields = ["kind", "on", "channel", "provider_reference", "outcome", "text", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # steps are a record: add, never rewrite
+
+
+@admin.register(RemediationRequest)
+class RemediationRequestAdmin(_OwnAccountsAdmin):
+    list_display = ["__str__", "account", "provider", "status", "first_seen", "created_at"]
+    list_filter = ["status", "provider"]
+    list_select_related = ["account", "case"]
+    search_fields = ["case__reference", "account__name", "affected_ips", "from_domain"]
+    readonly_fields = ["case", "account", "listing", "bounce_rule", "status", "tier2_reason"]
+    inlines = [RemediationStepInline]
+
+    def get_queryset(self, request):
+        # Agents work every account's cases; the TAM restriction applies to editing plans.
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    def has_change_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_change_permission(self, request, obj)
+
+    def has_add_permission(self, request):
+        return False  # customers file requests through the portal
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RemediationStep:
+            return super().save_formset(request, form, formset, change)
+        for step_form in formset.forms:
+            if not step_form.has_changed() or step_form.instance.pk:
+                continue
+            data = step_form.cleaned_data
+            try:
+                programme_services.remediation_step_record(
+                    request=form.instance,
+                    kind=data["kind"],
+                    on=data["on"],
+                    recorded_by=request.user,
+                    channel=data.get("channel", ""),
+                    provider_reference=data.get("provider_reference", ""),
+                    outcome=data.get("outcome", ""),
+                    text=data.get("text", ""),
+                )
+            except programme_services.RemediationRefused as exc:
+                messages.error(request, str(exc))
+
+
+class NextStepInline(admin.TabularInline):
+    model = NextStep
+    extra = 1
+    readonly_fields = ["reminded_at"]
+
+
+@admin.register(PlanningSession)
+class PlanningSessionAdmin(_OwnAccountsAdmin):
+    list_display = ["topic", "account", "held_on"]
+    list_filter = ["topic", "account"]
+    list_select_related = ["account"]
+    inlines = [NextStepInline]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TrendNote)
+class TrendNoteAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "published_on"]
+    filter_horizontal = ["accounts"]
+    readonly_fields = ["author"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if _sees_all(request.user) else qs.filter(author=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Account and not _sees_all(request.user):
+            kwargs["queryset"] = Account.objects.filter(tam=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import RemediationRequest, RemediationStep
+
+CHECKLIST_LABELS = {
+    "authentication_in_place": _(
+        "SPF, DKIM and DMARC are in place and aligned with the From domain."
+    ),
+    "one_click_unsubscribe": _(
+        "Bulk mail carries one-click unsubscribe (List-Unsubscribe and List-Unsubscribe-Post) "
+        "and unsubscribes are honoured within two days."
+    ),
+    "complaint_rate_ok": _(
+        "The complaint rate is under the providers' thresholds (below 0.3%, aiming below 0.1%)."
+    ),
+    "warmup_followed": _("New IPs were warmed up following the IP warm-up plan."),
+}
+
+
+class RemediationRequestForm(forms.ModelForm):
+    class Meta:
+        model = RemediationRequest
+        fields = [
+            "provider",
+            "affected_ips",
+            "from_domain",
+            "dkim_domain",
+            "return_path_domain",
+            "bounce_text",
+            "sample_headers",
+            "daily_volume",
+            "ip_type",
+            "first_seen",
+            *CHECKLIST_LABELS,
+        ]
+        widgets = {
+            "affected_ips": forms.Textarea(attrs={"rows": 2}),
+            "bounce_text": forms.Textarea(attrs={"rows": 4}),
+            "sample_headers": forms.Textarea(attrs={"rows": 4}),
+            "first_seen": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "bounce_text": _(
+                "The full error text as the provider returned it, with the times it came."
+            ),
+            "sample_headers": _("The headers of one affected message, as sent."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CHECKLIST_LABELS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=True)
+            self.fields[name].error_messages["required"] = _(
+                "Confirm this best practice; Tier 1 remediation relies on it."
+            )
+
+
+class BounceDiagnosisForm(forms.Form):
+    text = forms.CharField(
+        label=_("Bounce or deferral messages"),
+        widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace"}),
+        max_length=200_000,
+        help_text=_("Paste one or more messages; separate them with an empty line."),
+    )
+
+
+class ActualsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_("Columns: date, provider, sent, delivered, bounces, complaints."),
+    )
+    text = forms.CharField(
+        label=_("or paste the rows"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            try:
+                data["csv"] = upload.read(2_000_000).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    {"file": _("The file is not UTF-8 text; export it as CSV (UTF-8).")}
+                ) from None
+        elif data.get("text"):
+            data["csv"] = data["text"]
+        else:
+            raise forms.ValidationError(_("Choose a CSV file or paste the rows."))
+        return data
+
+
+class RemediationStepForm(forms.ModelForm):
+    class Meta:
+        model = RemediationStep
+        fields = ["kind", "on", "channel", "provider_reference", "outcome", "text"]

@@ -1,0 +1,198 @@
+"""Reads of the TAM's programme shared by pages, admin and tasks, with their joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch
+
+from . import warmup
+from .models import (
+    ListingState,
+    NextStep,
+    PlanningSession,
+    RemediationRequest,
+    RemediationStep,
+    TrendNote,
+    WarmupPlan,
+)
+
+CHART_MAX_DAYS = 120
+
+
+def plans_for_account(account):
+    """The account's plans with their IP and actuals counts: one query."""
+    return list(
+        WarmupPlan.objects.filter(account=account)
+        .annotate(
+            ip_count=Count("ips", distinct=True), actual_count=Count("actuals", distinct=True)
+        )
+        .order_by("-start_date", "pk")
+    )
+
+
+@dataclass
+class ChartDay:
+    date: date
+    planned: int
+    actual: int | None
+    advice: str  # warmup.Advice, "" without actuals
+
+
+@dataclass
+class ProviderSeries:
+    provider: str
+    label: str
+    days: list[ChartDay]
+
+
+@dataclass
+class FlaggedDay:
+    date: date
+    advice: str
+    evaluations: list[warmup.DayEvaluation]
+
+
+@dataclass
+class PlanProgress:
+    plan: WarmupPlan
+    ips: list
+    schedule: warmup.WarmupSchedule | None
+    error: warmup.PlanError | None
+    migration: warmup.MigrationPlan | None
+    migration_error: warmup.PlanError | None
+    series: list[ProviderSeries] = field(default_factory=list)
+    flagged: list[FlaggedDay] = field(default_factory=list)
+    evaluations: list[warmup.DayEvaluation] = field(default_factory=list)
+    phase_ready: dict[int, bool] = field(default_factory=dict)
+
+
+def plan_schedule(plan: WarmupPlan, ip_count: int) -> warmup.WarmupSchedule:
+    return warmup.warmup_schedule(plan.warmup_input(max(ip_count, 1)))
+
+
+def plan_progress(plan: WarmupPlan) -> PlanProgress:
+    """The schedule, the migration phases and the actuals judged against the plan."""
+    ips = list(plan.ips.all())
+    phases = list(plan.phases.all())
+    actuals = [a.as_pure() for a in plan.actuals.all()]
+    try:
+        schedule = plan_schedule(plan, len(ips))
+    except warmup.PlanError as exc:
+        return PlanProgress(plan, ips, None, exc, None, None)
+    migration, migration_error = None, None
+    if phases:
+        try:
+            migration = warmup.migration_plan(
+                schedule,
+                [warmup.MigrationPhaseInput(p.start_date, p.share_moved) for p in phases],
+            )
+        except warmup.PlanError as exc:
+            migration_error = exc
+    evaluations = warmup.evaluate_actuals(schedule, actuals)
+    by_day: dict[date, list[warmup.DayEvaluation]] = {}
+    for e in evaluations:
+        by_day.setdefault(e.date, []).append(e)
+    last = max([schedule.end_date, *by_day.keys()])
+    last = min(last, schedule.start_date + timedelta(days=CHART_MAX_DAYS - 1))
+    dates = [
+        schedule.start_date + timedelta(days=n)
+        for n in range((last - schedule.start_date).days + 1)
+    ]
+    series = []
+    for provider in warmup.Provider.ALL:
+        if schedule.shares[provider] == 0:
+            continue
+        days = []
+        for when in dates:
+            planned = schedule.day_on(when).providers[provider]
+            evaluation = next((e for e in by_day.get(when, []) if e.provider == provider), None)
+            days.append(
+                ChartDay(
+                    when,
+                    planned,
+                    evaluation.sent if evaluation else None,
+                    evaluation.advice if evaluation else "",
+                )
+            )
+        series.append(ProviderSeries(provider, warmup.Provider.LABELS[provider], days))
+    flagged = []
+    for when, day_evals in sorted(by_day.items()):
+        advice = warmup.strongest_advice(day_evals)
+        if advice != warmup.Advice.ADVANCE:
+            flagged.append(FlaggedDay(when, advice, [e for e in day_evals if e.flags]))
+    phase_ready = {}
+    if migration:
+        for phase in migration.phases[1:]:
+            phase_ready[phase.number] = warmup.ready_for_next_phase(
+                evaluations, on=phase.start_date
+            )
+    return PlanProgress(
+        plan,
+        ips,
+        schedule,
+        None,
+        migration,
+        migration_error,
+        series,
+        flagged,
+        evaluations,
+        phase_ready,
+    )
+
+
+def warmup_progress_for_account(account) -> tuple[bool | None, str]:
+    """Whether the account's warm-up plans were followed: (answer, why) for the checklist.
+
+    None when the portal has no plan with actuals to judge by."""
+    plans = list(
+        WarmupPlan.objects.filter(account=account)
+        .prefetch_related("ips", "phases", "actuals")
+        .order_by("-start_date")
+    )
+    judged = [plan_progress(p) for p in plans if p.actuals.all()]
+    if not judged:
+        return None, ""
+    flagged = sum(len(p.flagged) for p in judged)
+    return flagged == 0, ", ".join(p.plan.name for p in judged)
+
+
+def listed_states_for_account(account):
+    """The account's current listings (IPs, then domains)."""
+    states = ListingState.objects.filter(state=ListingState.State.LISTED).select_related(
+        "blocklist", "sending_ip", "sending_domain"
+    )
+    return [
+        *states.filter(sending_ip__account=account),
+        *states.filter(sending_domain__account=account),
+    ]
+
+
+def remediation_requests_for_account(account):
+    return list(
+        RemediationRequest.objects.filter(account=account)
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def remediation_steps(request):
+    return list(RemediationStep.objects.filter(request=request).order_by("on", "pk"))
+
+
+def trend_notes_for_account(account):
+    return list(TrendNote.objects.filter(accounts=account).select_related("author"))
+
+
+def planning_sessions_for_account(account):
+    return list(
+        PlanningSession.objects.filter(account=account).prefetch_related(
+            Prefetch("next_steps", queryset=NextStep.objects.order_by("due_on", "pk"))
+        )
+    )
+
+
+def next_steps_due(on: date):
+    """Next steps due on or before the date, not done and not reminded yet (partial index)."""
+    return NextStep.objects.filter(done=False, reminded_at__isnull=True, due_on__lte=on)

@@ -1,0 +1,192 @@
+"""Changes of state in the TAM's programme: one function per action, in a transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.models import Category
+from cases.services import case_open
+
+from . import warmup
+from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
+from .programme_texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
+
+
+class ActualsRejected(Exception):
+    """The CSV had bad rows; nothing was imported."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} bad rows")
+        self.errors = errors
+
+
+@transaction.atomic
+def actuals_import(*, plan: WarmupPlan, text: str) -> int:
+    """Store every row of a CSV of daily actuals, or none: returns the number of rows.
+
+    A row for a day and provider already on record replaces it (a corrected export)."""
+    result = warmup.parse_actuals_csv(text)
+    if not result.ok:
+        raise ActualsRejected(result.errors)
+    plan = WarmupPlan.objects.select_for_update().get(pk=plan.pk)
+    for row in result.rows:
+        DailyActual.objects.update_or_create(
+            plan=plan,
+            date=row.date,
+            provider=row.provider,
+            defaults={
+                "sent": row.sent,
+                "delivered": row.delivered,
+                "bounces": row.bounces,
+                "complaints": row.complaints,
+            },
+        )
+    return len(result.rows)
+
+
+CHECKLIST = (
+    "authentication_in_place",
+    "one_click_unsubscribe",
+    "complaint_rate_ok",
+    "warmup_followed",
+)
+
+
+class RemediationRefused(ValueError):
+    pass
+
+
+def _case_description(fields: dict) -> str:
+    return "\n".join(
+        [
+            _("Tier 1 ISP-block remediation request"),
+            f"{_('Mailbox provider')}: {fields['provider']}",
+            f"{_('Affected IPs or ranges')}: {fields['affected_ips']}",
+            f"From: {fields['from_domain']} · DKIM d=: {fields['dkim_domain']} · "
+            f"Return-Path: {fields['return_path_domain']}",
+            f"{_('Daily volume to this provider')}: {fields['daily_volume']}",
+            f"{_('First seen')}: {fields['first_seen']}",
+            "",
+            str(NO_INBOX_PLACEMENT_GUARANTEE),
+        ]
+    )
+
+
+@transaction.atomic
+def remediation_open(
+    *, account, requester, fields: dict, listing=None, bounce_rule: str = ""
+) -> RemediationRequest:
+    """File a Tier 1 remediation request as a support case; the checklist must be confirmed."""
+    missing = [name for name in CHECKLIST if not fields.get(name)]
+    if missing:
+        raise RemediationRefused(
+            _("Tier 1 remediation starts once every best practice of the checklist is in place.")
+        )
+    case = case_open(
+        account=account,
+        requester=requester,
+        subject=_("ISP-block remediation: %(provider)s") % {"provider": fields["provider_label"]},
+        description=_case_description({**fields, "provider": fields["provider_label"]}),
+        category=Category.CONFIGURATION,
+        error_samples=fields["bounce_text"],
+    )
+    data = {k: v for k, v in fields.items() if k != "provider_label"}
+    return RemediationRequest.objects.create(
+        case=case, account=account, listing=listing, bounce_rule=bounce_rule, **data
+    )
+
+
+_STATUS_AFTER = {
+    RemediationStep.Kind.SUBMITTED: RemediationRequest.Status.SUBMITTED,
+    RemediationStep.Kind.ANSWER: RemediationRequest.Status.ANSWERED,
+    RemediationStep.Kind.TIER2: RemediationRequest.Status.TIER2,
+}
+
+
+@transaction.atomic
+def remediation_step_record(
+    *,
+    request: RemediationRequest,
+    kind: str,
+    on: date,
+    recorded_by,
+    channel: str = "",
+    provider_reference: str = "",
+    outcome: str = "",
+    text: str = "",
+) -> RemediationStep:
+    """Record a step (submission, answer, outcome, Tier 2) and move the request's status."""
+    request = RemediationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RemediationRequest.Status.TIER2:
+        raise RemediationRefused(_("This request was marked Tier 2; no further steps apply."))
+    if kind == RemediationStep.Kind.SUBMITTED and not channel:
+        raise RemediationRefused(_("Say through which channel the request was submitted."))
+    if kind == RemediationStep.Kind.OUTCOME and not outcome:
+        raise RemediationRefused(_("Choose the outcome."))
+    if kind == RemediationStep.Kind.TIER2:
+        text = text or f"{TIER2_EXCLUDED} {NO_INBOX_PLACEMENT_GUARANTEE}"
+    step = RemediationStep.objects.create(
+        request=request,
+        kind=kind,
+        on=on,
+        channel=channel,
+        provider_reference=provider_reference,
+        outcome=outcome,
+        text=text,
+        recorded_by=recorded_by,
+    )
+    status = outcome if kind == RemediationStep.Kind.OUTCOME else _STATUS_AFTER[kind]
+    request.status = status
+    if kind == RemediationStep.Kind.TIER2:
+        request.tier2_reason = text
+    request.save(update_fields=["status", "tier2_reason"])
+    return step
+
+
+def next_step_reminders(*, now: datetime | None = None) -> int:
+    """Remind the TAM of each next step that has come due, exactly once per step.
+
+    Each step is claimed with a conditional update, so two workers never both mail it."""
+    from .programme_selectors import next_steps_due
+
+    now = now or timezone.now()
+    sent = 0
+    due = next_steps_due(now.date()).select_related("session__account__tam")
+    for step in due:
+        claimed = NextStep.objects.filter(pk=step.pk, reminded_at__isnull=True, done=False).update(
+            reminded_at=now
+        )
+        if claimed != 1:
+            continue
+        tam = step.session.account.tam
+        if tam is None or not tam.email:
+            continue
+        with translation.override(getattr(tam, "language", None) or "en"):
+            subject = _("Next step due: %(step)s (%(account)s)") % {
+                "step": step.description,
+                "account": step.session.account.name,
+            }
+            body = _(
+                'The next step "%(step)s" agreed in the %(topic)s planning session of '
+                "%(held_on)s with %(account)s is due on %(due)s. Owner: %(owner)s."
+            ) % {
+                "step": step.description,
+                "topic": step.session.get_topic_display(),
+                "held_on": step.session.held_on,
+                "account": step.session.account.name,
+                "due": step.due_on,
+                "owner": step.owner,
+            }
+        transaction.on_commit(
+            lambda s=subject, b=body, to=tam.email: send_mail(
+                s, b, settings.DEFAULT_FROM_EMAIL, [to]
+            )
+        )
+        sent += 1
+    return sent

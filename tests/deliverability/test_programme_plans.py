@@ -1,0 +1,186 @@
+"""Warm-up and migration plans: the customer follows them, the TAM edits them."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from deliverability.models import DailyActual
+from deliverability.programme_services import ActualsRejected, actuals_import
+from tests.deliverability.programme_fixtures import make_plan
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_plan_page_charts_planned_against_actual_per_provider(
+    client_a, plan_a, actual_over_plan
+):
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert body.count('class="warmup-chart') == 5
+    assert 'data-provider="microsoft"' in body
+    assert 'data-series="planned"' in body
+    assert 'data-advice="hold"' in body
+
+
+def test_a_day_over_plan_is_flagged_with_the_advice_to_hold(client_a, plan_a, actual_over_plan):
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert 'data-date="2027-01-05"' in body
+    assert "Hold: send tomorrow what was planned for today; do not advance." in body
+    assert "More sent than planned." in body
+
+
+def test_high_complaints_advise_a_step_back(client_a, plan_a):
+    DailyActual.objects.create(
+        plan=plan_a,
+        date=date(2027, 1, 4),
+        provider="gmail",
+        sent=40,
+        delivered=40,
+        bounces=0,
+        complaints=2,
+    )
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert "Step back: return to the previous day&#x27;s planned volume." in body
+
+
+def test_the_migration_phases_show_with_their_volume(client_a, plan_a):
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert 'id="migration"' in body and "50%" in body and "25,000" in body
+
+
+def test_a_phase_before_the_ips_are_warm_is_explained(client_a, plan_a):
+    plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert "Phase 1: The warm IPs cannot carry" in body
+
+
+def test_the_plan_list_runs_a_fixed_number_of_queries(
+    client_a, account_a, ip_a, django_assert_num_queries
+):
+    make_plan(account_a, [ip_a], name="one")
+    client_a.get(reverse("programme_plans"))  # warm the session
+    with django_assert_num_queries(4):
+        client_a.get(reverse("programme_plans"))
+    for n in range(5):
+        make_plan(account_a, [ip_a], name=f"more {n}")
+    with django_assert_num_queries(4):
+        body = client_a.get(reverse("programme_plans")).content.decode()
+    assert len(re.findall(r'href="/deliverability/plans/\d+/"', body)) == 6
+
+
+CSV = "date,provider,sent,delivered,bounces,complaints\n2027-01-04,gmail,80,79,1,0\n"
+
+
+def test_a_csv_of_actuals_is_imported_whole(plan_a):
+    assert actuals_import(plan=plan_a, text=CSV + "2027-01-04,aol,20,20,0,0\n") == 2
+    assert plan_a.actuals.count() == 2
+
+
+def test_a_csv_with_one_bad_row_imports_nothing(plan_a):
+    with pytest.raises(ActualsRejected) as caught:
+        actuals_import(plan=plan_a, text=CSV + "2027-01-05,gmail,lots,1,0,0\n")
+    assert plan_a.actuals.count() == 0
+    (error,) = caught.value.errors
+    assert (error.line, error.field, error.reason) == (3, "sent", "not_a_whole_number")
+
+
+def test_a_corrected_csv_replaces_the_day(plan_a):
+    actuals_import(plan=plan_a, text=CSV)
+    actuals_import(plan=plan_a, text=CSV.replace(",80,79,", ",90,89,"))
+    assert plan_a.actuals.get().sent == 90
+
+
+def _admin(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_tam_uploads_actuals_and_sees_each_bad_row_with_line_and_field(tam_a, plan_a):
+    url = reverse("admin:deliverability_warmupplan_upload", args=[plan_a.pk])
+    bad = CSV + "31-02-2027,gmail,1,1,0,0\n2027-01-06,hotmial,1,1,0,0\n"
+    body = _admin(tam_a).post(url, {"text": bad}).content.decode()
+    assert "2 problems; nothing was imported." in body
+    assert "<td>3</td><td>date</td>" in body and "<td>4</td><td>provider</td>" in body
+    assert plan_a.actuals.count() == 0
+    response = _admin(tam_a).post(url, {"text": CSV})
+    assert response.status_code == 302 and plan_a.actuals.count() == 1
+
+
+def test_a_tam_edits_only_the_plans_of_their_own_accounts(plan_a, account_b):
+    other_tam = account_b.tam
+    response = _admin(other_tam).get(
+        reverse("admin:deliverability_warmupplan_change", args=[plan_a.pk])
+    )
+    assert response.status_code == 302  # not in their queryset: back to the list
+    upload = reverse("admin:deliverability_warmupplan_upload", args=[plan_a.pk])
+    assert _admin(other_tam).get(upload).status_code == 404
+
+
+def test_the_tam_creates_a_plan_in_the_admin(tam_a, account_a, ip_a):
+    response = _admin(tam_a).post(
+        reverse("admin:deliverability_warmupplan_add"),
+        {
+            "account": account_a.pk,
+            "name": "Marketing IPs",
+            "ips": [ip_a.pk],
+            "target_daily_volume": 100000,
+            "start_date": "2027-03-01",
+            "share_gmail": 40,
+            "share_microsoft": 30,
+            "share_yahoo": 10,
+            "share_apple": 10,
+            "share_others": 10,
+            "start_per_ip": 100,
+            "growth": "1.5",
+            **_empty_inlines(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert account_a.warmup_plans.get().created_by == tam_a
+
+
+def test_shares_that_do_not_add_up_are_refused_with_a_sentence(tam_a, account_a, ip_a):
+    response = _admin(tam_a).post(
+        reverse("admin:deliverability_warmupplan_add"),
+        {
+            "account": account_a.pk,
+            "name": "Bad shares",
+            "ips": [ip_a.pk],
+            "target_daily_volume": 100000,
+            "start_date": "2027-03-01",
+            "share_gmail": 50,
+            "share_microsoft": 30,
+            "share_yahoo": 10,
+            "share_apple": 10,
+            "share_others": 10,
+            "start_per_ip": 100,
+            "growth": "1.5",
+            **_empty_inlines(),
+        },
+    )
+    assert "The shares per mailbox provider must add up to 100%." in response.content.decode()
+
+
+def test_an_agent_may_view_plans_but_not_edit_them(plan_a):
+    agent = StaffFactory(role="Support Agents")
+    assert agent.has_perm("deliverability.view_warmupplan")
+    assert not agent.has_perm("deliverability.change_warmupplan")
+
+
+def _empty_inlines():
+    data = {}
+    for prefix in ("phases", "actuals"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": 0,
+                f"{prefix}-INITIAL_FORMS": 0,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
+    return data
