@@ -155,7 +155,7 @@ def _seed_programme():
         remediation_step_record(
             request=remediation,
             kind=RemediationStep.Kind.SUBMITTED,
-            on=today - timedelta(days=1),
+            on=today,
             recorded_by=tam,
             channel=RemediationStep.Channel.FORM,
             provider_reference="SRX1234567890ID",

@@ -243,6 +243,7 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
                 )
             except programme_services.RemediationRefused as exc:
                 messages.error(request, str(exc))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 class NextStepInline(admin.TabularInline):

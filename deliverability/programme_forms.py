@@ -54,6 +54,19 @@ class RemediationRequestForm(forms.ModelForm):
             self.fields[name].error_messages["required"] = _(
                 "Confirm this best practice; Tier 1 remediation relies on it."
             )
+        _bootstrap(self)
+
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class BounceDiagnosisForm(forms.Form):

@@ -14,6 +14,8 @@ from .models import (
     PlanningSession,
     RemediationRequest,
     RemediationStep,
+    SendingDomain,
+    SendingIP,
     TrendNote,
     WarmupPlan,
 )
@@ -167,6 +169,26 @@ def listed_states_for_account(account):
         *states.filter(sending_ip__account=account),
         *states.filter(sending_domain__account=account),
     ]
+
+
+def remediation_defaults(account, initial: dict) -> dict:
+    """What the portal knows for a remediation request: the account's sending domains by
+    use, and whether the affected IPs are the account's own (dedicated) IPs."""
+    defaults = {}
+    domains = {}
+    for domain in SendingDomain.objects.filter(account=account).order_by("name"):
+        domains.setdefault(domain.purpose, domain.name)
+    for key, purpose in (
+        ("from_domain", SendingDomain.Purpose.FROM),
+        ("dkim_domain", SendingDomain.Purpose.DKIM),
+        ("return_path_domain", SendingDomain.Purpose.RETURN_PATH),
+    ):
+        if not initial.get(key) and purpose in domains:
+            defaults[key] = domains[purpose]
+    ips = [ip for ip in str(initial.get("affected_ips", "")).replace(";", " ").split() if ip]
+    if ips and SendingIP.objects.filter(account=account, address__in=ips).count() == len(ips):
+        defaults["ip_type"] = "dedicated"
+    return defaults
 
 
 def remediation_requests_for_account(account):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -99,6 +100,11 @@ def _prefill(request):
     for name in ("provider", "affected_ips", "from_domain", "bounce_text"):
         if request.GET.get(name):
             initial[name] = request.GET[name][:20_000]
+    if request.GET.get("bounce_text"):
+        stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+        initial["bounce_text"] = f"{stamp} {initial['bounce_text']}"
+        initial["first_seen"] = timezone.localdate()
+    initial.update(programme_selectors.remediation_defaults(request.account, initial))
     progress, _why = programme_selectors.warmup_progress_for_account(request.account)
     if progress is not None:
         initial["warmup_followed"] = progress

@@ -1,0 +1,74 @@
+"""Bounce diagnosis page: a reputation block leads to a pre-filled Tier 1 request."""
+
+import pytest
+from django.urls import reverse
+
+from deliverability.models import RemediationRequest
+from tests.deliverability.programme_fixtures import S3150
+
+pytestmark = pytest.mark.django_db
+
+MS_AUTH = (
+    "550 5.7.515 Access denied, sending domain alpha.example doesn't meet the required "
+    "authentication level. [outlook.com]"
+)
+
+
+def test_each_pasted_message_gets_its_provider_and_kind(client_a):
+    body = client_a.post(
+        reverse("programme_bounces"), {"text": f"{S3150}\n\n{MS_AUTH}"}
+    ).content.decode()
+    assert body.count('class="card mb-3 bounce-result"') == 2
+    assert 'data-kind="reputation_block" data-provider="microsoft"' in body
+    assert 'data-kind="configuration" data-provider="microsoft"' in body
+
+
+def test_a_configuration_problem_links_to_its_guidance(client_a):
+    body = client_a.post(reverse("programme_bounces"), {"text": MS_AUTH}).content.decode()
+    assert reverse("programme_guidance_article", args=["bulk-senders"]) in body
+
+
+def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, domain_a):
+    body = client_a.post(reverse("programme_bounces"), {"text": S3150}).content.decode()
+    assert 'name="rule" value="microsoft-s3150"' in body
+    query = {
+        "provider": "microsoft",
+        "affected_ips": "192.0.2.10",
+        "from_domain": "",
+        "bounce_text": S3150,
+        "rule": "microsoft-s3150",
+    }
+    form = client_a.get(reverse("programme_remediation_new"), query).content.decode()
+    assert '<option value="microsoft" selected>' in form
+    assert "192.0.2.10</textarea>" in form
+    assert "(S3150)" in form and 'id="from-bounce"' in form
+    data = {
+        "provider": "microsoft",
+        "affected_ips": "192.0.2.10",
+        "from_domain": "news.alpha.example",
+        "dkim_domain": "news.alpha.example",
+        "return_path_domain": "bounces.alpha.example",
+        "bounce_text": S3150,
+        "daily_volume": 1000,
+        "ip_type": "dedicated",
+        "first_seen": "2027-01-10",
+        "authentication_in_place": "on",
+        "one_click_unsubscribe": "on",
+        "complaint_rate_ok": "on",
+        "warmup_followed": "on",
+        "rule": "microsoft-s3150",
+    }
+    client_a.post(reverse("programme_remediation_new"), data)
+    assert RemediationRequest.objects.get().bounce_rule == "microsoft-s3150"
+
+
+def test_an_agent_can_diagnose_without_the_customer_button(agent_client):
+    response = agent_client.post(reverse("programme_bounces"), {"text": S3150})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-kind="reputation_block"' in body
+    assert 'name="rule"' not in body
+
+
+def test_an_empty_paste_says_which_field(client_a):
+    body = client_a.post(reverse("programme_bounces"), {"text": ""}).content.decode()
+    assert "This field is required." in body

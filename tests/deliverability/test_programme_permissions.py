@@ -1,0 +1,108 @@
+"""Who may open each page of the TAM's programme: every customer, staff role and outsider."""
+
+import pytest
+from django.urls import reverse
+
+from deliverability.models import RemediationRequest
+
+CUSTOMER_PAGES = {
+    "anonymous": 302,
+    "customer_a": 200,
+    "customer_b": 404,
+    "tam_a": 200,  # staff get the notice that customer pages are for customers
+    "agent": 200,
+    "representative": 200,
+    "manager": 200,
+    "no_account_user": 403,
+}
+READER_PAGES = {  # bounce diagnosis and guidance: customers and staff alike
+    "anonymous": 302,
+    "customer_a": 200,
+    "customer_b": 200,
+    "tam_a": 200,
+    "agent": 200,
+    "representative": 200,
+    "manager": 200,
+    "no_account_user": 403,
+}
+
+
+@pytest.fixture
+def object_urls(plan_a, remediation_a, session_a):
+    return [
+        reverse("programme_plan", args=[plan_a.pk]),
+        reverse("programme_remediation", args=[remediation_a.pk]),
+        reverse("programme_session", args=[session_a.pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("persona_client", "status"), list(CUSTOMER_PAGES.items()), indirect=["persona_client"]
+)
+def test_account_a_objects_are_seen_by_account_a_only(persona_client, status, object_urls):
+    for url in object_urls:
+        assert persona_client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize(
+    ("persona_client", "status"),
+    [(p, 200 if s == 404 else s) for p, s in CUSTOMER_PAGES.items()],
+    indirect=["persona_client"],
+)
+def test_the_list_pages_show_each_customer_their_own(persona_client, status, plan_a, note_a):
+    for name in (
+        "programme_plans",
+        "programme_remediations",
+        "programme_remediation_new",
+        "programme_home",
+    ):
+        response = persona_client.get(reverse(name))
+        assert response.status_code == status, name
+
+
+def test_the_lists_show_only_the_customers_own_plans_and_notes(client_a, client_b, plan_a, note_a):
+    for name in ("programme_plans", "programme_home"):
+        assert client_b.get(reverse(name)).status_code == 200
+    assert plan_a.name in client_a.get(reverse("programme_plans")).content.decode()
+    assert plan_a.name not in client_b.get(reverse("programme_plans")).content.decode()
+    assert note_a.title in client_a.get(reverse("programme_home")).content.decode()
+    assert note_a.title not in client_b.get(reverse("programme_home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona_client", "status"), list(READER_PAGES.items()), indirect=["persona_client"]
+)
+def test_bounce_diagnosis_and_guidance(persona_client, status):
+    for url in (
+        reverse("programme_bounces"),
+        reverse("programme_guidance"),
+        reverse("programme_guidance_article", args=["warm-up"]),
+    ):
+        assert persona_client.get(url).status_code == status, url
+
+
+def test_staff_get_the_notice_and_none_of_the_customers_data(agent_client, object_urls):
+    for url in object_urls:
+        body = agent_client.get(url).content.decode()
+        assert "192.0.2.10" not in body and "Black Friday" not in body
+
+
+def test_customer_b_cannot_file_with_account_a_listing(client_b, listing_a):
+    response = client_b.get(reverse("programme_remediation_new") + f"?listing={listing_a.pk}")
+    assert response.status_code == 404
+
+
+def test_the_remediation_list_runs_a_fixed_number_of_queries(
+    client_a, account_a, customer_a, remediation_a, django_assert_num_queries
+):
+    from deliverability.programme_services import remediation_open
+    from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
+
+    client_a.get(reverse("programme_remediations"))
+    with django_assert_num_queries(4):
+        client_a.get(reverse("programme_remediations"))
+    for _ in range(4):
+        remediation_open(account=account_a, requester=customer_a, fields=dict(REMEDIATION_FIELDS))
+    with django_assert_num_queries(4):
+        body = client_a.get(reverse("programme_remediations")).content.decode()
+    assert RemediationRequest.objects.count() == 5 and body.count("EE-") >= 5

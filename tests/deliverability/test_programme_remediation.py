@@ -1,0 +1,179 @@
+"""Tier 1 ISP-block remediation: a kind of support case with the providers' form fields."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from deliverability.models import RemediationRequest, RemediationStep
+from deliverability.programme_services import (
+    RemediationRefused,
+    remediation_open,
+    remediation_step_record,
+)
+from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, S3150
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_data(**changes):
+    data = {k: v for k, v in REMEDIATION_FIELDS.items() if k != "provider_label"}
+    data["first_seen"] = "2027-01-10"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not False}
+
+
+def test_a_request_opens_a_support_case_on_the_customers_account(client_a, account_a):
+    response = client_a.post(reverse("programme_remediation_new"), _post_data())
+    remediation = RemediationRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programme_remediation", args=[remediation.pk])
+    case = remediation.case
+    assert case.account == account_a and case.category == "configuration"
+    assert "ISP-block remediation: Microsoft" in case.subject
+    assert S3150 in case.error_samples
+
+
+def test_the_request_shows_in_the_customers_case_list(client_a, remediation_a):
+    body = client_a.get(reverse("case_list")).content.decode()
+    assert remediation_a.case.reference in body
+
+
+def test_the_checklist_must_be_confirmed_before_the_request_is_accepted(client_a):
+    response = client_a.post(
+        reverse("programme_remediation_new"), _post_data(one_click_unsubscribe=False)
+    )
+    assert response.status_code == 200
+    assert (
+        "Confirm this best practice; Tier 1 remediation relies on it." in response.content.decode()
+    )
+    assert not Case.objects.exists()
+
+
+def test_the_service_refuses_an_unconfirmed_checklist(account_a, customer_a):
+    fields = {**REMEDIATION_FIELDS, "warmup_followed": False}
+    with pytest.raises(RemediationRefused):
+        remediation_open(account=account_a, requester=customer_a, fields=fields)
+    assert not Case.objects.exists()
+
+
+def test_a_listing_prefills_the_request(client_a, listing_a):
+    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    body = client_a.get(url).content.decode()
+    assert 'id="from-listing"' in body
+    assert "192.0.2.10</textarea>" in body
+    assert f"Listed on {listing_a.blocklist.name}" in body
+
+
+def test_another_accounts_listing_is_not_found(client_b, listing_a):
+    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    assert client_b.get(url).status_code == 404
+
+
+def test_the_blocklist_page_offers_remediation_for_a_listing(client_a, listing_a):
+    from deliverability.models import CheckRun
+
+    run = CheckRun.objects.create(account=listing_a.sending_ip.account, trigger="customer")
+    listing_a.last_run = run
+    listing_a.save()
+    body = client_a.get(reverse("deliverability_ip", args=[listing_a.sending_ip.pk])).content
+    assert f"?listing={listing_a.pk}".encode() in body
+
+
+def test_the_portal_prefills_the_domains_it_knows(client_a, domain_a):
+    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    assert 'value="news.alpha.example"' in body
+
+
+def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remediation_a, agent):
+    remediation_step_record(
+        request=remediation_a,
+        kind=RemediationStep.Kind.SUBMITTED,
+        on=date(2027, 1, 11),
+        recorded_by=agent,
+        channel="form",
+        provider_reference="SRX123",
+    )
+    remediation_step_record(
+        request=remediation_a,
+        kind=RemediationStep.Kind.OUTCOME,
+        on=date(2027, 1, 13),
+        recorded_by=agent,
+        outcome="resolved",
+        text="Mitigation granted.",
+    )
+    remediation_a.refresh_from_db()
+    assert remediation_a.status == "resolved"
+    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
+    assert "SRX123" in body and "Mitigation granted." in body and "Block lifted" in body
+
+
+def test_a_submission_needs_its_channel(remediation_a, agent):
+    with pytest.raises(RemediationRefused):
+        remediation_step_record(
+            request=remediation_a, kind="submitted", on=date(2027, 1, 11), recorded_by=agent
+        )
+
+
+def test_tier2_is_marked_out_of_scope_with_the_contracts_wording(client_a, remediation_a, agent):
+    remediation_step_record(
+        request=remediation_a, kind="tier2", on=date(2027, 1, 11), recorded_by=agent
+    )
+    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
+    assert "Tier 2, out of scope" in body
+    assert "Tier 2 (custom) mediation are excluded from the support contract." in body
+    assert "Inbox placement rates are not guaranteed and the vendor is not responsible" in body
+    with pytest.raises(RemediationRefused):
+        remediation_step_record(
+            request=remediation_a, kind="answer", on=date(2027, 1, 12), recorded_by=agent
+        )
+
+
+def test_an_agent_records_a_step_in_the_admin(remediation_a, agent_client):
+    url = reverse("admin:deliverability_remediationrequest_change", args=[remediation_a.pk])
+    response = agent_client.post(
+        url,
+        {
+            "provider": "microsoft",
+            "affected_ips": "192.0.2.10",
+            "from_domain": "news.alpha.example",
+            "dkim_domain": "news.alpha.example",
+            "return_path_domain": "bounces.alpha.example",
+            "bounce_text": S3150,
+            "sample_headers": "",
+            "daily_volume": 20000,
+            "ip_type": "dedicated",
+            "first_seen": "2027-01-10",
+            "authentication_in_place": "on",
+            "one_click_unsubscribe": "on",
+            "complaint_rate_ok": "on",
+            "warmup_followed": "on",
+            "steps-TOTAL_FORMS": 1,
+            "steps-INITIAL_FORMS": 0,
+            "steps-MIN_NUM_FORMS": 0,
+            "steps-MAX_NUM_FORMS": 1000,
+            "steps-0-kind": "submitted",
+            "steps-0-on": "2027-01-11",
+            "steps-0-channel": "form",
+            "steps-0-provider_reference": "SRX9",
+            "steps-0-outcome": "",
+            "steps-0-text": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    remediation_a.refresh_from_db()
+    assert remediation_a.status == "submitted"
+    assert remediation_a.steps.get().recorded_by.email == "agent@example.com"
+
+
+def test_no_page_promises_inbox_placement(client_a, remediation_a, plan_a):
+    for url in (
+        reverse("programme_remediation_new"),
+        reverse("programme_remediation", args=[remediation_a.pk]),
+        reverse("programme_remediations"),
+        reverse("programme_plan", args=[plan_a.pk]),
+    ):
+        body = client_a.get(url).content.decode().lower()
+        assert "guarantee inbox" not in body and "guaranteed inbox" not in body
+        assert "inbox placement rates are not guaranteed" in body

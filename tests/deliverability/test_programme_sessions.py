@@ -1,0 +1,49 @@
+"""Planning sessions on record, and reminders to the TAM of next steps that come due."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from deliverability.models import NextStep
+from deliverability.programme_services import next_step_reminders
+from deliverability.tasks import next_step_reminders_task
+
+pytestmark = pytest.mark.django_db
+DUE = datetime(2027, 1, 20, 8, tzinfo=UTC)
+
+
+def test_the_customer_sees_the_session_and_its_next_steps(client_a, session_a):
+    body = client_a.get(reverse("programme_session", args=[session_a.pk])).content.decode()
+    assert "Black Friday volume doubles." in body and "Add two IPs" in body
+    assert "Capacity growth" in body
+
+
+def test_the_tam_is_reminded_of_a_step_that_came_due_exactly_once(
+    session_a, tam_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert next_step_reminders(now=datetime(2027, 1, 19, tzinfo=UTC)) == 0
+        assert next_step_reminders(now=DUE) == 1
+        assert next_step_reminders(now=DUE) == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [tam_a.email] and "Add two IPs" in mail.outbox[0].subject
+
+
+def test_a_step_already_claimed_by_another_worker_is_not_mailed(session_a):
+    NextStep.objects.update(reminded_at=DUE)
+    assert next_step_reminders(now=DUE) == 0
+
+
+def test_a_done_step_is_not_reminded(session_a):
+    NextStep.objects.update(done=True)
+    assert next_step_reminders(now=DUE) == 0
+
+
+def test_beat_runs_the_reminders(session_a, time_machine):
+    time_machine.move_to(DUE)
+    task = PeriodicTask.objects.get(task="deliverability.next_step_reminders")
+    assert task.enabled
+    assert next_step_reminders_task.delay().get() == 1
