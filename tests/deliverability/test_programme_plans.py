@@ -184,3 +184,12 @@ def _empty_inlines():
             }
         )
     return data
+
+
+def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, actual_over_plan):
+    customer_a.language = "nl"
+    customer_a.save()
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in body
+    assert "Meer verzonden dan gepland." in body
+    assert "inboxplaatsingspercentage wordt niet gegarandeerd" in body
