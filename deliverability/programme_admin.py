@@ -136,10 +136,12 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
     search_fields = ["name", "account__name"]
     filter_horizontal = ["ips"]
     inlines = [MigrationPhaseInline, DailyActualInline]
-    readonly_fields = ["created_by"]
+    readonly_fields = ["created_by", "upload_link"]
 
     @admin.display(description=gettext_lazy("daily actuals"))
     def upload_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
         url = reverse("admin:deliverability_warmupplan_upload", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("upload CSV"))
 

@@ -15,3 +15,28 @@ def test_each_demo_account_gets_ipv4_ipv6_and_domains_and_a_second_run_changes_n
         versions = {ip.version for ip in SendingIP.objects.filter(account__name=name)}
         assert versions == {4, 6}
         assert SendingDomain.objects.filter(account__name=name).count() == 4
+
+
+def test_the_demo_programme_has_a_plan_with_one_flagged_day_and_runs_once(db):
+    from deliverability.models import (
+        DailyActual,
+        NextStep,
+        RemediationRequest,
+        RemediationStep,
+        TrendNote,
+        WarmupPlan,
+    )
+    from deliverability.programme_selectors import plan_progress
+
+    accounts_demo.seed()
+    demo.seed()
+    demo.seed()
+    plan = WarmupPlan.objects.get()
+    progress = plan_progress(plan)
+    assert progress.error is None and progress.migration_error is None
+    assert len(progress.migration.phases) == 3
+    assert len(progress.flagged) == 1
+    assert DailyActual.objects.count() == 30
+    assert RemediationRequest.objects.get().status == "submitted"
+    assert RemediationStep.objects.count() == 1
+    assert NextStep.objects.count() == 2 and TrendNote.objects.count() == 1

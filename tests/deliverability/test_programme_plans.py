@@ -193,3 +193,8 @@ def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, a
     assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in body
     assert "Meer verzonden dan gepland." in body
     assert "inboxplaatsingspercentage wordt niet gegarandeerd" in body
+
+
+def test_the_plan_list_names_what_migration_planning_leaves_out(client_a, plan_a):
+    body = client_a.get(reverse("programme_plans")).content.decode()
+    assert "building or translating your templates and managing your internal projects" in body
