@@ -69,6 +69,13 @@ class PlanProgress:
     evaluations: list[warmup.DayEvaluation] = field(default_factory=list)
     phase_ready: dict[int, bool] = field(default_factory=dict)
 
+    def phase_rows(self):
+        """(phase, ready): ready is None for the first phase, else whether the clean days
+        before it hold."""
+        if not self.migration:
+            return []
+        return [(p, self.phase_ready.get(p.number)) for p in self.migration.phases]
+
 
 def plan_schedule(plan: WarmupPlan, ip_count: int) -> warmup.WarmupSchedule:
     return warmup.warmup_schedule(plan.warmup_input(max(ip_count, 1)))

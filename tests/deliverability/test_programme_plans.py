@@ -198,3 +198,22 @@ def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, a
 def test_the_plan_list_names_what_migration_planning_leaves_out(client_a, plan_a):
     body = client_a.get(reverse("programme_plans")).content.decode()
     assert "building or translating your templates and managing your internal projects" in body
+
+
+def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert 'data-ready="0"' not in body  # the only phase is the first
+    plan_a.phases.create(start_date=date(2027, 2, 10), share_moved=100)
+    for day in (7, 8, 9):
+        for provider in ("gmail", "microsoft", "yahoo", "apple", "others"):
+            DailyActual.objects.create(
+                plan=plan_a,
+                date=date(2027, 2, day),
+                provider=provider,
+                sent=10,
+                delivered=10,
+                bounces=0,
+                complaints=0,
+            )
+    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    assert 'data-ready="1"' in body
