@@ -105,15 +105,15 @@ def _prefill(request):
         initial["bounce_text"] = f"{stamp} {initial['bounce_text']}"
         initial["first_seen"] = timezone.localdate()
     initial.update(programme_selectors.remediation_defaults(request.account, initial))
-    progress, _why = programme_selectors.warmup_progress_for_account(request.account)
-    if progress is not None:
-        initial["warmup_followed"] = progress
     return initial, listing
 
 
 @customer_required
 def remediation_new(request):
     initial, listing = _prefill(request)
+    progress, plans = programme_selectors.warmup_progress_for_account(request.account)
+    if progress is not None:
+        initial["warmup_followed"] = progress
     bounce_rule = request.GET.get("rule", "")[:64]
     form = RemediationRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +137,6 @@ def remediation_new(request):
             )
             return redirect("programme_remediation", pk=remediation.pk)
     listings = programme_selectors.listed_states_for_account(request.account)
-    progress, plans = programme_selectors.warmup_progress_for_account(request.account)
     return render(
         request,
         "deliverability/remediation_form.html",

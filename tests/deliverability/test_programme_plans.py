@@ -217,3 +217,21 @@ def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
             )
     body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
     assert 'data-ready="1"' in body
+
+
+def test_the_plan_page_runs_a_fixed_number_of_queries(
+    client_a, plan_a, actual_over_plan, django_assert_num_queries
+):
+    url = reverse("programme_plan", args=[plan_a.pk])
+    client_a.get(url)
+    with django_assert_num_queries(8):
+        client_a.get(url)
+    actuals_import(
+        plan=plan_a,
+        text=CSV
+        + "".join(
+            f"2027-01-{d:02d},{p},10,10,0,0\n" for d in range(6, 20) for p in ("aol", "apple")
+        ),
+    )
+    with django_assert_num_queries(8):
+        client_a.get(url)
