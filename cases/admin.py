@@ -16,8 +16,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors, services
-from .forms import ReclassifyForm, RecordAgreementForm, StaffReplyForm, StaffTextForm
+from . import critical, selectors, services
+from .forms import (
+    CallbackForm,
+    IntervalForm,
+    ReclassifyForm,
+    RecordAgreementForm,
+    StaffReplyForm,
+    StaffTextForm,
+)
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -111,6 +118,8 @@ ACTIONS = {
     "reclassify": (gettext_lazy("Reclassify"), ReclassifyForm),
     "close": (gettext_lazy("Close"), None),
     "reopen": (gettext_lazy("Reopen"), StaffTextForm),
+    "log_callback": (gettext_lazy("Log a callback attempt"), CallbackForm),
+    "agree_interval": (gettext_lazy("Agree the update interval"), IntervalForm),
 }
 
 
@@ -125,7 +134,11 @@ ACTION_TARGETS = {
 }
 
 
-def _offered(name: str, case: Case) -> bool:
+def _offered(name: str, case: Case, has_calls: bool = False) -> bool:
+    if name == "log_callback":
+        return has_calls
+    if name == "agree_interval":
+        return case.is_open
     if name == "reopen":
         return case.status in (Status.RESOLVED, Status.CLOSED)
     if name in ACTION_TARGETS:
@@ -158,6 +171,17 @@ def _run(name: str, case: Case, user, data: dict):
         services.case_close(case=case, actor=user)
     elif name == "reopen":
         services.case_reopen(case=case, actor=user, reason=data["body"])
+    elif name == "log_callback":
+        call = selectors.call_to_return(case)
+        if call is None:
+            raise services.CaseError(_("No hotline call is recorded on this case."))
+        critical.callback_log_attempt(
+            call=call, agent=user, outcome=data["outcome"], notes=data["notes"], at=data["at"]
+        )
+    elif name == "agree_interval":
+        critical.case_agree_update_interval(
+            case=case, minutes=data["minutes"], agreed_by=data["agreed_by"], actor=user
+        )
 
 
 @admin.register(Case)
@@ -327,8 +351,11 @@ class CaseAdmin(admin.ModelAdmin):
         if case is not None:
             can_act = self.has_change_permission(request, case)
             verdict = selectors.first_response_verdict(case, timezone.now())
+            calls = selectors.hotline_calls(case)
             extra_context.update(
                 {
+                    "hotline_calls": calls,
+                    "now": timezone.now(),
                     "show_save": False,
                     "show_save_and_continue": False,
                     "show_save_and_add_another": False,
@@ -344,7 +371,7 @@ class CaseAdmin(admin.ModelAdmin):
                             "url": reverse("admin:cases_case_act", args=[case.pk, name]),
                         }
                         for name, (label, form_class) in ACTIONS.items()
-                        if _offered(name, case)
+                        if _offered(name, case, has_calls=bool(calls))
                     ]
                     if can_act
                     else [],
@@ -445,3 +472,6 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_hotline  # noqa: E402,F401  (the hotline's admin pages)

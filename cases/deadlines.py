@@ -68,3 +68,38 @@ def recompute_open_deadlines(*, calendar_id: int | None = None, severity: str | 
 
 def recompute_for_calendar(calendar_id: int) -> int:
     return recompute_open_deadlines(calendar_id=calendar_id)
+
+
+def policy_for(severity: str) -> SlaPolicy | None:
+    return SlaPolicy.objects.filter(severity=severity).first()
+
+
+def update_clock_running(case: Case) -> bool:
+    """The update clock runs while the case is open, until a workaround is provided; an
+    interval agreed after the workaround (e.g. daily) starts it again."""
+    if not case.agreed_update_interval or case.status not in OPEN_STATUSES:
+        return False
+    if case.workaround_at is None:
+        return True
+    return bool(
+        case.update_interval_agreed_at and case.update_interval_agreed_at >= case.workaround_at
+    )
+
+
+def next_update_due(case: Case):
+    """One agreed interval after the last public update (or after the case was filed or
+    the interval agreed, whichever is later, when there was none since)."""
+    if not update_clock_running(case):
+        return None
+    starts = [case.opened_at, case.last_public_update_at, case.update_interval_agreed_at]
+    base = max(t for t in starts if t is not None)
+    target = sla.Target(case.agreed_update_interval, case.update_interval_office_hours)
+    schedule = account_schedule(case.account) if target.office_hours_only else None
+    return sla.due_at(target, schedule, base)
+
+
+def recompute_next_update(case: Case) -> None:
+    due = next_update_due(case)
+    if due != case.next_update_due_at:
+        Case.objects.filter(pk=case.pk).update(next_update_due_at=due)
+        case.next_update_due_at = due

@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import classification
-from .models import Category, FailureCause, ResolutionAgreement, Severity
+from .models import CallbackOutcome, Category, FailureCause, ResolutionAgreement, Severity
 
 YES, NO = "yes", "no"
 
@@ -213,4 +213,47 @@ class ReclassifyForm(forms.Form):
     severity = forms.ChoiceField(label=_("New severity"), choices=Severity.choices)
     reason = forms.CharField(
         label=_("Reason (the customer is told)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CallbackForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallbackOutcome.choices)
+    at = forms.DateTimeField(
+        label=_("When (empty: now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IntervalForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Update interval (minutes)"), min_value=5, max_value=10080)
+    agreed_by = forms.CharField(label=_("Agreed with (customer's name)"), max_length=150)
+
+
+class CustomerIntervalForm(forms.Form):
+    minutes = forms.TypedChoiceField(
+        label=_("Send me an update every"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        coerce=int,
+        choices=[
+            (15, _("15 minutes")),
+            (30, _("30 minutes")),
+            (60, _("hour")),
+            (120, _("2 hours")),
+            (240, _("4 hours")),
+            (1440, _("day")),
+        ],
+    )
+
+
+class HotlineIntakeForm(forms.Form):
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    contact_person = forms.CharField(label=_("Contact person"), max_length=150)
+    phone = forms.CharField(label=_("Phone number"), max_length=40)
+    email = forms.EmailField(label=_("Email address"))
+    description = forms.CharField(
+        label=_("Description of the critical issue"), widget=forms.Textarea(attrs={"rows": 4})
     )

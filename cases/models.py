@@ -73,6 +73,27 @@ class SlaPolicy(models.Model):
         _("count office hours only"),
         help_text=_("Off: the minutes run 24 hours a day, 7 days a week, 365 days a year."),
     )
+    callback_minutes = models.PositiveIntegerField(
+        _("hotline callback within (minutes, wall clock)"), default=15
+    )
+    update_interval_minutes = models.PositiveIntegerField(
+        _("default update interval (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Critical issues: the interval proposed to the customer, wall clock. "
+            "Non-critical issues: optional progress updates, in office minutes."
+        ),
+    )
+    first_response_warning_minutes = models.PositiveIntegerField(
+        _("warn before the first response deadline (minutes)"), default=5
+    )
+    callback_warning_minutes = models.PositiveIntegerField(
+        _("warn before the callback deadline (minutes)"), default=5
+    )
+    update_warning_minutes = models.PositiveIntegerField(
+        _("warn before an update is due (minutes)"), default=10
+    )
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -177,6 +198,21 @@ class Case(models.Model):
     # Deadlines are columns: the agents' queue and the sweep find them through indexes.
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
 
+    # The update interval agreed with the customer (critical: wall clock; non-critical:
+    # office minutes), who agreed it and when. Every change is a CaseEvent too.
+    agreed_update_interval = models.PositiveIntegerField(
+        _("agreed update interval (minutes)"), null=True, blank=True
+    )
+    update_interval_office_hours = models.BooleanField(
+        _("update interval counts office hours only"), default=False
+    )
+    update_interval_agreed_by = models.CharField(
+        _("interval agreed by"), max_length=150, blank=True
+    )
+    update_interval_agreed_at = models.DateTimeField(_("interval agreed"), null=True, blank=True)
+    last_public_update_at = models.DateTimeField(_("last update"), null=True, blank=True)
+    next_update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("support case")
         verbose_name_plural = _("support cases")
@@ -190,6 +226,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["status", "first_response_due_at"], name="case_status_due"),
             models.Index(fields=["assigned_agent", "status"], name="case_agent_status"),
+            models.Index(
+                fields=["next_update_due_at"],
+                name="case_next_update_due",
+                condition=Q(next_update_due_at__isnull=False),
+            ),
             # Ascending puts NULLs last in PostgreSQL, as the queue's ordering asks.
             models.Index(
                 next_due_expression().asc(),
@@ -301,6 +342,12 @@ class CaseEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         FIRST_RESPONSE = "first_response", _("First response given")
         DEADLINE_SET = "deadline_set", _("Deadline set")
+        HOTLINE_CALL = "hotline_call", _("Severity 1 hotline call recorded")
+        CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
+        INTERVAL_AGREED = "interval_agreed", _("Update interval agreed")
+        SLA_WARNING = "sla_warning", _("SLA warning")
+        SLA_BREACH = "sla_breach", _("SLA breached")
+        SLA_FULFILLED = "sla_fulfilled", _("SLA deadline fulfilled")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))
@@ -452,3 +499,146 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class DeadlineKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    CALLBACK = "callback", _("hotline callback")
+    NEXT_UPDATE = "next_update", _("next update")
+
+
+class HotlineCall(models.Model):
+    """A call to the Severity 1 hotline (Ernst 1 Hotline), recorded by a customer service
+    representative; a support agent calls back by `callback_due_at`."""
+
+    company_name = models.CharField(_("company name"), max_length=200)
+    contact_person = models.CharField(_("contact person"), max_length=150)
+    phone = models.CharField(_("phone number"), max_length=40)
+    email = models.EmailField(_("email address"))
+    description = models.TextField(_("description of the critical issue"))
+    account = models.ForeignKey(
+        "accounts.Account",
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotline_calls",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("support case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotline_calls",
+    )
+    case_created_at_intake = models.BooleanField(_("case created at intake"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received"))
+    callback_due_at = models.DateTimeField(_("callback due"))
+    called_back_at = models.DateTimeField(_("called back"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hotline call")
+        verbose_name_plural = _("hotline calls")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["callback_due_at"],
+                name="hotline_callback_due",
+                condition=Q(called_back_at__isnull=True),
+            ),
+            models.Index(fields=["case", "received_at"], name="hotline_case_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.company_name} · {self.contact_person} · {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class CallbackAttempt(models.Model):
+    Outcome = CallbackOutcome
+
+    call = models.ForeignKey(HotlineCall, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("when"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_choices_check("outcome", CallbackOutcome), name="callback_outcome_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SlaNotice(models.Model):
+    """The claim that a deadline was warned about or breached: the unique constraint
+    makes each happen once, however many sweeps run at the same time."""
+
+    class Stage(models.TextChoices):
+        WARNING = "warning", _("warning")
+        BREACH = "breach", _("breach")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="sla_notices"
+    )
+    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
+    # The case for case deadlines, the hotline call for callbacks.
+    subject_id = models.PositiveIntegerField()
+    deadline = models.DateTimeField()
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SLA notice")
+        verbose_name_plural = _("SLA notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "deadline", "stage"], name="sla_notice_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.stage} {self.deadline:%Y-%m-%d %H:%M}"
+
+
+class OutboxTask(models.Model):
+    """A task that could not be queued because the broker was down; the sweep sends it
+    again once the broker is back."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("queued notification")
+        verbose_name_plural = _("queued notifications")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task_name} {self.created_at:%Y-%m-%d %H:%M}"

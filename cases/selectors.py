@@ -162,3 +162,31 @@ def first_response_from_events(case: Case, now: datetime) -> tuple[datetime, dat
     due = sla.due_at(policy_target(case.severity), account_schedule(case.account), opened, pauses)
     open_pause = next((start for start, end in pauses if end is None), None)
     return due, fulfilled, sla.verdict(due, fulfilled, now, paused_since=open_pause)
+
+
+def hotline_calls(case: Case) -> list:
+    """The case's hotline calls with their callback attempts, oldest first."""
+    from .models import CallbackAttempt, HotlineCall
+
+    return list(
+        HotlineCall.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "attempts",
+                queryset=CallbackAttempt.objects.select_related("agent").order_by("at", "id"),
+            )
+        )
+        .order_by("received_at", "id")
+    )
+
+
+def call_to_return(case: Case):
+    """The call an agent is calling back: the oldest not yet returned, else the latest."""
+    from .models import HotlineCall
+
+    calls = HotlineCall.objects.filter(case=case)
+    return (
+        calls.filter(called_back_at__isnull=True).order_by("received_at").first()
+        or calls.order_by("-received_at").first()
+    )

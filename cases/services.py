@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 
 from . import classification
-from .deadlines import recompute_deadlines
+from .deadlines import policy_for, recompute_deadlines, recompute_next_update
 from .models import (
     Attachment,
     Case,
@@ -26,6 +26,7 @@ from .models import (
     CaseMessage,
     Category,
     Channel,
+    DeadlineKind,
     ResolutionAgreement,
     Severity,
     Status,
@@ -111,10 +112,33 @@ def _event(case: Case, kind: str, *, actor, now, public=True, detail="", **field
 def _queue_mail(event: CaseEvent) -> None:
     if event.kind not in MAILED_KINDS or not event.public:
         return
+    from .outbox import queue_on_commit
     from .tasks import send_case_mail
 
-    event_id = event.pk
-    transaction.on_commit(lambda: send_case_mail.delay(event_id))
+    queue_on_commit(send_case_mail, event.pk)
+
+
+def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, subject_id=None):
+    """An SLA deadline was fulfilled: met or late, with the minutes it took. The SLA
+    report is computed from these events."""
+    if case is None or due is None:
+        return None
+    return _event(
+        case,
+        Kind.SLA_FULFILLED,
+        actor=actor,
+        now=at,
+        public=False,
+        data={
+            "deadline_kind": kind,
+            "subject_id": subject_id or case.pk,
+            "start": start.isoformat(),
+            "due": due.isoformat(),
+            "at": at.isoformat(),
+            "minutes": round((at - start).total_seconds() / 60, 2),
+            "met": at <= due,
+        },
+    )
 
 
 def _refuse_move(case: Case, to_status: str) -> None:
@@ -169,6 +193,7 @@ def _move(
     )
     if from_status == Status.WAITING_ON_CUSTOMER:
         recompute_deadlines(case)
+    recompute_next_update(case)
     if mail:
         _queue_mail(event)
     return event
@@ -193,6 +218,49 @@ def _mark_first_response(case: Case, actor, now) -> None:
         case.first_response_at = now
         case.save(update_fields=["first_response_at"])
         _event(case, Kind.FIRST_RESPONSE, actor=actor, now=now, public=False)
+        record_fulfilment(
+            case,
+            DeadlineKind.FIRST_RESPONSE,
+            start=case.opened_at,
+            due=case.first_response_due_at,
+            at=now,
+            actor=actor,
+        )
+
+
+def _mark_public_update(case: Case, actor, now) -> None:
+    """A public update to the customer: meets the next-update deadline and restarts the
+    agreed interval."""
+    if case.next_update_due_at is not None:
+        record_fulfilment(
+            case,
+            DeadlineKind.NEXT_UPDATE,
+            start=case.last_public_update_at or case.opened_at,
+            due=case.next_update_due_at,
+            at=now,
+            actor=actor,
+        )
+    case.last_public_update_at = now
+    case.save(update_fields=["last_public_update_at"])
+    recompute_next_update(case)
+
+
+def _default_update_interval(case: Case) -> None:
+    policy = policy_for(case.severity)
+    minutes = policy.update_interval_minutes if policy else None
+    case.agreed_update_interval = minutes
+    case.update_interval_office_hours = not case.is_critical
+    case.update_interval_agreed_by = ""
+    case.update_interval_agreed_at = None
+    case.save(
+        update_fields=[
+            "agreed_update_interval",
+            "update_interval_office_hours",
+            "update_interval_agreed_by",
+            "update_interval_agreed_at",
+        ]
+    )
+    recompute_next_update(case)
 
 
 # --- intake --------------------------------------------------------------------
@@ -247,6 +315,7 @@ def case_open(
     case.reference = reference_for(case.pk)
     case.save(update_fields=["reference"])
     recompute_deadlines(case)
+    _default_update_interval(case)
     _store_attachments(case, None, attachments, requester, now)
     event = _event(
         case,
@@ -284,6 +353,7 @@ def case_reply(
     )
     _store_attachments(case, message, attachments, author, now)
     _mark_first_response(case, author, now)
+    _mark_public_update(case, author, now)
     if case.assigned_agent_id is None:
         case.assigned_agent = author
         case.save(update_fields=["assigned_agent"])
@@ -402,6 +472,7 @@ def case_provide_workaround(
         case=case, author=actor, body=body, channel=Channel.STAFF, created_at=now
     )
     _mark_first_response(case, actor, now)
+    _mark_public_update(case, actor, now)
     case.workaround_at = case.workaround_at or now
     case.save(update_fields=["workaround_at"])
     _move(
@@ -591,6 +662,8 @@ def case_reclassify(
     case.updated_at = now
     case.save(update_fields=["severity", "updated_at"])
     recompute_deadlines(case)
+    if case.update_interval_agreed_at is None:
+        _default_update_interval(case)
     event = _event(
         case,
         Kind.RECLASSIFIED,
@@ -637,3 +710,11 @@ def case_set_following(*, case: Case, user, follow: bool) -> None:
         case.followers.add(user)
     else:
         case.followers.remove(user)
+
+
+def sla_sweep(*, now: datetime | None = None):
+    """Warn of deadlines coming up, escalate breached ones, send what the outbox holds.
+    Safe to run concurrently: each warning and breach is claimed once."""
+    from .sweep import sweep
+
+    return sweep(now=_now(now))

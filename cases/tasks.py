@@ -17,3 +17,11 @@ def recompute_deadlines_task(severity: str | None = None) -> int:
     from .deadlines import recompute_open_deadlines
 
     return recompute_open_deadlines(severity=severity)
+
+
+@shared_task(name="cases.sla_sweep")
+def sla_sweep_task() -> dict:
+    """Beat runs this every minute; concurrent or repeated runs notify once."""
+    from .services import sla_sweep
+
+    return dict(sla_sweep())

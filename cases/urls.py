@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:reference>/reject/", views.case_reject, name="case_reject"),
     path("<str:reference>/escalate/", views.case_escalate, name="case_escalate"),
     path("<str:reference>/follow/", views.case_follow, name="case_follow"),
+    path("<str:reference>/interval/", views.case_interval, name="case_interval"),
     path(
         "<str:reference>/attachments/<int:attachment_id>/",
         views.attachment_download,

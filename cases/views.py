@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 
-from . import classification, selectors, services
+from . import classification, critical, selectors, services
 from .access import attachment_for_customer, case_for_customer
-from .forms import CaseForm, EscalateForm, RejectForm, ReplyForm
+from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
 from .models import Channel, ResolutionAgreement, Status
 
 
@@ -81,6 +81,9 @@ def _detail_context(request, case, **forms):
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
+        "interval_form": forms.get("interval_form")
+        or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
+        "hotline_calls": selectors.hotline_calls(case),
         "following": case.requester_id == request.user.pk
         or case.followers.filter(pk=request.user.pk).exists(),
         "now": now,
@@ -167,6 +170,24 @@ def case_escalate(request, reference):
         )
 
     return _act(request, case, "escalate_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_interval(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    form = CustomerIntervalForm(request.POST)
+
+    def action(data):
+        critical.case_agree_update_interval(
+            case=case,
+            minutes=data["minutes"],
+            agreed_by=request.user.full_name or request.user.email,
+            actor=request.user,
+        )
+        messages.success(request, _("The new update interval is on record."))
+
+    return _act(request, case, "interval_form", form, action)
 
 
 @require_POST

@@ -262,7 +262,15 @@ def test_changing_an_sla_policy_in_the_admin_moves_open_deadlines(case_a, client
     policy = SlaPolicy.objects.get(severity="non_critical")
     response = client.post(
         f"/admin/cases/slapolicy/{policy.pk}/change/",
-        {"severity": "non_critical", "first_response_minutes": 60, "office_hours_only": "on"},
+        {
+            "severity": "non_critical",
+            "first_response_minutes": 60,
+            "office_hours_only": "on",
+            "callback_minutes": 15,
+            "first_response_warning_minutes": 5,
+            "callback_warning_minutes": 5,
+            "update_warning_minutes": 10,
+        },
     )
     assert response.status_code == 302
     case_a.refresh_from_db()

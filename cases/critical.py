@@ -1,0 +1,323 @@
+"""Critical issues: Severity 1 hotline calls, callback attempts, the update interval
+agreed with the customer, and the staff alerts about them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from accounts.alerts import Alert, active_notifier_names
+from accounts.models import Account
+from accounts.selectors import on_call_staff
+
+from .deadlines import policy_for, recompute_deadlines, recompute_next_update
+from .models import (
+    OPEN_STATUSES,
+    CallbackAttempt,
+    Case,
+    Category,
+    Channel,
+    DeadlineKind,
+    HotlineCall,
+    Severity,
+)
+from .outbox import queue_on_commit
+from .services import CaseError, Kind, _event, _lock, _now, case_open, record_fulfilment
+
+MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
+DEFAULT_CALLBACK_MINUTES = 15
+
+
+# --- alerts --------------------------------------------------------------------
+
+
+def notify_staff(alert: Alert) -> None:
+    """Like accounts.services.alert_staff, through the outbox: an alert that cannot be
+    queued while the broker is down is sent by the next sweep."""
+    from accounts.tasks import deliver_alert
+
+    payload = alert.to_dict()
+    for name in active_notifier_names():
+        queue_on_commit(deliver_alert, payload, name)
+
+
+def case_admin_url(case_id: int | None) -> str:
+    from django.conf import settings
+
+    if case_id is None:
+        return settings.PORTAL_BASE_URL + reverse("admin:cases_hotlinecall_changelist")
+    return settings.PORTAL_BASE_URL + reverse("admin:cases_case_change", args=[case_id])
+
+
+def _emails(users) -> tuple[str, ...]:
+    return tuple(sorted({u.email for u in users if u.email}))
+
+
+def managers_and_tam(account: Account | None) -> tuple[str, ...]:
+    users = list(
+        get_user_model().objects.filter(
+            is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS
+        )
+    )
+    if account is not None and account.tam_id:
+        users.append(account.tam)
+    return _emails(users)
+
+
+# --- the hotline ---------------------------------------------------------------
+
+
+def accounts_matching(query: str, limit: int = 10):
+    """Accounts whose name, or a contact's email or phone, matches what the caller said."""
+    query = query.strip()
+    if len(query) < 2:
+        return Account.objects.none()
+    return (
+        Account.objects.filter(
+            Q(name__icontains=query)
+            | Q(contacts__user__email__iexact=query)
+            | Q(contacts__user__phone__icontains=query)
+        )
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def open_critical_cases(account: Account):
+    return Case.objects.filter(
+        account=account, severity=Severity.CRITICAL, status__in=OPEN_STATUSES
+    ).order_by("-opened_at")
+
+
+def _requester_for(account: Account, email: str):
+    contacts = account.contacts.select_related("user").order_by("id")
+    match = contacts.filter(user__email__iexact=email).first() or contacts.first()
+    if match is None:
+        raise CaseError(
+            _("%(account)s has no contacts yet: add the caller as a contact first.")
+            % {"account": account}
+        )
+    return match.user
+
+
+@transaction.atomic
+def hotline_record_call(
+    *,
+    recorded_by,
+    company_name: str,
+    contact_person: str,
+    phone: str,
+    email: str,
+    description: str,
+    account: Account | None = None,
+    case: Case | None = None,
+    now: datetime | None = None,
+) -> HotlineCall:
+    """Record a Severity 1 hotline call: the callback is due 15 minutes later (policy),
+    wall clock, and the on-call agents are alerted at once. With an account but no case
+    to link, a critical case is filed from the call."""
+    now = _now(now)
+    fields = {
+        _("company name"): company_name,
+        _("contact person"): contact_person,
+        _("phone number"): phone,
+        _("email address"): email,
+        _("description"): description,
+    }
+    for label, value in fields.items():
+        if not (value or "").strip():
+            raise CaseError(_("Fill in the %(field)s.") % {"field": label})
+    created = False
+    if case is not None:
+        case = _lock(case)
+        if account is not None and case.account_id != account.pk:
+            raise CaseError(
+                _("Case %(reference)s belongs to another account.") % {"reference": case.reference}
+            )
+        account = case.account
+    elif account is not None:
+        case = case_open(
+            account=account,
+            requester=_requester_for(account, email),
+            subject=(_("Hotline: %(text)s") % {"text": description.strip()})[:200],
+            description=description,
+            category=Category.SOFTWARE_BUG,
+            channel=Channel.HOTLINE,
+            now=now,
+        )
+        case = _lock(case)
+        created = True
+        if case.severity != Severity.CRITICAL:
+            # The caller reports ongoing unavailability: the representative files it as
+            # critical; agents reclassify if the facts say otherwise.
+            case.severity = Severity.CRITICAL
+            case.save(update_fields=["severity"])
+            recompute_deadlines(case)
+            from .services import _default_update_interval
+
+            _default_update_interval(case)
+    policy = policy_for(Severity.CRITICAL)
+    minutes = policy.callback_minutes if policy else DEFAULT_CALLBACK_MINUTES
+    call = HotlineCall.objects.create(
+        company_name=company_name.strip(),
+        contact_person=contact_person.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        description=description,
+        account=account,
+        case=case,
+        case_created_at_intake=created,
+        recorded_by=recorded_by,
+        received_at=now,
+        callback_due_at=now + timedelta(minutes=minutes),
+    )
+    if case is not None:
+        _event(
+            case,
+            Kind.HOTLINE_CALL,
+            actor=recorded_by,
+            now=now,
+            detail=_("callback due by %(due)s")
+            % {"due": timezone.localtime(call.callback_due_at).strftime("%Y-%m-%d %H:%M %Z")},
+            data={"call": call.pk, "created_at_intake": created},
+        )
+    notify_staff(
+        Alert(
+            kind="hotline_call",
+            subject=_("Severity 1 hotline: call back %(company)s by %(due)s")
+            % {
+                "company": call.company_name,
+                "due": timezone.localtime(call.callback_due_at).strftime("%H:%M %Z"),
+            },
+            body="\n".join(
+                [
+                    f"{_('company name')}: {call.company_name}",
+                    f"{_('contact person')}: {call.contact_person}",
+                    f"{_('phone number')}: {call.phone}",
+                    f"{_('email address')}: {call.email}",
+                    f"{_('support case')}: {case.reference if case else '—'}",
+                    "",
+                    call.description,
+                ]
+            ),
+            recipients=_emails(on_call_staff(at=now)),
+            url=case_admin_url(case.pk if case else None),
+            data={
+                "call": call.pk,
+                "case": case.pk if case else None,
+                "callback_due_at": call.callback_due_at.isoformat(),
+            },
+        )
+    )
+    return call
+
+
+@transaction.atomic
+def callback_log_attempt(
+    *,
+    call: HotlineCall,
+    agent,
+    outcome: str,
+    notes: str = "",
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> CallbackAttempt:
+    """An agent called the customer back. The first attempt decides the callback SLA."""
+    now = _now(now)
+    at = at or now
+    if outcome not in CallbackAttempt.Outcome.values:
+        raise CaseError(_("Choose the outcome: reached, voicemail or no answer."))
+    if at > now + timedelta(minutes=1):
+        raise CaseError(_("The callback time cannot be in the future."))
+    call = HotlineCall.objects.select_for_update().get(pk=call.pk)
+    if at < call.received_at:
+        raise CaseError(_("The callback cannot be before the call was received."))
+    attempt = CallbackAttempt.objects.create(
+        call=call, at=at, outcome=outcome, notes=notes, agent=agent
+    )
+    first = call.called_back_at is None
+    if first:
+        call.called_back_at = at
+        call.save(update_fields=["called_back_at"])
+    if call.case_id:
+        case = _lock(call.case_id)
+        _event(
+            case,
+            Kind.CALLBACK_ATTEMPT,
+            actor=agent,
+            now=at,
+            detail=CallbackAttempt.Outcome(outcome).label,
+            data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
+        )
+        if first:
+            record_fulfilment(
+                case,
+                DeadlineKind.CALLBACK,
+                start=call.received_at,
+                due=call.callback_due_at,
+                at=at,
+                actor=agent,
+                subject_id=call.pk,
+            )
+    return attempt
+
+
+# --- the agreed update interval ---------------------------------------------------
+
+
+@transaction.atomic
+def case_agree_update_interval(
+    *,
+    case: Case,
+    minutes: int,
+    agreed_by: str,
+    actor,
+    now: datetime | None = None,
+) -> Case:
+    """Customer and vendor agree (again) how often the customer gets an update; the next
+    update is due one interval after the last one. Every change is on record."""
+    now = _now(now)
+    if not MIN_INTERVAL <= int(minutes) <= MAX_INTERVAL:
+        raise CaseError(
+            _("The update interval must be between %(min)s minutes and %(max)s days.")
+            % {"min": MIN_INTERVAL, "max": MAX_INTERVAL // (24 * 60)}
+        )
+    if not (agreed_by or "").strip():
+        raise CaseError(_("Give the name of the person who agreed the interval."))
+    case = _lock(case)
+    if not case.is_open:
+        raise CaseError(_("Case %(reference)s is no longer open.") % {"reference": case.reference})
+    before = case.agreed_update_interval
+    case.agreed_update_interval = int(minutes)
+    case.update_interval_agreed_by = agreed_by.strip()[:150]
+    case.update_interval_agreed_at = now
+    case.save(
+        update_fields=[
+            "agreed_update_interval",
+            "update_interval_agreed_by",
+            "update_interval_agreed_at",
+        ]
+    )
+    recompute_next_update(case)
+    _event(
+        case,
+        Kind.INTERVAL_AGREED,
+        actor=actor,
+        now=now,
+        detail=_("every %(minutes)s minutes, agreed by %(who)s")
+        % {"minutes": minutes, "who": case.update_interval_agreed_by},
+        data={
+            "from": before,
+            "to": int(minutes),
+            "agreed_by": case.update_interval_agreed_by,
+            "side": "staff" if actor.is_staff else "customer",
+        },
+    )
+    return case

@@ -1,0 +1,203 @@
+"""The SLA sweep: run every minute by Celery beat (and by `manage.py sla_sweep`).
+
+Finds deadlines coming up or passed through the partial indexes on the deadline columns,
+so its cost follows what is due, not how many cases are open. Each warning and breach is
+claimed by inserting an SlaNotice row whose unique constraint admits it once; the claim,
+the SLA event and the alert commit together, so a sweep that runs twice, dies midway or
+is redelivered notifies once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.alerts import Alert
+from accounts.selectors import on_call_staff
+
+from . import outbox
+from .critical import _emails, case_admin_url, managers_and_tam, notify_staff
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    DeadlineKind,
+    HotlineCall,
+    Severity,
+    SlaNotice,
+    SlaPolicy,
+)
+
+Stage = SlaNotice.Stage
+DEFAULT_LEADS = {
+    DeadlineKind.FIRST_RESPONSE: 5,
+    DeadlineKind.CALLBACK: 5,
+    DeadlineKind.NEXT_UPDATE: 10,
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    subject_id: int
+    case_id: int | None
+    deadline: datetime
+
+
+def _leads() -> dict[tuple[str, str], timedelta]:
+    leads = {}
+    policies = {p.severity: p for p in SlaPolicy.objects.all()}
+    for severity in Severity.values:
+        p = policies.get(severity)
+        minutes = {
+            DeadlineKind.FIRST_RESPONSE: p.first_response_warning_minutes if p else None,
+            DeadlineKind.CALLBACK: p.callback_warning_minutes if p else None,
+            DeadlineKind.NEXT_UPDATE: p.update_warning_minutes if p else None,
+        }
+        for kind, value in minutes.items():
+            leads[severity, kind] = timedelta(
+                minutes=DEFAULT_LEADS[kind] if value is None else value
+            )
+    return leads
+
+
+def _not_breached(kind: str, deadline_field: str, subject: str = "pk"):
+    return ~Exists(
+        SlaNotice.objects.filter(
+            kind=kind,
+            subject_id=OuterRef(subject),
+            deadline=OuterRef(deadline_field),
+            stage=Stage.BREACH,
+        )
+    )
+
+
+def due_deadlines(now: datetime) -> list[Due]:
+    """Every deadline within its warning lead of `now`, or past and not yet escalated."""
+    leads = _leads()
+    found: list[Due] = []
+    for severity in Severity.values:
+        horizon = now + leads[severity, DeadlineKind.FIRST_RESPONSE]
+        rows = (
+            Case.objects.filter(
+                first_response_at__isnull=True,
+                first_response_due_at__lte=horizon,
+                severity=severity,
+                status__in=OPEN_STATUSES,
+                waiting_since__isnull=True,
+            )
+            .filter(_not_breached(DeadlineKind.FIRST_RESPONSE, "first_response_due_at"))
+            .values_list("pk", "first_response_due_at")
+        )
+        found += [Due(DeadlineKind.FIRST_RESPONSE, pk, pk, due) for pk, due in rows]
+        horizon = now + leads[severity, DeadlineKind.NEXT_UPDATE]
+        rows = (
+            Case.objects.filter(next_update_due_at__lte=horizon, severity=severity)
+            .filter(_not_breached(DeadlineKind.NEXT_UPDATE, "next_update_due_at"))
+            .values_list("pk", "next_update_due_at")
+        )
+        found += [Due(DeadlineKind.NEXT_UPDATE, pk, pk, due) for pk, due in rows]
+    horizon = now + leads[Severity.CRITICAL, DeadlineKind.CALLBACK]
+    rows = (
+        HotlineCall.objects.filter(called_back_at__isnull=True, callback_due_at__lte=horizon)
+        .filter(_not_breached(DeadlineKind.CALLBACK, "callback_due_at"))
+        .values_list("pk", "case_id", "callback_due_at")
+    )
+    found += [Due(DeadlineKind.CALLBACK, pk, case_id, due) for pk, case_id, due in rows]
+    return found
+
+
+def _claim(due: Due, stage: str, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            SlaNotice.objects.create(
+                case_id=due.case_id,
+                kind=due.kind,
+                subject_id=due.subject_id,
+                deadline=due.deadline,
+                stage=stage,
+                created_at=now,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None, now: datetime):
+    label = DeadlineKind(due.kind).label
+    when = timezone.localtime(due.deadline).strftime("%Y-%m-%d %H:%M %Z")
+    what = case.reference if case else (call.company_name if call else "")
+    if stage == Stage.WARNING:
+        if case is not None and case.assigned_agent_id and case.assigned_agent.is_active:
+            recipients = _emails([case.assigned_agent])
+        else:
+            recipients = _emails(on_call_staff(at=now))
+        subject = _("SLA warning: %(what)s, %(deadline)s due %(when)s")
+    else:
+        recipients = managers_and_tam(case.account if case else (call.account if call else None))
+        subject = _("SLA breached: %(what)s, %(deadline)s was due %(when)s")
+    subject = subject % {"what": what, "deadline": label, "when": when}
+    body = subject
+    if case is not None:
+        body = f"{subject}\n\n{case.reference} {case.subject}\n{case.account}"
+    return Alert(
+        kind=f"sla_{stage}",
+        subject=subject,
+        body=body,
+        recipients=recipients,
+        url=case_admin_url(due.case_id),
+        data={
+            "deadline_kind": due.kind,
+            "deadline": due.deadline.isoformat(),
+            "case": due.case_id,
+            "subject_id": due.subject_id,
+        },
+    )
+
+
+def _act(due: Due, stage: str, now: datetime) -> bool:
+    with transaction.atomic():
+        if not _claim(due, stage, now):
+            return False
+        case = (
+            Case.objects.select_related("account__tam", "assigned_agent")
+            .filter(pk=due.case_id)
+            .first()
+        )
+        call = None
+        if due.kind == DeadlineKind.CALLBACK:
+            call = HotlineCall.objects.select_related("account__tam").get(pk=due.subject_id)
+        if case is not None:
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.SLA_WARNING
+                if stage == Stage.WARNING
+                else CaseEvent.Kind.SLA_BREACH,
+                at=now,
+                public=False,
+                detail=str(DeadlineKind(due.kind).label),
+                data={
+                    "deadline_kind": due.kind,
+                    "subject_id": due.subject_id,
+                    "due": due.deadline.isoformat(),
+                },
+            )
+        notify_staff(_alert(due, stage, case, call, now))
+    return True
+
+
+def sweep(*, now: datetime) -> Counter:
+    """One sweep: warnings, breaches, and the outbox. Returns what it did."""
+    done: Counter = Counter()
+    done["outbox_sent"] = outbox.drain()
+    for due in due_deadlines(now):
+        stage = Stage.BREACH if due.deadline <= now else Stage.WARNING
+        if _act(due, stage, now):
+            done[f"{due.kind}_{stage}"] += 1
+    return done

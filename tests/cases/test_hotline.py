@@ -1,0 +1,188 @@
+"""The Severity 1 hotline: intake, the 15-minute callback, alerts and the customer's view."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from cases import critical, services
+from cases.models import CallbackAttempt, CaseEvent, HotlineCall, Severity, SlaNotice
+
+AMS = ZoneInfo("Europe/Amsterdam")
+# A Sunday, 03:00 in Amsterdam: the office is closed, the hotline is not.
+SUNDAY_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=AMS)
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(representative, account=None, case=None, now=SUNDAY_3AM):
+    return critical.hotline_record_call(
+        recorded_by=representative,
+        company_name="Alpha Mail BV",
+        contact_person="Anna",
+        phone="+31 20 555 0100",
+        email="anna@alpha.example",
+        description="All API calls return 503.",
+        account=account,
+        case=case,
+        now=now,
+    )
+
+
+def test_a_call_at_three_on_a_sunday_is_due_at_a_quarter_past(
+    representative, critical_case_a, agent
+):
+    call = _call(representative, case=critical_case_a)
+    assert call.callback_due_at == SUNDAY_3AM + timedelta(minutes=15)
+
+
+def test_recording_a_call_alerts_the_on_call_agents_at_once(
+    representative, critical_case_a, agent, manager
+):
+    mail.outbox.clear()
+    _call(representative, case=critical_case_a)
+    alerts = [m for m in mail.outbox if "hotline" in m.subject.lower()]
+    assert len(alerts) == 1
+    assert set(alerts[0].to) == {agent.email, manager.email}
+    assert "+31 20 555 0100" in alerts[0].body
+
+
+def test_a_call_without_a_case_files_a_critical_case_marked_as_created_at_intake(
+    representative, account_a, customer_a
+):
+    call = _call(representative, account=account_a)
+    assert call.case_created_at_intake
+    assert call.case.severity == Severity.CRITICAL
+    assert call.case.account == account_a
+    assert call.case.channel == "hotline"
+
+
+def test_the_first_callback_attempt_decides_the_callback_sla(
+    representative, critical_case_a, agent
+):
+    call = _call(representative, case=critical_case_a)
+    critical.callback_log_attempt(
+        call=call,
+        agent=agent,
+        outcome=CallbackAttempt.Outcome.VOICEMAIL,
+        at=SUNDAY_3AM + timedelta(minutes=9),
+        now=SUNDAY_3AM + timedelta(minutes=9),
+    )
+    critical.callback_log_attempt(
+        call=call,
+        agent=agent,
+        outcome=CallbackAttempt.Outcome.REACHED,
+        at=SUNDAY_3AM + timedelta(minutes=20),
+        now=SUNDAY_3AM + timedelta(minutes=20),
+    )
+    call.refresh_from_db()
+    assert call.called_back_at == SUNDAY_3AM + timedelta(minutes=9)
+    fulfilled = CaseEvent.objects.get(
+        case=critical_case_a, kind=CaseEvent.Kind.SLA_FULFILLED, data__deadline_kind="callback"
+    )
+    assert fulfilled.data["met"] is True
+    assert fulfilled.data["minutes"] == 9
+
+
+def test_the_callback_is_warned_before_and_escalated_once_after_the_deadline(
+    representative, critical_case_a, agent, manager, tam_a
+):
+    call = _call(representative, case=critical_case_a)
+    mail.outbox.clear()
+    assert services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=5))["callback_warning"] == 0
+    done = services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=11))
+    assert done["callback_warning"] == 1
+    warning = [m for m in mail.outbox if "SLA warning" in m.subject]
+    assert len(warning) == 1
+    mail.outbox.clear()
+    assert services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=12))["callback_warning"] == 0
+    done = services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=16))
+    assert done["callback_breach"] == 1
+    breach = [m for m in mail.outbox if "SLA breached" in m.subject]
+    assert len(breach) == 1
+    assert set(breach[0].to) == {manager.email, tam_a.email}
+    assert services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=17))["callback_breach"] == 0
+    assert SlaNotice.objects.filter(subject_id=call.pk, kind="callback").count() == 2
+
+
+def test_a_callback_logged_in_time_is_never_escalated(representative, critical_case_a, agent):
+    call = _call(representative, case=critical_case_a)
+    critical.callback_log_attempt(
+        call=call, agent=agent, outcome="reached", now=SUNDAY_3AM + timedelta(minutes=4)
+    )
+    done = services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=30))
+    assert done["callback_breach"] == 0
+
+
+def test_a_callback_needs_an_outcome(representative, critical_case_a, agent):
+    call = _call(representative, case=critical_case_a)
+    with pytest.raises(services.CaseError, match="outcome"):
+        critical.callback_log_attempt(call=call, agent=agent, outcome="maybe", now=SUNDAY_3AM)
+
+
+def test_a_missing_vital_field_is_named(representative, critical_case_a):
+    with pytest.raises(services.CaseError, match="phone number"):
+        critical.hotline_record_call(
+            recorded_by=representative,
+            company_name="Alpha",
+            contact_person="Anna",
+            phone=" ",
+            email="anna@alpha.example",
+            description="down",
+            case=critical_case_a,
+        )
+
+
+def test_the_customer_sees_callback_due_then_called_back(
+    representative, critical_case_a, agent, client_a
+):
+    call = _call(representative, case=critical_case_a)
+    url = reverse("case_detail", args=[critical_case_a.reference])
+    with time_machine.travel(SUNDAY_3AM + timedelta(minutes=2), tick=False):
+        page = client_a.get(url).content.decode()
+    assert "callback due by" in page
+    critical.callback_log_attempt(
+        call=call, agent=agent, outcome="reached", now=SUNDAY_3AM + timedelta(minutes=7)
+    )
+    page = client_a.get(url).content.decode()
+    assert "called back at" in page
+    assert "callback due by" not in page
+
+
+def test_the_representative_records_a_call_on_the_intake_page(
+    client, representative, critical_case_a, agent
+):
+    client.force_login(representative)
+    url = reverse("admin:cases_hotlinecall_intake")
+    fields = {
+        "company_name": "Alpha Mail",
+        "contact_person": "Anna",
+        "phone": "+31 20 555 0100",
+        "email": "anna@alpha.example",
+        "description": "Everything fails with 503.",
+    }
+    found = client.post(url, {**fields, "find": "1"})
+    assert critical_case_a.reference in found.content.decode()
+    response = client.post(url, {**fields, "record": "1", "target": f"case:{critical_case_a.pk}"})
+    assert response.status_code == 302
+    call = HotlineCall.objects.get()
+    assert call.case == critical_case_a
+    assert call.recorded_by == representative
+
+
+def test_an_agent_logs_a_callback_on_the_case_page(agent_client, representative, critical_case_a):
+    _call(representative, case=critical_case_a, now=None)
+    url = reverse("admin:cases_case_act", args=[critical_case_a.pk, "log_callback"])
+    response = agent_client.post(
+        url, {"log_callback-outcome": "reached", "log_callback-notes": "ok"}
+    )
+    assert response.status_code == 302
+    assert HotlineCall.objects.get().attempts.count() == 1
+
+
+def test_customers_cannot_open_the_intake_page(client_a):
+    response = client_a.get(reverse("admin:cases_hotlinecall_intake"))
+    assert response.status_code == 302
