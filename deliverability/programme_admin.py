@@ -175,7 +175,6 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
                         "line": e.line,
                         "field": e.field,
                         "sentence": CSV_REASONS.get(e.reason, e.message),
-                        "detail": e.message,
                     }
                     for e in exc.errors
                 ]
@@ -205,6 +204,9 @@ class RemediationStepInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False  # steps are a record: add, never rewrite
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(RemediationRequest)
 class RemediationRequestAdmin(_OwnAccountsAdmin):
@@ -212,7 +214,19 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
     list_filter = ["status", "provider"]
     list_select_related = ["account", "case"]
     search_fields = ["case__reference", "account__name", "affected_ips", "from_domain"]
-    readonly_fields = ["case", "account", "listing", "bounce_rule", "status", "tier2_reason"]
+    readonly_fields = [
+        "case",
+        "account",
+        "listing",
+        "bounce_rule",
+        "status",
+        "tier2_reason",
+        # the customer's own confirmation of the best-practice checklist
+        "authentication_in_place",
+        "one_click_unsubscribe",
+        "complaint_rate_ok",
+        "warmup_followed",
+    ]
     inlines = [RemediationStepInline]
 
     def get_queryset(self, request):

@@ -85,7 +85,9 @@ class ActualsUploadForm(forms.Form):
         help_text=_("Columns: date, provider, sent, delivered, bounces, complaints."),
     )
     text = forms.CharField(
-        label=_("or paste the rows"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("or paste the rows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
     )
 
     def clean(self):
