@@ -108,13 +108,18 @@ def _prefill(request):
     return initial, listing
 
 
+def _known_rule(rule_id: str) -> str:
+    """A bounce rule id from the page, kept only when it names a rule of the table."""
+    return rule_id if rule_id in {rule.id for rule in bounces.load_rules()} else ""
+
+
 @customer_required
 def remediation_new(request):
     initial, listing = _prefill(request)
     progress, plans = programme_selectors.warmup_progress_for_account(request.account)
     if progress is not None:
         initial["warmup_followed"] = progress
-    bounce_rule = request.GET.get("rule", "")[:64]
+    bounce_rule = _known_rule(request.GET.get("rule", ""))
     form = RemediationRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -125,7 +130,7 @@ def remediation_new(request):
                 requester=request.user,
                 fields=fields,
                 listing=listing,
-                bounce_rule=request.POST.get("rule", bounce_rule)[:64],
+                bounce_rule=_known_rule(request.POST.get("rule", "")),
             )
         except programme_services.RemediationRefused as exc:
             form.add_error(None, str(exc))

@@ -106,3 +106,28 @@ def test_the_remediation_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         body = client_a.get(reverse("programme_remediations")).content.decode()
     assert RemediationRequest.objects.count() == 5 and body.count("EE-") >= 5
+
+
+@pytest.mark.parametrize(
+    ("persona_client", "status"),
+    [
+        ("anonymous", 302),
+        ("customer_a", 302),  # to the staff sign-in
+        ("tam_a", 200),
+        ("agent", 403),  # agents view plans but do not change them
+        ("manager", 200),
+    ],
+    indirect=["persona_client"],
+)
+def test_the_actuals_upload_is_for_the_tam_and_managers(persona_client, status, plan_a, tam_a):
+    tam_a.is_staff = True
+    tam_a.save()
+    url = reverse("admin:deliverability_warmupplan_upload", args=[plan_a.pk])
+    assert persona_client.get(url).status_code == status
+
+
+def test_an_unknown_bounce_rule_is_not_stored(client_a):
+    from tests.deliverability.test_programme_remediation import _post_data
+
+    client_a.post(reverse("programme_remediation_new"), {**_post_data(), "rule": "made-up"})
+    assert RemediationRequest.objects.get().bounce_rule == ""
