@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "cases",
+    "cases.inbound",
     "deliverability",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -123,7 +124,8 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Each app keeps its own translations; project templates (base, sign-in) use locale/.
 # Apps come first so that `makemessages` files each string under the app it belongs to.
 LOCALE_PATHS = [
-    BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")
+    BASE_DIR / "cases" / "inbound" / "locale",
+    *(BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
@@ -291,6 +293,10 @@ INBOUND_RAW_MESSAGE_RETENTION_DAYS = env.int("INBOUND_RAW_MESSAGE_RETENTION_DAYS
 # The authserv-id(s) our own MTA writes in Authentication-Results; only those headers are
 # believed. Empty: the topmost header (added by the last MTA, ours).
 INBOUND_AUTHSERV_IDS = env.list("INBOUND_AUTHSERV_IDS", default=[])
+# An unknown sender gets one reply on how to get access per address in this many hours.
+INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
+# Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
+INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
 if INBOUND_IMAP_HOST:
     from cases.inbound.imap import configuration_problems
 

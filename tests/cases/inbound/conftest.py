@@ -25,3 +25,72 @@ def corpus():
         return cache[name]
 
     return get
+
+
+SUPPORT = "support@example.com"
+
+
+@pytest.fixture
+def world(db, settings):
+    """The people and cases the corpus talks about: Acme (anna, jeroen) with cases
+    EE-000123, EE-000124 and EE-000126; Northwind (nick) with EE-000125."""
+    from types import SimpleNamespace
+
+    from django.core import mail
+
+    from accounts import roles
+    from cases import services
+    from cases.models import Category
+    from tests.factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
+
+    settings.SUPPORT_EMAIL_ADDRESS = SUPPORT
+    settings.INBOUND_AUTHSERV_IDS = ["mx.example.com"]
+    acme = AccountFactory(name="Acme Mail BV")
+    northwind = AccountFactory(name="Northwind Traders Inc.")
+    people = {}
+    for email, account, language in (
+        ("anna@acme.example", acme, "nl"),
+        ("jeroen@acme.example", acme, "en"),
+        ("nick@northwind.example", northwind, "en"),
+    ):
+        user = UserFactory(email=email, language=language)
+        ContactFactory(user=user, account=account)
+        people[email.split("@")[0]] = user
+    cases = {}
+    for number, who in ((123, "anna"), (124, "jeroen"), (125, "nick"), (126, "anna")):
+        user = people[who]
+        case = services.case_open(
+            account=user.contact.account,
+            requester=user,
+            subject=f"Case {number}",
+            description="Details",
+            category=Category.SOFTWARE_BUG,
+        )
+        case.reference = f"EE-{number:06d}"
+        case.save(update_fields=["reference"])
+        cases[number] = case
+    agent = StaffFactory(email="sam.agent@example.com", role=roles.SUPPORT_AGENTS)
+    mail.outbox.clear()
+    return SimpleNamespace(acme=acme, northwind=northwind, cases=cases, agent=agent, **people)
+
+
+@pytest.fixture
+def notification(world):
+    """Store our notifications' Message-IDs (with angle brackets, as sent)."""
+    from django.utils import timezone
+
+    from cases.models import OutboundMessage
+
+    def store(message_id: str, case_number: int):
+        case = world.cases[case_number]
+        return OutboundMessage.objects.create(
+            case=case,
+            message_id=f"<{message_id}>",
+            kind="replied",
+            source_key=f"test:{message_id}",
+            recipient=case.requester.email,
+            subject=f"[{case.reference}] {case.subject}",
+            sent_at=timezone.now(),
+        )
+
+    return store

@@ -1,0 +1,270 @@
+"""Staff view of inbound mail: the quarantine with each message's reason, the raw
+message and the full original text, and the actions open a case, attach to a case,
+discard (each recorded with who and when)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import truncatechars
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+
+from . import services
+from .models import AccessReply, InboundMessage, MailboxStatus, Outcome
+
+RAW_PREVIEW_LIMIT = 200_000
+
+
+class SettleForm(forms.Form):
+    case_reference = forms.CharField(
+        label=_("Support case"), required=False, help_text=_("For “attach to a case”: EE-000123.")
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact"),
+        required=False,
+        help_text=_("The customer contact to file or post it for; empty: the sender."),
+    )
+
+    def clean_case_reference(self):
+        reference = self.cleaned_data["case_reference"].strip().upper()
+        if not reference:
+            return None
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            raise forms.ValidationError(_("No support case has this reference."))
+        return case
+
+    def clean_contact_email(self):
+        email = self.cleaned_data["contact_email"].strip()
+        if not email:
+            return None
+        user = (
+            get_user_model()
+            .objects.select_related("contact__account")
+            .filter(email__iexact=email)
+            .first()
+        )
+        if user is None or getattr(user, "contact", None) is None:
+            raise forms.ValidationError(_("No customer contact has this address."))
+        return user
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "received_at",
+        "from_address",
+        "short_subject",
+        "outcome",
+        "short_reason",
+        "case_link",
+        "times_received",
+    )
+    list_filter = ("outcome", "verdict", "received_via", "dmarc")
+    search_fields = ("from_address", "subject", "message_id", "case__reference")
+    list_select_related = ("case",)
+    date_hierarchy = "received_at"
+    actions = ["discard_selected"]
+    change_form_template = "admin/inbound/inboundmessage/change_form.html"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "outcome",
+                    "reason",
+                    "case",
+                    "case_message",
+                    "settled_by",
+                    "settled_at",
+                )
+            },
+        ),
+        (
+            _("Message"),
+            {
+                "fields": (
+                    "from_name",
+                    "from_address",
+                    "subject",
+                    "sent_at",
+                    "message_id",
+                    "received_at",
+                    "received_via",
+                    "times_received",
+                    "last_received_at",
+                    "size",
+                    "verdict",
+                    ("spf", "dkim", "dmarc"),
+                    "attachment_notes",
+                )
+            },
+        ),
+        (_("Text"), {"fields": ("reply_text_block", "full_text_block")}),
+        (_("Raw message"), {"fields": ("raw_message", "raw_purged_at")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("id", "raw")] + [
+            "reply_text_block",
+            "full_text_block",
+            "raw_message",
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw", "full_text", "reply_text")
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def short_subject(self, obj):
+        return truncatechars(obj.subject, 60)
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, obj):
+        return truncatechars(obj.reason, 90)
+
+    @admin.display(description=_("support case"), ordering="case__reference")
+    def case_link(self, obj):
+        if obj.case_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cases_case_change", args=[obj.case_id]),
+            obj.case.reference,
+        )
+
+    @admin.display(description=_("reply as posted"))
+    def reply_text_block(self, obj):
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.reply_text)
+
+    @admin.display(description=_("full original text"))
+    def full_text_block(self, obj):
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.full_text)
+
+    @admin.display(description=_("raw message"))
+    def raw_message(self, obj):
+        if obj.raw is None:
+            return gettext("Deleted after the retention period.")
+        text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
+        return format_html(
+            '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', text
+        )
+
+    @admin.action(description=_("Discard the selected quarantined messages"))
+    def discard_selected(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        done = 0
+        for pk in queryset.filter(outcome=Outcome.QUARANTINED).values_list("pk", flat=True):
+            try:
+                services.quarantine_discard(inbound=pk, actor=request.user)
+                done += 1
+            except services.InboundError:
+                continue
+        self.message_user(request, gettext("%(count)d messages discarded.") % {"count": done})
+
+    # --- settling one quarantined message ---------------------------------------
+
+    def get_urls(self):
+        mine = [
+            path(
+                "<int:pk>/settle/<str:action>/",
+                self.admin_site.admin_view(require_POST(self.settle_view)),
+                name="inbound_inboundmessage_settle",
+            )
+        ]
+        return mine + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        extra_context.update(
+            {
+                "show_save": False,
+                "show_save_and_continue": False,
+                "show_save_and_add_another": False,
+            }
+        )
+        if obj is not None and obj.is_quarantined and self.has_change_permission(request, obj):
+            extra_context["settle_form"] = SettleForm()
+            extra_context["settle_urls"] = {
+                name: reverse("admin:inbound_inboundmessage_settle", args=[obj.pk, name])
+                for name in ("open", "attach", "discard")
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def settle_view(self, request, pk, action):
+        row = get_object_or_404(InboundMessage, pk=pk)
+        if not self.has_change_permission(request, row):
+            raise PermissionDenied
+        back = reverse("admin:inbound_inboundmessage_change", args=[pk])
+        form = SettleForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else field
+                self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        contact = form.cleaned_data["contact_email"]
+        case = form.cleaned_data["case_reference"]
+        try:
+            if action == "open":
+                case = services.quarantine_open_case(
+                    inbound=row, actor=request.user, requester=contact
+                )
+                done = gettext("Case %(reference)s opened.") % {"reference": case.reference}
+            elif action == "attach":
+                if case is None:
+                    raise services.InboundError(gettext("Support case: enter its reference."))
+                services.quarantine_attach(
+                    inbound=row, actor=request.user, case=case, author=contact
+                )
+                done = gettext("Posted on case %(reference)s.") % {"reference": case.reference}
+            elif action == "discard":
+                services.quarantine_discard(inbound=row, actor=request.user)
+                done = gettext("Message discarded.")
+            else:
+                raise services.InboundError(gettext("Unknown action."))
+        except services.InboundError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(back)
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(back)
+
+
+@admin.register(AccessReply)
+class AccessReplyAdmin(admin.ModelAdmin):
+    list_display = ("address", "sent_at", "inbound")
+    list_select_related = ("inbound",)
+    search_fields = ("address",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MailboxStatus)
+class MailboxStatusAdmin(admin.ModelAdmin):
+    list_display = ("name", "failures", "failing_since", "last_error", "last_success_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

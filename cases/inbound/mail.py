@@ -1,0 +1,72 @@
+"""The portal's own answers to inbound mail: the acknowledgement of a case opened by
+mail and the polite reply to an unknown sender. Both are automatic replies (RFC 3834
+Auto-Submitted: auto-replied), threaded to the message they answer, in the
+recipient's language, plain text and HTML."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import InboundMessage
+
+
+def _send(row: InboundMessage, *, template: str, to: str, language: str, context: dict) -> None:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    with translation.override(language):
+        context = {
+            **context,
+            "inbound": row,
+            "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
+            "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
+            "new_case_url": base + reverse("case_new"),
+            "portal_url": base + "/",
+        }
+        subject = render_to_string(f"inbound/emails/{template}-subject.txt", context).strip()
+        body = render_to_string(f"inbound/emails/{template}.txt", context)
+        html = render_to_string(f"inbound/emails/{template}.html", context)
+    domain = settings.SUPPORT_EMAIL_ADDRESS.rpartition("@")[2] or "localhost"
+    headers = {"Message-ID": make_msgid(domain=domain), "Auto-Submitted": "auto-replied"}
+    if row.message_id:
+        headers["In-Reply-To"] = f"<{row.message_id}>"
+        headers["References"] = f"<{row.message_id}>"
+    mail = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[to],
+        reply_to=[settings.SUPPORT_EMAIL_ADDRESS],
+        headers=headers,
+    )
+    mail.attach_alternative(html, "text/html")
+    mail.send()
+
+
+def send_acknowledgement(row: InboundMessage) -> None:
+    case = row.case
+    requester = case.requester
+    _send(
+        row,
+        template="acknowledgement",
+        to=requester.email,
+        language=requester.language or settings.LANGUAGE_CODE,
+        context={
+            "case": case,
+            "recipient": requester,
+            "case_url": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("case_detail", args=[case.reference]),
+        },
+    )
+
+
+def send_access_reply(row: InboundMessage) -> None:
+    _send(
+        row,
+        template="access_reply",
+        to=row.from_address,
+        language=settings.LANGUAGE_CODE,
+        context={},
+    )

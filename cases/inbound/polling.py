@@ -1,0 +1,107 @@
+"""Read the designated support mailbox over IMAP: fetch, ingest (commits), then mark
+processed. A crash between commit and mark means the message is read again and
+de-duplication absorbs it.
+
+A failure to log in or connect never raises out of the task: it is recorded, reported
+to staff once per failure streak, and the next attempt waits longer after each failure
+(1, 2, 4 ... minutes, at most an hour) while beat keeps calling every minute.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.alerts import Alert
+from accounts.models import User
+from accounts.services import alert_staff
+
+from .imap import ImapConfig, ImapError, ImapMailbox
+from .models import MailboxStatus, ReceivedVia
+from .services import ingest
+
+log = logging.getLogger(__name__)
+STATUS_NAME = "imap"
+MAX_BACKOFF_MINUTES = 60
+
+
+def backoff(failures: int) -> timedelta:
+    return timedelta(minutes=min(2 ** max(failures - 1, 0), MAX_BACKOFF_MINUTES))
+
+
+def _status() -> MailboxStatus:
+    return MailboxStatus.objects.get_or_create(name=STATUS_NAME)[0]
+
+
+def _staff_addresses() -> tuple[str, ...]:
+    return tuple(
+        User.objects.filter(
+            is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS
+        ).values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def _record_failure(error: Exception, now: datetime) -> MailboxStatus:
+    status = MailboxStatus.objects.select_for_update().get(pk=_status().pk)
+    status.failures += 1
+    status.failing_since = status.failing_since or now
+    status.last_error = str(error)[:2000]
+    status.next_attempt_at = now + backoff(status.failures)
+    if status.reported_at is None:
+        status.reported_at = now
+        alert_staff(
+            Alert(
+                kind="inbound_mailbox_failing",
+                subject=f"The support mailbox cannot be read: {type(error).__name__}",
+                body=(
+                    f"{error}\n\nMail to {settings.SUPPORT_EMAIL_ADDRESS} stays in the "
+                    "mailbox and is read once the problem is fixed. Retrying with backoff; "
+                    "you are told once per failure streak."
+                ),
+                recipients=_staff_addresses(),
+                data={"error": str(error)[:500]},
+            )
+        )
+    status.save()
+    return status
+
+
+def _record_success(now: datetime) -> None:
+    MailboxStatus.objects.filter(name=STATUS_NAME).update(
+        failures=0,
+        failing_since=None,
+        last_error="",
+        reported_at=None,
+        next_attempt_at=None,
+        last_success_at=now,
+    )
+
+
+def poll_mailbox(*, config: ImapConfig | None = None, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    if config is None:
+        if not settings.INBOUND_IMAP_HOST:
+            return {"skipped": "INBOUND_IMAP_HOST is not set"}
+        config = ImapConfig.from_settings()
+    status = _status()
+    if status.next_attempt_at and status.next_attempt_at > now:
+        return {"skipped": f"waiting until {status.next_attempt_at.isoformat()}"}
+    stored = 0
+    try:
+        with ImapMailbox(config) as mailbox:
+            for message in mailbox.fetch_unprocessed(limit=settings.INBOUND_IMAP_BATCH):
+                ingest(message.raw, received_via=ReceivedVia.IMAP)  # commits
+                mailbox.mark_processed(message.uid)
+                stored += 1
+    except ImapError as exc:
+        log.warning("Support mailbox: %s", exc)
+        status = _record_failure(exc, now)
+        return {"stored": stored, "error": str(exc), "failures": status.failures}
+    _record_success(now)
+    return {"stored": stored}

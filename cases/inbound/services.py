@@ -1,0 +1,342 @@
+"""Inbound mail on the designated support address: every change of state.
+
+`ingest(raw, received_via=...)` stores one message and acts on it in one transaction:
+parse (never raises), classify (loop protection), look up the facts, route, then post
+the reply on its case, open a case, link a delivery failure or quarantine. Mail goes out
+from Celery tasks after the commit. Every input ends in exactly one InboundMessage row;
+the same message again is counted on that row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.models import Case, Category, Channel
+from cases.outbox import queue_on_commit
+
+from . import selectors
+from .classify import classify
+from .models import AccessReply, InboundMessage, Outcome, ReceivedVia
+from .parse import ParsedMessage, parse_message, screen_attachments
+from .routing import Decision, Route, RoutingFacts, route
+
+MAX_SUBJECT = 200
+
+
+class InboundError(Exception):
+    """A staff action on an inbound message that cannot be done; the message says why."""
+
+
+def _own_addresses() -> list[str]:
+    return [settings.SUPPORT_EMAIL_ADDRESS, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]
+
+
+def _facts(parsed: ParsedMessage, *, dmarc: str | None):
+    user, sender_account, is_staff = selectors.sender(parsed.from_address)
+    by_thread = selectors.case_by_message_ids(parsed.thread_ids)
+    by_reference = None if by_thread else selectors.case_by_reference(parsed.case_reference)
+    reported = None
+    report = parsed.delivery_report
+    if report is not None:
+        ids = [report.original_message_id] if report.original_message_id else []
+        reported = selectors.case_by_message_ids([*ids, *parsed.thread_ids])
+    facts = RoutingFacts(
+        case_by_thread=by_thread.pk if by_thread else None,
+        case_by_thread_account=by_thread.account_id if by_thread else None,
+        case_by_reference=by_reference.pk if by_reference else None,
+        case_by_reference_account=by_reference.account_id if by_reference else None,
+        sender_account=sender_account,
+        sender_is_staff=is_staff,
+        reported_case=reported.pk if reported else None,
+        dmarc=dmarc,
+    )
+    return facts, user
+
+
+def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
+    accepted, rejected = screen_attachments(
+        parsed.attachments,
+        max_bytes=settings.CASES_ATTACHMENT_MAX_BYTES,
+        max_files=settings.CASES_ATTACHMENT_MAX_FILES,
+        allowed_types=settings.CASES_ATTACHMENT_TYPES,
+    )
+    uploads = [
+        SimpleUploadedFile(
+            (a.filename or "attachment")[:200], a.content, content_type=a.guessed_type
+        )
+        for a in accepted
+    ]
+    notes = "\n".join(f"{r.attachment.filename or 'attachment'}: {r.reason}" for r in rejected)
+    return uploads, notes
+
+
+def _body(parsed: ParsedMessage, notes: str) -> str:
+    body = (parsed.reply_text or parsed.text or "").strip()
+    if not body:
+        body = _("(The message had no text.)")
+    if notes:
+        body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
+            "files": "; ".join(notes.splitlines())
+        }
+    return body
+
+
+def _subject(parsed: ParsedMessage) -> str:
+    from .headers import clean_subject
+
+    return (clean_subject(parsed.subject) or _("Message by email"))[:MAX_SUBJECT]
+
+
+def _access_reply_due(address: str, now: datetime) -> bool:
+    since = now - timedelta(hours=settings.INBOUND_ACCESS_REPLY_INTERVAL_HOURS)
+    return not AccessReply.objects.filter(address=address.lower(), sent_at__gte=since).exists()
+
+
+def _claim(parsed: ParsedMessage, raw: bytes, received_via: str, now: datetime):
+    """Insert the row for this dedup key, or find the one stored before. Returns (row,
+    created). The unique key settles two workers racing on one message."""
+    try:
+        with transaction.atomic():
+            auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
+            row = InboundMessage.objects.create(
+                dedup_key=parsed.dedup_key[:255],
+                message_id=(parsed.message_id or "")[:255],
+                received_via=received_via,
+                received_at=now,
+                last_received_at=now,
+                from_address=parsed.from_address[:320],
+                from_name=parsed.from_name[:200],
+                subject=parsed.subject[:500],
+                sent_at=parsed.date,
+                size=parsed.size,
+                spf=(auth.spf or "")[:16],
+                dkim=(auth.dkim or "")[:16],
+                dmarc=(auth.dmarc or "")[:16],
+                reply_text=parsed.reply_text,
+                full_text=parsed.text,
+                raw=raw,
+                outcome=Outcome.QUARANTINED,
+                reason="",
+            )
+            return row, True
+    except IntegrityError:
+        row = InboundMessage.objects.select_for_update().get(dedup_key=parsed.dedup_key[:255])
+        return row, False
+
+
+@transaction.atomic
+def ingest(
+    raw: bytes, *, received_via: str = ReceivedVia.MTA, now: datetime | None = None
+) -> InboundMessage:
+    """Store one message and act on it. A message stored before is counted on its row
+    (`row.duplicate` is True) and nothing else happens."""
+    now = now or timezone.now()
+    raw = bytes(raw) if not isinstance(raw, bytes) else raw
+    parsed = parse_message(raw)
+    row, created = _claim(parsed, raw, received_via, now)
+    if not created:
+        InboundMessage.objects.filter(pk=row.pk).update(
+            times_received=row.times_received + 1, last_received_at=now
+        )
+        row.times_received += 1
+        row.duplicate = True
+        return row
+    row.duplicate = False
+
+    classification = classify(parsed, own_addresses=_own_addresses())
+    facts, user = _facts(parsed, dmarc=row.dmarc or None)
+    decision = route(parsed, classification, facts)
+    row.verdict = classification.verdict.value
+    follow_up = _act(row, parsed, decision, user, now)
+    row.save()
+    if follow_up is not None:
+        queue_on_commit(follow_up, row.pk)
+    return row
+
+
+def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, now):
+    """Do what the decision says; returns the mail task to queue for the row, if any."""
+    from .tasks import send_access_reply, send_acknowledgement
+
+    row.reason = decision.reason
+    row.case_id = decision.case
+    if decision.route is Route.CASE_REPLY:
+        uploads, notes = _uploads(parsed)
+        row.attachment_notes = notes
+        case = Case.objects.get(pk=decision.case)
+        try:
+            message = _post(case, user, _body(parsed, notes), uploads, now)
+        except case_services.CaseError as exc:
+            row.outcome = Outcome.QUARANTINED
+            row.reason = f"{decision.reason}, but {exc.message}"
+            return None
+        row.outcome = Outcome.POSTED
+        row.case_message = message
+    elif decision.route is Route.NEW_CASE:
+        uploads, notes = _uploads(parsed)
+        row.attachment_notes = notes
+        case = case_services.case_open(
+            account=user.contact.account,
+            requester=user,
+            subject=_subject(parsed),
+            description=_body(parsed, notes),
+            category=Category.INFORMATION,
+            channel=Channel.EMAIL,
+            attachments=uploads,
+            now=now,
+        )
+        row.outcome = Outcome.OPENED
+        row.case = case
+        if decision.send_acknowledgement:
+            return send_acknowledgement
+    elif decision.route is Route.DELIVERY_FAILURE:
+        row.outcome = Outcome.DELIVERY_FAILURE
+        report = parsed.delivery_report
+        if report is not None and report.failed_recipient:
+            row.reason += f": {report.failed_recipient} {report.status} {report.diagnostic_code}"
+            row.reason = row.reason.strip()
+    else:
+        row.outcome = Outcome.QUARANTINED
+        address = parsed.from_address.lower()
+        if decision.send_access_reply and address and _access_reply_due(address, now):
+            AccessReply.objects.create(address=address, sent_at=now, inbound=row)
+            return send_access_reply
+    return None
+
+
+def _post(case: Case, user, body: str, uploads, now):
+    if user.is_staff:
+        return case_services.case_reply(
+            case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
+        )
+    return case_services.case_customer_reply(
+        case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
+    )
+
+
+# --- staff actions on quarantine ----------------------------------------------------
+
+
+def _lock_quarantined(inbound: InboundMessage | int) -> InboundMessage:
+    pk = inbound.pk if isinstance(inbound, InboundMessage) else inbound
+    row = InboundMessage.objects.select_for_update().get(pk=pk)
+    if row.outcome != Outcome.QUARANTINED:
+        raise InboundError(_("This message is no longer in quarantine."))
+    return row
+
+
+def _settle(row: InboundMessage, outcome: str, actor, now, reason: str) -> InboundMessage:
+    row.outcome = outcome
+    row.settled_by = actor
+    row.settled_at = now
+    row.reason = f"{row.reason}\n{reason}".strip()
+    row.save()
+    return row
+
+
+def _requester_for(row: InboundMessage, requester):
+    if requester is not None:
+        return requester
+    user, account, _staff = selectors.sender(row.from_address)
+    if account is None:
+        raise InboundError(
+            _("Requester: %(address)s is not a contact of any account; choose the contact.")
+            % {"address": row.from_address or "—"}
+        )
+    return user
+
+
+def _parsed(row: InboundMessage) -> ParsedMessage | None:
+    return parse_message(bytes(row.raw)) if row.raw is not None else None
+
+
+@transaction.atomic
+def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
+    """Open a (non-critical) case from a quarantined message, for its sender or the
+    contact staff chose."""
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    requester = _requester_for(row, requester)
+    contact = getattr(requester, "contact", None)
+    if contact is None:
+        raise InboundError(_("Requester: choose a customer contact."))
+    parsed = _parsed(row)
+    uploads, notes = _uploads(parsed) if parsed else ([], "")
+    case = case_services.case_open(
+        account=contact.account,
+        requester=requester,
+        subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
+        description=_body(parsed, notes) if parsed else (row.reply_text or row.full_text),
+        category=Category.INFORMATION,
+        channel=Channel.EMAIL,
+        attachments=uploads,
+        now=now,
+    )
+    row.case = case
+    _settle(
+        row,
+        Outcome.OPENED,
+        actor,
+        now,
+        _("Case %(reference)s opened by %(who)s.")
+        % {"reference": case.reference, "who": actor.email},
+    )
+    return case
+
+
+@transaction.atomic
+def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
+    """Post a quarantined message on a case as the customer's reply (author: the sender
+    if a contact of the case's account, else the contact staff chose)."""
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    author = author or _requester_for(row, None)
+    contact = getattr(author, "contact", None)
+    if not author.is_staff and (contact is None or contact.account_id != case.account_id):
+        raise InboundError(
+            _("Author: %(address)s is not a contact of the account of case %(reference)s.")
+            % {"address": author.email, "reference": case.reference}
+        )
+    parsed = _parsed(row)
+    uploads, notes = _uploads(parsed) if parsed else ([], "")
+    body = _body(parsed, notes) if parsed else (row.reply_text or row.full_text or "—")
+    try:
+        message = _post(case, author, body, uploads, now)
+    except case_services.CaseError as exc:
+        raise InboundError(exc.message) from exc
+    row.case = case
+    row.case_message = message
+    _settle(
+        row,
+        Outcome.POSTED,
+        actor,
+        now,
+        _("Attached to %(reference)s by %(who)s.")
+        % {"reference": case.reference, "who": actor.email},
+    )
+    return message
+
+
+@transaction.atomic
+def quarantine_discard(*, inbound, actor, now=None) -> InboundMessage:
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    return _settle(
+        row, Outcome.DISCARDED, actor, now, _("Discarded by %(who)s.") % {"who": actor.email}
+    )
+
+
+def purge_raw_messages(*, now: datetime | None = None) -> int:
+    """Delete raw messages older than the retention period; the summary rows stay."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.INBOUND_RAW_MESSAGE_RETENTION_DAYS)
+    return InboundMessage.objects.filter(received_at__lt=cutoff, raw__isnull=False).update(
+        raw=None, raw_purged_at=now
+    )
