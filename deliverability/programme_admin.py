@@ -27,6 +27,7 @@ from .models import (
     WarmupPlan,
 )
 from .programme_forms import ActualsUploadForm
+from .programme_selectors import plan_progress
 from .programme_texts import CSV_REASONS, PLAN_ERRORS
 
 
@@ -149,6 +150,20 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Phases are checked against the schedule once the IPs and phases are saved.
+        progress = plan_progress(form.instance)
+        error = progress.error or progress.migration_error
+        if error is not None:
+            sentence = PLAN_ERRORS.get(error.code, str(error))
+            if error.phase:
+                sentence = _("Phase %(number)s: %(sentence)s") % {
+                    "number": error.phase,
+                    "sentence": sentence,
+                }
+            messages.warning(request, f"{sentence} ({error})")
 
     def get_urls(self):
         return [

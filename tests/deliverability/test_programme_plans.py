@@ -235,3 +235,30 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
     )
     with django_assert_num_queries(8):
         client_a.get(url)
+
+
+def test_the_tam_is_warned_of_a_phase_the_warm_ips_cannot_carry(tam_a, plan_a):
+    url = reverse("admin:deliverability_warmupplan_change", args=[plan_a.pk])
+    data = {
+        "account": plan_a.account_id,
+        "name": plan_a.name,
+        "ips": [ip.pk for ip in plan_a.ips.all()],
+        "target_daily_volume": 50000,
+        "start_date": "2027-01-04",
+        "share_gmail": 40,
+        "share_microsoft": 25,
+        "share_yahoo": 15,
+        "share_apple": 10,
+        "share_others": 10,
+        "start_per_ip": 100,
+        "growth": "1.5",
+        **_empty_inlines(),
+        "phases-TOTAL_FORMS": 1,
+        "phases-INITIAL_FORMS": 1,
+        "phases-0-id": plan_a.phases.get().pk,
+        "phases-0-plan": plan_a.pk,
+        "phases-0-start_date": "2027-01-05",
+        "phases-0-share_moved": "50",
+    }
+    response = _admin(tam_a).post(url, data, follow=True)
+    assert "Phase 1: The warm IPs cannot carry this phase" in response.content.decode()
