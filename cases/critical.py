@@ -16,6 +16,7 @@ from accounts import roles
 from accounts.alerts import Alert, active_notifier_names
 from accounts.models import Account
 from accounts.selectors import on_call_staff
+from accounts.tasks import deliver_alert
 
 from .deadlines import policy_for, recompute_deadlines, recompute_next_update
 from .models import (
@@ -41,8 +42,6 @@ DEFAULT_CALLBACK_MINUTES = 15
 def notify_staff(alert: Alert) -> None:
     """Like accounts.services.alert_staff, through the outbox: an alert that cannot be
     queued while the broker is down is sent by the next sweep."""
-    from accounts.tasks import deliver_alert
-
     payload = alert.to_dict()
     for name in active_notifier_names():
         queue_on_commit(deliver_alert, payload, name)

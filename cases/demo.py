@@ -186,4 +186,91 @@ def seed() -> list[tuple[str, str, str]]:
         # Colleagues follow the account's critical cases.
         for case in Case.objects.filter(account=account, severity="critical"):
             case.followers.add(*[c for c in contacts if c.pk != case.requester_id])
+    _seed_hotline(agent, now)
     return []
+
+
+REPRESENTATIVE = "chris.hotline@example.com"
+OVERDUE_SUBJECT = "Every SMTP injection fails with 451 after STARTTLS"
+
+
+def _record(case, representative, at, phone):
+    from .critical import hotline_record_call
+
+    person = case.requester
+    return hotline_record_call(
+        recorded_by=representative,
+        company_name=case.account.name,
+        contact_person=person.full_name or person.email,
+        phone=person.phone or phone,
+        email=person.email,
+        description=case.subject,
+        case=case,
+        now=at,
+    )
+
+
+def _seed_hotline(agent, now) -> None:
+    """Hotline calls, callbacks and agreed intervals on the demo critical cases; one
+    call and one update already overdue, so the first sweep has work to do."""
+    from .critical import callback_log_attempt, case_agree_update_interval
+    from .models import HotlineCall
+
+    representative = User.objects.filter(email=REPRESENTATIVE).first() or agent
+    acme = Account.objects.filter(name="Acme Mail BV").first()
+    if acme is not None and acme.contacts.exists():
+        requester = acme.contacts.select_related("user").order_by("id").first().user
+        if not Case.objects.filter(account=acme, subject=OVERDUE_SUBJECT).exists():
+            opened = now - timedelta(minutes=50)
+            services.case_open(
+                account=acme,
+                requester=requester,
+                subject=OVERDUE_SUBJECT,
+                description="Since the certificate rotation every injection ends in `451`.",
+                category=Category.SOFTWARE_BUG,
+                smtp_all_failing=True,
+                smtp_failure_cause=FailureCause.SERVER,
+                now=opened,
+            )
+    for case in Case.objects.filter(account__name__in=STORIES, severity="critical").select_related(
+        "account", "requester"
+    ):
+        if HotlineCall.objects.filter(case=case).exists():
+            continue
+        at = case.opened_at + timedelta(minutes=3)
+        if at > now:
+            at = now
+        call = _record(case, representative, at, "+31 20 555 0100")
+        if case.subject == OVERDUE_SUBJECT:
+            # A reply 40 minutes ago and a 30-minute interval: the update is overdue,
+            # and nobody called back yet.
+            case_agree_update_interval(
+                case=case,
+                minutes=30,
+                agreed_by=case.requester.full_name or "customer",
+                actor=agent,
+                now=at + timedelta(minutes=1),
+            )
+            services.case_reply(
+                case=case,
+                author=agent,
+                body="We are looking at the TLS front ends.",
+                now=now - timedelta(minutes=40),
+            )
+        elif case.status != "new" and at + timedelta(minutes=9) <= now:
+            callback_log_attempt(
+                call=call,
+                agent=agent,
+                outcome="reached",
+                notes="Gathered the failing request ids.",
+                at=at + timedelta(minutes=9),
+                now=at + timedelta(minutes=9),
+            )
+            if case.is_open and case.workaround_at is None:
+                case_agree_update_interval(
+                    case=case,
+                    minutes=30,
+                    agreed_by=case.requester.full_name or "customer",
+                    actor=agent,
+                    now=at + timedelta(minutes=10),
+                )
