@@ -83,6 +83,37 @@ class UserAdmin(BaseUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
+    # Roles and superuser status are the keys to the workplace: only Support Managers (and
+    # superusers) change staff logins and roles, and only superusers make superusers.
+    def _manages_staff(self, request) -> bool:
+        return request.user.is_superuser or request.user.has_role(roles.SUPPORT_MANAGERS)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.is_superuser and not request.user.is_superuser:
+            return False
+        return not obj.is_staff or self._manages_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.is_superuser and not request.user.is_superuser:
+            return False
+        return not obj.is_staff or self._manages_staff(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        if not self._manages_staff(request):
+            fields += ["is_staff", "groups"]
+        return fields
+
     @admin.display(description=_("customer account"), ordering="contact__account__name")
     def account_name(self, obj):
         contact = getattr(obj, "contact", None)
