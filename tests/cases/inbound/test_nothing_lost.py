@@ -1,0 +1,81 @@
+"""Nothing is lost: arbitrary and malformed messages never make ingest() raise, and
+each ends in exactly one place (a case message, a new case, quarantine, a delivery
+failure, or counted as a duplicate of a stored message)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.inbound.models import InboundMessage, Outcome
+from cases.inbound.services import ingest
+from cases.models import Case, CaseMessage
+
+from .conftest import CORPUS
+
+SEEDS = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
+HEADER_NAMES = st.sampled_from(
+    [
+        "From", "To", "Subject", "Message-ID", "In-Reply-To", "References", "Date",
+        "Content-Type", "Content-Transfer-Encoding", "Auto-Submitted", "Precedence",
+        "Authentication-Results", "List-Id", "Return-Path", "X-Garbage",
+    ]
+)  # fmt: skip
+VALUES = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "anna@acme.example", "<x@y>", "[EE-000123] hi", "=?utf-8?b?////?=",
+            "multipart/mixed; boundary=zz", "base64", "mx.example.com; dmarc=fail",
+            "auto-replied", "<176438412905.48213.9301766254108827415@example.com>",
+        ]
+    ),
+)  # fmt: skip
+
+
+@st.composite
+def messages(draw):
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return draw(st.binary(max_size=2000))
+    if kind == 1:
+        seed = draw(st.sampled_from(SEEDS))
+        cut = draw(st.integers(0, len(seed)))
+        junk = draw(st.binary(max_size=200))
+        return seed[:cut] + junk + seed[cut + len(junk) :]
+    headers = draw(st.lists(st.tuples(HEADER_NAMES, VALUES), max_size=10))
+    body = draw(st.text(max_size=400))
+    text = "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n" + body
+    encoding = draw(st.sampled_from(["utf-8", "latin-1", "cp1252", "utf-16"]))
+    return text.encode(encoding, "replace")
+
+
+def places() -> int:
+    return InboundMessage.objects.count()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(raw=messages())
+def test_any_input_is_stored_once_in_exactly_one_place(world, raw):
+    before_rows = places()
+    before_messages = CaseMessage.objects.filter(channel="email").count()
+    before_cases = Case.objects.count()
+    row = ingest(raw)
+    assert row.outcome in Outcome.values
+    if row.duplicate:
+        assert places() == before_rows
+        return
+    assert places() == before_rows + 1
+    posted = CaseMessage.objects.filter(channel="email").count() - before_messages
+    opened = Case.objects.count() - before_cases
+    assert (posted, opened) == (
+        int(row.outcome == Outcome.POSTED),
+        int(row.outcome == Outcome.OPENED),
+    )
+    if row.outcome in (Outcome.POSTED, Outcome.OPENED, Outcome.DELIVERY_FAILURE):
+        assert row.case_id is not None
+    assert bytes(row.raw) == raw
