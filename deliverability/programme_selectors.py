@@ -151,10 +151,21 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
     )
 
 
-def warmup_progress_for_account(account) -> tuple[bool | None, str]:
-    """Whether the account's warm-up plans were followed: (answer, why) for the checklist.
+@dataclass
+class ChecklistEvidence:
+    """What the portal's own data says about the best-practice checklist (None: no data)."""
 
-    None when the portal has no plan with actuals to judge by."""
+    warmup_followed: bool | None = None
+    complaint_rate_ok: bool | None = None
+    plans: str = ""  # the names of the plans judged
+
+
+_COMPLAINT_FLAGS = {warmup.Flag.COMPLAINTS_HIGH, warmup.Flag.COMPLAINTS_CRITICAL}
+
+
+def checklist_evidence(account) -> ChecklistEvidence:
+    """The warm-up plans with actuals judged: any flagged day means the warm-up was not
+    followed; a complaint flag means the complaint rate was over the threshold."""
     plans = list(
         WarmupPlan.objects.filter(account=account)
         .prefetch_related("ips", "phases", "actuals")
@@ -162,9 +173,14 @@ def warmup_progress_for_account(account) -> tuple[bool | None, str]:
     )
     judged = [plan_progress(p) for p in plans if p.actuals.all()]
     if not judged:
-        return None, ""
+        return ChecklistEvidence()
     flagged = sum(len(p.flagged) for p in judged)
-    return flagged == 0, ", ".join(p.plan.name for p in judged)
+    complaints = any(set(e.flags) & _COMPLAINT_FLAGS for p in judged for e in p.evaluations)
+    return ChecklistEvidence(
+        warmup_followed=flagged == 0,
+        complaint_rate_ok=not complaints,
+        plans=", ".join(p.plan.name for p in judged),
+    )
 
 
 def listed_states_for_account(account):

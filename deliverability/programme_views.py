@@ -116,9 +116,10 @@ def _known_rule(rule_id: str) -> str:
 @customer_required
 def remediation_new(request):
     initial, listing = _prefill(request)
-    progress, plans = programme_selectors.warmup_progress_for_account(request.account)
-    if progress is not None:
-        initial["warmup_followed"] = progress
+    evidence = programme_selectors.checklist_evidence(request.account)
+    for name in ("warmup_followed", "complaint_rate_ok"):
+        if getattr(evidence, name) is not None:
+            initial[name] = getattr(evidence, name)
     bounce_rule = _known_rule(request.GET.get("rule", ""))
     form = RemediationRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -149,8 +150,7 @@ def remediation_new(request):
             "form": form,
             "listing": listing,
             "listings": listings,
-            "warmup_progress": progress,
-            "warmup_plans": plans,
+            "evidence": evidence,
             "checklist": list(CHECKLIST_LABELS),
             "rule": bounce_rule,
         },

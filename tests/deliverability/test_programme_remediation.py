@@ -177,3 +177,58 @@ def test_no_page_promises_inbox_placement(client_a, remediation_a, plan_a):
         body = client_a.get(url).content.decode().lower()
         assert "guarantee inbox" not in body and "guaranteed inbox" not in body
         assert "inbox placement rates are not guaranteed" in body
+
+
+def test_the_checklist_is_prefilled_from_the_warm_up_actuals(client_a, plan_a):
+    from deliverability.models import DailyActual
+
+    DailyActual.objects.create(
+        plan=plan_a,
+        date=date(2027, 1, 4),
+        provider="gmail",
+        sent=40,
+        delivered=40,
+        bounces=0,
+        complaints=1,
+    )
+    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    assert "at or above 0.1% on a day of the warm-up actuals." in body
+    assert "has days flagged to hold or step back" in body
+    assert 'id="id_complaint_rate_ok" checked' not in body
+    assert 'id="id_warmup_followed" checked' not in body
+
+
+def test_clean_actuals_prefill_the_warm_up_and_complaint_answers(client_a, plan_a):
+    from deliverability.models import DailyActual
+
+    DailyActual.objects.create(
+        plan=plan_a,
+        date=date(2027, 1, 4),
+        provider="gmail",
+        sent=40,
+        delivered=40,
+        bounces=0,
+        complaints=0,
+    )
+    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    assert 'id="id_warmup_followed" checked' in body
+    assert 'id="id_complaint_rate_ok" checked' in body
+
+
+def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
+    from deliverability.models import DailyActual
+
+    customer_a.language = "nl"
+    customer_a.save()
+    DailyActual.objects.create(
+        plan=plan_a,
+        date=date(2027, 1, 4),
+        provider="gmail",
+        sent=40,
+        delivered=40,
+        bounces=0,
+        complaints=1,
+    )
+    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    assert "0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen." in body
+    assert "Het inboxplaatsingspercentage wordt niet gegarandeerd" in body
