@@ -42,7 +42,7 @@ def test_a_tam_cannot_change_a_superusers_password(client, tam_a):
     root = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
     old = root.password
     client.force_login(tam_a)
-    url = reverse("admin:accounts_user_password_change", args=[root.pk])
+    url = reverse("admin:auth_user_password_change", args=[root.pk])
     response = client.post(
         url, {"password1": "a-takeover-pass-1", "password2": "a-takeover-pass-1"}
     )
