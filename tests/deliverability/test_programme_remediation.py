@@ -232,3 +232,8 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
     body = client_a.get(reverse("programme_remediation_new")).content.decode()
     assert "0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen." in body
     assert "Het inboxplaatsingspercentage wordt niet gegarandeerd" in body
+
+
+def test_the_form_lists_current_listings_to_start_from(client_a, listing_a):
+    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    assert f'href="?listing={listing_a.pk}"' in body
