@@ -338,6 +338,11 @@ class CaseAdmin(admin.ModelAdmin):
                 name="cases_case_act",
             ),
             path(
+                "sla-report/",
+                self.admin_site.admin_view(self.sla_report_view),
+                name="cases_sla_report",
+            ),
+            path(
                 "<int:case_id>/attachments/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
                 name="cases_case_attachment",
@@ -402,6 +407,11 @@ class CaseAdmin(admin.ModelAdmin):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action][0]})
         return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+
+    def sla_report_view(self, request):
+        from .admin_report import report_view
+
+        return report_view(self.admin_site, request)
 
     def attachment_view(self, request, case_id, attachment_id):
         case = get_object_or_404(Case, pk=case_id)

@@ -190,3 +190,26 @@ def call_to_return(case: Case):
         calls.filter(called_back_at__isnull=True).order_by("received_at").first()
         or calls.order_by("-received_at").first()
     )
+
+
+def sla_events(*, start, end, tam=None) -> list[dict]:
+    """The SLA events (fulfilled and breached) of a period, for the oversight report."""
+    events = CaseEvent.objects.filter(
+        kind__in=[CaseEvent.Kind.SLA_FULFILLED, CaseEvent.Kind.SLA_BREACH],
+        at__gte=start,
+        at__lt=end,
+    )
+    if tam is not None:
+        events = events.filter(case__account__tam=tam)
+    return [
+        {
+            "case_id": e["case_id"],
+            "reference": e["case__reference"],
+            "account": e["case__account__name"],
+            "kind": e["kind"],
+            "data": e["data"],
+        }
+        for e in events.order_by("at", "id").values(
+            "case_id", "case__reference", "case__account__name", "kind", "data"
+        )
+    ]
