@@ -26,32 +26,34 @@ def _both_forms(ids: Iterable[str]) -> list[str]:
     return forms
 
 
-def case_by_message_ids(ids: Iterable[str]) -> Case | None:
-    """The case whose stored outbound or inbound Message-ID is among `ids` (the first
-    id in the order given wins: In-Reply-To before References)."""
+def case_by_message_ids(ids: Iterable[str]) -> tuple[int, int] | None:
+    """(case id, account id) of the case whose stored outbound or inbound Message-ID is
+    among `ids`; the first id in the order given wins (In-Reply-To before References)."""
     ordered = [normalise_message_id(i) for i in ids]
     ordered = [i for i in ordered if i]
     if not ordered:
         return None
-    found: dict[str, int] = {}
-    for message_id, case_id in OutboundMessage.objects.filter(
+    found: dict[str, tuple[int, int]] = {}
+    for message_id, case_id, account_id in OutboundMessage.objects.filter(
         message_id__in=_both_forms(ordered)
-    ).values_list("message_id", "case_id"):
-        found.setdefault(normalise_message_id(message_id), case_id)
-    for message_id, case_id in InboundMessage.objects.filter(
-        message_id__in=ordered, case__isnull=False
-    ).values_list("message_id", "case_id"):
-        found.setdefault(message_id, case_id)
+    ).values_list("message_id", "case_id", "case__account_id"):
+        found.setdefault(normalise_message_id(message_id), (case_id, account_id))
+    if not all(i in found for i in ordered[:1]):
+        for message_id, case_id, account_id in InboundMessage.objects.filter(
+            message_id__in=ordered, case__isnull=False
+        ).values_list("message_id", "case_id", "case__account_id"):
+            found.setdefault(message_id, (case_id, account_id))
     for message_id in ordered:
         if message_id in found:
-            return Case.objects.select_related("account").get(pk=found[message_id])
+            return found[message_id]
     return None
 
 
-def case_by_reference(reference: str | None) -> Case | None:
+def case_by_reference(reference: str | None) -> tuple[int, int] | None:
+    """(case id, account id) of the case with this reference."""
     if not reference:
         return None
-    return Case.objects.select_related("account").filter(reference=reference.upper()).first()
+    return Case.objects.filter(reference=reference.upper()).values_list("pk", "account_id").first()
 
 
 def sender(address: str):
@@ -59,12 +61,9 @@ def sender(address: str):
     Inactive users are unknown."""
     if not address:
         return None, None, False
-    user = (
-        get_user_model()
-        .objects.select_related("contact")
-        .filter(email__iexact=address, is_active=True)
-        .first()
-    )
+    users = get_user_model().objects.select_related("contact").filter(is_active=True).order_by()
+    # The exact address uses the unique index; a differently cased one falls back.
+    user = users.filter(email=address).first() or users.filter(email__iexact=address).first()
     if user is None:
         return None, None, False
     if user.is_staff:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,13 +49,13 @@ def _facts(parsed: ParsedMessage, *, dmarc: str | None):
         ids = [report.original_message_id] if report.original_message_id else []
         reported = selectors.case_by_message_ids([*ids, *parsed.thread_ids])
     facts = RoutingFacts(
-        case_by_thread=by_thread.pk if by_thread else None,
-        case_by_thread_account=by_thread.account_id if by_thread else None,
-        case_by_reference=by_reference.pk if by_reference else None,
-        case_by_reference_account=by_reference.account_id if by_reference else None,
+        case_by_thread=by_thread[0] if by_thread else None,
+        case_by_thread_account=by_thread[1] if by_thread else None,
+        case_by_reference=by_reference[0] if by_reference else None,
+        case_by_reference_account=by_reference[1] if by_reference else None,
         sender_account=sender_account,
         sender_is_staff=is_staff,
-        reported_case=reported.pk if reported else None,
+        reported_case=reported[0] if reported else None,
         dmarc=dmarc,
     )
     return facts, user
@@ -99,63 +100,67 @@ def _access_reply_due(address: str, now: datetime) -> bool:
     return not AccessReply.objects.filter(address=address.lower(), sent_at__gte=since).exists()
 
 
-def _claim(parsed: ParsedMessage, raw: bytes, received_via: str, now: datetime):
-    """Insert the row for this dedup key, or find the one stored before. Returns (row,
-    created). The unique key settles two workers racing on one message."""
-    try:
-        with transaction.atomic():
-            auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
-            row = InboundMessage.objects.create(
-                dedup_key=parsed.dedup_key[:255],
-                message_id=(parsed.message_id or "")[:255],
-                received_via=received_via,
-                received_at=now,
-                last_received_at=now,
-                from_address=parsed.from_address[:320],
-                from_name=parsed.from_name[:200],
-                subject=parsed.subject[:500],
-                sent_at=parsed.date,
-                size=parsed.size,
-                spf=(auth.spf or "")[:16],
-                dkim=(auth.dkim or "")[:16],
-                dmarc=(auth.dmarc or "")[:16],
-                reply_text=parsed.reply_text,
-                full_text=parsed.text,
-                raw=raw,
-                outcome=Outcome.QUARANTINED,
-                reason="",
-            )
-            return row, True
-    except IntegrityError:
-        row = InboundMessage.objects.select_for_update().get(dedup_key=parsed.dedup_key[:255])
-        return row, False
+def _new_row(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
+    auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
+    return InboundMessage(
+        dedup_key=parsed.dedup_key[:255],
+        message_id=(parsed.message_id or "")[:255],
+        received_via=received_via,
+        received_at=now,
+        last_received_at=now,
+        from_address=parsed.from_address[:320],
+        from_name=parsed.from_name[:200],
+        subject=parsed.subject[:500],
+        sent_at=parsed.date,
+        size=parsed.size,
+        spf=(auth.spf or "")[:16],
+        dkim=(auth.dkim or "")[:16],
+        dmarc=(auth.dmarc or "")[:16],
+        reply_text=parsed.reply_text,
+        full_text=parsed.text,
+        raw=raw,
+    )
 
 
-@transaction.atomic
 def ingest(
     raw: bytes, *, received_via: str = ReceivedVia.MTA, now: datetime | None = None
 ) -> InboundMessage:
-    """Store one message and act on it. A message stored before is counted on its row
-    (`row.duplicate` is True) and nothing else happens."""
+    """Store one message and act on it, in one transaction. A message stored before is
+    counted on its row (`row.duplicate` is True) and nothing else happens."""
     now = now or timezone.now()
-    raw = bytes(raw) if not isinstance(raw, bytes) else raw
+    raw = raw if isinstance(raw, bytes) else bytes(raw)
     parsed = parse_message(raw)
-    row, created = _claim(parsed, raw, received_via, now)
-    if not created:
-        InboundMessage.objects.filter(pk=row.pk).update(
-            times_received=row.times_received + 1, last_received_at=now
-        )
-        row.times_received += 1
-        row.duplicate = True
-        return row
-    row.duplicate = False
+    try:
+        return _ingest(parsed, raw, received_via, now)
+    except IntegrityError:
+        # Another worker stored the same message meanwhile (the unique dedup key);
+        # everything this attempt did was rolled back. Now it is a duplicate.
+        return _ingest(parsed, raw, received_via, now)
 
+
+@transaction.atomic
+def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
+    key = parsed.dedup_key[:255]
+    stored = InboundMessage.objects.filter(dedup_key=key).defer("raw").order_by().first()
+    if stored is not None:
+        InboundMessage.objects.filter(pk=stored.pk).update(
+            times_received=F("times_received") + 1, last_received_at=now
+        )
+        stored.times_received += 1
+        stored.last_received_at = now
+        stored.duplicate = True
+        return stored
+
+    row = _new_row(parsed, raw, received_via, now)
+    row.duplicate = False
     classification = classify(parsed, own_addresses=_own_addresses())
     facts, user = _facts(parsed, dmarc=row.dmarc or None)
     decision = route(parsed, classification, facts)
     row.verdict = classification.verdict.value
     follow_up = _act(row, parsed, decision, user, now)
-    row.save()
+    row.save(force_insert=True)
+    if row.outcome == Outcome.QUARANTINED and follow_up is not None:
+        AccessReply.objects.create(address=row.from_address.lower(), sent_at=now, inbound=row)
     if follow_up is not None:
         queue_on_commit(follow_up, row.pk)
     return row
@@ -170,9 +175,8 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, n
     if decision.route is Route.CASE_REPLY:
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
-        case = Case.objects.get(pk=decision.case)
         try:
-            message = _post(case, user, _body(parsed, notes), uploads, now)
+            message = _post(decision.case, user, _body(parsed, notes), uploads, now)
         except case_services.CaseError as exc:
             row.outcome = Outcome.QUARANTINED
             row.reason = f"{decision.reason}, but {exc.message}"
@@ -206,12 +210,12 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, n
         row.outcome = Outcome.QUARANTINED
         address = parsed.from_address.lower()
         if decision.send_access_reply and address and _access_reply_due(address, now):
-            AccessReply.objects.create(address=address, sent_at=now, inbound=row)
             return send_access_reply
     return None
 
 
-def _post(case: Case, user, body: str, uploads, now):
+def _post(case: Case | int, user, body: str, uploads, now):
+    """The reply on the case (the cases services lock the row; they take an id too)."""
     if user.is_staff:
         return case_services.case_reply(
             case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
