@@ -61,7 +61,11 @@ class _OwnAccountsAdmin(admin.ModelAdmin):
             return staff_may_edit_account(request.user, self._account_of(obj))
         return allowed
 
-    has_delete_permission = has_change_permission
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None and request.user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS):
+            return staff_may_edit_account(request.user, self._account_of(obj))
+        return allowed
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Account and not _sees_all(request.user):
@@ -253,6 +257,9 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
 
     def has_add_permission(self, request):
         return False  # customers file requests through the portal
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a request and its steps are a record of what was done
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RemediationStep:

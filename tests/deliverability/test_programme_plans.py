@@ -262,3 +262,53 @@ def test_the_tam_is_warned_of_a_phase_the_warm_ips_cannot_carry(tam_a, plan_a):
     }
     response = _admin(tam_a).post(url, data, follow=True)
     assert "Phase 1: The warm IPs cannot carry this phase" in response.content.decode()
+
+
+def _plan_form(plan, **changes):
+    return {
+        "account": plan.account_id,
+        "name": plan.name,
+        "ips": [ip.pk for ip in plan.ips.all()],
+        "target_daily_volume": plan.target_daily_volume,
+        "start_date": plan.start_date.isoformat(),
+        "share_gmail": plan.share_gmail,
+        "share_microsoft": plan.share_microsoft,
+        "share_yahoo": plan.share_yahoo,
+        "share_apple": plan.share_apple,
+        "share_others": plan.share_others,
+        "start_per_ip": plan.start_per_ip,
+        "growth": str(plan.growth),
+        **_empty_inlines(),
+        **changes,
+    }
+
+
+def test_a_tam_cannot_change_another_tams_plan_by_post(plan_a, account_b):
+    url = reverse("admin:deliverability_warmupplan_change", args=[plan_a.pk])
+    _admin(account_b.tam).post(url, _plan_form(plan_a, name="Taken over"))
+    plan_a.refresh_from_db()
+    assert plan_a.name != "Taken over"
+
+
+def test_a_tam_cannot_delete_another_tams_plan_by_post(plan_a, account_b):
+    url = reverse("admin:deliverability_warmupplan_delete", args=[plan_a.pk])
+    _admin(account_b.tam).post(url, {"post": "yes"})
+    assert type(plan_a).objects.filter(pk=plan_a.pk).exists()
+
+
+def test_the_delete_permission_checks_the_account_not_only_the_role(plan_a, account_b, tam_a):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[type(plan_a)]
+    request = RequestFactory().post("/")
+    request.user = account_b.tam
+    assert not model_admin.has_delete_permission(request, plan_a)
+    request.user = tam_a
+    assert model_admin.has_delete_permission(request, plan_a)
+
+
+def test_the_tam_deletes_a_plan_of_their_own_account(plan_a, tam_a):
+    url = reverse("admin:deliverability_warmupplan_delete", args=[plan_a.pk])
+    assert _admin(tam_a).post(url, {"post": "yes"}).status_code == 302
+    assert not type(plan_a).objects.filter(pk=plan_a.pk).exists()

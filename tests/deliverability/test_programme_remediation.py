@@ -237,3 +237,20 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
 def test_the_form_lists_current_listings_to_start_from(client_a, listing_a):
     body = client_a.get(reverse("programme_remediation_new")).content.decode()
     assert f'href="?listing={listing_a.pk}"' in body
+
+
+def test_an_agent_cannot_delete_a_remediation_request(remediation_a, agent_client):
+    url = reverse("admin:deliverability_remediationrequest_delete", args=[remediation_a.pk])
+    response = agent_client.post(url, {"post": "yes"})
+    assert response.status_code == 403
+    assert RemediationRequest.objects.filter(pk=remediation_a.pk).exists()
+
+
+def test_not_even_a_manager_deletes_a_remediation_request(remediation_a, manager):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    url = reverse("admin:deliverability_remediationrequest_delete", args=[remediation_a.pk])
+    client.post(url, {"post": "yes"})
+    assert RemediationRequest.objects.filter(pk=remediation_a.pk).exists()
