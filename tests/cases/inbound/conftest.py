@@ -30,6 +30,27 @@ def corpus():
 SUPPORT = "support@example.com"
 
 
+def _number_new_cases_from(start: int) -> None:
+    """New cases get references EE-010000 and up, never those the corpus quotes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
+                "GREATEST(%s, (SELECT COALESCE(MAX(id), 0) FROM cases_case)))",
+                [start],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = 'cases_case'", [start]
+            )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES ('cases_case', %s)", [start]
+                )
+
+
 @pytest.fixture
 def world(db, settings):
     """The people and cases the corpus talks about: Acme (anna, jeroen) with cases
@@ -56,6 +77,7 @@ def world(db, settings):
         user = UserFactory(email=email, language=language)
         ContactFactory(user=user, account=account)
         people[email.split("@")[0]] = user
+    _number_new_cases_from(10_000)
     cases = {}
     for number, who in ((123, "anna"), (124, "jeroen"), (125, "nick"), (126, "anna")):
         user = people[who]
