@@ -251,7 +251,7 @@ def _requester_for(row: InboundMessage, requester):
     user, account, _staff = selectors.sender(row.from_address)
     if account is None:
         raise InboundError(
-            _("Requester: %(address)s is not a contact of any account; choose the contact.")
+            _("Contact: %(address)s is not a contact of any account; choose the contact.")
             % {"address": row.from_address or "—"}
         )
     return user
@@ -270,7 +270,7 @@ def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
     requester = _requester_for(row, requester)
     contact = getattr(requester, "contact", None)
     if contact is None:
-        raise InboundError(_("Requester: choose a customer contact."))
+        raise InboundError(_("Contact: choose a customer contact."))
     parsed = _parsed(row)
     uploads, notes = _uploads(parsed) if parsed else ([], "")
     case = case_services.case_open(
@@ -305,7 +305,7 @@ def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
     contact = getattr(author, "contact", None)
     if not author.is_staff and (contact is None or contact.account_id != case.account_id):
         raise InboundError(
-            _("Author: %(address)s is not a contact of the account of case %(reference)s.")
+            _("Contact: %(address)s is not a contact of the account of case %(reference)s.")
             % {"address": author.email, "reference": case.reference}
         )
     parsed = _parsed(row)
