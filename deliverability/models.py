@@ -312,6 +312,8 @@ class ListingState(_AssetOnList):
     error_kind = models.CharField(_("error in the last check"), max_length=32, blank=True)
     error_since = models.DateTimeField(_("error since"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    # The last check that the list really answered; an error moves last_checked_at only.
+    answered_at = models.DateTimeField(_("last answered"), null=True, blank=True)
     last_run = models.ForeignKey(
         CheckRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -253,7 +253,7 @@ def _apply_outcomes(*, run, ips, domains, outcomes, now) -> None:
             if st.error_kind != outcome.error_kind:
                 st.error_kind, st.error_since = outcome.error_kind, now
             continue
-        st.error_kind, st.error_since = "", None
+        st.error_kind, st.error_since, st.answered_at = "", None, now
         new_state = (
             ListingState.State.LISTED
             if outcome.state == dnsbl.State.LISTED
@@ -291,6 +291,7 @@ def _apply_outcomes(*, run, ips, domains, outcomes, now) -> None:
             "error_kind",
             "error_since",
             "last_checked_at",
+            "answered_at",
             "last_run",
         ],
     )

@@ -58,7 +58,7 @@ def test_a_new_major_listing_mails_contacts_and_tam_once_in_their_language(
             "alpha.example.dbl.spamhaus.org": ["127.0.1.2"],
         }
     )
-    with time_machine.travel("2026-11-26 12:00Z", tick=False):
+    with time_machine.travel("2026-11-26 12:00Z"):
         run_check()
     state = _state(ip_a)
     assert state.state == ListingState.State.LISTED
@@ -120,6 +120,22 @@ def test_an_error_answer_is_kept_as_an_error_and_changes_nothing(dns_zones, run_
     state = _state(ip_a)
     assert (state.state, state.error_kind) == (ListingState.State.CLEAN, "refused")
     assert not ListingEvent.objects.exists()
+
+
+def test_an_error_moves_the_last_check_but_not_the_last_answer(
+    dns_zones, run_check, ip_a, time_machine
+):
+    server = dns_zones()
+    time_machine.move_to("2026-11-20T08:00Z")
+    run_check()
+    answered = _state(ip_a).answered_at
+    assert answered is not None
+    server.update({**server.records, "10.2.0.192.zen.spamhaus.org": ["127.255.255.254"]})
+    time_machine.move_to("2026-11-26T08:00Z")
+    run_check()
+    state = _state(ip_a)
+    assert state.answered_at == answered
+    assert state.last_checked_at > answered and state.error_since == state.last_checked_at
 
 
 def test_retired_lists_are_never_queried(dns_zones, run_check, ip_a):

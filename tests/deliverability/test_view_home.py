@@ -99,3 +99,41 @@ QUERIES = 9  # session, user, contact, lists, IPs, domains, IP states, domain st
 )
 def test_who_may_open_the_page(persona_client, status):
     assert persona_client.get(URL).status_code == status
+
+
+def test_an_error_after_a_clean_answer_is_not_shown_as_not_listed(client_a, ip_a):
+    run = CheckRun.objects.create(trigger="schedule", status="finished")
+    ListingState.objects.create(
+        sending_ip=ip_a,
+        blocklist=Blocklist.objects.get(zone="b.barracudacentral.org"),
+        state="clean",
+        since="2026-11-01T08:00Z",
+        error_kind="timeout",
+        error_since="2026-11-23T08:00Z",
+        answered_at="2026-11-22T08:00Z",
+        last_checked_at="2026-11-26T08:00Z",
+        last_run=run,
+    )
+    body = client_a.get(URL).content.decode()
+    assert "No answer (timeout)" in body
+    assert 'data-state="clean"' not in body and ">Not listed<" not in body
+    assert 'data-state="last-known-clean"' in body
+    assert "last known: not listed (22 Nov 2026" in body
+    assert "no answer since 23 Nov 2026" in body
+
+
+def test_the_last_known_state_reads_in_dutch(client_a, customer_a, ip_a):
+    customer_a.language = "nl"
+    customer_a.save()
+    run = CheckRun.objects.create(trigger="schedule", status="finished")
+    ListingState.objects.create(
+        sending_ip=ip_a,
+        blocklist=Blocklist.objects.get(zone="b.barracudacentral.org"),
+        state="listed",
+        error_kind="timeout",
+        answered_at="2026-11-22T08:00Z",
+        last_checked_at="2026-11-26T08:00Z",
+        last_run=run,
+    )
+    body = client_a.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "laatst bekend: vermeld (22 nov 2026" in body.lower()
