@@ -192,7 +192,7 @@ def call_to_return(case: Case):
     )
 
 
-def sla_events(*, start, end, tam=None) -> list[dict]:
+def sla_events(*, start, end, tam=None, account=None) -> list[dict]:
     """The SLA events (fulfilled and breached) of a period, for the oversight report."""
     events = CaseEvent.objects.filter(
         kind__in=[CaseEvent.Kind.SLA_FULFILLED, CaseEvent.Kind.SLA_BREACH],
@@ -201,6 +201,8 @@ def sla_events(*, start, end, tam=None) -> list[dict]:
     )
     if tam is not None:
         events = events.filter(case__account__tam=tam)
+    if account is not None:
+        events = events.filter(case__account=account)
     return [
         {
             "case_id": e["case_id"],

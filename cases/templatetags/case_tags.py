@@ -8,3 +8,25 @@ register = template.Library()
 @register.filter
 def case_markdown(text):
     return render_markdown(text)
+
+
+@register.inclusion_tag("cases/_sla_attainment.html")
+def sla_attainment(account):
+    """The account's SLA attainment this month, from the SLA events: one query."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from .. import selectors, sla_report
+    from ..models import DeadlineKind
+
+    now = timezone.now()
+    start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    end = start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
+    rows = sla_report.attainment(
+        sla_report.outcomes_from_events(selectors.sla_events(start=start, end=end, account=account))
+    )
+    return {
+        "rows": [{"row": r, "label": DeadlineKind(r.kind).label} for r in rows],
+        "month": start,
+    }

@@ -23,7 +23,9 @@ def broker(tmp_path):
         celery_app.close()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # broker_url gives way to the CELERY_BROKER_URL variable; the write URL does not.
         celery_app.conf.broker_url = url
+        celery_app.conf.broker_write_url = url
         celery_app.conf.broker_transport_options = options or {}
         celery_app.conf.broker_connection_retry = False
         celery_app.conf.broker_connection_max_retries = 0
@@ -39,6 +41,7 @@ def broker(tmp_path):
 
     yield type("Broker", (), {"down": staticmethod(down), "up": staticmethod(up), "queue": queue})
     point_at(*saved)
+    celery_app.conf.broker_write_url = None
     celery_app.conf.task_always_eager = True
 
 

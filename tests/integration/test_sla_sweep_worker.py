@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts import roles
@@ -51,9 +52,24 @@ def test_beat_and_a_worker_send_a_deadline_warning(tmp_path):
         api_failure_cause="server",
         now=timezone.now() - timedelta(minutes=12),  # due in 3 minutes: warn now
     )
-    # The beat entry is editable: every second for the test.
-    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
-    PeriodicTask.objects.filter(task="cases.sla_sweep").update(interval=every_second)
+    # The beat entry is editable: every second for the test. (Rows restored by other
+    # tests keep their ids, so new rows get explicit ones.)
+    sweep = PeriodicTask.objects.filter(task="cases.sla_sweep").first()
+    if sweep is None or sweep.interval_id is None:
+        schedule = IntervalSchedule.objects.create(
+            pk=(IntervalSchedule.objects.aggregate(m=Max("pk"))["m"] or 0) + 1000,
+            every=1,
+            period="seconds",
+        )
+        PeriodicTask.objects.filter(task="cases.sla_sweep").delete()
+        PeriodicTask.objects.create(
+            pk=(PeriodicTask.objects.aggregate(m=Max("pk"))["m"] or 0) + 1000,
+            name="SLA sweep (test)",
+            task="cases.sla_sweep",
+            interval=schedule,
+        )
+    else:
+        IntervalSchedule.objects.filter(pk=sweep.interval_id).update(every=1, period="seconds")
     PeriodicTask.objects.exclude(task="cases.sla_sweep").update(enabled=False)
 
     broker = os.environ.get("CELERY_BROKER_URL", "")

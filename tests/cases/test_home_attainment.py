@@ -1,0 +1,35 @@
+"""Customers see their own account's SLA attainment of the month on their home page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases import critical, services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_shows_the_accounts_own_attainment(
+    client_a, critical_case_a, case_b, representative, agent
+):
+    now = timezone.now()
+    call = critical.hotline_record_call(
+        recorded_by=representative,
+        company_name="Alpha",
+        contact_person="Anna",
+        phone="1",
+        email="anna@alpha.example",
+        description="down",
+        case=critical_case_a,
+        now=now - timedelta(minutes=10),
+    )
+    critical.callback_log_attempt(
+        call=call, agent=agent, outcome="reached", at=now - timedelta(minutes=4), now=now
+    )
+    services.case_reply(case=case_b, author=agent, body="Bravo's answer", now=now)
+    html = client_a.get("/").content.decode()
+    assert 'data-testid="sla-attainment"' in html
+    assert "Hotline callback" in html
+    assert "1 of 1 on time" in html
+    assert "First response" not in html  # Bravo's first response is not Alpha's
