@@ -157,3 +157,12 @@ def test_beat_polls_every_minute_and_purges_daily():
     poll = tasks["inbound.poll_mailbox"]
     assert (poll.interval.every, poll.interval.period, poll.enabled) == (1, "minutes", True)
     assert tasks["inbound.purge_raw_messages"].interval.period == "days"
+
+
+@pytest.mark.django_db
+def test_the_benchmark_runs_and_reports_messages_per_second():
+    out = io.StringIO()
+    call_command("bench_inbound", count=40, stdout=out)
+    text = out.getvalue()
+    assert "messages/second" in text
+    assert "duplicate: 2, opened: 6, posted: 24, quarantined: 8" in text

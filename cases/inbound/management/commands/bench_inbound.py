@@ -15,6 +15,7 @@ account and its rows are kept (marked by its name) and reused by the next run.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections import Counter
 from datetime import time as clock
@@ -33,6 +34,8 @@ from portal.celery import app as celery_app
 
 ACCOUNT = "Bench Inbound Account"
 DOMAIN = "bench-inbound.example"
+# Replies are spread over this many cases (each reply locks its case row).
+CASES = 20
 
 
 def _message(kind: str, n: int, run: str, *, thread_id: str, reference: str) -> bytes:
@@ -62,6 +65,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=1000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Concurrent ingesters (threads, as an MTA runs several pipes); PostgreSQL only.",
+        )
 
     def _world(self):
         calendar, _ = OfficeHoursCalendar.objects.get_or_create(name="Bench Inbound hours")
@@ -87,26 +96,31 @@ class Command(BaseCommand):
                 user.save()
                 Contact.objects.create(user=user, account=account)
             users.append(user)
-        case = case_services.case_open(
-            account=account,
-            requester=users[0],
-            subject="Bench case",
-            description="Benchmark",
-            category=Category.SOFTWARE_BUG,
-        )
-        thread_id = f"bench-{secrets.token_hex(6)}@example.com"
-        OutboundMessage.objects.create(
-            case=case,
-            message_id=f"<{thread_id}>",
-            kind="replied",
-            source_key=f"bench:{thread_id}",
-            recipient=users[0].email,
-            subject=f"[{case.reference}] Bench case",
-            sent_at=case.opened_at,
-        )
-        return case, thread_id
+        threads = []
+        for _ in range(CASES):
+            case = case_services.case_open(
+                account=account,
+                requester=users[0],
+                subject="Bench case",
+                description="Benchmark",
+                category=Category.SOFTWARE_BUG,
+            )
+            thread_id = f"bench-{secrets.token_hex(6)}@example.com"
+            OutboundMessage.objects.create(
+                case=case,
+                message_id=f"<{thread_id}>",
+                kind="replied",
+                source_key=f"bench:{thread_id}",
+                recipient=users[0].email,
+                subject=f"[{case.reference}] Bench case",
+                sent_at=case.opened_at,
+            )
+            threads.append((case.reference, thread_id))
+        return threads
 
-    def handle(self, *args, count=1000, **options):
+    def handle(self, *args, count=1000, workers=1, **options):
+        if connection.vendor != "postgresql":
+            workers = 1
         conf = celery_app.conf
         saved = conf.task_always_eager, conf.broker_url
         conf.task_always_eager, conf.broker_url = False, "memory://"
@@ -115,12 +129,12 @@ class Command(BaseCommand):
                 override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
                 mock.patch("cases.outbox.current_app", celery_app),
             ):
-                self._run(count)
+                self._run(count, max(1, workers))
         finally:
             conf.task_always_eager, conf.broker_url = saved
 
-    def _run(self, count: int) -> None:
-        case, thread_id = self._world()
+    def _run(self, count: int, workers: int) -> None:
+        threads = self._world()
         run = secrets.token_hex(4)
         plan = []
         for n in range(count):
@@ -141,20 +155,46 @@ class Command(BaseCommand):
             if kind == "duplicate":
                 raws.append(raws[n - 1])
             else:
-                raws.append(_message(kind, n, run, thread_id=thread_id, reference=case.reference))
+                reference, thread_id = threads[n % len(threads)]
+                raws.append(_message(kind, n, run, thread_id=thread_id, reference=reference))
         before = InboundMessage.objects.count()
         outcomes: Counter[str] = Counter()
         spent: Counter[str] = Counter()
+        lock = threading.Lock()
+        work = list(zip(plan, raws, strict=True))
+
+        def ingester(share):
+            mine_outcomes: Counter[str] = Counter()
+            mine_spent: Counter[str] = Counter()
+            try:
+                for kind, raw in share:
+                    began = time.perf_counter()
+                    row = ingest(raw)
+                    mine_spent[kind] += time.perf_counter() - began
+                    mine_outcomes["duplicate" if row.duplicate else row.outcome] += 1
+            finally:
+                if workers > 1:
+                    connection.close()
+            with lock:
+                outcomes.update(mine_outcomes)
+                spent.update(mine_spent)
+
         start = time.perf_counter()
-        for kind, raw in zip(plan, raws, strict=True):
-            began = time.perf_counter()
-            row = ingest(raw)
-            spent[kind] += time.perf_counter() - began
-            outcomes["duplicate" if row.duplicate else row.outcome] += 1
+        if workers == 1:
+            ingester(work)
+        else:
+            threads = [
+                threading.Thread(target=ingester, args=(work[i::workers],)) for i in range(workers)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         elapsed = time.perf_counter() - start
         stored = InboundMessage.objects.count() - before
         self.stdout.write(
-            f"bench_inbound on {connection.vendor}: {count} messages in {elapsed:.2f} s = "
+            f"bench_inbound on {connection.vendor}, {workers} worker(s): "
+            f"{count} messages in {elapsed:.2f} s = "
             f"{count / elapsed:.0f} messages/second (no attachments; {stored} stored)"
         )
         self.stdout.write("  " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
