@@ -36,7 +36,12 @@ def broker(tmp_path):
     def up():
         point_at(
             "filesystem://",
-            {"data_folder_in": str(queue), "data_folder_out": str(queue), "store_processed": False},
+            {
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(tmp_path / "control"),
+                "store_processed": False,
+            },
         )
 
     yield type("Broker", (), {"down": staticmethod(down), "up": staticmethod(up), "queue": queue})
