@@ -186,3 +186,10 @@ def test_an_agent_logs_a_callback_on_the_case_page(agent_client, representative,
 def test_customers_cannot_open_the_intake_page(client_a):
     response = client_a.get(reverse("admin:cases_hotlinecall_intake"))
     assert response.status_code == 302
+
+
+def test_the_call_list_links_to_the_intake_page_and_the_report(client, representative):
+    client.force_login(representative)
+    html = client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
+    assert reverse("admin:cases_hotlinecall_intake") in html
+    assert reverse("admin:cases_sla_report") in html
