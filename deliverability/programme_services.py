@@ -150,23 +150,43 @@ def remediation_step_record(
 
 
 def next_step_reminders(*, now: datetime | None = None) -> int:
-    """Remind the TAM of each next step that has come due, exactly once per step.
+    """Queue a reminder to the TAM for each next step that has come due; returns how many.
 
-    Each step is claimed with a conditional update, so two workers never both mail it."""
+    The sweep claims nothing: each task claims its step and sends in one transaction, so a
+    failed send leaves the step unclaimed for the next sweep, and a task that runs twice
+    mails once."""
+    from cases.outbox import queue_on_commit
+
     from .programme_selectors import next_steps_due
+    from .tasks import next_step_remind_task
 
     now = now or timezone.now()
-    sent = 0
-    due = next_steps_due(now.date()).select_related("session__account__tam")
-    for step in due:
-        claimed = NextStep.objects.filter(pk=step.pk, reminded_at__isnull=True, done=False).update(
-            reminded_at=now
+    step_ids = list(next_steps_due(now.date()).order_by("pk").values_list("pk", flat=True))
+    for step_id in step_ids:
+        queue_on_commit(next_step_remind_task, step_id)
+    return len(step_ids)
+
+
+def next_step_remind(*, step_id: int, now: datetime | None = None) -> bool:
+    """Remind the TAM of one due next step, exactly once; False if there is nothing to do.
+
+    The claim (`reminded_at`) and the mail share a transaction: when the mail server
+    refuses, the claim is rolled back and the step is reminded by a later attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        step = (
+            NextStep.objects.select_for_update()
+            .select_related("session__account__tam")
+            .filter(pk=step_id, reminded_at__isnull=True, done=False)
+            .first()
         )
-        if claimed != 1:
-            continue
+        if step is None:
+            return False
+        step.reminded_at = now
+        step.save(update_fields=["reminded_at"])
         tam = step.session.account.tam
         if tam is None or not tam.email:
-            continue
+            return False
         with translation.override(getattr(tam, "language", None) or "en"):
             subject = _("Next step due: %(step)s (%(account)s)") % {
                 "step": step.description,
@@ -183,10 +203,5 @@ def next_step_reminders(*, now: datetime | None = None) -> int:
                 "due": step.due_on,
                 "owner": step.owner,
             }
-        transaction.on_commit(
-            lambda s=subject, b=body, to=tam.email: send_mail(
-                s, b, settings.DEFAULT_FROM_EMAIL, [to]
-            )
-        )
-        sent += 1
-    return sent
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [tam.email])
+    return True

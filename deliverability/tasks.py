@@ -38,3 +38,11 @@ def next_step_reminders_task():
     from . import programme_services
 
     return programme_services.next_step_reminders()
+
+
+@shared_task(name="deliverability.next_step_remind", **_RETRY)
+def next_step_remind_task(step_id: int):
+    """One step's reminder; SMTP errors are OSErrors, so a refused send is retried."""
+    from . import programme_services
+
+    return programme_services.next_step_remind(step_id=step_id)
