@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account
+from cases.outbox import queue_on_commit
 
 from . import checker, dnsbl
 from .models import (
@@ -109,7 +110,7 @@ def run_start(
         if enqueue:
             from .tasks import run_execute_task
 
-            transaction.on_commit(lambda: run_execute_task.delay(run.pk))
+            queue_on_commit(run_execute_task, run.pk)
     return run
 
 
@@ -139,30 +140,52 @@ def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
         from .tasks import chunk_execute_task
 
         for chunk_id in chunk_ids:
-            chunk_execute_task.delay(chunk_id)
+            queue_on_commit(chunk_execute_task, chunk_id)
     else:
         for chunk_id in chunk_ids:
             chunk_execute(chunk_id=chunk_id)
 
 
 def runs_resume(*, now=None) -> int:
-    """Queue again the chunks of unfinished runs that nobody has finished in time.
+    """Queue again what a lost task left undone; returns how many tasks were queued.
 
     Tasks are acknowledged late, so a dead worker's chunk normally comes back by itself;
-    this sweep (run with each scheduled check) covers a task lost with its broker.
+    this sweep (run with each scheduled check) covers a task lost with its broker: a run
+    still queued, the chunks of a run nobody finished, and the alerts of finished runs.
     """
+    from .tasks import alert_account_task, chunk_execute_task, run_execute_task
+
     now = now or timezone.now()
+    stale_before = now - STALE_CHUNK_AFTER
+    run_ids = list(
+        CheckRun.objects.filter(
+            status=CheckRun.Status.QUEUED, created_at__lt=stale_before
+        ).values_list("pk", flat=True)
+    )
     stale = CheckChunk.objects.filter(
         run__status=CheckRun.Status.RUNNING,
         status__in=[CheckChunk.Status.PENDING, CheckChunk.Status.RUNNING],
-        run__started_at__lt=now - STALE_CHUNK_AFTER,
-    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CHUNK_AFTER))
+        run__started_at__lt=stale_before,
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_before))
     chunk_ids = list(stale.values_list("pk", flat=True))
-    from .tasks import chunk_execute_task
-
+    # The partial index listingevent_unreported serves this.
+    unreported = sorted(
+        set(
+            ListingEvent.objects.filter(
+                notified_at__isnull=True,
+                baseline=False,
+                run__status=CheckRun.Status.FINISHED,
+                run__finished_at__lt=stale_before,
+            ).values_list("run_id", "account_id")
+        )
+    )
+    for run_id in run_ids:
+        queue_on_commit(run_execute_task, run_id)
     for chunk_id in chunk_ids:
-        chunk_execute_task.delay(chunk_id)
-    return len(chunk_ids)
+        queue_on_commit(chunk_execute_task, chunk_id)
+    for run_id, account_id in unreported:
+        queue_on_commit(alert_account_task, run_id, account_id)
+    return len(run_ids) + len(chunk_ids) + len(unreported)
 
 
 def active_blocklists() -> list[Blocklist]:
@@ -313,9 +336,7 @@ def run_finish(*, run_id: int) -> bool:
     from .tasks import alert_account_task
 
     for account_id in sorted(set(account_ids)):
-        transaction.on_commit(
-            lambda account_id=account_id: alert_account_task.delay(run_id, account_id)
-        )
+        queue_on_commit(alert_account_task, run_id, account_id)
     return True
 
 
@@ -342,6 +363,11 @@ def alert_account(*, run_id: int, account_id: int) -> int:
         or (e.kind == ListingEvent.Kind.LISTED and e.blocklist.major)
     ]
     if not worth_telling:
+        # Only minor listings: nothing to mail, but marked as reported so the resume
+        # sweep does not come back to them.
+        ListingEvent.objects.filter(pk__in=[e.pk for e in events], notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
         return 0
     with transaction.atomic():
         claimed = ListingEvent.objects.filter(

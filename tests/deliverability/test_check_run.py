@@ -1,8 +1,11 @@
 """A check run from start to alert, against the loopback DNS server."""
 
+from unittest import mock
+
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from deliverability import services
 from deliverability.models import (
@@ -229,16 +232,77 @@ def test_no_case_is_opened_when_the_setting_is_off(dns_zones, run_check, ip_a, a
     assert not Case.objects.exists()
 
 
-def test_the_schedule_requeues_chunks_that_a_lost_task_left_behind(dns_zones, ip_a):
+def test_the_schedule_requeues_chunks_that_a_lost_task_left_behind(
+    dns_zones, ip_a, django_capture_on_commit_callbacks
+):
     dns_zones()
     run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE, enqueue=False)
     CheckRun.objects.filter(pk=run.pk).update(status="running", started_at="2026-11-26T08:00Z")
     CheckRun.objects.filter(pk=run.pk).update(zone_health={"zen.spamhaus.org": True})
-    with time_machine.travel("2026-11-26T09:00Z"):
+    with (
+        time_machine.travel("2026-11-26T09:00Z"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert services.runs_resume() == 1
     run.refresh_from_db()
     assert run.status == CheckRun.Status.FINISHED
     assert ListingState.objects.filter(sending_ip=ip_a, blocklist__zone="zen.spamhaus.org").exists()
+
+
+def test_a_run_whose_first_task_never_reached_the_broker_is_queued_again(
+    dns_zones, ip_a, django_capture_on_commit_callbacks
+):
+    dns_zones()
+    with time_machine.travel("2026-11-26T08:00Z"):
+        run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE, enqueue=False)
+    with time_machine.travel("2026-11-26T08:05Z"):
+        assert services.runs_resume() == 0  # not stale yet
+    with (
+        time_machine.travel("2026-11-26T09:00Z"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.runs_resume() == 1
+    run.refresh_from_db()
+    assert run.status == CheckRun.Status.FINISHED
+    assert ListingState.objects.filter(sending_ip=ip_a).exists()
+
+
+def test_unreported_events_of_a_finished_run_are_alerted_by_a_later_sweep(
+    dns_zones, run_check, ip_a, customer_a, django_capture_on_commit_callbacks
+):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, **LISTED_A})
+    real_queue = services.queue_on_commit
+
+    def lose_alerts(task, *args):
+        if task.name != "deliverability.alert_account":
+            real_queue(task, *args)
+
+    with mock.patch.object(services, "queue_on_commit", lose_alerts):
+        run = run_check()
+    assert mail.outbox == []
+    assert ListingEvent.objects.filter(run=run, notified_at__isnull=True).exists()
+    later = timezone.now() + services.STALE_CHUNK_AFTER * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.runs_resume(now=later) == 1
+    assert len(mail.outbox) == 2
+    assert not ListingEvent.objects.filter(run=run, notified_at__isnull=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.runs_resume(now=later) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_events_of_minor_lists_only_are_marked_reported_without_a_mail(
+    dns_zones, run_check, ip_a, customer_a
+):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, "10.2.0.192.psbl.surriel.com": ["127.0.0.2"]})
+    run = run_check()
+    assert mail.outbox == []
+    assert ListingEvent.objects.filter(run=run).exists()
+    assert not ListingEvent.objects.filter(run=run, notified_at__isnull=True).exists()
 
 
 def test_a_run_still_in_time_is_left_alone(ip_a):
