@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,7 +39,11 @@ def _context(account: Account, events: list[ListingEvent]) -> dict:
 
 
 def send_listing_alert(*, account: Account, events: list[ListingEvent]) -> int:
-    """Queue the mails (sent once the transaction commits); returns how many."""
+    """Send the mails now, inside the caller's transaction; returns how many.
+
+    The events are claimed in that same transaction: when the mail server refuses, the
+    claim is rolled back and a retry (or the resume sweep) alerts again. A refusal half
+    way may mail some recipients twice, which beats an alert that never arrives."""
     context = _context(account, events)
     messages = []
     for user in recipients(account):
@@ -54,12 +57,8 @@ def send_listing_alert(*, account: Account, events: list[ListingEvent]) -> int:
             )
             body = render_to_string("deliverability/emails/listing_alert_body.txt", ctx)
         messages.append(EmailMultiAlternatives(subject, body, to=[user.email]))
-
-    def send():
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send)
+    if messages:
+        get_connection().send_messages(messages)
     return len(messages)
 
 

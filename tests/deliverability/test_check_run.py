@@ -4,7 +4,9 @@ from unittest import mock
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from deliverability import services
@@ -321,3 +323,28 @@ def test_an_alert_task_that_runs_twice_mails_once(dns_zones, run_check, ip_a, cu
     assert sent == 2
     assert services.alert_account(run_id=run.pk, account_id=ip_a.account_id) == 0
     assert len(mail.outbox) == sent
+
+
+class MailServerDown(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_an_alert_the_mail_server_refused_is_sent_by_a_later_sweep(
+    dns_zones, run_check, ip_a, customer_a, settings, django_capture_on_commit_callbacks
+):
+    server = dns_zones()
+    run_check()
+    server.update({**server.records, **LISTED_A})
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    with pytest.raises((ConnectionRefusedError, Retry)):  # the task is retried later
+        run_check()
+    run = CheckRun.objects.get(status="finished", events__isnull=False)
+    assert ListingEvent.objects.filter(run=run, notified_at__isnull=True).count() == 1
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = timezone.now() + services.STALE_CHUNK_AFTER * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.runs_resume(now=later) == 1
+    assert len(mail.outbox) == 2
+    assert not ListingEvent.objects.filter(run=run, notified_at__isnull=True).exists()
