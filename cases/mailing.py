@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import customer_account
+
 from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement, Severity, Status
 from .rendering import render_markdown
 
@@ -78,8 +80,12 @@ def _recipients(event: CaseEvent):
     people = [case.requester, *case.followers.all()]
     seen, recipients = set(), []
     for person in people:
-        if person.is_active and person.pk not in seen:
-            seen.add(person.pk)
+        if not person.is_active or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        # The same rule as the access helper: a contact who moved to another account,
+        # or whose contact was removed, no longer hears about this account's cases.
+        if person.is_staff or customer_account(person) == case.account:
             recipients.append(person)
     return recipients
 

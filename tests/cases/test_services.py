@@ -311,3 +311,28 @@ def test_going_back_to_work_withdraws_the_pending_proposal(case_a, agent):
     assert case_a.agreements.get().outcome == ResolutionAgreement.Outcome.WITHDRAWN
     services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed now")
     assert case_a.agreements.filter(outcome="pending").count() == 1
+
+
+def test_a_follower_who_moved_to_another_account_no_longer_gets_its_case_mail(
+    case_a, agent, account_a, account_b
+):
+    from tests.factories import ContactFactory
+
+    stayed = ContactFactory(account=account_a).user
+    moved_contact = ContactFactory(account=account_a)
+    removed_contact = ContactFactory(account=account_a)
+    for person in (stayed, moved_contact.user, removed_contact.user):
+        services.case_set_following(case=case_a, user=person, follow=True)
+    moved_contact.account = account_b
+    moved_contact.save()
+    removed_user = removed_contact.user
+    removed_contact.delete()
+    mail.outbox.clear()
+
+    services.case_reply(case=case_a, author=agent, body="Here is the fix")
+
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert stayed.email in recipients
+    assert case_a.requester.email in recipients
+    assert moved_contact.user.email not in recipients
+    assert removed_user.email not in recipients
