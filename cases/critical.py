@@ -293,6 +293,9 @@ def case_agree_update_interval(
     case = _lock(case)
     if not case.is_open:
         raise CaseError(_("Case %(reference)s is no longer open.") % {"reference": case.reference})
+    if not actor.is_staff and case.severity != Severity.CRITICAL:
+        # The agreed update interval is a term of critical cases only.
+        raise CaseError(_("An update interval can only be agreed for a critical case."))
     before = case.agreed_update_interval
     case.agreed_update_interval = int(minutes)
     case.update_interval_agreed_by = agreed_by.strip()[:150]

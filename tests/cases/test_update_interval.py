@@ -99,3 +99,25 @@ def test_the_sla_sweep_command_prints_what_it_did(critical_case_a, capsys):
     out = capsys.readouterr().out
     assert "first_response_breach: 1" in out
     assert "next_update_breach: 1" in out
+
+
+def test_a_customer_cannot_agree_an_interval_on_a_non_critical_case(case_a, customer_a):
+    with pytest.raises(services.CaseError, match="critical case"):
+        critical.case_agree_update_interval(
+            case=case_a, minutes=30, agreed_by="Anna", actor=customer_a, now=NOW
+        )
+    case_a.refresh_from_db()
+    assert case_a.next_update_due_at is None
+    assert not case_a.events.filter(kind="interval_agreed").exists()
+
+
+def test_posting_an_interval_on_a_non_critical_case_changes_nothing(case_a, client_a):
+    url = reverse("case_interval", args=[case_a.reference])
+    response = client_a.post(url, {"minutes": "30"})
+    assert response.status_code == 409
+    assert "critical case" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.agreed_update_interval is None
+    assert case_a.next_update_due_at is None
+    sweep = services.sla_sweep(now=NOW + timedelta(hours=2))
+    assert sweep["next_update_breach"] == 0
