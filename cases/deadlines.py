@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Account
 
 from . import sla
-from .models import OPEN_STATUSES, Case, CaseEvent, Severity, SlaPolicy
+from .models import OPEN_STATUSES, Case, CaseEvent, Severity, SlaPolicy, Status
 
 
 def policy_target(severity: str) -> sla.Target:
@@ -76,8 +76,11 @@ def policy_for(severity: str) -> SlaPolicy | None:
 
 def update_clock_running(case: Case) -> bool:
     """The update clock runs while the case is open, until a workaround is provided; an
-    interval agreed after the workaround (e.g. daily) starts it again."""
+    interval agreed after the workaround (e.g. daily) starts it again. It stops while the
+    case waits on the customer, like the first-response clock."""
     if not case.agreed_update_interval or case.status not in OPEN_STATUSES:
+        return False
+    if case.waiting_since is not None or case.status == Status.WAITING_ON_CUSTOMER:
         return False
     if case.workaround_at is None:
         return True
@@ -91,7 +94,19 @@ def next_update_due(case: Case):
     the interval agreed, whichever is later, when there was none since)."""
     if not update_clock_running(case):
         return None
-    starts = [case.opened_at, case.last_public_update_at, case.update_interval_agreed_at]
+    # After a wait on the customer the clock starts again from the moment it ended.
+    resumed_at = (
+        CaseEvent.objects.filter(case_id=case.pk, from_status=Status.WAITING_ON_CUSTOMER)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    starts = [
+        case.opened_at,
+        case.last_public_update_at,
+        case.update_interval_agreed_at,
+        resumed_at,
+    ]
     base = max(t for t in starts if t is not None)
     target = sla.Target(case.agreed_update_interval, case.update_interval_office_hours)
     schedule = account_schedule(case.account) if target.office_hours_only else None

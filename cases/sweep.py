@@ -98,7 +98,12 @@ def due_deadlines(now: datetime) -> list[Due]:
         found += [Due(DeadlineKind.FIRST_RESPONSE, pk, pk, due) for pk, due in rows]
         horizon = now + leads[severity, DeadlineKind.NEXT_UPDATE]
         rows = (
-            Case.objects.filter(next_update_due_at__lte=horizon, severity=severity)
+            Case.objects.filter(
+                next_update_due_at__lte=horizon,
+                severity=severity,
+                status__in=OPEN_STATUSES,
+                waiting_since__isnull=True,
+            )
             .filter(_not_breached(DeadlineKind.NEXT_UPDATE, "next_update_due_at"))
             .values_list("pk", "next_update_due_at")
         )

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import critical, services
-from cases.models import CaseEvent
+from cases.models import CaseEvent, DeadlineKind, SlaNotice, Status
 
 from .conftest import NOW
 
@@ -121,3 +121,25 @@ def test_posting_an_interval_on_a_non_critical_case_changes_nothing(case_a, clie
     assert case_a.next_update_due_at is None
     sweep = services.sla_sweep(now=NOW + timedelta(hours=2))
     assert sweep["next_update_breach"] == 0
+
+
+def test_the_update_clock_stops_while_the_case_waits_on_the_customer(critical_case_a, agent):
+    services.case_reply(case=critical_case_a, author=agent, body="Please send the logs.", now=NOW)
+    services.case_set_status(
+        case=critical_case_a,
+        status=Status.WAITING_ON_CUSTOMER,
+        actor=agent,
+        now=NOW + timedelta(minutes=10),
+    )
+    critical_case_a.refresh_from_db()
+    assert critical_case_a.next_update_due_at is None
+    sweep = services.sla_sweep(now=NOW + timedelta(hours=5))
+    assert sweep["next_update_breach"] == 0
+    assert not SlaNotice.objects.filter(kind=DeadlineKind.NEXT_UPDATE).exists()
+
+    resumed = NOW + timedelta(hours=6)
+    services.case_customer_reply(
+        case=critical_case_a, author=critical_case_a.requester, body="Logs attached.", now=resumed
+    )
+    critical_case_a.refresh_from_db()
+    assert critical_case_a.next_update_due_at == resumed + timedelta(minutes=60)
