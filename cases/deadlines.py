@@ -31,6 +31,22 @@ def account_schedule(account: Account):
     return calendar.schedule()
 
 
+def first_response_start(case: Case):
+    """When the first-response clock starts: at filing, or for a case reclassified to
+    critical, at the (last) reclassification; a critical clock never runs backwards."""
+    if case.severity != Severity.CRITICAL:
+        return case.opened_at
+    reclassified_at = (
+        CaseEvent.objects.filter(
+            case_id=case.pk, kind=CaseEvent.Kind.RECLASSIFIED, data__to=Severity.CRITICAL
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return max(case.opened_at, reclassified_at) if reclassified_at else case.opened_at
+
+
 def recompute_deadlines(case: Case) -> None:
     """Store the first-response deadline from the policy, the account's calendar and the
     recorded waiting-on-customer pauses. Call inside the transaction that changed them."""
@@ -41,7 +57,7 @@ def recompute_deadlines(case: Case) -> None:
         (e.at, e.from_status, e.to_status)
         for e in transitions.only("at", "from_status", "to_status")
     )
-    due = sla.due_at(target, schedule, case.opened_at, pauses)
+    due = sla.due_at(target, schedule, first_response_start(case), pauses)
     if due != case.first_response_due_at:
         Case.objects.filter(pk=case.pk).update(first_response_due_at=due)
         case.first_response_due_at = due
@@ -102,7 +118,7 @@ def next_update_due(case: Case):
         .first()
     )
     starts = [
-        case.opened_at,
+        first_response_start(case),
         case.last_public_update_at,
         case.update_interval_agreed_at,
         resumed_at,

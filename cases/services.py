@@ -661,9 +661,6 @@ def case_reclassify(
     case.severity = severity
     case.updated_at = now
     case.save(update_fields=["severity", "updated_at"])
-    recompute_deadlines(case)
-    if case.update_interval_agreed_at is None:
-        _default_update_interval(case)
     event = _event(
         case,
         Kind.RECLASSIFIED,
@@ -672,6 +669,10 @@ def case_reclassify(
         detail=reason,
         data={"from": old, "to": severity},
     )
+    # The event first: a critical first-response clock starts at the reclassification.
+    recompute_deadlines(case)
+    if case.update_interval_agreed_at is None:
+        _default_update_interval(case)
     _queue_mail(event)
     return case
 

@@ -336,3 +336,21 @@ def test_a_follower_who_moved_to_another_account_no_longer_gets_its_case_mail(
     assert case_a.requester.email in recipients
     assert moved_contact.user.email not in recipients
     assert removed_user.email not in recipients
+
+
+def test_a_case_reclassified_to_critical_is_due_fifteen_minutes_after_the_reclassification(
+    case_a, agent
+):
+    later = NOW + timedelta(hours=2)
+    services.case_reclassify(
+        case=case_a, actor=agent, severity="critical", reason="All API calls fail", now=later
+    )
+    case_a.refresh_from_db()
+    assert case_a.first_response_due_at == later + timedelta(minutes=15)
+    assert case_a.next_update_due_at == later + timedelta(minutes=60)
+    assert services.sla_sweep(now=later + timedelta(minutes=1))["first_response_breach"] == 0
+
+    from cases.deadlines import recompute_deadlines
+
+    recompute_deadlines(case_a)  # derivable again from the recorded events
+    assert case_a.first_response_due_at == later + timedelta(minutes=15)
