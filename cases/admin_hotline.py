@@ -128,11 +128,13 @@ class HotlineCallAdmin(admin.ModelAdmin):
         target = request.POST.get("target", "")
         if request.method == "POST" and "record" in request.POST and form.is_valid():
             account = case = None
-            if target.startswith("case:"):
-                case = Case.objects.filter(pk=target[5:]).first()
-            elif target.startswith("account:"):
-                account = Account.objects.filter(pk=target[8:]).first()
-            if found and case is None and account is None and target != "none":
+            kind, _sep, pk = target.partition(":")
+            valid = target in ("", "none") or (kind in ("case", "account") and pk.isdigit())
+            if valid and kind == "case":
+                case = Case.objects.filter(pk=pk).first()
+            elif valid and kind == "account":
+                account = Account.objects.filter(pk=pk).first()
+            if not valid or (found and case is None and account is None and target != "none"):
                 messages.error(request, _("Choose the caller's case or account below."))
             else:
                 try:

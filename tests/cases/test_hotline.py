@@ -193,3 +193,22 @@ def test_the_call_list_links_to_the_intake_page_and_the_report(client, represent
     html = client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
     assert reverse("admin:cases_hotlinecall_intake") in html
     assert reverse("admin:cases_sla_report") in html
+
+
+@pytest.mark.parametrize("target", ["case:abc", "account:", "case:1x", "elsewhere:3"])
+def test_a_malformed_choice_on_the_intake_page_is_refused_with_a_sentence(
+    client, representative, critical_case_a, target
+):
+    client.force_login(representative)
+    url = reverse("admin:cases_hotlinecall_intake")
+    fields = {
+        "company_name": "Alpha Mail",
+        "contact_person": "Anna",
+        "phone": "+31 20 555 0100",
+        "email": "anna@alpha.example",
+        "description": "Everything fails with 503.",
+    }
+    response = client.post(url, {**fields, "record": "1", "target": target})
+    assert response.status_code == 200
+    assert "Choose the caller" in response.content.decode()
+    assert not HotlineCall.objects.exists()
