@@ -18,7 +18,7 @@ from accounts.models import Account
 from accounts.selectors import on_call_staff
 from accounts.tasks import deliver_alert
 
-from .deadlines import policy_for, recompute_deadlines, recompute_next_update
+from .deadlines import policy_for, recompute_next_update
 from .models import (
     OPEN_STATUSES,
     CallbackAttempt,
@@ -30,7 +30,15 @@ from .models import (
     Severity,
 )
 from .outbox import queue_on_commit
-from .services import CaseError, Kind, _event, _lock, _now, case_open, record_fulfilment
+from .services import (
+    CaseError,
+    Kind,
+    case_open,
+    lock_case,
+    record_event,
+    record_fulfilment,
+    resolve_now,
+)
 
 MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
 DEFAULT_CALLBACK_MINUTES = 15
@@ -122,7 +130,7 @@ def hotline_record_call(
     """Record a Severity 1 hotline call: the callback is due 15 minutes later (policy),
     wall clock, and the on-call agents are alerted at once. With an account but no case
     to link, a critical case is filed from the call."""
-    now = _now(now)
+    now = resolve_now(now)
     fields = {
         _("company name"): company_name,
         _("contact person"): contact_person,
@@ -135,7 +143,7 @@ def hotline_record_call(
             raise CaseError(_("Fill in the %(field)s.") % {"field": label})
     created = False
     if case is not None:
-        case = _lock(case)
+        case = lock_case(case)
         if account is not None and case.account_id != account.pk:
             raise CaseError(
                 _("Case %(reference)s belongs to another account.") % {"reference": case.reference}
@@ -149,19 +157,13 @@ def hotline_record_call(
             description=description,
             category=Category.SOFTWARE_BUG,
             channel=Channel.HOTLINE,
-            now=now,
-        )
-        case = _lock(case)
-        created = True
-        if case.severity != Severity.CRITICAL:
             # The caller reports ongoing unavailability: the representative files it as
             # critical; agents reclassify if the facts say otherwise.
-            case.severity = Severity.CRITICAL
-            case.save(update_fields=["severity"])
-            recompute_deadlines(case)
-            from .services import _default_update_interval
-
-            _default_update_interval(case)
+            severity=Severity.CRITICAL,
+            now=now,
+        )
+        case = lock_case(case)
+        created = True
     policy = policy_for(Severity.CRITICAL)
     minutes = policy.callback_minutes if policy else DEFAULT_CALLBACK_MINUTES
     call = HotlineCall.objects.create(
@@ -178,7 +180,7 @@ def hotline_record_call(
         callback_due_at=now + timedelta(minutes=minutes),
     )
     if case is not None:
-        _event(
+        record_event(
             case,
             Kind.HOTLINE_CALL,
             actor=recorded_by,
@@ -229,7 +231,7 @@ def callback_log_attempt(
     now: datetime | None = None,
 ) -> CallbackAttempt:
     """An agent called the customer back. The first attempt decides the callback SLA."""
-    now = _now(now)
+    now = resolve_now(now)
     at = at or now
     if outcome not in CallbackAttempt.Outcome.values:
         raise CaseError(_("Choose the outcome: reached, voicemail or no answer."))
@@ -246,8 +248,8 @@ def callback_log_attempt(
         call.called_back_at = at
         call.save(update_fields=["called_back_at"])
     if call.case_id:
-        case = _lock(call.case_id)
-        _event(
+        case = lock_case(call.case_id)
+        record_event(
             case,
             Kind.CALLBACK_ATTEMPT,
             actor=agent,
@@ -282,7 +284,7 @@ def case_agree_update_interval(
 ) -> Case:
     """Customer and vendor agree (again) how often the customer gets an update; the next
     update is due one interval after the last one. Every change is on record."""
-    now = _now(now)
+    now = resolve_now(now)
     if not MIN_INTERVAL <= int(minutes) <= MAX_INTERVAL:
         raise CaseError(
             _("The update interval must be between %(min)s minutes and %(max)s days.")
@@ -290,7 +292,7 @@ def case_agree_update_interval(
         )
     if not (agreed_by or "").strip():
         raise CaseError(_("Give the name of the person who agreed the interval."))
-    case = _lock(case)
+    case = lock_case(case)
     if not case.is_open:
         raise CaseError(_("Case %(reference)s is no longer open.") % {"reference": case.reference})
     if not actor.is_staff and case.severity != Severity.CRITICAL:
@@ -308,7 +310,7 @@ def case_agree_update_interval(
         ]
     )
     recompute_next_update(case)
-    _event(
+    record_event(
         case,
         Kind.INTERVAL_AGREED,
         actor=actor,

@@ -94,16 +94,20 @@ def can_move(from_status: str, to_status: str) -> bool:
 # --- helpers -----------------------------------------------------------------
 
 
-def _now(now: datetime | None) -> datetime:
+def resolve_now(now: datetime | None) -> datetime:
+    """The time passed in, or the current time."""
     return now or timezone.now()
 
 
-def _lock(case: Case | int) -> Case:
+def lock_case(case: Case | int) -> Case:
+    """The case's row, locked until the transaction ends."""
     pk = case if isinstance(case, int) else case.pk
     return Case.objects.select_for_update().select_related("account").get(pk=pk)
 
 
-def _event(case: Case, kind: str, *, actor, now, public=True, detail="", **fields) -> CaseEvent:
+def record_event(
+    case: Case, kind: str, *, actor, now, public=True, detail="", **fields
+) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, kind=kind, actor=actor, at=now, public=public, detail=detail, **fields
     )
@@ -123,7 +127,7 @@ def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, su
     report is computed from these events."""
     if case is None or due is None:
         return None
-    return _event(
+    return record_event(
         case,
         Kind.SLA_FULFILLED,
         actor=actor,
@@ -181,7 +185,7 @@ def _move(
         case.resolved_at = None
         case.closed_at = None
     case.save()
-    event = _event(
+    event = record_event(
         case,
         kind,
         actor=actor,
@@ -217,7 +221,7 @@ def _mark_first_response(case: Case, actor, now) -> None:
     if case.first_response_at is None:
         case.first_response_at = now
         case.save(update_fields=["first_response_at"])
-        _event(case, Kind.FIRST_RESPONSE, actor=actor, now=now, public=False)
+        record_event(case, Kind.FIRST_RESPONSE, actor=actor, now=now, public=False)
         record_fulfilment(
             case,
             DeadlineKind.FIRST_RESPONSE,
@@ -282,12 +286,16 @@ def case_open(
     error_samples: str = "",
     channel: str = Channel.PORTAL,
     attachments: Iterable[UploadedFile] = (),
+    severity: str | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """File a support case. Severity follows the contract's definition, not the typing."""
-    now = _now(now)
+    """File a support case. Severity follows the contract's definition, not the typing;
+    staff filing for a caller (the hotline) may state it with `severity`."""
+    now = resolve_now(now)
     if category not in Category.values:
         raise CaseError(_("Choose what you need: a software bug, configuration or information."))
+    if severity is not None and severity not in Severity.values:
+        raise CaseError(_("Choose a severity: critical or non-critical."))
     answers = classification.Answers(
         category=category,
         api_all_failing=api_all_failing,
@@ -307,7 +315,7 @@ def case_open(
         smtp_failure_cause=answers.smtp_failure_cause,
         failing_since=failing_since,
         error_samples=error_samples,
-        severity=classification.severity(answers),
+        severity=severity or classification.severity(answers),
         channel=channel,
         opened_at=now,
         updated_at=now,
@@ -317,7 +325,7 @@ def case_open(
     recompute_deadlines(case)
     _default_update_interval(case)
     _store_attachments(case, None, attachments, requester, now)
-    event = _event(
+    event = record_event(
         case,
         Kind.OPENED,
         actor=requester,
@@ -344,8 +352,8 @@ def case_reply(
 ) -> CaseMessage:
     """A public reply by staff: mailed to the customer; the first one meets the
     first-response target. A new case moves to in progress."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("Case %(reference)s is closed; reopen it first.") % vars_of(case))
     message = CaseMessage.objects.create(
@@ -357,13 +365,15 @@ def case_reply(
     if case.assigned_agent_id is None:
         case.assigned_agent = author
         case.save(update_fields=["assigned_agent"])
-        _event(case, Kind.ASSIGNED, actor=author, now=now, public=False, data={"agent": author.pk})
+        record_event(
+            case, Kind.ASSIGNED, actor=author, now=now, public=False, data={"agent": author.pk}
+        )
     if case.status == Status.NEW:
         # The reply itself is mailed; the implied start of work is not, separately.
         _move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
     case.updated_at = now
     case.save(update_fields=["updated_at"])
-    event = _event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
+    event = record_event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
     _queue_mail(event)
     return message
 
@@ -379,8 +389,8 @@ def case_customer_reply(
     now: datetime | None = None,
 ) -> CaseMessage:
     """The customer adds information; a case waiting on them goes back to work."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     if case.status in (Status.RESOLVED, Status.CLOSED):
         raise CaseError(
             _("Case %(reference)s is resolved; file a new case or ask us to reopen it.")
@@ -394,15 +404,15 @@ def case_customer_reply(
         _move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
     case.updated_at = now
     case.save(update_fields=["updated_at"])
-    _event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
+    record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
     return message
 
 
 @transaction.atomic
 def case_add_note(*, case: Case, author, body: str, now: datetime | None = None) -> CaseMessage:
     """An internal note: never shown or mailed to the customer."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     message = CaseMessage.objects.create(
         case=case,
         author=author,
@@ -411,7 +421,9 @@ def case_add_note(*, case: Case, author, body: str, now: datetime | None = None)
         channel=Channel.STAFF,
         created_at=now,
     )
-    _event(case, Kind.NOTE_ADDED, actor=author, now=now, public=False, data={"message": message.pk})
+    record_event(
+        case, Kind.NOTE_ADDED, actor=author, now=now, public=False, data={"message": message.pk}
+    )
     return message
 
 
@@ -423,8 +435,8 @@ def case_assign(
     *, case: Case, agent, actor, only_if_unassigned: bool = False, now: datetime | None = None
 ) -> Case:
     """Give the case to an agent, who then has primary responsibility for contact."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     if not agent.is_staff:
         raise CaseError(_("Only staff members can be assigned to a case."))
     if only_if_unassigned and case.assigned_agent_id not in (None, agent.pk):
@@ -437,7 +449,7 @@ def case_assign(
     case.assigned_agent = agent
     case.updated_at = now
     case.save(update_fields=["assigned_agent", "updated_at"])
-    _event(case, Kind.ASSIGNED, actor=actor, now=now, public=False, data={"agent": agent.pk})
+    record_event(case, Kind.ASSIGNED, actor=actor, now=now, public=False, data={"agent": agent.pk})
     return case
 
 
@@ -446,8 +458,8 @@ def case_set_status(
     *, case: Case, status: str, actor, detail: str = "", now: datetime | None = None
 ) -> Case:
     """Start work, or wait on the customer (the SLA clock pauses meanwhile)."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     if status not in (Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER):
         raise CaseError(_("Use the matching action for this status."))
     _refuse_move(case, status)
@@ -465,8 +477,8 @@ def case_provide_workaround(
     *, case: Case, actor, body: str, now: datetime | None = None
 ) -> CaseMessage:
     """A workaround (tijdelijke oplossing) is given to the customer as a public reply."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     _refuse_move(case, Status.WORKAROUND_PROVIDED)
     message = CaseMessage.objects.create(
         case=case, author=actor, body=body, channel=Channel.STAFF, created_at=now
@@ -491,8 +503,8 @@ def case_propose_resolution(
     *, case: Case, actor, summary: str, now: datetime | None = None
 ) -> ResolutionAgreement:
     """Propose a resolution; the case is resolved only when the customer agrees."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     _refuse_move(case, Status.RESOLUTION_PROPOSED)
     agreement = ResolutionAgreement.objects.create(
         case=case, summary=summary, proposed_by=actor, proposed_at=now
@@ -530,8 +542,8 @@ def case_accept_resolution(
     *, case: Case, customer, method: str = ResolutionAgreement.Method.PORTAL, now=None
 ) -> ResolutionAgreement:
     """The customer agrees: the case is resolved by mutual agreement."""
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     agreement = _pending_agreement(case)
     agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
     agreement.decided_at = now
@@ -556,10 +568,10 @@ def case_reject_resolution(
     *, case: Case, customer, reason: str, now: datetime | None = None
 ) -> ResolutionAgreement:
     """The customer does not agree, with a reason: the case goes back to work."""
-    now = _now(now)
+    now = resolve_now(now)
     if not reason.strip():
         raise CaseError(_("Tell us why the proposed resolution does not solve the problem."))
-    case = _lock(case)
+    case = lock_case(case)
     agreement = _pending_agreement(case)
     agreement.outcome = ResolutionAgreement.Outcome.REJECTED
     agreement.decided_at = now
@@ -592,14 +604,14 @@ def case_record_agreement(
 ) -> ResolutionAgreement:
     """Staff record the customer's agreement given by phone (or mail, or in person):
     who agreed, when and how."""
-    now = _now(now)
+    now = resolve_now(now)
     if not customer_name.strip():
         raise CaseError(_("Give the name of the customer who agreed."))
     if method not in ResolutionAgreement.Method.values or method == "portal":
         raise CaseError(_("Choose how the customer agreed: by phone, by email or in person."))
     if agreed_at > now:
         raise CaseError(_("The agreement cannot be in the future."))
-    case = _lock(case)
+    case = lock_case(case)
     agreement = _pending_agreement(case)
     agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
     agreement.decided_at = agreed_at
@@ -623,18 +635,18 @@ def case_record_agreement(
 
 @transaction.atomic
 def case_close(*, case: Case, actor, now: datetime | None = None) -> Case:
-    now = _now(now)
-    case = _lock(case)
+    now = resolve_now(now)
+    case = lock_case(case)
     _move(case, Status.CLOSED, actor=actor, now=now, kind=Kind.CLOSED)
     return case
 
 
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str, now: datetime | None = None) -> Case:
-    now = _now(now)
+    now = resolve_now(now)
     if not reason.strip():
         raise CaseError(_("Give a reason to reopen the case."))
-    case = _lock(case)
+    case = lock_case(case)
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise CaseError(_("Case %(reference)s is still open.") % vars_of(case))
     _move(case, Status.IN_PROGRESS, actor=actor, now=now, kind=Kind.REOPENED, detail=reason)
@@ -646,12 +658,12 @@ def case_reclassify(
     *, case: Case, actor, severity: str, reason: str, now: datetime | None = None
 ) -> Case:
     """Staff change the severity, with a reason the customer is told. Deadlines follow."""
-    now = _now(now)
+    now = resolve_now(now)
     if severity not in Severity.values:
         raise CaseError(_("Choose a severity: critical or non-critical."))
     if not reason.strip():
         raise CaseError(_("Give the reason for the new severity; the customer is told."))
-    case = _lock(case)
+    case = lock_case(case)
     if case.severity == severity:
         raise CaseError(
             _("Case %(reference)s is already “%(severity)s”.")
@@ -661,7 +673,7 @@ def case_reclassify(
     case.severity = severity
     case.updated_at = now
     case.save(update_fields=["severity", "updated_at"])
-    event = _event(
+    event = record_event(
         case,
         Kind.RECLASSIFIED,
         actor=actor,
@@ -680,16 +692,16 @@ def case_reclassify(
 @transaction.atomic
 def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = None) -> Case:
     """The customer asks their Technical Account Manager to step in; the TAM is mailed."""
-    now = _now(now)
+    now = resolve_now(now)
     if not reason.strip():
         raise CaseError(_("Tell your Technical Account Manager why the case needs attention."))
-    case = _lock(case)
+    case = lock_case(case)
     if not case.is_open:
         raise CaseError(_("Case %(reference)s is no longer open.") % vars_of(case))
     case.escalated_at = now
     case.updated_at = now
     case.save(update_fields=["escalated_at", "updated_at"])
-    event = _event(
+    event = record_event(
         case,
         Kind.ESCALATED,
         actor=customer,
@@ -704,7 +716,7 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
 @transaction.atomic
 def case_set_following(*, case: Case, user, follow: bool) -> None:
     """A contact of the case's account follows (or stops following) its mail."""
-    case = _lock(case)
+    case = lock_case(case)
     if user.is_staff or not case.account.contacts.filter(user=user).exists():
         raise CaseError(_("Only contacts of the account can follow its cases."))
     if follow:
@@ -718,4 +730,4 @@ def sla_sweep(*, now: datetime | None = None):
     Safe to run concurrently: each warning and breach is claimed once."""
     from .sweep import sweep
 
-    return sweep(now=_now(now))
+    return sweep(now=resolve_now(now))

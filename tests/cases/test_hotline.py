@@ -212,3 +212,25 @@ def test_a_malformed_choice_on_the_intake_page_is_refused_with_a_sentence(
     assert response.status_code == 200
     assert "Choose the caller" in response.content.decode()
     assert not HotlineCall.objects.exists()
+
+
+def test_a_case_filed_from_a_call_records_critical_in_its_filing_event(
+    representative, account_a, customer_a
+):
+    call = _call(representative, account=account_a)
+    opened = call.case.events.get(kind=CaseEvent.Kind.OPENED)
+    assert opened.data["severity"] == Severity.CRITICAL
+    assert call.case.first_response_due_at == SUNDAY_3AM + timedelta(minutes=15)
+    assert call.case.agreed_update_interval == 60
+
+
+def test_case_open_refuses_an_unknown_severity(account_a, customer_a):
+    with pytest.raises(services.CaseError, match="severity"):
+        services.case_open(
+            account=account_a,
+            requester=customer_a,
+            subject="Down",
+            description="All down",
+            category="software_bug",
+            severity="urgent",
+        )
