@@ -24,7 +24,9 @@ from .models import (
 )
 
 
-def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> list[Case]:
+def cases_for_customer(
+    account, *, closed: bool = False, limit: int = 100, offset: int = 0
+) -> list[Case]:
     """One query: the account's open (or closed) cases, most urgent / most recent first."""
     qs = cases_visible_to(account).only(
         "reference",
@@ -44,7 +46,7 @@ def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> li
         qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")
     else:
         qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at")
-    cases = list(qs[:limit])
+    cases = list(qs[offset : offset + limit])
     # Translate each label once per page, not once per row.
     statuses = {value: str(label) for value, label in Status.choices}
     severities = {value: str(label) for value, label in Severity.choices}
@@ -52,6 +54,32 @@ def cases_for_customer(account, *, closed: bool = False, limit: int = 100) -> li
         case.status_label = statuses[case.status]
         case.severity_label = severities[case.severity]
     return cases
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+
+CLOSED_PER_PAGE = 50
+
+
+def closed_cases_page(account, *, page: int = 1, per_page: int | None = None) -> CasePage:
+    """One query: one page of the account's resolved and closed cases, newest first. One
+    row more than the page is read to know whether an older page exists (no count)."""
+    page, per_page = max(page, 1), per_page or CLOSED_PER_PAGE
+    cases = cases_for_customer(
+        account, closed=True, limit=per_page + 1, offset=(page - 1) * per_page
+    )
+    return CasePage(
+        cases=cases[:per_page],
+        number=page,
+        has_previous=page > 1,
+        has_next=len(cases) > per_page,
+    )
 
 
 def open_case_count(account) -> int:

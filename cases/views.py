@@ -21,12 +21,17 @@ from .models import Channel, ResolutionAgreement, Status
 @customer_required
 def case_list(request):
     now = timezone.now()
+    number = request.GET.get("page", "")
+    closed = selectors.closed_cases_page(
+        request.account, page=int(number) if number.isdigit() and len(number) < 7 else 1
+    )
     return render(
         request,
         "cases/case_list.html",
         {
             "open_cases": selectors.cases_for_customer(request.account),
-            "closed_cases": selectors.cases_for_customer(request.account, closed=True),
+            "closed_cases": closed.cases,
+            "closed_page": closed,
             "now": now,
         },
     )

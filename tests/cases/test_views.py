@@ -220,3 +220,34 @@ def test_a_colleague_follows_a_case_and_gets_its_mail(case_a, account_a, agent):
 def test_staff_cannot_follow_through_the_service(case_a, agent):
     with pytest.raises(services.CaseError, match="Only contacts"):
         services.case_set_following(case=case_a, user=agent, follow=True)
+
+
+def test_older_closed_cases_are_on_further_pages_with_the_same_query_count(
+    client_a, file_case, monkeypatch, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from cases import selectors
+
+    monkeypatch.setattr(selectors, "CLOSED_PER_PAGE", 3)
+    cases = [file_case(subject=f"case {i}") for i in range(7)]
+    for age, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(
+            status=Status.CLOSED,
+            updated_at=NOW - timedelta(days=age),
+            resolved_at=NOW - timedelta(days=age),
+            closed_at=NOW - timedelta(days=age),
+        )
+    references = [case.reference for case in cases]  # newest first
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(LIST_QUERIES):
+            response = client_a.get(reverse("case_list"), {"page": number})
+        html = response.content.decode()
+        pages.append([ref for ref in references if ref in html])
+    assert pages == [references[:3], references[3:6], references[6:]]
+    assert "?page=2" in client_a.get(reverse("case_list")).content.decode()
+    last = client_a.get(reverse("case_list"), {"page": 3}).content.decode()
+    assert "?page=4" not in last and "?page=2" in last
+    assert client_a.get(reverse("case_list"), {"page": "abc"}).status_code == 200
