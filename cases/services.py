@@ -287,10 +287,13 @@ def case_open(
     channel: str = Channel.PORTAL,
     attachments: Iterable[UploadedFile] = (),
     severity: str | None = None,
+    mail_requester: bool = True,
     now: datetime | None = None,
 ) -> Case:
     """File a support case. Severity follows the contract's definition, not the typing;
-    staff filing for a caller (the hotline) may state it with `severity`."""
+    staff filing for a caller (the hotline) may state it with `severity`. A caller that
+    answers the filing itself (the acknowledgement of a case opened by mail) passes
+    `mail_requester=False`: the customer gets one mail, not two."""
     now = resolve_now(now)
     if category not in Category.values:
         raise CaseError(_("Choose what you need: a software bug, configuration or information."))
@@ -333,7 +336,8 @@ def case_open(
         to_status=Status.NEW,
         data={"severity": case.severity, "channel": channel},
     )
-    _queue_mail(event)
+    if mail_requester:
+        _queue_mail(event)
     return case
 
 
