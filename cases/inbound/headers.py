@@ -30,6 +30,8 @@ MAX_REFERENCES = 50
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
 _FOLDING = re.compile(r"\r?\n(?=[ \t])")
+# Undeclared 8-bit bytes, as the parser hands them over (surrogate escapes).
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 
 
 def header_text(value: object) -> str:
@@ -39,7 +41,7 @@ def header_text(value: object) -> str:
         return ""
     value = str(value)
     value = _FOLDING.sub("", value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _ESCAPED_BYTES.search(value):
         raw = value.encode("utf-8", "surrogateescape")
         value = decode_bytes(raw, None)
     value = decode_encoded_words(value)

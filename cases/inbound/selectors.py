@@ -7,14 +7,19 @@ normalised (without). Both forms are asked for, so either side matches.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import QuerySet
 
+from accounts.models import Contact
 from cases.models import Case, OutboundMessage
 
 from .headers import normalise_message_id
-from .models import InboundMessage, Outcome
+from .models import AccessReply, InboundMessage, Outcome
 
 
 def _both_forms(ids: Iterable[str]) -> list[str]:
@@ -26,6 +31,17 @@ def _both_forms(ids: Iterable[str]) -> list[str]:
     return forms
 
 
+def _first_in_order(ordered: list[str], outbound: dict, inbound: dict) -> tuple[int, int] | None:
+    """The first id in the order given wins; for one id, our outbound message before a
+    stored inbound one."""
+    for message_id in ordered:
+        if message_id in outbound:
+            return outbound[message_id]
+        if message_id in inbound:
+            return inbound[message_id]
+    return None
+
+
 def case_by_message_ids(ids: Iterable[str]) -> tuple[int, int] | None:
     """(case id, account id) of the case whose stored outbound or inbound Message-ID is
     among `ids`; the first id in the order given wins (In-Reply-To before References)."""
@@ -33,20 +49,18 @@ def case_by_message_ids(ids: Iterable[str]) -> tuple[int, int] | None:
     ordered = [i for i in ordered if i]
     if not ordered:
         return None
-    found: dict[str, tuple[int, int]] = {}
+    outbound: dict[str, tuple[int, int]] = {}
     for message_id, case_id, account_id in OutboundMessage.objects.filter(
         message_id__in=_both_forms(ordered)
     ).values_list("message_id", "case_id", "case__account_id"):
-        found.setdefault(normalise_message_id(message_id), (case_id, account_id))
-    if not all(i in found for i in ordered[:1]):
+        outbound.setdefault(normalise_message_id(message_id), (case_id, account_id))
+    inbound: dict[str, tuple[int, int]] = {}
+    if ordered[0] not in outbound:
         for message_id, case_id, account_id in InboundMessage.objects.filter(
             message_id__in=ordered, case__isnull=False
         ).values_list("message_id", "case_id", "case__account_id"):
-            found.setdefault(message_id, (case_id, account_id))
-    for message_id in ordered:
-        if message_id in found:
-            return found[message_id]
-    return None
+            inbound.setdefault(message_id, (case_id, account_id))
+    return _first_in_order(ordered, outbound, inbound)
 
 
 def case_by_reference(reference: str | None) -> tuple[int, int] | None:
@@ -56,20 +70,176 @@ def case_by_reference(reference: str | None) -> tuple[int, int] | None:
     return Case.objects.filter(reference=reference.upper()).values_list("pk", "account_id").first()
 
 
+def _active_users():
+    return get_user_model().objects.select_related("contact").filter(is_active=True).order_by()
+
+
 def sender(address: str):
     """(user, account id, is staff) for an address; (None, None, False) if unknown.
     Inactive users are unknown."""
     if not address:
         return None, None, False
-    users = get_user_model().objects.select_related("contact").filter(is_active=True).order_by()
+    users = _active_users()
     # The exact address uses the unique index; a differently cased one falls back.
     user = users.filter(email=address).first() or users.filter(email__iexact=address).first()
+    return _sender_of(user)
+
+
+def _sender_of(user):
     if user is None:
         return None, None, False
     if user.is_staff:
         return user, None, True
     contact = getattr(user, "contact", None)
     return user, (contact.account_id if contact else None), False
+
+
+# --- everything routing needs, in one round trip ------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutingLookup:
+    """What the database says about one inbound message (see `routing_lookup`)."""
+
+    # The row stored before under the same de-duplication key.
+    stored_id: int | None = None
+    # The sender: an active user (only id, email and is_staff loaded), the account they
+    # are a contact of, and whether they are staff.
+    user: object = None
+    sender_account: int | None = None
+    sender_is_staff: bool = False
+    # (case id, account id) by the thread's Message-IDs, and by the subject's reference.
+    by_thread: tuple[int, int] | None = None
+    by_reference: tuple[int, int] | None = None
+    # An access reply went to the sender within the period.
+    access_reply_sent: bool = False
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Quoted table and column names for the lookup's SQL: {case}, {case_account} ..."""
+    quote = connection.ops.quote_name
+    models = {
+        "inbound": InboundMessage,
+        "user": get_user_model(),
+        "contact": Contact,
+        "outbound": OutboundMessage,
+        "case": Case,
+        "access": AccessReply,
+    }
+    names = {key: quote(model._meta.db_table) for key, model in models.items()}
+    for key, model in models.items():
+        for f in model._meta.concrete_fields:
+            names[f"{key}_{f.name}"] = quote(f.column)
+    # PostgreSQL types a UNION's columns pair by pair: an untyped NULL next to another
+    # would become text, which no id column matches.
+    names["no_id"] = "CAST(NULL AS BIGINT)"
+    return names
+
+
+def routing_lookup(
+    *,
+    dedup_key: str,
+    address: str = "",
+    thread_ids: Iterable[str] = (),
+    reference: str | None = None,
+    access_reply_since: datetime | None = None,
+) -> RoutingLookup:
+    """The dedup check, the sender, the case by thread and by reference, and whether an
+    access reply went out since `access_reply_since`, in one query: this runs for every
+    message that arrives, and round trips are most of a message's cost. The rules of
+    `sender()`, `case_by_message_ids()` and `case_by_reference()`; only an address
+    stored in another case than given takes a second query (as in `sender()`)."""
+    names = _names()
+    parts: list[str] = []
+    params: list = []
+
+    def select(sql: str, *args) -> None:
+        parts.append(sql.format(**names))
+        params.extend(args)
+
+    select(
+        "SELECT 'stored', {inbound_id}, {no_id}, {no_id}, NULL FROM {inbound} "
+        "WHERE {inbound_dedup_key} = %s",
+        dedup_key,
+    )
+    if address:
+        select(
+            "SELECT 'sender', u.{user_id}, c.{contact_account}, "
+            "CASE WHEN u.{user_is_staff} THEN 1 ELSE 0 END, u.{user_email} "
+            "FROM {user} u LEFT OUTER JOIN {contact} c ON c.{contact_user} = u.{user_id} "
+            "WHERE u.{user_email} = %s AND u.{user_is_active} = %s",
+            address,
+            True,
+        )
+        if access_reply_since is not None:
+            select(
+                "SELECT 'access', {access_id}, {no_id}, {no_id}, NULL FROM {access} "
+                "WHERE {access_address} = %s AND {access_sent_at} >= %s",
+                address.lower(),
+                access_reply_since,
+            )
+    ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
+    if ordered:
+        forms = _both_forms(ordered)
+        select(
+            "SELECT 'outbound', o.{outbound_case}, k.{case_account}, {no_id}, "
+            "o.{outbound_message_id} FROM {outbound} o "
+            "INNER JOIN {case} k ON k.{case_id} = o.{outbound_case} "
+            "WHERE o.{outbound_message_id} IN (" + ", ".join(["%s"] * len(forms)) + ")",
+            *forms,
+        )
+        select(
+            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, {no_id}, "
+            "i.{inbound_message_id} FROM {inbound} i "
+            "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
+            "WHERE i.{inbound_message_id} IN (" + ", ".join(["%s"] * len(ordered)) + ")",
+            *ordered,
+        )
+    if reference:
+        select(
+            "SELECT 'reference', {case_id}, {case_account}, {no_id}, NULL FROM {case} "
+            "WHERE {case_reference} = %s",
+            reference.upper(),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+
+    found: dict = {}
+    outbound: dict[str, tuple[int, int]] = {}
+    inbound: dict[str, tuple[int, int]] = {}
+    for kind, first, second, third, text in rows:
+        if kind == "stored":
+            found["stored_id"] = first
+        elif kind == "sender":
+            # Enough of the user to be the author of a reply; the rest loads on use.
+            found["user"] = get_user_model().from_db(
+                connection.alias,
+                ["id", "email", "is_staff", "is_active"],
+                [first, text, bool(third), True],
+            )
+            found["sender_is_staff"] = bool(third)
+            found["sender_account"] = None if third else second
+        elif kind == "access":
+            found["access_reply_sent"] = True
+        elif kind == "outbound":
+            outbound.setdefault(normalise_message_id(text), (first, second))
+        elif kind == "inbound":
+            inbound.setdefault(text, (first, second))
+        elif kind == "reference":
+            found["by_reference"] = (first, second)
+    if address and "user" not in found:
+        user, account, is_staff = sender_by_any_case(address)
+        found.update(user=user, sender_account=account, sender_is_staff=is_staff)
+    if ordered:
+        found["by_thread"] = _first_in_order(ordered, outbound, inbound)
+    return RoutingLookup(**found)
+
+
+def sender_by_any_case(address: str):
+    """`sender()` for an address stored in another case than given."""
+    return _sender_of(_active_users().filter(email__iexact=address).first())
 
 
 def quarantine() -> QuerySet[InboundMessage]:

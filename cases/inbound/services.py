@@ -18,12 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Account
 from cases import services as case_services
 from cases.models import Case, Category, Channel
 from cases.outbox import queue_on_commit
 
 from . import selectors
-from .classify import classify
+from .classify import Verdict, classify
 from .models import AccessReply, InboundMessage, Outcome, ReceivedVia
 from .parse import ParsedMessage, parse_message, screen_attachments
 from .routing import Decision, Route, RoutingFacts, route
@@ -39,26 +40,36 @@ def _own_addresses() -> list[str]:
     return [settings.SUPPORT_EMAIL_ADDRESS, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]
 
 
-def _facts(parsed: ParsedMessage, *, dmarc: str | None):
-    user, sender_account, is_staff = selectors.sender(parsed.from_address)
-    by_thread = selectors.case_by_message_ids(parsed.thread_ids)
-    by_reference = None if by_thread else selectors.case_by_reference(parsed.case_reference)
+def _facts(parsed: ParsedMessage, classification, dmarc: str | None, now):
+    """The routing facts and the sender's user, in one query (plus one for a delivery
+    report). Only a person's message needs its sender and case looked up; for machine
+    mail the route depends on the reported case alone."""
+    person = classification.verdict is Verdict.PERSON
+    look = selectors.routing_lookup(
+        dedup_key=parsed.dedup_key[:255],
+        address=parsed.from_address if person else "",
+        thread_ids=parsed.thread_ids if person else (),
+        reference=parsed.case_reference if person else None,
+        access_reply_since=now - timedelta(hours=settings.INBOUND_ACCESS_REPLY_INTERVAL_HOURS),
+    )
     reported = None
     report = parsed.delivery_report
-    if report is not None:
+    if report is not None and look.stored_id is None:
         ids = [report.original_message_id] if report.original_message_id else []
         reported = selectors.case_by_message_ids([*ids, *parsed.thread_ids])
+    by_thread, by_reference = look.by_thread, None if look.by_thread else look.by_reference
     facts = RoutingFacts(
+        already_stored=look.stored_id is not None,
         case_by_thread=by_thread[0] if by_thread else None,
         case_by_thread_account=by_thread[1] if by_thread else None,
         case_by_reference=by_reference[0] if by_reference else None,
         case_by_reference_account=by_reference[1] if by_reference else None,
-        sender_account=sender_account,
-        sender_is_staff=is_staff,
+        sender_account=look.sender_account,
+        sender_is_staff=look.sender_is_staff,
         reported_case=reported[0] if reported else None,
         dmarc=dmarc,
     )
-    return facts, user
+    return facts, look
 
 
 def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
@@ -93,11 +104,6 @@ def _subject(parsed: ParsedMessage) -> str:
     from .headers import clean_subject
 
     return (clean_subject(parsed.subject) or _("Message by email"))[:MAX_SUBJECT]
-
-
-def _access_reply_due(address: str, now: datetime) -> bool:
-    since = now - timedelta(hours=settings.INBOUND_ACCESS_REPLY_INTERVAL_HOURS)
-    return not AccessReply.objects.filter(address=address.lower(), sent_at__gte=since).exists()
 
 
 def _new_row(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
@@ -140,24 +146,21 @@ def ingest(
 
 @transaction.atomic
 def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
-    key = parsed.dedup_key[:255]
-    stored = InboundMessage.objects.filter(dedup_key=key).defer("raw").order_by().first()
-    if stored is not None:
-        InboundMessage.objects.filter(pk=stored.pk).update(
+    row = _new_row(parsed, raw, received_via, now)
+    classification = classify(parsed, own_addresses=_own_addresses())
+    facts, look = _facts(parsed, classification, row.dmarc or None, now)
+    if facts.already_stored:
+        InboundMessage.objects.filter(pk=look.stored_id).update(
             times_received=F("times_received") + 1, last_received_at=now
         )
-        stored.times_received += 1
-        stored.last_received_at = now
+        stored = InboundMessage.objects.defer("raw").get(pk=look.stored_id)
         stored.duplicate = True
         return stored
 
-    row = _new_row(parsed, raw, received_via, now)
     row.duplicate = False
-    classification = classify(parsed, own_addresses=_own_addresses())
-    facts, user = _facts(parsed, dmarc=row.dmarc or None)
     decision = route(parsed, classification, facts)
     row.verdict = classification.verdict.value
-    follow_up = _act(row, parsed, decision, user, now)
+    follow_up = _act(row, parsed, decision, look, now)
     row.save(force_insert=True)
     if row.outcome == Outcome.QUARANTINED and follow_up is not None:
         AccessReply.objects.create(address=row.from_address.lower(), sent_at=now, inbound=row)
@@ -166,9 +169,11 @@ def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> Inboun
     return row
 
 
-def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, now):
+def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, now):
     """Do what the decision says; returns the mail task to queue for the row, if any."""
     from .tasks import send_access_reply, send_acknowledgement
+
+    user = look.user
 
     row.reason = decision.reason
     row.case_id = decision.case
@@ -187,13 +192,16 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, n
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
         case = case_services.case_open(
-            account=user.contact.account,
+            # With its calendar: the case's deadlines are computed from it.
+            account=Account.objects.select_related("office_hours").get(pk=decision.account),
             requester=user,
             subject=_subject(parsed),
             description=_body(parsed, notes),
             category=Category.INFORMATION,
             channel=Channel.EMAIL,
             attachments=uploads,
+            # The acknowledgement is the customer's one mail about the filing.
+            mail_requester=not decision.send_acknowledgement,
             now=now,
         )
         row.outcome = Outcome.OPENED
@@ -208,8 +216,7 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, user, n
             row.reason = row.reason.strip()
     else:
         row.outcome = Outcome.QUARANTINED
-        address = parsed.from_address.lower()
-        if decision.send_access_reply and address and _access_reply_due(address, now):
+        if decision.send_access_reply and parsed.from_address and not look.access_reply_sent:
             return send_access_reply
     return None
 

@@ -32,6 +32,7 @@ _CHARSET_ALIASES = {
 # ASCII) under one of these labels are UTF-8 in practice, almost never Latin text.
 _WEAK_DECLARATIONS = {"", "us-ascii", "iso-8859-1", "iso-8859-15", "windows-1252", "cp1252"}
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def normalise_charset(charset: object) -> str:
@@ -98,7 +99,7 @@ def clean_text(text: str) -> str:
     """Newlines normalised to \\n, control characters and lone surrogates removed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_CHARS.sub("", text)
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if _SURROGATES.search(text):
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     return text
 

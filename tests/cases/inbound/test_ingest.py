@@ -198,6 +198,20 @@ def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges
     assert ack.alternatives and "Ernst 1 Hotline" in ack.alternatives[0][0]
 
 
+def test_a_case_opened_by_mail_sends_the_customer_one_mail_the_acknowledgement(world):
+    mail.outbox.clear()
+    row = ingest(corpus_bytes("missing-message-id.eml"))
+    assert row.outcome == Outcome.OPENED
+    # Not the acknowledgement and the generic "case filed" mail: the acknowledgement only,
+    # which says how to report a critical issue (the portal form, then the hotline).
+    (only,) = mail.outbox
+    assert only.to == ["anna@acme.example"]
+    assert only.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert "/cases/new/" in only.body and "Ernst 1 Hotline" in only.body
+    # The filing is still on the case's timeline, public, as for any case.
+    assert row.case.events.filter(kind="opened", public=True).exists()
+
+
 def test_attachments_follow_the_portals_size_rules(world, settings):
     row = ingest(corpus_bytes("oversized-attachment.eml"))
     assert row.outcome == Outcome.POSTED
