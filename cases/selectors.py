@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
@@ -93,19 +93,58 @@ class TimelineEntry:
     item: object
 
 
-def customer_timeline(case: Case) -> list[TimelineEntry]:
-    """Public messages (with attachments) and public events, in time order: 2 queries."""
-    messages = (
+def customer_timeline(case: Case, attachments: list[Attachment]) -> list[TimelineEntry]:
+    """Public messages and public events, in time order: 2 queries. `attachments` are the
+    case's public attachments (`case_attachments`), hung on their messages here rather
+    than read again."""
+    by_message: dict[int, list[Attachment]] = {}
+    for attachment in attachments:
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    messages = list(
         CaseMessage.objects.filter(case=case, visibility=CaseMessage.Visibility.PUBLIC)
         .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .only(
+            "case_id",
+            "body",
+            "created_at",
+            "author__full_name",
+            "author__email",
+            "author__is_staff",
+        )
     )
+    for message in messages:
+        message.public_attachments = by_message.get(message.pk, [])
     events = (
         CaseEvent.objects.filter(case=case, public=True)
         .exclude(kind__in=[CaseEvent.Kind.REPLIED, CaseEvent.Kind.CUSTOMER_REPLIED])
         .select_related("actor")
+        .only(
+            "at",
+            "kind",
+            "to_status",
+            "detail",
+            "actor__full_name",
+            "actor__email",
+            "actor__is_staff",
+        )
     )
     return _merge(messages, events)
+
+
+def timeline_version(case: Case) -> tuple:
+    """What a case's timeline is built from, in one query. Messages, events and
+    attachments are only ever added, never changed, so their highest ids change exactly
+    when the timeline does: a rendered timeline can be reused while this stays the same."""
+
+    def latest(model):
+        newest = model.objects.filter(case=OuterRef("pk")).order_by("-id").values("id")[:1]
+        return Subquery(newest)
+
+    return (
+        Case.objects.filter(pk=case.pk)
+        .values_list(latest(CaseMessage), latest(CaseEvent), latest(Attachment))
+        .get()
+    )
 
 
 def staff_timeline(case: Case) -> list[TimelineEntry]:

@@ -76,10 +76,13 @@ def _detail_context(request, case, **forms):
     for agreement in agreements:
         if agreement.outcome == ResolutionAgreement.Outcome.PENDING:
             pending = agreement
+    attachments = selectors.case_attachments(case)
     return {
         "case": case,
-        "timeline": selectors.customer_timeline(case),
-        "attachments": selectors.case_attachments(case),
+        # Called by the template only when its cached rendering is out of date.
+        "timeline": lambda: selectors.customer_timeline(case, attachments),
+        "timeline_version": selectors.timeline_version(case),
+        "attachments": attachments,
         "agreements": agreements,
         "pending_agreement": pending,
         "verdict": selectors.first_response_verdict(case, now),

@@ -6,6 +6,7 @@ Personas: a customer of account A, a customer of account B, and staff in each ro
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
@@ -58,6 +59,9 @@ def _fast_and_contained(settings, tmp_path):
     # Tasks run in-process unless a test starts a real worker.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Rendered fragments and rate limits of one test must not leak into the next, whose
+    # rows may reuse the same ids after a rollback.
+    cache.clear()
     yield
 
 

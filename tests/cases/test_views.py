@@ -156,8 +156,9 @@ def _count(django_assert_num_queries, client, url, n):
         assert client.get(url).status_code == 200
 
 
-LIST_QUERIES = 5  # session, user, contact+account, open cases, closed cases
-DETAIL_QUERIES = 10  # + the hotline calls
+LIST_QUERIES = 4  # user (the session is cached), contact+account, open cases, closed cases
+# user, contact, case, agreements, attachments, timeline version, messages, events, calls
+DETAIL_QUERIES = 9
 
 
 def test_the_case_list_runs_a_fixed_number_of_queries(
@@ -189,6 +190,54 @@ def test_the_case_detail_runs_a_fixed_number_of_queries(
         services.case_reply(case=case_a, author=agent, body=f"answer {i}")
     services.case_propose_resolution(case=case_a, actor=agent, summary="done")
     _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
+
+
+TIMELINE_REUSED_QUERIES = DETAIL_QUERIES - 2  # no messages and events read again
+
+
+def test_a_rendered_timeline_is_reused_until_the_case_gains_an_entry(
+    client_a, case_a, agent, customer_a, django_assert_num_queries
+):
+    url = reverse("case_detail", args=[case_a.reference])
+    services.case_reply(case=case_a, author=agent, body="first answer")
+    client_a.get(url)
+    with django_assert_num_queries(TIMELINE_REUSED_QUERIES):
+        page = client_a.get(url).content.decode()
+    assert "first answer" in page
+
+    services.case_reply(case=case_a, author=agent, body="second answer")
+    assert "second answer" in client_a.get(url).content.decode()
+    services.case_customer_reply(
+        case=case_a,
+        author=customer_a,
+        body="logs attached",
+        attachments=[SimpleUploadedFile("smtp.log", b"421", content_type="text/plain")],
+    )
+    page = client_a.get(url).content.decode()
+    assert "logs attached" in page and "smtp.log" in page
+    services.case_propose_resolution(case=case_a, actor=agent, summary="fixed")
+    assert "Resolution proposed" in client_a.get(url).content.decode()
+
+
+def test_a_reused_timeline_follows_the_reader_s_language_and_time_zone(
+    client_a, case_a, agent, customer_a
+):
+    url = reverse("case_detail", args=[case_a.reference])
+    services.case_reply(case=case_a, author=agent, body="answer")
+    english = client_a.get(url).content.decode()
+    customer_a.language, customer_a.time_zone = "nl", "Asia/Tokyo"
+    customer_a.save(update_fields=["language", "time_zone"])
+    dutch = client_a.get(url).content.decode()
+    # Filed 25 Nov 2026 10:00 in Amsterdam, which is 18:00 in Tokyo.
+    assert "25 Nov 2026, 10:00" in _timeline(english)
+    assert "Case filed" in _timeline(english)
+    assert "25 Nov 2026, 18:00" in _timeline(dutch)
+    assert "Zaak ingediend" in _timeline(dutch)
+
+
+def _timeline(page: str) -> str:
+    start = page.index('data-testid="timeline"')
+    return page[start : page.index("</ol>", start)]
 
 
 def test_an_overdue_response_is_not_promised_in_the_past(client_b, case_b):
