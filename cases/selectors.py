@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
@@ -25,9 +25,11 @@ from .models import (
 
 
 def cases_for_customer(
-    account, *, closed: bool = False, limit: int = 100, offset: int = 0
+    account, *, closed: bool = False, limit: int = 100, offset: int = 0, with_total: bool = False
 ) -> list[Case]:
-    """One query: the account's open (or closed) cases, most urgent / most recent first."""
+    """One query: the account's open (or closed) cases, most recent first. With
+    `with_total`, each case also carries `total`, the number of such cases (a window count
+    in the same query)."""
     qs = cases_visible_to(account).only(
         "reference",
         "subject",
@@ -46,6 +48,8 @@ def cases_for_customer(
         qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")
     else:
         qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at")
+    if with_total:
+        qs = qs.annotate(total=Window(Count("pk")))
     cases = list(qs[offset : offset + limit])
     # Translate each label once per page, not once per row.
     statuses = {value: str(label) for value, label in Status.choices}
@@ -62,9 +66,28 @@ class CasePage:
     number: int
     has_previous: bool
     has_next: bool
+    total: int | None = None
 
 
+OPEN_PER_PAGE = 100
 CLOSED_PER_PAGE = 50
+
+
+def open_cases_page(account, *, page: int = 1, per_page: int | None = None) -> CasePage:
+    """One query: one page of the account's open cases, newest first, and how many are
+    open in all."""
+    page, per_page = max(page, 1), per_page or OPEN_PER_PAGE
+    cases = cases_for_customer(
+        account, limit=per_page, offset=(page - 1) * per_page, with_total=True
+    )
+    total = cases[0].total if cases else None
+    return CasePage(
+        cases=cases,
+        number=page,
+        has_previous=page > 1,
+        has_next=total is not None and page * per_page < total,
+        total=total,
+    )
 
 
 def closed_cases_page(account, *, page: int = 1, per_page: int | None = None) -> CasePage:

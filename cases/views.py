@@ -18,18 +18,22 @@ from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, Rep
 from .models import Channel, ResolutionAgreement, Status
 
 
+def _page_number(request, name: str) -> int:
+    number = request.GET.get(name, "")
+    return int(number) if number.isdigit() and len(number) < 7 else 1
+
+
 @customer_required
 def case_list(request):
     now = timezone.now()
-    number = request.GET.get("page", "")
-    closed = selectors.closed_cases_page(
-        request.account, page=int(number) if number.isdigit() and len(number) < 7 else 1
-    )
+    opened = selectors.open_cases_page(request.account, page=_page_number(request, "open"))
+    closed = selectors.closed_cases_page(request.account, page=_page_number(request, "page"))
     return render(
         request,
         "cases/case_list.html",
         {
-            "open_cases": selectors.cases_for_customer(request.account),
+            "open_cases": opened.cases,
+            "open_page": opened,
             "closed_cases": closed.cases,
             "closed_page": closed,
             "now": now,

@@ -300,3 +300,39 @@ def test_older_closed_cases_are_on_further_pages_with_the_same_query_count(
     last = client_a.get(reverse("case_list"), {"page": 3}).content.decode()
     assert "?page=4" not in last and "?page=2" in last
     assert client_a.get(reverse("case_list"), {"page": "abc"}).status_code == 200
+
+
+def test_every_open_case_is_counted_and_reachable_page_by_page(
+    client_a, file_case, monkeypatch, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from cases import selectors
+
+    monkeypatch.setattr(selectors, "OPEN_PER_PAGE", 3)
+    cases = [file_case(subject=f"open {i}") for i in range(7)]
+    for age, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(opened_at=NOW - timedelta(days=age))
+    references = [case.reference for case in cases]  # newest first
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(LIST_QUERIES):
+            response = client_a.get(reverse("case_list"), {"open": number})
+        html = response.content.decode()
+        assert '<span class="badge text-bg-light" data-testid="open-count">7</span>' in html
+        pages.append([ref for ref in references if ref in html])
+    assert pages == [references[:3], references[3:6], references[6:]]
+    first = client_a.get(reverse("case_list")).content.decode()
+    assert "?open=2" in first and "?open=0" not in first
+    last = client_a.get(reverse("case_list"), {"open": 3}).content.decode()
+    assert "?open=4" not in last and "?open=2" in last
+    beyond = client_a.get(reverse("case_list"), {"open": 9}).content.decode()
+    assert "There are no cases on this page" in beyond and "?open=1" in beyond
+    assert 'data-testid="open-count"' not in beyond  # unknown here; never a false 0
+
+
+def test_an_account_without_open_cases_shows_zero(client_a):
+    html = client_a.get(reverse("case_list")).content.decode()
+    assert '<span class="badge text-bg-light" data-testid="open-count">0</span>' in html
+    assert "No open cases." in html
