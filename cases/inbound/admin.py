@@ -85,6 +85,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
                     "reason",
                     "case",
                     "case_message",
+                    ("failed_recipient", "delivery_status"),
+                    "diagnostic_code",
                     "settled_by",
                     "settled_at",
                 )
@@ -244,6 +246,67 @@ class InboundMessageAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(back)
         self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(back)
+
+
+class DeliveryFailureInline(admin.TabularInline):
+    """On a case's admin page: the bounces of our notifications about the case (who did
+    not get the mail, the status and the receiving server's diagnostic, when)."""
+
+    model = InboundMessage
+    fk_name = "case"
+    verbose_name = _("delivery failure")
+    verbose_name_plural = _("Delivery failures")
+    fields = ("received_at", "recipient", "status", "diagnostic", "report")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(outcome=Outcome.DELIVERY_FAILURE)
+            .only(
+                "pk",
+                "case",
+                "received_at",
+                "failed_recipient",
+                "delivery_status",
+                "diagnostic_code",
+                "reason",
+            )
+            .order_by("-received_at", "-id")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("failed recipient"))
+    def recipient(self, obj):
+        return obj.failed_recipient or "—"
+
+    @admin.display(description=_("delivery status"))
+    def status(self, obj):
+        return obj.delivery_status or "—"
+
+    @admin.display(description=_("diagnostic"))
+    def diagnostic(self, obj):
+        # Rows stored before the report's details had their own columns: the reason.
+        return truncatechars(obj.diagnostic_code or obj.reason, 300)
+
+    @admin.display(description=_("report"))
+    def report(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:inbound_inboundmessage_change", args=[obj.pk]),
+            gettext("the delivery report"),
+        )
 
 
 @admin.register(AccessReply)

@@ -53,6 +53,11 @@ class InboundMessage(models.Model):
     raw = models.BinaryField(_("raw message"), null=True, blank=True)
     raw_purged_at = models.DateTimeField(_("raw message deleted"), null=True, blank=True)
 
+    # A delivery report about one of our notifications: what failed, for whom.
+    failed_recipient = models.CharField(_("failed recipient"), max_length=320, blank=True)
+    delivery_status = models.CharField(_("delivery status"), max_length=16, blank=True)
+    diagnostic_code = models.TextField(_("diagnostic"), blank=True)
+
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     reason = models.TextField(_("reason"), blank=True)
     case = models.ForeignKey(

@@ -211,6 +211,10 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
     elif decision.route is Route.DELIVERY_FAILURE:
         row.outcome = Outcome.DELIVERY_FAILURE
         report = parsed.delivery_report
+        if report is not None:
+            row.failed_recipient = report.failed_recipient[:320]
+            row.delivery_status = report.status[:16]
+            row.diagnostic_code = report.diagnostic_code
         if report is not None and report.failed_recipient:
             row.reason += f": {report.failed_recipient} {report.status} {report.diagnostic_code}"
             row.reason = row.reason.strip()

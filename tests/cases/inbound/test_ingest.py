@@ -129,6 +129,8 @@ def test_a_bounce_of_our_notification_is_linked_to_its_case_as_a_delivery_failur
     row = ingest(corpus_bytes("dsn-bounce.eml"))
     assert (row.outcome, row.case) == (Outcome.DELIVERY_FAILURE, world.cases[123])
     assert "jeroen.old@acme.example" in row.reason
+    assert (row.failed_recipient, row.delivery_status) == ("jeroen.old@acme.example", "5.1.1")
+    assert "Recipient address" in row.diagnostic_code
     assert mail.outbox == []
 
 
