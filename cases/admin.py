@@ -31,6 +31,7 @@ from .models import (
     CaseEvent,
     OutboundMessage,
     ResolutionAgreement,
+    Severity,
     SlaPolicy,
     Status,
     next_due_expression,
@@ -190,7 +191,7 @@ class CaseAdmin(admin.ModelAdmin):
         "ref",
         "deadline",
         "severity_badge",
-        "status",
+        "status_label",
         "subject",
         "account",
         "assigned_agent",
@@ -299,8 +300,14 @@ class CaseAdmin(admin.ModelAdmin):
             '<span style="color:#fff;background:{};padding:1px 6px;border-radius:3px;'
             'white-space:nowrap">{}</span>',
             color,
-            obj.get_severity_display(),
+            Severity(obj.severity).label,
         )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_label(self, obj):
+        # The enum's label directly: the admin's generic choices lookup rebuilds a
+        # dictionary of all choices for every cell.
+        return Status(obj.status).label
 
     @admin.display(description=gettext_lazy("first response due"), ordering="next_due")
     def deadline(self, obj):
