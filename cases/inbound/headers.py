@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import quopri
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
@@ -175,6 +176,31 @@ def find_case_reference(subject: object) -> str | None:
         return None
     bracketed = [m for m in matches if text[: m.start()].rstrip().endswith("[")]
     return CASE_REFERENCE_PREFIX + (bracketed or matches)[0].group(1)
+
+
+def preferred_language(value: object, available: Iterable[str]) -> str | None:
+    """The language a Content-Language or Accept-Language value names among
+    `available` (by primary subtag: "nl-BE" is "nl"): the highest q, the first listed
+    on a tie; q=0 refuses a language. None when it names none of them."""
+    text = header_text(value)
+    wanted = {code.lower() for code in available}
+    best, best_q = None, 0.0
+    for item in text.split(",")[:50]:
+        tag, *params = (p.strip() for p in item.split(";"))
+        primary = tag.split("-", 1)[0].lower()
+        if primary not in wanted:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, number = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(number)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 _SUBJECT_PREFIX = re.compile(

@@ -1,7 +1,8 @@
 """The portal's own answers to inbound mail: the acknowledgement of a case opened by
 mail and the polite reply to an unknown sender. Both are automatic replies (RFC 3834
 Auto-Submitted: auto-replied), threaded to the message they answer, in the
-recipient's language, plain text and HTML."""
+recipient's language (an unknown sender's: see `access_reply_languages`), plain text
+and HTML."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from .headers import preferred_language
 from .models import InboundMessage
+from .parse import parse_message
 
 
 def _send(row: InboundMessage, *, template: str, to: str, language: str, context: dict) -> None:
@@ -62,11 +65,28 @@ def send_acknowledgement(row: InboundMessage) -> None:
     )
 
 
+def access_reply_languages(row: InboundMessage) -> list[str]:
+    """An unknown sender has no language of their own: the one their message's
+    Content-Language (else Accept-Language) names, else all of ours, the default first."""
+    ours = sorted(
+        (code for code, _name in settings.LANGUAGES), key=lambda c: c != settings.LANGUAGE_CODE
+    )
+    if row.raw is not None:
+        parsed = parse_message(bytes(row.raw))
+        for header in ("content-language", "accept-language"):
+            chosen = preferred_language(parsed.header(header), ours)
+            if chosen:
+                return [chosen]
+    return ours
+
+
 def send_access_reply(row: InboundMessage) -> None:
+    languages = access_reply_languages(row)
     _send(
         row,
         template="access_reply",
         to=row.from_address,
-        language=settings.LANGUAGE_CODE,
-        context={},
+        language=languages[0],
+        # One mail with the text in each language (the templates loop over them).
+        context={"languages": languages},
     )

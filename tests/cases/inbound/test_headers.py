@@ -15,6 +15,7 @@ from cases.inbound.headers import (
     parse_addresses,
     parse_authentication_results,
     parse_message_id_list,
+    preferred_language,
 )
 
 
@@ -153,3 +154,23 @@ def test_authentication_results_none_and_garbage():
     assert parse_authentication_results("") is None
     assert parse_authentication_results(";;;") is None
     assert parse_authentication_results("mx; =; spf; (unclosed").results == ()
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("nl", "nl"),
+        ("nl-BE", "nl"),
+        ("EN-us", "en"),
+        ("en-US,en;q=0.9,nl;q=0.8", "en"),
+        ("de-DE, nl;q=0.4, en;q=0.6", "en"),
+        ("nl;q=0.5, en;q=0.5", "nl"),
+        ("en;q=0, nl;q=0.1", "nl"),
+        ("en;q=abc, nl;q=0.1", "nl"),
+        ("de, fr", None),
+        ("", None),
+        ("*", None),
+    ],
+)
+def test_the_preferred_language_is_one_we_speak_by_q_then_order(value, expected):
+    assert preferred_language(value, ["en", "nl"]) == expected

@@ -186,6 +186,54 @@ def test_an_unknown_sender_gets_one_access_reply_per_period(world):
     assert len(outbox_to("tanaka@acme.example")) == 2
 
 
+def _from_stranger(extra_headers: str = "") -> bytes:
+    return (
+        "From: Tanaka <tanaka@elsewhere.example>\r\nTo: support@example.com\r\n"
+        f"Subject: question\r\nMessage-ID: <lang@elsewhere.example>\r\n{extra_headers}"
+        "\r\nHello\r\n"
+    ).encode()
+
+
+ENGLISH, DUTCH = "Thank you for your message to", "Dank voor uw bericht aan"
+
+
+def test_an_unknown_sender_gets_the_access_reply_in_english_and_dutch_in_one_mail(world):
+    ingest(_from_stranger())
+    (reply,) = outbox_to("tanaka@elsewhere.example")
+    assert ENGLISH in reply.body and DUTCH in reply.body
+    html = reply.alternatives[0][0]
+    assert ENGLISH in html and DUTCH in html
+    assert reply.subject == (
+        "How to reach Email Enterprise Support / Zo bereikt u Email Enterprise Support"
+    )
+
+
+@pytest.mark.parametrize(
+    "header, present, absent",
+    [
+        ("Content-Language: nl-NL\r\n", DUTCH, ENGLISH),
+        ("Content-Language: en\r\n", ENGLISH, DUTCH),
+        ("Accept-Language: nl-BE, nl;q=0.9, en;q=0.8\r\n", DUTCH, ENGLISH),
+        ("Accept-Language: de-DE, en-GB;q=0.7, nl;q=0.5\r\n", ENGLISH, DUTCH),
+        # The language the message is written in wins over what the client accepts.
+        ("Content-Language: nl\r\nAccept-Language: en-US\r\n", DUTCH, ENGLISH),
+    ],
+)
+def test_a_stated_language_gets_the_access_reply_in_that_language_only(
+    world, header, present, absent
+):
+    ingest(_from_stranger(header))
+    (reply,) = outbox_to("tanaka@elsewhere.example")
+    assert present in reply.body and absent not in reply.body
+    assert present in reply.alternatives[0][0] and absent not in reply.alternatives[0][0]
+
+
+def test_a_language_we_do_not_speak_gets_both(world):
+    ingest(_from_stranger("Content-Language: de\r\n"))
+    (reply,) = outbox_to("tanaka@elsewhere.example")
+    assert ENGLISH in reply.body and DUTCH in reply.body
+
+
 def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges_it(world):
     mail.outbox.clear()
     row = ingest(corpus_bytes("missing-message-id.eml"))
