@@ -25,6 +25,7 @@ from .forms import (
     StaffReplyForm,
     StaffTextForm,
 )
+from .inbound.admin import DeliveryFailureInline
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -210,6 +211,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_per_page = 25
     show_full_result_count = False
     change_form_template = "admin/cases/case/change_form.html"
+    inlines = [DeliveryFailureInline]
     readonly_fields = [
         "reference",
         "account",

@@ -13,7 +13,7 @@ from cases.inbound.services import ingest
 from cases.models import CaseMessage
 from tests.factories import StaffFactory
 
-from .conftest import corpus_bytes
+from .conftest import OUR_NOTIFICATION, corpus_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,24 @@ def test_a_reply_sent_by_mail_appears_on_the_customers_case_page_and_in_the_admi
     )
     assert admin_page.status_code == 200
     assert line in admin_page.content.decode()
+
+
+def test_a_delivery_failure_shows_on_the_cases_admin_page(world, notification):
+    notification(OUR_NOTIFICATION, 123)
+    row = ingest(corpus_bytes("dsn-bounce.eml"))
+    assert row.outcome == Outcome.DELIVERY_FAILURE
+    url = reverse("admin:cases_case_change", args=[world.cases[123].pk])
+    page = signed_in(world.agent).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Delivery failures" in text
+    assert "jeroen.old@acme.example" in text and "5.1.1" in text
+    assert reverse("admin:inbound_inboundmessage_change", args=[row.pk]) in text
+    # Only the case the report is about shows it.
+    other = signed_in(world.agent).get(
+        reverse("admin:cases_case_change", args=[world.cases[124].pk])
+    )
+    assert "jeroen.old@acme.example" not in other.content.decode()
 
 
 def test_another_accounts_contact_never_sees_the_mailed_reply(world):
