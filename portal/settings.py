@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.inbound",
     "deliverability",
-    "django.contrib.admin",
+    "portal.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
