@@ -94,6 +94,8 @@ class Command(BaseCommand):
         self.secret_key = os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(48)
         with override_settings(SECRET_KEY=self.secret_key):
             cookies = {who: self.session_cookie(user) for who, user in users.items()}
+        # Other work on the machine shares its CPUs with the server: say how much.
+        load_at_start = os.getloadavg()[0]
         port = opts["port"] or _free_port()
         workers = opts["workers"] or (2 * (os.cpu_count() or 1) + 1)
         server = self.start_gunicorn(port, workers)
@@ -102,14 +104,16 @@ class Command(BaseCommand):
             for name, url, who in pages:
                 # One client alone first: the time of a request when nothing competes.
                 alone, _elapsed, _errors = _load(port, url, cookies[who], 30, 1)
+                cpu = time.process_time()
                 times, elapsed, errors = _load(
                     port, url, cookies[who], opts["requests"], opts["concurrency"]
                 )
-                rows.append((name, counts[name], alone, times, elapsed, errors))
+                client_cpu = (time.process_time() - cpu) / max(len(times), 1)
+                rows.append((name, counts[name], alone, times, elapsed, errors, client_cpu))
         finally:
             server.terminate()
             server.wait(timeout=20)
-        self.report(rows, opts, workers)
+        self.report(rows, opts, workers, load_at_start)
 
     # --- seeding -------------------------------------------------------------------
 
@@ -314,24 +318,28 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError("gunicorn did not start within 30 seconds.")
 
-    def report(self, rows, opts, workers) -> None:
+    def report(self, rows, opts, workers, load_at_start) -> None:
+        cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"\ngunicorn {workers} workers on {os.cpu_count()} CPUs · "
             f"{opts['concurrency']} concurrent clients · {opts['requests']} requests per page "
-            "(median, p95 and req/s under that load; '1 client' alone)\n"
+            f"· cache {cache} · load average {load_at_start:.2f} at the start\n"
+            "(median, p95 and req/s under that load; '1 client' alone; 'client CPU' is what "
+            "the load generator itself used per request, on the same CPUs)\n"
         )
         header = (
             f"{'page':28} {'queries':>7} {'1 client ms':>11} "
-            f"{'median ms':>10} {'p95 ms':>8} {'req/s':>8}"
+            f"{'median ms':>10} {'p95 ms':>8} {'req/s':>8} {'client CPU ms':>13}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        for name, queries, alone, times, elapsed, errors in rows:
+        for name, queries, alone, times, elapsed, errors, client_cpu in rows:
             ms = sorted(t * 1000 for t in times)
             p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
             line = (
                 f"{name:28} {queries:>7} {statistics.median(alone) * 1000:>11.1f} "
-                f"{statistics.median(ms):>10.1f} {p95:>8.1f} {len(times) / elapsed:>8.1f}"
+                f"{statistics.median(ms):>10.1f} {p95:>8.1f} {len(times) / elapsed:>8.1f} "
+                f"{client_cpu * 1000:>13.2f}"
             )
             if errors:
                 line += f"  ({errors} errors)"
