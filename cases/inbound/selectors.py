@@ -117,7 +117,7 @@ class RoutingLookup:
 
 @cache
 def _names() -> dict[str, str]:
-    """Quoted table and column names for the lookup's SQL: {case}, {case_account} ..."""
+    """Quoted table and column names for the lookups' SQL: {case}, {case_account} ..."""
     quote = connection.ops.quote_name
     models = {
         "inbound": InboundMessage,
@@ -137,6 +137,29 @@ def _names() -> dict[str, str]:
     return names
 
 
+class _Union:
+    """SELECTs of five columns (kind, id, id, flag, text) run as one UNION ALL query."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def select(self, sql: str, *params) -> None:
+        self.parts.append(sql.format(**_names()))
+        self.params.extend(params)
+
+    def rows(self) -> list[tuple]:
+        if not self.parts:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(self.parts), self.params)
+            return cursor.fetchall()
+
+
+def _in(values: list[str]) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
 def routing_lookup(
     *,
     dedup_key: str,
@@ -145,26 +168,21 @@ def routing_lookup(
     reference: str | None = None,
     access_reply_since: datetime | None = None,
 ) -> RoutingLookup:
-    """The dedup check, the sender, the case by thread and by reference, and whether an
-    access reply went out since `access_reply_since`, in one query: this runs for every
-    message that arrives, and round trips are most of a message's cost. The rules of
-    `sender()`, `case_by_message_ids()` and `case_by_reference()`; only an address
-    stored in another case than given takes a second query (as in `sender()`)."""
-    names = _names()
-    parts: list[str] = []
-    params: list = []
-
-    def select(sql: str, *args) -> None:
-        parts.append(sql.format(**names))
-        params.extend(args)
-
-    select(
+    """The dedup check, the sender, the case by thread (else by reference) and whether
+    an access reply went out since `access_reply_since`, in one query: this runs for
+    every message that arrives, and round trips are most of a message's cost. The rules
+    of `sender()`, `case_by_message_ids()` and `case_by_reference()`, and like them a
+    second query only when the first answer is not enough: a thread whose newest id is
+    not one of our outbound messages, an address stored in another case than given."""
+    ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
+    first = _Union()
+    first.select(
         "SELECT 'stored', {inbound_id}, {no_id}, {no_id}, NULL FROM {inbound} "
         "WHERE {inbound_dedup_key} = %s",
         dedup_key,
     )
     if address:
-        select(
+        first.select(
             "SELECT 'sender', u.{user_id}, c.{contact_account}, "
             "CASE WHEN u.{user_is_staff} THEN 1 ELSE 0 END, u.{user_email} "
             "FROM {user} u LEFT OUTER JOIN {contact} c ON c.{contact_user} = u.{user_id} "
@@ -173,68 +191,77 @@ def routing_lookup(
             True,
         )
         if access_reply_since is not None:
-            select(
+            first.select(
                 "SELECT 'access', {access_id}, {no_id}, {no_id}, NULL FROM {access} "
                 "WHERE {access_address} = %s AND {access_sent_at} >= %s",
                 address.lower(),
                 access_reply_since,
             )
-    ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
     if ordered:
         forms = _both_forms(ordered)
-        select(
+        first.select(
             "SELECT 'outbound', o.{outbound_case}, k.{case_account}, {no_id}, "
             "o.{outbound_message_id} FROM {outbound} o "
             "INNER JOIN {case} k ON k.{case_id} = o.{outbound_case} "
-            "WHERE o.{outbound_message_id} IN (" + ", ".join(["%s"] * len(forms)) + ")",
+            "WHERE o.{outbound_message_id} IN " + _in(forms),
             *forms,
         )
-        select(
-            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, {no_id}, "
-            "i.{inbound_message_id} FROM {inbound} i "
-            "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
-            "WHERE i.{inbound_message_id} IN (" + ", ".join(["%s"] * len(ordered)) + ")",
-            *ordered,
-        )
-    if reference:
-        select(
-            "SELECT 'reference', {case_id}, {case_account}, {no_id}, NULL FROM {case} "
-            "WHERE {case_reference} = %s",
-            reference.upper(),
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
+    elif reference:
+        _select_reference(first, reference)
 
     found: dict = {}
     outbound: dict[str, tuple[int, int]] = {}
     inbound: dict[str, tuple[int, int]] = {}
-    for kind, first, second, third, text in rows:
+    rows = first.rows()
+    ours = {normalise_message_id(row[4]) for row in rows if row[0] == "outbound"}
+    if ordered and ordered[0] not in ours:
+        # As case_by_message_ids(): stored inbound ids count when our own newest does
+        # not match; the reference when the thread matches nothing.
+        second = _Union()
+        second.select(
+            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, {no_id}, "
+            "i.{inbound_message_id} FROM {inbound} i "
+            "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
+            "WHERE i.{inbound_message_id} IN " + _in(ordered),
+            *ordered,
+        )
+        if reference:
+            _select_reference(second, reference)
+        rows += second.rows()
+    for kind, one, two, flag, text in rows:
         if kind == "stored":
-            found["stored_id"] = first
+            found["stored_id"] = one
         elif kind == "sender":
             # Enough of the user to be the author of a reply; the rest loads on use.
             found["user"] = get_user_model().from_db(
                 connection.alias,
                 ["id", "email", "is_staff", "is_active"],
-                [first, text, bool(third), True],
+                [one, text, bool(flag), True],
             )
-            found["sender_is_staff"] = bool(third)
-            found["sender_account"] = None if third else second
+            found["sender_is_staff"] = bool(flag)
+            found["sender_account"] = None if flag else two
         elif kind == "access":
             found["access_reply_sent"] = True
         elif kind == "outbound":
-            outbound.setdefault(normalise_message_id(text), (first, second))
+            outbound.setdefault(normalise_message_id(text), (one, two))
         elif kind == "inbound":
-            inbound.setdefault(text, (first, second))
+            inbound.setdefault(text, (one, two))
         elif kind == "reference":
-            found["by_reference"] = (first, second)
+            found["by_reference"] = (one, two)
     if address and "user" not in found:
         user, account, is_staff = sender_by_any_case(address)
         found.update(user=user, sender_account=account, sender_is_staff=is_staff)
     if ordered:
         found["by_thread"] = _first_in_order(ordered, outbound, inbound)
     return RoutingLookup(**found)
+
+
+def _select_reference(union: _Union, reference: str) -> None:
+    union.select(
+        "SELECT 'reference', {case_id}, {case_account}, {no_id}, NULL FROM {case} "
+        "WHERE {case_reference} = %s",
+        reference.upper(),
+    )
 
 
 def sender_by_any_case(address: str):
