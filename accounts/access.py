@@ -18,8 +18,10 @@ def customer_account(user) -> Account | None:
     """The one account a signed-in customer belongs to, or None (staff, or no account)."""
     if not user.is_authenticated or user.is_staff or not user.is_active:
         return None
-    contact = Contact.objects.select_related("account").filter(user_id=user.pk).first()
-    return contact.account if contact else None
+    try:
+        return Contact.objects.select_related("account").get(user_id=user.pk).account
+    except Contact.DoesNotExist:
+        return None
 
 
 def customer_required(view):

@@ -21,15 +21,14 @@ def case_for_customer(user, reference: str, *, account=None) -> Case:
     account = account if account is not None else customer_account(user)
     if account is None:
         raise Http404
-    case = (
-        cases_visible_to(account)
-        .select_related("account__tam", "requester", "assigned_agent")
-        .filter(reference=reference)
-        .first()
-    )
-    if case is None:
-        raise Http404
-    return case
+    try:
+        return (
+            cases_visible_to(account)
+            .select_related("account__tam", "requester", "assigned_agent")
+            .get(reference=reference)
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
 
 
 def attachment_for_customer(user, reference: str, attachment_id: int, *, account=None):
