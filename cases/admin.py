@@ -3,16 +3,22 @@ deadline, and a case page with its timeline and actions. Actions call the servic
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -186,6 +192,20 @@ def _run(name: str, case: Case, user, data: dict):
         )
 
 
+QUEUE_COUNT_SECONDS = 30
+
+
+class CachedCountPaginator(Paginator):
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        count_now = Paginator.count.func  # the exact count, computed on a miss only
+        return cache.get_or_set(self.count_key, lambda: count_now(self), QUEUE_COUNT_SECONDS)
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
@@ -211,6 +231,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_per_page = 25
     show_full_result_count = False
     change_form_template = "admin/cases/case/change_form.html"
+    change_list_template = "admin/cases/case/change_list.html"
     inlines = [DeliveryFailureInline]
     readonly_fields = [
         "reference",
@@ -291,6 +312,17 @@ class CaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # Counting every case for the queue's total costs the database more than the
+        # page itself: the total is counted once per QUEUE_COUNT_SECONDS for each user
+        # and filter, the rows are always read fresh.
+        criteria = sorted((k, v) for k, v in request.GET.lists() if k not in ("p", "o"))
+        digest = hashlib.blake2b(repr(criteria).encode(), digest_size=16).hexdigest()
+        key = f"cases:queue-count:{request.user.pk}:{digest}"
+        return CachedCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_key=key
+        )
+
     @admin.display(description=gettext_lazy("reference"), ordering="reference")
     def ref(self, obj):
         return format_html('<span style="white-space:nowrap">{}</span>', obj.reference)
@@ -310,6 +342,36 @@ class CaseAdmin(admin.ModelAdmin):
         # The enum's label directly: the admin's generic choices lookup rebuilds a
         # dictionary of all choices for every cell.
         return Status(obj.status).label
+
+    def queue_row(self, cl, case) -> list[str] | None:
+        """The queue's row for `case`, cell for cell the markup the admin gives
+        `list_display`, built directly rather than through the admin's generic per-cell
+        field lookups (most of the queue's time). None for a column it does not know."""
+        url = add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(case)
+        )
+        empty = self.get_empty_value_display()
+        cells = {
+            "ref": ("th", "", self.ref(case)),
+            "deadline": ("td", "", self.deadline(case)),
+            "severity_badge": ("td", "", self.severity_badge(case)),
+            "status_label": ("td", "", self.status_label(case)),
+            "subject": ("td", "", case.subject),
+            "account": ("td", " nowrap", case.account),
+            "assigned_agent": ("td", " nowrap", case.assigned_agent or empty),
+        }
+        row = []
+        for name in cl.list_display:
+            if name not in cells:
+                return None
+            tag, extra, value = cells[name]
+            html = conditional_escape(value)
+            if name in cl.list_display_links:
+                html = f'<a href="{escape(url)}">{html}</a>'
+            # Plain formatting: every value above is escaped, and format_html's own
+            # checks cost more than the rest of the row.
+            row.append(mark_safe(f'<{tag} class="field-{name}{extra}">{html}</{tag}>'))  # noqa: S308
+        return row
 
     @admin.display(description=gettext_lazy("first response due"), ordering="next_due")
     def deadline(self, obj):

@@ -1,11 +1,13 @@
 """The agents' queue and case page in the admin."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import Status
@@ -64,12 +66,40 @@ def test_search_by_reference_subject_or_company(agent_client, case_a, case_b):
         assert case_a.reference in page and case_b.reference not in page
 
 
+@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%3Cb%3E"])
+def test_queue_rows_are_the_markup_the_admin_itself_gives(
+    agent_client, agent, file_case, case_b, query
+):
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    from cases.templatetags.case_queue import case_queue_results
+
+    assigned = file_case(
+        subject="<b>Bold & loud</b>", api_all_failing=True, api_failure_cause="server"
+    )
+    services.case_assign(case=assigned, agent=agent, actor=agent)
+    file_case(subject="<b>unassigned</b>")
+    waiting = file_case(subject="<b>waiting</b>")
+    services.case_set_status(case=waiting, status=Status.WAITING_ON_CUSTOMER, actor=agent)
+    with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
+        response = agent_client.get(CHANGELIST + query)
+        cl = response.context_data["cl"]
+        with timezone.override(zoneinfo.ZoneInfo(agent.time_zone)):  # as in the request
+            ours = case_queue_results(cl)["results"]
+            admins = [list(items_for_result(cl, case, None)) for case in cl.result_list]
+    assert len(ours) == len(cl.result_list) >= 2
+    assert ours == admins
+    page = response.content.decode()
+    assert all(cell in page for row in ours for cell in row)
+    assert "<b>Bold" not in page and "&lt;b&gt;" in page
+
+
 def test_the_queue_runs_a_fixed_number_of_queries(
     agent_client, file_case, agent, django_assert_num_queries
 ):
     file_case()
-    agent_client.get(CHANGELIST)  # warm caches (content types)
-    with django_assert_num_queries(5) as first:
+    agent_client.get(CHANGELIST)  # warm caches (content types, the queue's total)
+    with django_assert_num_queries(4) as first:
         agent_client.get(CHANGELIST)
     for i in range(20):
         case = file_case(subject=f"c{i}")
@@ -147,3 +177,24 @@ def test_an_agent_attaches_a_file_to_a_reply_and_the_customer_downloads_it(
     attachment = case_a.attachments.get()
     url = reverse("case_attachment", args=[case_a.reference, attachment.pk])
     assert b"".join(client_a.get(url).streaming_content) == b"patched"
+
+
+def test_the_queue_total_is_recounted_within_half_a_minute_and_rows_are_always_fresh(
+    agent_client, file_case
+):
+    import re
+
+    def total(page):
+        return re.search(r'<p class="paginator">\s*(\d+) support case', page).group(1)
+
+    with time_machine.travel(NOW, tick=False):
+        first = file_case(subject="first")
+        assert total(agent_client.get(CHANGELIST).content.decode()) == "1"
+        later = [file_case(subject=f"later {i}") for i in range(2)]
+        page = agent_client.get(CHANGELIST).content.decode()
+        assert all(case.reference in page for case in [first, *later])
+        assert total(page) == "1"  # counted a moment ago
+        mine = agent_client.get(CHANGELIST + "?mine=none").content.decode()
+        assert total(mine) == "3"  # another filter is counted on its own
+    with time_machine.travel(NOW + timedelta(seconds=31), tick=False):
+        assert total(agent_client.get(CHANGELIST).content.decode()) == "3"
