@@ -64,7 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--messages", type=int, default=4, help="Messages per case.")
         parser.add_argument("--requests", type=int, default=400, help="Requests per page.")
         parser.add_argument("--concurrency", type=int, default=8)
-        parser.add_argument("--workers", type=int, default=0, help="gunicorn workers.")
+        parser.add_argument(
+            "--workers", type=int, default=0, help="gunicorn workers (default: CPUs + 1)."
+        )
         parser.add_argument("--port", type=int, default=0)
 
     def handle(self, *args, **opts):
@@ -97,7 +99,10 @@ class Command(BaseCommand):
         # Other work on the machine shares its CPUs with the server: say how much.
         load_at_start = os.getloadavg()[0]
         port = opts["port"] or _free_port()
-        workers = opts["workers"] or (2 * (os.cpu_count() or 1) + 1)
+        # The pages are CPU-bound: one worker per CPU and one to use the time others wait
+        # on the database. More workers only queue on the same CPUs (5 instead of 3 on
+        # 2 CPUs raised every page's p95 by 20-40 %).
+        workers = opts["workers"] or ((os.cpu_count() or 1) + 1)
         server = self.start_gunicorn(port, workers)
         try:
             rows = []
