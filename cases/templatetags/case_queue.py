@@ -9,13 +9,12 @@ register = template.Library()
 @register.inclusion_tag("admin/change_list_results.html")
 def case_queue_results(cl):
     """The context `{% result_list cl %}` gives its template, the same headers and the
-    same markup, with each row from `CaseAdmin.queue_row`; any row it cannot build falls
-    back to the admin's own rendering."""
+    same markup, with the rows from `CaseAdmin.queue_rows`, or the admin's own rendering
+    when those cannot be built."""
     headers = list(admin_list.result_headers(cl))
-    rows = []
-    for case in cl.result_list:
-        row = cl.model_admin.queue_row(cl, case)
-        rows.append(row if row is not None else list(admin_list.items_for_result(cl, case, None)))
+    rows = cl.model_admin.queue_rows(cl)
+    if rows is None:
+        rows = [list(admin_list.items_for_result(cl, case, None)) for case in cl.result_list]
     return {
         "cl": cl,
         "result_hidden_fields": [],

@@ -66,7 +66,7 @@ def test_search_by_reference_subject_or_company(agent_client, case_a, case_b):
         assert case_a.reference in page and case_b.reference not in page
 
 
-@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%3Cb%3E"])
+@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%3Cb%3E", "?q=__case__"])
 def test_queue_rows_are_the_markup_the_admin_itself_gives(
     agent_client, agent, file_case, case_b, query
 ):
@@ -78,7 +78,7 @@ def test_queue_rows_are_the_markup_the_admin_itself_gives(
         subject="<b>Bold & loud</b>", api_all_failing=True, api_failure_cause="server"
     )
     services.case_assign(case=assigned, agent=agent, actor=agent)
-    file_case(subject="<b>unassigned</b>")
+    file_case(subject="<b>unassigned</b> __case__")
     waiting = file_case(subject="<b>waiting</b>")
     services.case_set_status(case=waiting, status=Status.WAITING_ON_CUSTOMER, actor=agent)
     with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
@@ -87,7 +87,7 @@ def test_queue_rows_are_the_markup_the_admin_itself_gives(
         with timezone.override(zoneinfo.ZoneInfo(agent.time_zone)):  # as in the request
             ours = case_queue_results(cl)["results"]
             admins = [list(items_for_result(cl, case, None)) for case in cl.result_list]
-    assert len(ours) == len(cl.result_list) >= 2
+    assert len(ours) == len(cl.result_list) >= 1
     assert ours == admins
     page = response.content.decode()
     assert all(cell in page for row in ours for cell in row)
