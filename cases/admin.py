@@ -457,6 +457,12 @@ class CaseAdmin(admin.ModelAdmin):
         ]
         return mine + urls
 
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width for its seven columns and the filters; the
+        # breadcrumbs and the Workplace page lead everywhere else.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         extra_context = extra_context or {}

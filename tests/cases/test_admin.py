@@ -198,3 +198,10 @@ def test_the_queue_total_is_recounted_within_half_a_minute_and_rows_are_always_f
         assert total(mine) == "3"  # another filter is counted on its own
     with time_machine.travel(NOW + timedelta(seconds=31), tick=False):
         assert total(agent_client.get(CHANGELIST).content.decode()) == "3"
+
+
+def test_the_queue_gives_its_columns_the_width_of_the_page(agent_client, case_a):
+    queue = agent_client.get(CHANGELIST).content.decode()
+    other = agent_client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
+    assert 'id="nav-sidebar"' not in queue and case_a.reference in queue
+    assert 'id="nav-sidebar"' in other

@@ -26,8 +26,8 @@ def builds(monkeypatch):
 
 
 def test_the_navigation_is_built_once_and_then_reused(agent_client, builds):
-    first = agent_client.get(reverse("admin:cases_case_changelist")).content.decode()
-    second = agent_client.get(reverse("admin:cases_case_changelist")).content.decode()
+    first = agent_client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
+    second = agent_client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
     assert builds == [None]
     assert 'id="nav-sidebar"' in first
     assert (
