@@ -11,6 +11,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        # Sign-in and inbound mail find people by address in any letter case.
+        indexes = [models.Index(Upper("email"), name="accounts_user_email_upper")]
 
     def __str__(self):
         return self.full_name or self.email
