@@ -386,8 +386,16 @@ class CaseAdmin(admin.ModelAdmin):
         built directly instead of through its generic per-cell lookups (most of the
         queue's time): what every row shares (the change URL's shape with the preserved
         filters, the labels, the time) is worked out once. None for an unknown column."""
-        known = {"ref", "deadline", "severity_badge", "status_label", "subject", "account"}
-        if not set(cl.list_display) <= known | {"assigned_agent"}:
+        known = {
+            "ref",
+            "deadline",
+            "severity_badge",
+            "status_label",
+            "subject",
+            "account",
+            "assigned_agent",
+        }
+        if not set(cl.list_display) <= known:
             return None
         opts = cl.opts
         change_url = escape(
