@@ -96,8 +96,10 @@ class Command(BaseCommand):
         self.secret_key = os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(48)
         with override_settings(SECRET_KEY=self.secret_key):
             cookies = {who: self.session_cookie(user) for who, user in users.items()}
-        # Other work on the machine shares its CPUs with the server: say how much.
+        # Other work on the machine shares its CPUs with the server: say how much, and
+        # how fast a CPU is just now (a shared host's vary by half from minute to minute).
         load_at_start = os.getloadavg()[0]
+        self.cpu_probe_ms = _cpu_probe_ms()
         port = opts["port"] or _free_port()
         # The pages are CPU-bound: one worker per CPU and one to use the time others wait
         # on the database. More workers only queue on the same CPUs (5 instead of 3 on
@@ -328,7 +330,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\ngunicorn {workers} workers on {os.cpu_count()} CPUs · "
             f"{opts['concurrency']} concurrent clients · {opts['requests']} requests per page "
-            f"· cache {cache} · load average {load_at_start:.2f} at the start\n"
+            f"· cache {cache} · load average {load_at_start:.2f} at the start "
+            f"· CPU probe {self.cpu_probe_ms:.1f} ms (a fixed Python loop; lower is faster)\n"
             "(median, p95 and req/s under that load; '1 client' alone; 'client CPU' is what "
             "the load generator itself used per request, on the same CPUs)\n"
         )
@@ -357,6 +360,16 @@ def _staff(email: str, name: str, role: str) -> User:
         user = User.objects.create_user(email, "bench-password-2026", full_name=name, is_staff=True)
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def _cpu_probe_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop, in ms."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(100_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def _free_port() -> int:
