@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from accounts import office_hours
 
@@ -34,7 +34,8 @@ Pause = tuple[datetime, datetime | None]
 def _elapsed(target: Target, schedule: office_hours.Schedule, a: datetime, b: datetime):
     if target.office_hours_only:
         return office_hours.office_minutes_between(schedule, a, b)
-    return (b - a) / timedelta(minutes=1)
+    # In UTC: two times of one zone subtract as wall-clock readings, wrong across DST.
+    return (b.astimezone(UTC) - a.astimezone(UTC)) / timedelta(minutes=1)
 
 
 def _add(target: Target, schedule: office_hours.Schedule, t: datetime, minutes: float):
@@ -42,7 +43,7 @@ def _add(target: Target, schedule: office_hours.Schedule, t: datetime, minutes: 
         # Office minutes are whole minutes on the calendar; round a partial one up.
         whole = int(minutes) + (0 if float(minutes).is_integer() else 1)
         return office_hours.add_office_minutes(schedule, t, whole)
-    return t + timedelta(minutes=minutes)
+    return t.astimezone(UTC) + timedelta(minutes=minutes)
 
 
 def due_at(

@@ -49,6 +49,15 @@ def test_critical_cases_are_due_in_fifteen_wall_clock_minutes_even_at_night():
     assert sla.due_at(WALL_15, SCHEDULE, start) == start + timedelta(minutes=15)
 
 
+def test_wall_clock_minutes_are_real_minutes_when_the_clocks_go_back():
+    # 01:30 summer time on 25 Oct 2026 is 23:30 UTC; the clocks go back at 03:00.
+    start = ams(2026, 10, 25, 1, 30)
+    due = sla.due_at(sla.Target(90, False), SCHEDULE, start)
+    assert due == datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 02:00 winter time
+    paused = [(start, ams(2026, 10, 25, 3, 0))]  # 150 real minutes
+    assert sla.due_at(WALL_15, SCHEDULE, start, paused) == datetime(2026, 10, 25, 2, 15, tzinfo=UTC)
+
+
 def test_waiting_on_the_customer_pushes_the_deadline_by_the_paused_office_time():
     start = ams(2026, 11, 23, 9)  # Monday 09:00, due 13:00
     pauses = [(ams(2026, 11, 23, 10), ams(2026, 11, 24, 10))]  # one office day paused
