@@ -14,7 +14,10 @@ from .models import OPEN_STATUSES, Case, CaseEvent, Severity, SlaPolicy, Status
 
 
 def policy_target(severity: str) -> sla.Target:
-    policy = SlaPolicy.objects.filter(severity=severity).first()
+    return _target(SlaPolicy.objects.filter(severity=severity).first(), severity)
+
+
+def _target(policy: SlaPolicy | None, severity: str) -> sla.Target:
     if policy is not None:
         return sla.Target(policy.first_response_minutes, policy.office_hours_only)
     if severity == Severity.CRITICAL:
@@ -29,6 +32,28 @@ def account_schedule(account: Account):
         .get(pk=account.office_hours_id)
     )
     return calendar.schedule()
+
+
+def at_filing(severity: str, account: Account, opened_at) -> dict:
+    """The deadline columns of a case filed at `opened_at`, for its INSERT: what
+    `recompute_deadlines` and the default update interval with `recompute_next_update`
+    store on a case with no history yet (no pauses, no reclassification, no update), from
+    one read of the policy and, when office hours count, one of the calendar."""
+    policy = policy_for(severity)
+    target = _target(policy, severity)
+    interval = policy.update_interval_minutes if policy else None
+    office = severity != Severity.CRITICAL
+    needs_calendar = target.office_hours_only or (interval and office)
+    schedule = account_schedule(account) if needs_calendar else None
+    next_update = None
+    if interval:
+        next_update = sla.due_at(sla.Target(interval, office), schedule, opened_at)
+    return {
+        "first_response_due_at": sla.due_at(target, schedule, opened_at),
+        "agreed_update_interval": interval,
+        "update_interval_office_hours": office,
+        "next_update_due_at": next_update,
+    }
 
 
 def first_response_start(case: Case):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 
-from . import classification
+from . import classification, deadlines
 from .deadlines import policy_for, recompute_deadlines, recompute_next_update
 from .models import (
     Attachment,
@@ -306,6 +306,7 @@ def case_open(
         smtp_all_failing=smtp_all_failing,
         smtp_failure_cause=smtp_failure_cause if smtp_all_failing else "",
     )
+    severity = severity or classification.severity(answers)
     case = Case.objects.create(
         account=account,
         requester=requester,
@@ -318,15 +319,14 @@ def case_open(
         smtp_failure_cause=answers.smtp_failure_cause,
         failing_since=failing_since,
         error_samples=error_samples,
-        severity=severity or classification.severity(answers),
+        severity=severity,
         channel=channel,
         opened_at=now,
         updated_at=now,
+        **deadlines.at_filing(severity, account, now),
     )
     case.reference = reference_for(case.pk)
     case.save(update_fields=["reference"])
-    recompute_deadlines(case)
-    _default_update_interval(case)
     _store_attachments(case, None, attachments, requester, now)
     event = record_event(
         case,

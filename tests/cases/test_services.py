@@ -354,3 +354,41 @@ def test_a_case_reclassified_to_critical_is_due_fifteen_minutes_after_the_reclas
 
     recompute_deadlines(case_a)  # derivable again from the recorded events
     assert case_a.first_response_due_at == later + timedelta(minutes=15)
+
+
+FILING_TIMES = [
+    NOW,  # Wednesday morning, open
+    NOW.replace(day=27, hour=16, minute=30),  # Friday afternoon
+    NOW.replace(day=28, hour=3),  # Saturday night
+    NOW.replace(month=10, day=25, hour=1, minute=30),  # the night clocks go back
+    NOW.replace(day=24, hour=12),  # a holiday (below)
+]
+
+
+@pytest.mark.parametrize("opened_at", FILING_TIMES)
+@pytest.mark.parametrize("policies", ["migrated", "with update intervals", "none"])
+@pytest.mark.parametrize("critical", [False, True])
+def test_deadlines_at_filing_are_what_recomputing_them_gives(
+    file_case, account_a, agent, opened_at, policies, critical
+):
+    from accounts.models import Holiday
+    from cases.deadlines import recompute_deadlines, recompute_next_update
+    from cases.models import SlaPolicy
+
+    Holiday.objects.create(calendar=account_a.office_hours, date=NOW.date().replace(day=24))
+    if policies == "with update intervals":
+        SlaPolicy.objects.update(update_interval_minutes=90)
+    elif policies == "none":
+        SlaPolicy.objects.all().delete()
+    answers = {"api_all_failing": True, "api_failure_cause": "server"} if critical else {}
+    case = file_case(now=opened_at, **answers)
+    columns = ["first_response_due_at", "agreed_update_interval", "next_update_due_at"]
+    at_filing = {name: getattr(case, name) for name in columns}
+    assert case.first_response_due_at > opened_at
+
+    services._default_update_interval(case)  # the general path, as on reclassification
+    recompute_deadlines(case)
+    recompute_next_update(case)
+    case.refresh_from_db()
+    assert {name: getattr(case, name) for name in columns} == at_filing
+    assert case.update_interval_office_hours is not critical
