@@ -3,21 +3,17 @@ deadline, and a case page with its timeline and actions. Actions call the servic
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -193,7 +189,6 @@ def _run(name: str, case: Case, user, data: dict):
         )
 
 
-QUEUE_COUNT_SECONDS = 30
 _PK = "__case__"  # stands for the case's id in the change URL built once per page
 
 
@@ -233,17 +228,6 @@ def _deadline_html(case: Case, now) -> str:
             local,
         )
     return format_html('<span style="white-space:nowrap" data-due="later">{}</span>', local)
-
-
-class CachedCountPaginator(Paginator):
-    def __init__(self, *args, count_key: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        count_now = Paginator.count.func  # the exact count, computed on a miss only
-        return cache.get_or_set(self.count_key, lambda: count_now(self), QUEUE_COUNT_SECONDS)
 
 
 @admin.register(Case)
@@ -351,17 +335,6 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        # Counting every case for the queue's total costs the database more than the
-        # page itself: the total is counted once per QUEUE_COUNT_SECONDS for each user
-        # and filter, the rows are always read fresh.
-        criteria = sorted((k, v) for k, v in request.GET.lists() if k not in ("p", "o"))
-        digest = hashlib.blake2b(repr(criteria).encode(), digest_size=16).hexdigest()
-        key = f"cases:queue-count:{request.user.pk}:{digest}"
-        return CachedCountPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, count_key=key
-        )
 
     @admin.display(description=gettext_lazy("reference"), ordering="reference")
     def ref(self, obj):

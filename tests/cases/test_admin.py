@@ -98,8 +98,8 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     agent_client, file_case, agent, django_assert_num_queries
 ):
     file_case()
-    agent_client.get(CHANGELIST)  # warm caches (content types, the queue's total)
-    with django_assert_num_queries(4) as first:
+    agent_client.get(CHANGELIST)  # warm caches (content types)
+    with django_assert_num_queries(6) as first:
         agent_client.get(CHANGELIST)
     for i in range(20):
         case = file_case(subject=f"c{i}")
@@ -177,32 +177,6 @@ def test_an_agent_attaches_a_file_to_a_reply_and_the_customer_downloads_it(
     attachment = case_a.attachments.get()
     url = reverse("case_attachment", args=[case_a.reference, attachment.pk])
     assert b"".join(client_a.get(url).streaming_content) == b"patched"
-
-
-def test_the_queue_total_is_recounted_after_a_while_and_rows_are_always_fresh(
-    agent_client, file_case, monkeypatch
-):
-    import re
-    import time
-
-    from cases import admin as case_admin
-
-    # Real seconds, not a travelling clock: the cache may be Redis, which keeps its own.
-    monkeypatch.setattr(case_admin, "QUEUE_COUNT_SECONDS", 1)
-
-    def total(page):
-        return re.search(r'<p class="paginator">\s*(\d+) support case', page).group(1)
-
-    first = file_case(subject="first")
-    assert total(agent_client.get(CHANGELIST).content.decode()) == "1"
-    later = [file_case(subject=f"later {i}") for i in range(2)]
-    page = agent_client.get(CHANGELIST).content.decode()
-    assert all(case.reference in page for case in [first, *later])
-    assert total(page) == "1"  # counted a moment ago
-    mine = agent_client.get(CHANGELIST + "?mine=none").content.decode()
-    assert total(mine) == "3"  # another filter is counted on its own
-    time.sleep(1.2)
-    assert total(agent_client.get(CHANGELIST).content.decode()) == "3"
 
 
 def test_the_queue_gives_its_columns_the_width_of_the_page(agent_client, case_a):
