@@ -46,9 +46,9 @@ def cases_for_customer(
         "account_id",
     )
     if closed:
-        qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at")
+        qs = qs.exclude(status__in=OPEN_STATUSES).order_by("-updated_at", "-pk")
     else:
-        qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at")
+        qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at", "-pk")
     if with_total:
         qs = qs.annotate(total=Window(Count("pk")))
     cases = list(qs[offset : offset + limit])
@@ -159,6 +159,8 @@ def timeline_version(case: Case) -> tuple:
     """What a case's timeline is built from, in one query. Messages, events and
     attachments are only ever added, never changed, so their highest ids change exactly
     when the timeline does: a rendered timeline can be reused while this stays the same.
+    (Whatever adds to a timeline locks the case first, so ids are handed out in commit
+    order.) A renamed author shows once the rendering expires, within ten minutes.
     Plain SQL: this runs on every case page, and building it with the ORM cost more than
     running it."""
     tables = [model._meta.db_table for model in (CaseMessage, CaseEvent, Attachment)]

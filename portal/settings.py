@@ -104,10 +104,17 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Sessions are read from the cache (Redis in production) and written through to the
-# database: one query less on every signed-in page, and nothing lost when the cache is.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered fragments (a case's timeline) are kept in each process, not in a shared
+    # cache: their keys name exactly what they were rendered from, so no process can
+    # serve a stale one, and a cache outage cannot break a page.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -6,7 +6,7 @@ Personas: a customer of account A, a customer of account B, and staff in each ro
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
@@ -61,7 +61,8 @@ def _fast_and_contained(settings, tmp_path):
     celery_app.conf.task_eager_propagates = True
     # Rendered fragments and rate limits of one test must not leak into the next, whose
     # rows may reuse the same ids after a rollback.
-    cache.clear()
+    for alias in ("default", "template_fragments"):
+        caches[alias].clear()
     yield
 
 
