@@ -9,16 +9,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
+from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from cases.models import OutboundMessage
 
 from .headers import preferred_language
 from .models import InboundMessage
 from .parse import parse_message
 
 
-def _send(row: InboundMessage, *, template: str, to: str, language: str, context: dict) -> None:
+def _send(row: InboundMessage, *, template: str, to: str, language: str, context: dict) -> tuple:
+    """Send one automatic reply; returns its Message-ID and subject."""
     base = settings.PORTAL_BASE_URL.rstrip("/")
     with translation.override(language):
         context = {
@@ -46,12 +50,24 @@ def _send(row: InboundMessage, *, template: str, to: str, language: str, context
     )
     mail.attach_alternative(html, "text/html")
     mail.send()
+    return headers["Message-ID"], mail.subject
 
 
-def send_acknowledgement(row: InboundMessage) -> None:
+ACKNOWLEDGEMENT = "acknowledged"  # OutboundMessage.kind
+
+
+def send_acknowledgement(row: InboundMessage) -> bool:
+    """Acknowledge a case opened by mail, once, and keep it as the case's sent mail: it
+    is the customer's only mail about the filing, a bounce of it is a delivery failure
+    of the case, and a reply to it threads onto the case."""
     case = row.case
     requester = case.requester
-    _send(
+    source_key = f"inbound:{row.pk}"
+    if OutboundMessage.objects.filter(
+        kind=ACKNOWLEDGEMENT, source_key=source_key, recipient=requester.email
+    ).exists():
+        return False
+    message_id, subject = _send(
         row,
         template="acknowledgement",
         to=requester.email,
@@ -63,6 +79,21 @@ def send_acknowledgement(row: InboundMessage) -> None:
             + reverse("case_detail", args=[case.reference]),
         },
     )
+    # Sent first, recorded after, as for every case mail: a worker that dies in between
+    # sends it again on the retry rather than never.
+    try:
+        OutboundMessage.objects.create(
+            case=case,
+            message_id=message_id,
+            kind=ACKNOWLEDGEMENT,
+            source_key=source_key,
+            recipient=requester.email,
+            subject=subject[:255],
+            sent_at=timezone.now(),
+        )
+    except IntegrityError:  # a concurrent run recorded it first
+        pass
+    return True
 
 
 def access_reply_languages(row: InboundMessage) -> list[str]:

@@ -14,8 +14,7 @@ def send_acknowledgement(inbound_id: int) -> bool:
     row = InboundMessage.objects.select_related("case__requester").filter(pk=inbound_id).first()
     if row is None or row.case is None:
         return False
-    send(row)
-    return True
+    return send(row)
 
 
 @shared_task(name="inbound.send_access_reply", autoretry_for=(OSError,), retry_backoff=True)

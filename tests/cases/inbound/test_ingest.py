@@ -262,6 +262,27 @@ def test_a_case_opened_by_mail_sends_the_customer_one_mail_the_acknowledgement(w
     assert row.case.events.filter(kind="opened", public=True).exists()
 
 
+def test_the_acknowledgement_is_kept_as_the_case_s_sent_mail_once(world):
+    from cases.inbound.tasks import send_acknowledgement
+    from cases.models import OutboundMessage
+
+    mail.outbox.clear()
+    row = ingest(corpus_bytes("missing-message-id.eml"))
+    (ack,) = mail.outbox
+    sent = OutboundMessage.objects.get(case=row.case)
+    assert (sent.kind, sent.recipient) == ("acknowledged", "anna@acme.example")
+    assert sent.message_id == ack.extra_headers["Message-ID"]
+    assert send_acknowledgement(row.pk) is False  # a retried task sends nothing more
+    assert len(mail.outbox) == 1
+
+    # So a bounce of it is the case's delivery failure, not a stranger's report.
+    bounce = corpus_bytes("dsn-bounce.eml").replace(
+        OUR_NOTIFICATION.encode(), sent.message_id.strip("<>").encode()
+    )
+    failure = ingest(bounce)
+    assert (failure.outcome, failure.case) == (Outcome.DELIVERY_FAILURE, row.case)
+
+
 def test_attachments_follow_the_portals_size_rules(world, settings):
     row = ingest(corpus_bytes("oversized-attachment.eml"))
     assert row.outcome == Outcome.POSTED
