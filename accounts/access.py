@@ -19,7 +19,8 @@ def customer_account(user) -> Account | None:
     if not user.is_authenticated or user.is_staff or not user.is_active:
         return None
     try:
-        return Contact.objects.select_related("account").get(user_id=user.pk).account
+        # Read with the user by the sign-in backend; one query otherwise.
+        return user.contact.account
     except Contact.DoesNotExist:
         return None
 

@@ -143,3 +143,16 @@ def test_only_roles_that_work_cases_can_act_on_them(persona_client, allowed, cas
     response = persona_client.post(url, {"note-body": "looked at it"})
     assert (response.status_code == 302) is allowed
     assert case.messages.exists() is allowed
+
+
+def test_a_contact_who_leaves_or_moves_loses_the_old_account_at_once(
+    client_a, customer_a, account_b, case_a
+):
+    from accounts.models import Contact
+
+    url = reverse("case_detail", args=[case_a.reference])
+    assert client_a.get(url).status_code == 200
+    Contact.objects.filter(user=customer_a).update(account=account_b)
+    assert client_a.get(url).status_code == 404
+    Contact.objects.filter(user=customer_a).delete()
+    assert client_a.get(reverse("case_list")).status_code == 403

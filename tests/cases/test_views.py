@@ -156,10 +156,10 @@ def _count(django_assert_num_queries, client, url, n):
         assert client.get(url).status_code == 200
 
 
-LIST_QUERIES = 5  # session, user, contact+account, open cases, closed cases
-# session, user, contact, case, agreements, attachments, timeline version, messages,
-# events, calls
-DETAIL_QUERIES = 10
+LIST_QUERIES = 4  # session, user with contact and account, open cases, closed cases
+# session, user with contact and account, case, agreements, attachments, timeline
+# version, messages, events, calls
+DETAIL_QUERIES = 9
 
 
 def test_the_case_list_runs_a_fixed_number_of_queries(

@@ -48,7 +48,7 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
     client_a, account_a, tam_a, session_a, note_a, django_assert_num_queries
 ):
     client_a.get(reverse("programme_home"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client_a.get(reverse("programme_home"))
     for n in range(3):
         extra = TrendNote.objects.create(
@@ -57,5 +57,5 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
         extra.accounts.add(account_a)
         session_a.pk = None
         session_a.save()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client_a.get(reverse("programme_home"))

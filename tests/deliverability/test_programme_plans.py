@@ -61,11 +61,11 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(
 ):
     make_plan(account_a, [ip_a], name="one")
     client_a.get(reverse("programme_plans"))  # warm the session
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client_a.get(reverse("programme_plans"))
     for n in range(5):
         make_plan(account_a, [ip_a], name=f"more {n}")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         body = client_a.get(reverse("programme_plans")).content.decode()
     assert len(re.findall(r'href="/deliverability/plans/\d+/"', body)) == 6
 
@@ -224,7 +224,7 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
 ):
     url = reverse("programme_plan", args=[plan_a.pk])
     client_a.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client_a.get(url)
     actuals_import(
         plan=plan_a,
@@ -233,7 +233,7 @@ def test_the_plan_page_runs_a_fixed_number_of_queries(
             f"2027-01-{d:02d},{p},10,10,0,0\n" for d in range(6, 20) for p in ("aol", "apple")
         ),
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client_a.get(url)
 
 

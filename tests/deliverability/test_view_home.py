@@ -83,7 +83,8 @@ def test_the_number_of_queries_does_not_grow_with_assets(
     assert measure() == small
 
 
-QUERIES = 9  # session, user, contact, lists, IPs, domains, IP states, domain states, run
+# session, user with contact and account, lists, IPs, domains, IP states, domain states, run
+QUERIES = 8
 
 
 @pytest.mark.parametrize(

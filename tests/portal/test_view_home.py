@@ -155,9 +155,9 @@ def test_a_staff_member_is_pointed_to_the_admin(agent_client):
 def test_the_home_page_runs_a_fixed_number_of_queries(
     client_a, account_a, django_assert_num_queries
 ):
-    # session, user, contact+account, account+TAM+calendar, ranges, holidays, changes,
-    # SLA events of the month
-    with django_assert_num_queries(8):
+    # session, user with contact and account, account+TAM+calendar, ranges, holidays,
+    # changes, SLA events of the month
+    with django_assert_num_queries(7):
         client_a.get(HOME)
     calendar = account_a.office_hours
     for day in range(10):
@@ -172,5 +172,5 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     for _ in range(5):
         ContactFactory(account=account_a)
     AccountFactory.create_batch(3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client_a.get(HOME)

@@ -1,0 +1,16 @@
+"""Sign-in by email and password, as Django's ModelBackend, reading a customer's contact
+and account in the same query as the user: every customer page needs them, and the
+signed-in user is read on every request anyway."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class PortalBackend(ModelBackend):
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.select_related("contact__account")
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
