@@ -328,6 +328,7 @@ def test_every_open_case_is_counted_and_reachable_page_by_page(
     assert pages == [references[:3], references[3:6], references[6:]]
     first = client_a.get(reverse("case_list")).content.decode()
     assert "?open=2" in first and "?open=0" not in first
+    assert 'aria-label="More open cases"' in first
     last = client_a.get(reverse("case_list"), {"open": 3}).content.decode()
     assert "?open=4" not in last and "?open=2" in last
     beyond = client_a.get(reverse("case_list"), {"open": 9}).content.decode()
