@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.contract",
             ],
+            # The `date` filter with Django's output at a fraction of the cost.
+            "builtins": ["portal.dates"],
         },
     },
 ]
