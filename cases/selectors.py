@@ -19,6 +19,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseMessage,
+    HotlineCall,
     ResolutionAgreement,
     Severity,
     Status,
@@ -155,22 +156,47 @@ def customer_timeline(case: Case, attachments: list[Attachment]) -> list[Timelin
     return _merge(messages, events)
 
 
-def timeline_version(case: Case) -> tuple:
-    """What a case's timeline is built from, in one query. Messages, events and
-    attachments are only ever added, never changed, so their highest ids change exactly
-    when the timeline does: a rendered timeline can be reused while this stays the same.
-    (Whatever adds to a timeline locks the case first, so ids are handed out in commit
-    order.) A renamed author shows once the rendering expires, within ten minutes.
-    Plain SQL: this runs on every case page, and building it with the ORM cost more than
-    running it."""
-    tables = [model._meta.db_table for model in (CaseMessage, CaseEvent, Attachment)]
-    sql = "SELECT " + ", ".join(
-        f"(SELECT MAX(id) FROM {connection.ops.quote_name(table)} WHERE case_id = %s)"
-        for table in tables
+@dataclass(frozen=True)
+class CaseContents:
+    """What a case holds besides its own row, as the customer's case page needs it."""
+
+    # The highest message, event and attachment ids. Messages, events and attachments
+    # are only ever added, never changed, so these change exactly when the timeline
+    # does: a rendered timeline can be reused while they stay the same. (Whatever adds
+    # to a timeline locks the case first, so ids are handed out in commit order.) A
+    # renamed author shows once the rendering expires, within ten minutes.
+    timeline_version: tuple
+    has_attachments: bool
+    has_agreements: bool
+    has_hotline_calls: bool
+    followed_by_user: bool
+
+
+def case_contents(case: Case, user) -> CaseContents:
+    """One query on every case page, so that the page reads agreements, attachments and
+    hotline calls only when the case has some (most have none), and the timeline only
+    when it changed. Plain SQL: building it with the ORM cost more than running it."""
+    quote = connection.ops.quote_name
+    per_case = [CaseMessage, CaseEvent, Attachment, ResolutionAgreement, HotlineCall]
+    followers = Case.followers.through._meta.db_table
+    sql = (
+        "SELECT "
+        + ", ".join(
+            f"(SELECT MAX(id) FROM {quote(model._meta.db_table)} WHERE case_id = %s)"
+            for model in per_case
+        )
+        + f", EXISTS (SELECT 1 FROM {quote(followers)} WHERE case_id = %s AND user_id = %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [case.pk] * len(tables))
-        return tuple(cursor.fetchone())
+        cursor.execute(sql, [case.pk] * (len(per_case) + 1) + [user.pk])
+        message, event, attachment, agreement, call, following = cursor.fetchone()
+    return CaseContents(
+        timeline_version=(message, event, attachment),
+        has_attachments=attachment is not None,
+        has_agreements=agreement is not None,
+        has_hotline_calls=call is not None,
+        followed_by_user=bool(following),
+    )
 
 
 def staff_timeline(case: Case) -> list[TimelineEntry]:

@@ -75,17 +75,18 @@ def case_new(request):
 
 def _detail_context(request, case, **forms):
     now = timezone.now()
+    contents = selectors.case_contents(case, request.user)
     pending = None
-    agreements = selectors.agreements(case)
+    agreements = selectors.agreements(case) if contents.has_agreements else []
     for agreement in agreements:
         if agreement.outcome == ResolutionAgreement.Outcome.PENDING:
             pending = agreement
-    attachments = selectors.case_attachments(case)
+    attachments = selectors.case_attachments(case) if contents.has_attachments else []
     return {
         "case": case,
         # Called by the template only when its cached rendering is out of date.
         "timeline": lambda: selectors.customer_timeline(case, attachments),
-        "timeline_version": selectors.timeline_version(case),
+        "timeline_version": contents.timeline_version,
         "attachments": attachments,
         "agreements": agreements,
         "pending_agreement": pending,
@@ -95,9 +96,8 @@ def _detail_context(request, case, **forms):
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "interval_form": forms.get("interval_form")
         or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
-        "hotline_calls": selectors.hotline_calls(case),
-        "following": case.requester_id == request.user.pk
-        or case.followers.filter(pk=request.user.pk).exists(),
+        "hotline_calls": selectors.hotline_calls(case) if contents.has_hotline_calls else [],
+        "following": case.requester_id == request.user.pk or contents.followed_by_user,
         "now": now,
         "Status": Status,
     }

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services
+from cases import critical, services
 from cases.models import Case, Status
 
 from .conftest import NOW
@@ -157,9 +157,12 @@ def _count(django_assert_num_queries, client, url, n):
 
 
 LIST_QUERIES = 4  # session, user with contact and account, open cases, closed cases
-# session, user with contact and account, case, agreements, attachments, timeline
-# version, messages, events, calls
-DETAIL_QUERIES = 9
+# session, user with contact and account, case, what the case holds (one statement),
+# messages, events
+DETAIL_QUERIES = 6
+# ... and its agreements, attachments and hotline calls (with their callback attempts),
+# each read only when the case has some
+DETAIL_QUERIES_AT_MOST = DETAIL_QUERIES + 4
 
 
 def test_the_case_list_runs_a_fixed_number_of_queries(
@@ -176,21 +179,39 @@ def test_the_case_list_runs_a_fixed_number_of_queries(
 
 
 def test_the_case_detail_runs_a_fixed_number_of_queries(
-    client_a, case_a, agent, customer_a, django_assert_num_queries
+    client_a, case_a, agent, customer_a, representative, django_assert_num_queries
 ):
     url = reverse("case_detail", args=[case_a.reference])
     services.case_reply(case=case_a, author=agent, body="first")
     _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
-    for i in range(20):
-        services.case_customer_reply(
-            case=case_a,
-            author=customer_a,
-            body=f"more {i}",
-            attachments=[SimpleUploadedFile(f"{i}.txt", b"x", content_type="text/plain")],
-        )
-        services.case_reply(case=case_a, author=agent, body=f"answer {i}")
+
+    def add_replies(n):
+        for i in range(n):
+            services.case_customer_reply(
+                case=case_a,
+                author=customer_a,
+                body=f"more {i}",
+                attachments=[SimpleUploadedFile(f"{i}.txt", b"x", content_type="text/plain")],
+            )
+            services.case_reply(case=case_a, author=agent, body=f"answer {i}")
+
+    add_replies(1)
     services.case_propose_resolution(case=case_a, actor=agent, summary="done")
-    _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES)
+    critical.hotline_record_call(
+        recorded_by=representative,
+        company_name="Alpha Mail BV",
+        contact_person="Anna",
+        phone="+31 20 555 0100",
+        email="anna@alpha.example",
+        description="All API calls return 503.",
+        account=case_a.account,
+        case=case_a,
+    )
+    with django_assert_num_queries(DETAIL_QUERIES_AT_MOST):
+        page = client_a.get(url).content.decode()
+    assert "0.txt" in page and "Proposed by" in page and "callback due by" in page
+    add_replies(20)
+    _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES_AT_MOST)
 
 
 TIMELINE_REUSED_QUERIES = DETAIL_QUERIES - 2  # no messages and events read again
@@ -261,9 +282,11 @@ def test_a_colleague_follows_a_case_and_gets_its_mail(case_a, account_a, agent):
     url = reverse("case_detail", args=[case_a.reference])
     assert "Follow: get its mail" in client.get(url).content.decode()
     client.post(reverse("case_follow", args=[case_a.reference]), {"follow": "1"})
+    assert "You follow it." in client.get(url).content.decode()
     services.case_reply(case=case_a, author=agent, body="Progress update")
     assert {m.to[0] for m in mail.outbox} == {case_a.requester.email, colleague.email}
     client.post(reverse("case_follow", args=[case_a.reference]), {"follow": "0"})
+    assert "Follow: get its mail" in client.get(url).content.decode()
     mail.outbox.clear()
     services.case_reply(case=case_a, author=agent, body="Another update")
     assert [m.to[0] for m in mail.outbox] == [case_a.requester.email]
