@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from cases import services
+from cases import critical, services
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # A Wednesday, 10:00 in Amsterdam: office hours are open.
@@ -69,3 +69,22 @@ def case_b(customer_b, account_b):
         category="information",
         now=NOW,
     )
+
+
+@pytest.fixture
+def record_call(representative):
+    """A Severity 1 hotline call recorded by a customer service representative."""
+
+    def record(**overrides):
+        fields = {
+            "recorded_by": representative,
+            "company_name": "Alpha",
+            "contact_person": "Anna",
+            "phone": "1",
+            "email": "anna@alpha.example",
+            "description": "down",
+            **overrides,
+        }
+        return critical.hotline_record_call(**fields)
+
+    return record

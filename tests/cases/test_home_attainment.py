@@ -11,19 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_home_page_shows_the_accounts_own_attainment(
-    client_a, critical_case_a, case_b, representative, agent
+    client_a, critical_case_a, case_b, record_call, agent
 ):
     now = timezone.now()
-    call = critical.hotline_record_call(
-        recorded_by=representative,
-        company_name="Alpha",
-        contact_person="Anna",
-        phone="1",
-        email="anna@alpha.example",
-        description="down",
-        case=critical_case_a,
-        now=now - timedelta(minutes=10),
-    )
+    call = record_call(case=critical_case_a, now=now - timedelta(minutes=10))
     critical.callback_log_attempt(
         call=call, agent=agent, outcome="reached", at=now - timedelta(minutes=4), now=now
     )

@@ -4,7 +4,7 @@ the outbox, and the sweep sends them once the broker is back."""
 import pytest
 from django.core import mail
 
-from cases import critical, services
+from cases import services
 from cases.models import OutboxTask
 from portal.celery import app as celery_app
 
@@ -108,18 +108,8 @@ def test_a_case_filed_while_the_broker_is_down_is_mailed_after_it_returns(
     assert len(list(broker.queue.iterdir())) == 1 + sum(done.values()) - done["outbox_sent"]
 
 
-def test_the_outbox_is_not_used_while_the_broker_works(
-    broker, representative, critical_case_a, agent
-):
+def test_the_outbox_is_not_used_while_the_broker_works(broker, record_call, critical_case_a, agent):
     broker.up()
-    critical.hotline_record_call(
-        recorded_by=representative,
-        company_name="Alpha",
-        contact_person="Anna",
-        phone="1",
-        email="anna@alpha.example",
-        description="down",
-        case=critical_case_a,
-    )
+    record_call(case=critical_case_a)
     assert OutboxTask.objects.count() == 0
     assert len(list(broker.queue.iterdir())) >= 1

@@ -47,21 +47,12 @@ def test_a_fulfilment_after_a_breach_counts_once_as_late():
 
 
 @pytest.fixture
-def month_of_calls(representative, agent, critical_case_a):
+def month_of_calls(record_call, agent, critical_case_a):
     """Four calls called back after 5, 10, 14 and 20 minutes: 3 of 4 in time,
     median 12 minutes, 90th percentile 20 minutes."""
     for i, minutes in enumerate([5, 10, 14, 20]):
         received = T0 + timedelta(days=i)
-        call = critical.hotline_record_call(
-            recorded_by=representative,
-            company_name="Alpha",
-            contact_person="Anna",
-            phone="1",
-            email="anna@alpha.example",
-            description="down",
-            case=critical_case_a,
-            now=received,
-        )
+        call = record_call(case=critical_case_a, now=received)
         at = received + timedelta(minutes=minutes)
         critical.callback_log_attempt(call=call, agent=agent, outcome="reached", at=at, now=at)
     return critical_case_a

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import critical, services
+from cases import services
 from cases.models import Case, Status
 
 from .conftest import NOW
@@ -179,7 +179,7 @@ def test_the_case_list_runs_a_fixed_number_of_queries(
 
 
 def test_the_case_detail_runs_a_fixed_number_of_queries(
-    client_a, case_a, agent, customer_a, representative, django_assert_num_queries
+    client_a, case_a, agent, customer_a, record_call, django_assert_num_queries
 ):
     url = reverse("case_detail", args=[case_a.reference])
     services.case_reply(case=case_a, author=agent, body="first")
@@ -197,16 +197,7 @@ def test_the_case_detail_runs_a_fixed_number_of_queries(
 
     add_replies(1)
     services.case_propose_resolution(case=case_a, actor=agent, summary="done")
-    critical.hotline_record_call(
-        recorded_by=representative,
-        company_name="Alpha Mail BV",
-        contact_person="Anna",
-        phone="+31 20 555 0100",
-        email="anna@alpha.example",
-        description="All API calls return 503.",
-        account=case_a.account,
-        case=case_a,
-    )
+    record_call(case=case_a)
     with django_assert_num_queries(DETAIL_QUERIES_AT_MOST):
         page = client_a.get(url).content.decode()
     assert "0.txt" in page and "Proposed by" in page and "callback due by" in page
