@@ -3,9 +3,10 @@
 Django's filter splits the format and translates the day and month names on every call,
 about 80 µs; a customer's case list calls it twice a row. Here a format is split once
 and the names are read once per language. Named formats (DATE_FORMAT...), characters
-not listed in FIELDS and time fields of a plain date go to Django's filter, so the
-text is always Django's (tests/test_dates.py compares the two). Registered as a template builtin in
-settings, after Django's own, so every template uses it without a `{% load %}`.
+not listed in FIELDS and time fields of a plain date go to Django's filter, so the text
+is always Django's (tests/portal/test_dates.py compares the two). Registered as a
+template builtin in settings, after Django's own, so every template uses it without a
+`{% load %}`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils.formats import FORMAT_SETTINGS
 
 register = template.Library()
 
-# Format character -> its text for a datetime `v` with the language's names `n`, as in
+# Format character -> its text for a date or datetime `v` with the language's names `n`, as in
 # django.utils.dateformat.
 FIELDS = {
     "d": lambda v, n: f"{v.day:02d}",
@@ -82,5 +83,5 @@ def date(value, arg=None):
         parts = compiled(arg, not isinstance(value, datetime))
         if parts is not None:
             names = _names(translation.get_language())
-            return "".join(p if type(p) is str else p(value, names) for p in parts)
+            return "".join(p(value, names) if callable(p) else p for p in parts)
     return defaultfilters.date(value, arg)
