@@ -335,8 +335,9 @@ class Command(BaseCommand):
             f"{opts['concurrency']} concurrent clients · {opts['requests']} requests per page "
             f"· cache {cache} · load average {load_at_start:.2f} at the start "
             f"· CPU probe {self.cpu_probe_ms:.1f} ms (a fixed Python loop; lower is faster)\n"
-            f"Python {platform.python_version()} at {sys.base_prefix} (an interpreter built "
-            "with profile-guided optimisation runs these pages about a quarter faster)\n"
+            f"Python {platform.python_version()} at {sys.base_prefix} (interpreters built "
+            "with profile-guided optimisation, as distributions ship them, run these pages "
+            "about a quarter faster than those built without)\n"
             "(median, p95 and req/s under that load; '1 client' alone; 'client CPU' is what "
             "the load generator itself used per request, on the same CPUs)\n"
         )
