@@ -1,5 +1,6 @@
 from django import template
 
+from .. import listing
 from ..rendering import render_markdown
 
 register = template.Library()
@@ -8,6 +9,16 @@ register = template.Library()
 @register.filter
 def case_markdown(text):
     return render_markdown(text)
+
+
+@register.simple_tag
+def open_case_rows(cases, now, cases_url):
+    return listing.open_rows(cases, now, cases_url)
+
+
+@register.simple_tag
+def closed_case_rows(cases, cases_url):
+    return listing.closed_rows(cases, cases_url)
 
 
 @register.inclusion_tag("cases/_sla_attainment.html")

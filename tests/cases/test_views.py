@@ -86,6 +86,28 @@ def test_the_list_shows_open_cases_with_the_response_deadline_in_my_time_zone(cl
     assert case_b.reference in response.content.decode()
 
 
+def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_language(
+    client_a, file_case, agent, customer_a
+):
+    with time_machine.travel(NOW, tick=False):
+        file_case(subject="<script>alert(1)</script> & more")
+        answered = file_case(subject="Answered")
+        services.case_reply(case=answered, author=agent, body="On it", now=NOW)
+        waiting = file_case(subject="Waiting")
+        services.case_reply(case=waiting, author=agent, body="Logs?", now=NOW)
+        services.case_set_status(case=waiting, status=Status.WAITING_ON_CUSTOMER, actor=agent)
+        english = client_a.get(reverse("case_list")).content.decode()
+        customer_a.language = "nl"
+        customer_a.save(update_fields=["language"])
+        dutch = client_a.get(reverse("case_list")).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in english
+    assert "<script>alert(1)" not in english
+    assert "We will respond by Wed 25 Nov 2026, 14:00" in english
+    assert "An agent is working on it" in english and "Waiting for your information" in english
+    assert "We reageren uiterlijk wo 25 Nov 2026, 14:00" in dutch
+    assert "werkt eraan" in dutch and "Wacht op uw informatie" in dutch
+
+
 def test_the_list_never_shows_another_accounts_cases(client_a, case_b):
     assert case_b.reference not in client_a.get(reverse("case_list")).content.decode()
 

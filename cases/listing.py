@@ -1,0 +1,85 @@
+"""The rows of the customer's case list, written here rather than in the template.
+
+The template engine spends about 0.1 ms on a row's dozen values; on a list of 50 cases
+that was a third of the page. Every value is escaped, and the texts are the
+translations the template used (the same message ids)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from portal.dates import date as format_date
+
+from .models import Case
+
+
+def _when(moment: datetime, fmt: str) -> str:
+    return escape(format_date(timezone.localtime(moment), fmt))
+
+
+def _reference(case: Case, cases_url: str) -> str:
+    reference = escape(case.reference)
+    return f'<td class="text-nowrap"><a href="{cases_url}{reference}/">{reference}</a></td>'
+
+
+def _badges(case: Case) -> str:
+    severity = "text-bg-danger" if case.is_critical else "text-bg-secondary"
+    return (
+        f'<td><span class="badge {severity}">{escape(case.severity_label)}</span></td>'
+        f'<td><span class="badge case-status case-status-{escape(case.status)}">'
+        f"{escape(case.status_label)}</span></td>"
+    )
+
+
+def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
+    """What the customer waits for: their own information, the agent's work, or our
+    first response by its deadline."""
+    if not case.is_open:
+        return f'<span class="text-body-secondary">{escape(case.status_label)}</span>'
+    if case.waiting_since:
+        return notes["waiting"]
+    if case.first_response_at:
+        return notes["working"]
+    due = case.first_response_due_at
+    if due is None:
+        return ""
+    when = _when(due, "D j M Y, H:i")
+    if due < now:
+        text = escape(_("Our response was due %(when)s; it is on its way")) % {"when": when}
+        return f'<span class="text-danger" data-testid="respond-by">{text}</span>'
+    text = escape(_("We will respond by %(when)s")) % {"when": when}
+    return f'<span data-testid="respond-by">{text}</span>'
+
+
+def open_rows(cases: list[Case], now: datetime, cases_url: str) -> SafeString:
+    cases_url = escape(cases_url)
+    notes = {
+        "waiting": '<span class="text-body-secondary">'
+        f"{escape(_('Waiting for your information'))}</span>",
+        "working": f'<span class="text-body-secondary">{escape(_("An agent is working on it"))}'
+        "</span>",
+    }
+    return mark_safe(  # noqa: S308 (every value above is escaped)
+        "\n".join(
+            f"<tr>{_reference(case, cases_url)}<td>{escape(case.subject)}</td>{_badges(case)}"
+            f'<td class="small">{_next_deadline(case, now, notes)}</td>'
+            f'<td class="small text-nowrap">{_when(case.updated_at, "j M, H:i")}</td></tr>'
+            for case in cases
+        )
+    )
+
+
+def closed_rows(cases: list[Case], cases_url: str) -> SafeString:
+    cases_url = escape(cases_url)
+    return mark_safe(  # noqa: S308 (every value above is escaped)
+        "\n".join(
+            f"<tr>{_reference(case, cases_url)}<td>{escape(case.subject)}</td>{_badges(case)}"
+            f'<td class="small text-nowrap">{_when(case.updated_at, "j M Y")}</td></tr>'
+            for case in cases
+        )
+    )
