@@ -36,11 +36,25 @@ def _badges(case: Case) -> str:
     )
 
 
-def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
+def _notes() -> dict[str, str]:
+    # Outside the f-strings, where the message extractor finds them.
+    waiting = escape(_("Waiting for your information"))
+    working = escape(_("An agent is working on it"))
+    return {
+        "waiting": f'<span class="text-body-secondary">{waiting}</span>',
+        "working": f'<span class="text-body-secondary">{working}</span>',
+    }
+
+
+def next_deadline(case: Case, now: datetime, notes: dict[str, str] | None = None) -> SafeString:
     """What the customer waits for: their own information, the agent's work, or our
-    first response by its deadline."""
+    first response by its deadline (on the case list and the case page)."""
+    return mark_safe(_next_deadline(case, now, notes or _notes()))  # noqa: S308 (escaped)
+
+
+def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
     if not case.is_open:
-        return f'<span class="text-body-secondary">{escape(case.status_label)}</span>'
+        return f'<span class="text-body-secondary">{escape(case.get_status_display())}</span>'
     if case.waiting_since:
         return notes["waiting"]
     if case.first_response_at:
@@ -58,12 +72,7 @@ def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
 
 def open_rows(cases: list[Case], now: datetime, cases_url: str) -> SafeString:
     cases_url = escape(cases_url)
-    notes = {
-        "waiting": '<span class="text-body-secondary">'
-        f"{escape(_('Waiting for your information'))}</span>",
-        "working": f'<span class="text-body-secondary">{escape(_("An agent is working on it"))}'
-        "</span>",
-    }
+    notes = _notes()
     return mark_safe(  # noqa: S308 (every value above is escaped)
         "\n".join(
             f"<tr>{_reference(case, cases_url)}<td>{escape(case.subject)}</td>{_badges(case)}"

@@ -17,6 +17,11 @@ def open_case_rows(cases, now, cases_url):
 
 
 @register.simple_tag
+def next_deadline(case, now):
+    return listing.next_deadline(case, now)
+
+
+@register.simple_tag
 def closed_case_rows(cases, cases_url):
     return listing.closed_rows(cases, cases_url)
 

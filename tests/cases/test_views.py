@@ -84,6 +84,9 @@ def test_the_list_shows_open_cases_with_the_response_deadline_in_my_time_zone(cl
     # 240 office minutes from Wednesday 10:00 Amsterdam -> 14:00 Amsterdam, 08:00 New York.
     assert "We will respond by Wed 25 Nov 2026, 08:00" in response.content.decode()
     assert case_b.reference in response.content.decode()
+    with time_machine.travel(NOW, tick=False):
+        page = client_b.get(reverse("case_detail", args=[case_b.reference])).content.decode()
+    assert "We will respond by Wed 25 Nov 2026, 08:00" in page
 
 
 def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_language(
