@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -242,6 +243,28 @@ QUEUE_COLUMNS = (
 )
 
 
+# What the queue's rows read: the description and the error samples, the longest
+# columns, stay in the database.
+QUEUE_FIELDS = (
+    "reference",
+    "subject",
+    "severity",
+    "status",
+    "opened_at",
+    "first_response_due_at",
+    "first_response_at",
+    "waiting_since",
+    "account__name",
+    "assigned_agent__full_name",
+    "assigned_agent__email",
+)
+
+
+class CaseQueue(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).only(*QUEUE_FIELDS)
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = list(QUEUE_COLUMNS)
@@ -333,6 +356,9 @@ class CaseAdmin(admin.ModelAdmin):
         # The same expression as the index case_queue_order, so the queue is read in
         # index order instead of sorting every case.
         return [next_due_expression().asc(nulls_last=True), "-opened_at"]
+
+    def get_changelist(self, request, **kwargs):
+        return CaseQueue
 
     def has_add_permission(self, request):
         return False
