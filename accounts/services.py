@@ -31,10 +31,14 @@ def user_set_language(*, user: User, language: str) -> User:
 
 
 def alert_staff(alert: Alert) -> list[str]:
-    """Queue `alert` on every configured notifier once the current transaction commits.
-    Returns the notifier names used."""
+    """Queue `alert` on every configured notifier once the current transaction commits,
+    through the outbox: an alert that cannot be queued while the broker is down is sent
+    by the next sweep. Returns the notifier names used."""
+    # The outbox's table belongs to the cases app, which builds on this one.
+    from cases.outbox import queue_on_commit
+
     names = active_notifier_names()
     payload = alert.to_dict()
     for name in names:
-        transaction.on_commit(lambda name=name: tasks.deliver_alert.delay(payload, name))
+        queue_on_commit(tasks.deliver_alert, payload, name)
     return names

@@ -10,7 +10,6 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -41,6 +40,7 @@ from .models import (
     Status,
     next_due_expression,
 )
+from .outbox import queue_on_commit
 from .views import attachment_response
 
 DUE_SOON = timedelta(hours=1)
@@ -544,8 +544,9 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         from .tasks import recompute_deadlines_task
 
-        severity = obj.severity
-        transaction.on_commit(lambda: recompute_deadlines_task.delay(severity))
+        # Through the outbox: with the broker down the deadlines are recomputed by the
+        # next sweep rather than never.
+        queue_on_commit(recompute_deadlines_task, obj.severity)
 
 
 @admin.register(ResolutionAgreement)

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.alerts import Alert, active_notifier_names
+from accounts.alerts import Alert
 from accounts.models import Account
 from accounts.selectors import on_call_staff
-from accounts.tasks import deliver_alert
+from accounts.services import alert_staff
 
 from .deadlines import policy_for, recompute_next_update
 from .models import (
@@ -29,7 +29,6 @@ from .models import (
     HotlineCall,
     Severity,
 )
-from .outbox import queue_on_commit
 from .services import (
     CaseError,
     Kind,
@@ -45,14 +44,6 @@ DEFAULT_CALLBACK_MINUTES = 15
 
 
 # --- alerts --------------------------------------------------------------------
-
-
-def notify_staff(alert: Alert) -> None:
-    """Like accounts.services.alert_staff, through the outbox: an alert that cannot be
-    queued while the broker is down is sent by the next sweep."""
-    payload = alert.to_dict()
-    for name in active_notifier_names():
-        queue_on_commit(deliver_alert, payload, name)
 
 
 def case_admin_url(case_id: int | None) -> str:
@@ -189,7 +180,7 @@ def hotline_record_call(
             % {"due": timezone.localtime(call.callback_due_at).strftime("%Y-%m-%d %H:%M %Z")},
             data={"call": call.pk, "created_at_intake": created},
         )
-    notify_staff(
+    alert_staff(
         Alert(
             kind="hotline_call",
             subject=_("Severity 1 hotline: call back %(company)s by %(due)s")

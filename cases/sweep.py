@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
+from accounts.services import alert_staff
 
 from . import outbox
-from .critical import _emails, case_admin_url, managers_and_tam, notify_staff
+from .critical import _emails, case_admin_url, managers_and_tam
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -193,7 +194,7 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
                     "due": due.deadline.isoformat(),
                 },
             )
-        notify_staff(_alert(due, stage, case, call, now))
+        alert_staff(_alert(due, stage, case, call, now))
     return True
 
 

@@ -88,3 +88,28 @@ def record_call(representative):
         return critical.hotline_record_call(**fields)
 
     return record
+
+
+@pytest.fixture
+def change_sla_policy(client, manager):
+    """A support manager saves the non-critical SLA policy in the admin."""
+
+    def change(first_response_minutes: int):
+        from cases.models import SlaPolicy
+
+        client.force_login(manager)
+        policy = SlaPolicy.objects.get(severity="non_critical")
+        return client.post(
+            f"/admin/cases/slapolicy/{policy.pk}/change/",
+            {
+                "severity": "non_critical",
+                "first_response_minutes": first_response_minutes,
+                "office_hours_only": "on",
+                "callback_minutes": 15,
+                "first_response_warning_minutes": 5,
+                "callback_warning_minutes": 5,
+                "update_warning_minutes": 10,
+            },
+        )
+
+    return change

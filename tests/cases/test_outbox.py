@@ -113,3 +113,43 @@ def test_the_outbox_is_not_used_while_the_broker_works(broker, record_call, crit
     record_call(case=critical_case_a)
     assert OutboxTask.objects.count() == 0
     assert len(list(broker.queue.iterdir())) >= 1
+
+
+def test_an_sla_policy_changed_while_the_broker_is_down_moves_deadlines_after_it_returns(
+    broker, change_sla_policy
+):
+    broker.down()
+    response = change_sla_policy(60)
+    assert response.status_code == 302
+    held = OutboxTask.objects.get()
+    assert (held.task_name, held.args) == ("cases.recompute_deadlines", ["non_critical"])
+    broker.up()
+    assert services.sla_sweep()["outbox_sent"] == 1
+    assert OutboxTask.objects.count() == 0
+    queued = [f.read_text() for f in broker.queue.iterdir()]
+    assert any('"task": "cases.recompute_deadlines"' in message for message in queued)
+
+
+def test_a_mailbox_failure_alert_raised_while_the_broker_is_down_is_kept(broker, manager):
+    from cases.inbound.imap import ImapConfig, TlsMode
+    from cases.inbound.polling import poll_mailbox
+
+    broker.down()
+    unreachable = ImapConfig(
+        host="127.0.0.1",
+        port=9,
+        username="support",
+        password="x",
+        tls=TlsMode.NONE,
+        allow_plaintext=True,
+        timeout=2,
+    )
+    assert poll_mailbox(config=unreachable)["failures"] == 1
+    held = OutboxTask.objects.get()
+    assert held.task_name == "accounts.tasks.deliver_alert"
+    assert held.args[0]["recipients"] == [manager.email]
+    assert held.args[1] == "email"
+    broker.up()
+    assert services.sla_sweep()["outbox_sent"] == 1
+    queued = [f.read_text() for f in broker.queue.iterdir()]
+    assert any('"task": "accounts.tasks.deliver_alert"' in message for message in queued)

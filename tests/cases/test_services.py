@@ -255,23 +255,8 @@ def test_mail_waits_for_the_commit(case_a, agent, monkeypatch, django_capture_on
     assert len(mail.outbox) == 1
 
 
-def test_changing_an_sla_policy_in_the_admin_moves_open_deadlines(case_a, client, manager):
-    client.force_login(manager)
-    from cases.models import SlaPolicy
-
-    policy = SlaPolicy.objects.get(severity="non_critical")
-    response = client.post(
-        f"/admin/cases/slapolicy/{policy.pk}/change/",
-        {
-            "severity": "non_critical",
-            "first_response_minutes": 60,
-            "office_hours_only": "on",
-            "callback_minutes": 15,
-            "first_response_warning_minutes": 5,
-            "callback_warning_minutes": 5,
-            "update_warning_minutes": 10,
-        },
-    )
+def test_changing_an_sla_policy_in_the_admin_moves_open_deadlines(case_a, change_sla_policy):
+    response = change_sla_policy(60)
     assert response.status_code == 302
     case_a.refresh_from_db()
     assert case_a.first_response_due_at == NOW.replace(hour=11)
