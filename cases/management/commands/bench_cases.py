@@ -337,7 +337,7 @@ class Command(BaseCommand):
             f"· CPU probe {self.cpu_probe_ms:.1f} ms (a fixed Python loop; lower is faster)\n"
             f"Python {platform.python_version()} at {sys.base_prefix} (interpreters built "
             "with profile-guided optimisation, as distributions ship them, run these pages "
-            "about a quarter faster than those built without)\n"
+            "a tenth to a quarter faster than those built without)\n"
             "(median, p95 and req/s under that load; '1 client' alone; 'client CPU' is what "
             "the load generator itself used per request, on the same CPUs)\n"
         )
