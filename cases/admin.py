@@ -75,7 +75,7 @@ class MyAccountsFilter(admin.SimpleListFilter):
 
 
 class DueFilter(admin.SimpleListFilter):
-    title = gettext_lazy("first response")
+    title = gettext_lazy("next deadline")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
@@ -85,14 +85,12 @@ class DueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        # `next_due` is the queue's annotation (CaseAdmin.get_queryset).
         now = timezone.now()
-        awaiting = queryset.filter(
-            status__in=OPEN_STATUSES, first_response_at__isnull=True, waiting_since__isnull=True
-        )
         if self.value() == "hour":
-            return awaiting.filter(first_response_due_at__lte=now + DUE_SOON)
+            return queryset.filter(next_due__lte=now + DUE_SOON)
         if self.value() == "overdue":
-            return awaiting.filter(first_response_due_at__lt=now)
+            return queryset.filter(next_due__lt=now)
         return queryset
 
 
@@ -207,6 +205,13 @@ def _severity_html(severity: str) -> str:
     )
 
 
+def _deadline_kind(case: Case, due) -> str:
+    awaiting = case.first_response_at is None and case.waiting_since is None
+    if awaiting and due == case.first_response_due_at:
+        return _("first response")
+    return _("next update")
+
+
 def _deadline_html(case: Case, now) -> str:
     due = getattr(case, "next_due", None)
     if due is None:
@@ -214,21 +219,24 @@ def _deadline_html(case: Case, now) -> str:
             return _("paused (waiting on customer)")
         return "—"
     local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+    kind = format_html('<br><span class="quiet">{}</span>', _deadline_kind(case, due))
     if due < now:
         return format_html(
             '<strong style="color:#fff;background:#b02a37;padding:1px 5px;border-radius:3px;'
-            'white-space:nowrap" data-due="overdue">{} {}</strong>',
+            'white-space:nowrap" data-due="overdue">{} {}</strong>{}',
             _("OVERDUE"),
             local,
+            kind,
         )
     if due <= now + DUE_SOON:
         return format_html(
             '<strong style="color:#7a3e00;background:#ffe5b4;padding:1px 5px;border-radius:3px;'
-            'white-space:nowrap" data-due="soon">{} {}</strong>',
+            'white-space:nowrap" data-due="soon">{} {}</strong>{}',
             _("due"),
             local,
+            kind,
         )
-    return format_html('<span style="white-space:nowrap" data-due="later">{}</span>', local)
+    return format_html('<span style="white-space:nowrap" data-due="later">{}</span>{}', local, kind)
 
 
 # The queue's columns, each of which `CaseAdmin.queue_rows` knows how to build.
@@ -254,6 +262,7 @@ QUEUE_FIELDS = (
     "first_response_due_at",
     "first_response_at",
     "waiting_since",
+    "next_update_due_at",
     "account__name",
     "assigned_agent__full_name",
     "assigned_agent__email",
@@ -348,8 +357,8 @@ class CaseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Nearest deadline first: cases awaiting a first response by their due time,
-        # then everything else, newest first.
+        # Nearest deadline first (a first response or an agreed update), then
+        # everything else, newest first.
         return super().get_queryset(request).annotate(next_due=next_due_expression())
 
     def get_ordering(self, request):
@@ -380,7 +389,7 @@ class CaseAdmin(admin.ModelAdmin):
         # dictionary of all choices for every cell.
         return Status(obj.status).label
 
-    @admin.display(description=gettext_lazy("first response due"), ordering="next_due")
+    @admin.display(description=gettext_lazy("next deadline"), ordering="next_due")
     def deadline(self, obj):
         return _deadline_html(obj, timezone.now())
 

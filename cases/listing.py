@@ -47,8 +47,9 @@ def _notes() -> dict[str, str]:
 
 
 def next_deadline(case: Case, now: datetime, notes: dict[str, str] | None = None) -> SafeString:
-    """What the customer waits for: their own information, the agent's work, or our
-    first response by its deadline (on the case list and the case page)."""
+    """What the customer waits for: their own information, our first response by its
+    deadline, then the next agreed update or the agent's work (on the case list and the
+    case page)."""
     return mark_safe(_next_deadline(case, now, notes or _notes()))  # noqa: S308 (escaped)
 
 
@@ -58,7 +59,7 @@ def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
     if case.waiting_since:
         return notes["waiting"]
     if case.first_response_at:
-        return notes["working"]
+        return _next_update(case.next_update_due_at, now) or notes["working"]
     due = case.first_response_due_at
     if due is None:
         return ""
@@ -68,6 +69,18 @@ def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
         return f'<span class="text-danger" data-testid="respond-by">{text}</span>'
     text = escape(_("We will respond by %(when)s")) % {"when": when}
     return f'<span data-testid="respond-by">{text}</span>'
+
+
+def _next_update(due: datetime | None, now: datetime) -> str:
+    """The next update agreed with the customer, while its clock runs."""
+    if due is None:
+        return ""
+    when = _when(due, "D j M Y, H:i")
+    if due < now:
+        text = escape(_("Our update was due %(when)s; it is on its way")) % {"when": when}
+        return f'<span class="text-danger" data-testid="update-by">{text}</span>'
+    text = escape(_("Next update by %(when)s")) % {"when": when}
+    return f'<span data-testid="update-by">{text}</span>'
 
 
 def open_rows(cases: list[Case], now: datetime, cases_url: str) -> SafeString:

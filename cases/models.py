@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
 REFERENCE_PREFIX = "EE-"
@@ -113,18 +114,26 @@ class SlaPolicy(models.Model):
 
 
 def next_due_expression():
-    """The deadline agents work to: the first-response deadline while the customer waits
-    for it, else nothing. The agents' queue orders by it, through the index below."""
-    return models.Case(
+    """The nearest deadline agents work to on an open case: the first response while the
+    customer waits for it, or the next update agreed with them (set only while that
+    clock runs); else nothing. The agents' queue orders by it, through the index below."""
+    is_open = Q(status__in=list(OPEN_STATUSES))
+    first_response = models.Case(
         models.When(
-            Q(status__in=list(OPEN_STATUSES))
-            & Q(first_response_at__isnull=True)
-            & Q(waiting_since__isnull=True),
+            is_open & Q(first_response_at__isnull=True) & Q(waiting_since__isnull=True),
             then=models.F("first_response_due_at"),
         ),
         default=None,
         output_field=models.DateTimeField(),
     )
+    update = models.Case(
+        models.When(is_open, then=models.F("next_update_due_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+    # LEAST skips NULLs in PostgreSQL but returns NULL in SQLite: each side stands in
+    # for the other when it has no deadline.
+    return Least(Coalesce(first_response, update), Coalesce(update, first_response))
 
 
 class Case(models.Model):

@@ -41,6 +41,7 @@ def cases_for_customer(
         "updated_at",
         "first_response_at",
         "first_response_due_at",
+        "next_update_due_at",
         "waiting_since",
     )
     if closed:

@@ -189,3 +189,20 @@ def test_the_queue_gives_its_columns_the_width_of_the_page(agent_client, case_a)
     other = agent_client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
     assert 'id="nav-sidebar"' not in queue and case_a.reference in queue
     assert 'id="nav-sidebar"' in other
+
+
+def test_an_agreed_update_is_the_next_deadline_of_an_answered_critical_case(
+    agent_client, agent, file_case
+):
+    waiting = file_case(subject="non-critical")  # first response due 14:00
+    critical = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    services.case_reply(case=critical, author=agent, body="On it.", now=NOW + timedelta(minutes=5))
+    # The policy's 60-minute update interval runs from that reply: due 11:05.
+    with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
+        page = agent_client.get(CHANGELIST).content.decode()
+    assert page.index(critical.reference) < page.index(waiting.reference)
+    row = page[page.index(critical.reference) : page.index("</tr>", page.index(critical.reference))]
+    assert "next update" in row and 'data-due="soon"' in row  # within the hour
+    with time_machine.travel(NOW + timedelta(minutes=70), tick=False):
+        overdue = agent_client.get(CHANGELIST + "?due=overdue").content.decode()
+    assert critical.reference in overdue and waiting.reference not in overdue

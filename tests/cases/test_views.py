@@ -1,5 +1,7 @@
 """The customer pages: list, file a case, detail, reply, accept/reject, escalate."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.core import mail
@@ -379,3 +381,21 @@ def test_an_account_without_open_cases_shows_zero(client_a):
     html = client_a.get(reverse("case_list")).content.decode()
     assert '<span class="badge text-bg-light" data-testid="open-count">0</span>' in html
     assert "No open cases." in html
+
+
+def test_the_list_shows_when_the_next_agreed_update_is_due(client_a, file_case, agent, customer_a):
+    with time_machine.travel(NOW, tick=False):
+        critical = file_case(subject="Down", api_all_failing=True, api_failure_cause="server")
+        services.case_reply(case=critical, author=agent, body="On it", now=NOW)
+    # The policy's 60-minute interval runs from the reply at 10:00 Amsterdam.
+    with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
+        english = client_a.get(reverse("case_list")).content.decode()
+    with time_machine.travel(NOW + timedelta(minutes=90), tick=False):
+        late = client_a.get(reverse("case_list")).content.decode()
+        customer_a.language = "nl"
+        customer_a.save(update_fields=["language"])
+        dutch = client_a.get(reverse("case_list")).content.decode()
+    assert "Next update by Wed 25 Nov 2026, 11:00" in english
+    assert "An agent is working on it" not in english
+    assert "Our update was due Wed 25 Nov 2026, 11:00; it is on its way" in late
+    assert "Onze update was uiterlijk wo 25 Nov 2026, 11:00 verwacht" in dutch
