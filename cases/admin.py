@@ -33,6 +33,7 @@ from .models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    DeadlineKind,
     OutboundMessage,
     ResolutionAgreement,
     Severity,
@@ -206,10 +207,13 @@ def _severity_html(severity: str) -> str:
 
 
 def _deadline_kind(case: Case, due) -> str:
+    """Which of the deadlines in `next_due_expression` `due` is."""
+    if due == case.callback_due_at:
+        return DeadlineKind.CALLBACK.label
     awaiting = case.first_response_at is None and case.waiting_since is None
     if awaiting and due == case.first_response_due_at:
-        return _("first response")
-    return _("next update")
+        return DeadlineKind.FIRST_RESPONSE.label
+    return DeadlineKind.NEXT_UPDATE.label
 
 
 def _deadline_html(case: Case, now) -> str:
@@ -259,6 +263,7 @@ QUEUE_FIELDS = (
     "severity",
     "status",
     "opened_at",
+    "callback_due_at",
     "first_response_due_at",
     "first_response_at",
     "waiting_since",
@@ -357,8 +362,8 @@ class CaseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Nearest deadline first (a first response or an agreed update), then
-        # everything else, newest first.
+        # Nearest deadline first (a hotline callback, a first response or an agreed
+        # update), then everything else, newest first.
         return super().get_queryset(request).annotate(next_due=next_due_expression())
 
     def get_ordering(self, request):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,6 +171,7 @@ def hotline_record_call(
         callback_due_at=now + timedelta(minutes=minutes),
     )
     if case is not None:
+        _keep_callback_due(case)
         record_event(
             case,
             Kind.HOTLINE_CALL,
@@ -211,6 +212,17 @@ def hotline_record_call(
     return call
 
 
+def _keep_callback_due(case: Case) -> None:
+    """The case's copy of its earliest callback still to make, which the agents' queue
+    orders by (the case is locked by the caller)."""
+    due = case.hotline_calls.filter(called_back_at__isnull=True).aggregate(
+        due=Min("callback_due_at")
+    )["due"]
+    if due != case.callback_due_at:
+        Case.objects.filter(pk=case.pk).update(callback_due_at=due)
+        case.callback_due_at = due
+
+
 @transaction.atomic
 def callback_log_attempt(
     *,
@@ -249,6 +261,7 @@ def callback_log_attempt(
             data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
         )
         if first:
+            _keep_callback_due(case)
             record_fulfilment(
                 case,
                 DeadlineKind.CALLBACK,

@@ -114,26 +114,30 @@ class SlaPolicy(models.Model):
 
 
 def next_due_expression():
-    """The nearest deadline agents work to on an open case: the first response while the
-    customer waits for it, or the next update agreed with them (set only while that
-    clock runs); else nothing. The agents' queue orders by it, through the index below."""
+    """The nearest deadline agents work to on an open case: a hotline callback not yet
+    made, the first response while the customer waits for it, or the next update agreed
+    with them (set only while that clock runs); else nothing. The agents' queue orders
+    by it, through the index below."""
     is_open = Q(status__in=list(OPEN_STATUSES))
-    first_response = models.Case(
-        models.When(
+
+    def while_(condition, field):
+        return models.Case(
+            models.When(condition, then=models.F(field)),
+            default=None,
+            output_field=models.DateTimeField(),
+        )
+
+    deadlines = [
+        while_(is_open, "callback_due_at"),
+        while_(
             is_open & Q(first_response_at__isnull=True) & Q(waiting_since__isnull=True),
-            then=models.F("first_response_due_at"),
+            "first_response_due_at",
         ),
-        default=None,
-        output_field=models.DateTimeField(),
-    )
-    update = models.Case(
-        models.When(is_open, then=models.F("next_update_due_at")),
-        default=None,
-        output_field=models.DateTimeField(),
-    )
-    # LEAST skips NULLs in PostgreSQL but returns NULL in SQLite: each side stands in
-    # for the other when it has no deadline.
-    return Least(Coalesce(first_response, update), Coalesce(update, first_response))
+        while_(is_open, "next_update_due_at"),
+    ]
+    # LEAST skips NULLs in PostgreSQL but returns NULL in SQLite: each deadline leads
+    # one COALESCE in which the others stand in for it when it is NULL.
+    return Least(*(Coalesce(*deadlines[i:], *deadlines[:i]) for i in range(len(deadlines))))
 
 
 class Case(models.Model):
@@ -206,6 +210,9 @@ class Case(models.Model):
 
     # Deadlines are columns: the agents' queue and the sweep find them through indexes.
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    # The earliest callback due of the case's hotline calls not yet called back (kept by
+    # cases.critical; the calls themselves hold the truth).
+    callback_due_at = models.DateTimeField(_("hotline callback due"), null=True, blank=True)
 
     # The update interval agreed with the customer (critical: wall clock; non-critical:
     # office minutes), who agreed it and when. Every change is a CaseEvent too.

@@ -206,3 +206,31 @@ def test_an_agreed_update_is_the_next_deadline_of_an_answered_critical_case(
     with time_machine.travel(NOW + timedelta(minutes=70), tick=False):
         overdue = agent_client.get(CHANGELIST + "?due=overdue").content.decode()
     assert critical.reference in overdue and waiting.reference not in overdue
+
+
+def test_a_hotline_callback_still_to_make_leads_the_queue_until_it_is_made(
+    agent_client, agent, file_case, record_call
+):
+    from cases import critical
+
+    waiting = file_case(subject="non-critical")  # first response due 14:00
+    burning = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    services.case_reply(case=burning, author=agent, body="On it.", now=NOW)  # update due 11:00
+    call = record_call(case=burning, now=NOW + timedelta(minutes=2))
+    burning.refresh_from_db()
+    assert burning.callback_due_at == NOW + timedelta(minutes=17)
+
+    def row_of(case):
+        with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+            page = agent_client.get(CHANGELIST).content.decode()
+        start = page.index(case.reference)
+        assert start < page.index(waiting.reference)
+        return page[start : page.index("</tr>", start)]
+
+    assert "hotline callback" in row_of(burning)
+    critical.callback_log_attempt(
+        call=call, agent=agent, outcome="reached", at=NOW + timedelta(minutes=4)
+    )
+    burning.refresh_from_db()
+    assert burning.callback_due_at is None
+    assert "next update" in row_of(burning)
