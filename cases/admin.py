@@ -10,6 +10,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -39,7 +40,6 @@ from .models import (
     Severity,
     SlaPolicy,
     Status,
-    next_due_expression,
 )
 from .outbox import queue_on_commit
 from .views import attachment_response
@@ -86,12 +86,11 @@ class DueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        # `next_due` is the queue's annotation (CaseAdmin.get_queryset).
         now = timezone.now()
         if self.value() == "hour":
-            return queryset.filter(next_due__lte=now + DUE_SOON)
+            return queryset.filter(next_due_at__lte=now + DUE_SOON)
         if self.value() == "overdue":
-            return queryset.filter(next_due__lt=now)
+            return queryset.filter(next_due_at__lt=now)
         return queryset
 
 
@@ -217,7 +216,7 @@ def _deadline_kind(case: Case, due) -> str:
 
 
 def _deadline_html(case: Case, now) -> str:
-    due = getattr(case, "next_due", None)
+    due = case.next_due_at
     if due is None:
         if case.waiting_since and case.is_open and case.first_response_at is None:
             return _("paused (waiting on customer)")
@@ -268,6 +267,7 @@ QUEUE_FIELDS = (
     "first_response_at",
     "waiting_since",
     "next_update_due_at",
+    "next_due_at",
     "account__name",
     "assigned_agent__full_name",
     "assigned_agent__email",
@@ -361,15 +361,11 @@ class CaseAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        # Nearest deadline first (a hotline callback, a first response or an agreed
-        # update), then everything else, newest first.
-        return super().get_queryset(request).annotate(next_due=next_due_expression())
-
     def get_ordering(self, request):
-        # The same expression as the index case_queue_order, so the queue is read in
-        # index order instead of sorting every case.
-        return [next_due_expression().asc(nulls_last=True), "-opened_at"]
+        # Nearest deadline first (a hotline callback, a first response or an agreed
+        # update), then everything else, newest first: the index case_queue_order, so
+        # the queue is read in index order instead of sorting every case.
+        return [F("next_due_at").asc(nulls_last=True), "-opened_at"]
 
     def get_changelist(self, request, **kwargs):
         return CaseQueue
@@ -394,7 +390,7 @@ class CaseAdmin(admin.ModelAdmin):
         # dictionary of all choices for every cell.
         return Status(obj.status).label
 
-    @admin.display(description=gettext_lazy("next deadline"), ordering="next_due")
+    @admin.display(description=gettext_lazy("next deadline"), ordering="next_due_at")
     def deadline(self, obj):
         return _deadline_html(obj, timezone.now())
 

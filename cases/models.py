@@ -116,8 +116,8 @@ class SlaPolicy(models.Model):
 def next_due_expression():
     """The nearest deadline agents work to on an open case: a hotline callback not yet
     made, the first response while the customer waits for it, or the next update agreed
-    with them (set only while that clock runs); else nothing. The agents' queue orders
-    by it, through the index below."""
+    with them (set only while that clock runs); else nothing. Stored as
+    `Case.next_due_at`, which the agents' queue orders by."""
     is_open = Q(status__in=list(OPEN_STATUSES))
 
     def while_(condition, field):
@@ -213,6 +213,14 @@ class Case(models.Model):
     # The earliest callback due of the case's hotline calls not yet called back (kept by
     # cases.critical; the calls themselves hold the truth).
     callback_due_at = models.DateTimeField(_("hotline callback due"), null=True, blank=True)
+    # Kept by the database from the columns above, so every write path keeps it true and
+    # the agents' queue reads and orders by a plain indexed column.
+    next_due_at = models.GeneratedField(
+        expression=next_due_expression(),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+        verbose_name=_("next deadline"),
+    )
 
     # The update interval agreed with the customer (critical: wall clock; non-critical:
     # office minutes), who agreed it and when. Every change is a CaseEvent too.
@@ -248,11 +256,7 @@ class Case(models.Model):
                 condition=Q(next_update_due_at__isnull=False),
             ),
             # Ascending puts NULLs last in PostgreSQL, as the queue's ordering asks.
-            models.Index(
-                next_due_expression().asc(),
-                models.F("opened_at").desc(),
-                name="case_queue_order",
-            ),
+            models.Index(fields=["next_due_at", "-opened_at"], name="case_queue_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -234,3 +234,31 @@ def test_a_hotline_callback_still_to_make_leads_the_queue_until_it_is_made(
     burning.refresh_from_db()
     assert burning.callback_due_at is None
     assert "next update" in row_of(burning)
+
+
+def test_the_stored_next_deadline_follows_the_case_through_its_states(
+    agent, file_case, record_call
+):
+    def next_due(case):
+        case.refresh_from_db()
+        return case.next_due_at
+
+    case = file_case(subject="non-critical")
+    assert next_due(case) == case.first_response_due_at
+    services.case_set_status(case=case, status=Status.WAITING_ON_CUSTOMER, actor=agent)
+    assert next_due(case) is None  # paused while the customer is asked
+    burning = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    assert next_due(burning) == NOW + timedelta(minutes=15)  # first response before update
+    services.case_reply(case=burning, author=agent, body="On it.", now=NOW + timedelta(minutes=5))
+    assert next_due(burning) == NOW + timedelta(minutes=65)  # the agreed update
+    record_call(case=burning, now=NOW + timedelta(minutes=10))
+    assert next_due(burning) == NOW + timedelta(minutes=25)  # the callback comes first
+    services.case_provide_workaround(
+        case=burning, actor=agent, body="Use the EU endpoint.", now=NOW + timedelta(minutes=12)
+    )
+    assert next_due(burning) == NOW + timedelta(minutes=25)  # the callback is still owed
+    services.case_propose_resolution(case=burning, actor=agent, summary="Fixed.")
+    services.case_record_agreement(
+        case=burning, actor=agent, customer_name="Anna", agreed_at=NOW, method="phone"
+    )
+    assert next_due(burning) is None  # resolved: nothing is due any more
