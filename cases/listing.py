@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.dates import date as format_date
 
-from .models import Case
+from .models import Case, Status
 
 
 def _when(moment: datetime, fmt: str) -> str:
@@ -40,16 +40,18 @@ def _notes() -> dict[str, str]:
     # Outside the f-strings, where the message extractor finds them.
     waiting = escape(_("Waiting for your information"))
     working = escape(_("An agent is working on it"))
+    decide = escape(_("Waiting for you to accept or reject the proposed resolution"))
     return {
         "waiting": f'<span class="text-body-secondary">{waiting}</span>',
         "working": f'<span class="text-body-secondary">{working}</span>',
+        "decide": f'<strong class="text-primary-emphasis">{decide}</strong>',
     }
 
 
 def next_deadline(case: Case, now: datetime, notes: dict[str, str] | None = None) -> SafeString:
-    """What the customer waits for: their own information, our first response by its
-    deadline, then the next agreed update or the agent's work (on the case list and the
-    case page)."""
+    """What the case waits for: the customer's information or their answer to a proposed
+    resolution, our first response by its deadline, then the next agreed update or the
+    agent's work (on the case list and the case page)."""
     return mark_safe(_next_deadline(case, now, notes or _notes()))  # noqa: S308 (escaped)
 
 
@@ -58,6 +60,8 @@ def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
         return f'<span class="text-body-secondary">{escape(case.get_status_display())}</span>'
     if case.waiting_since:
         return notes["waiting"]
+    if case.status == Status.RESOLUTION_PROPOSED:
+        return notes["decide"]
     if case.first_response_at:
         return _next_update(case.next_update_due_at, now) or notes["working"]
     due = case.first_response_due_at

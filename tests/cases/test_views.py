@@ -101,6 +101,8 @@ def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_langua
         waiting = file_case(subject="Waiting")
         services.case_reply(case=waiting, author=agent, body="Logs?", now=NOW)
         services.case_set_status(case=waiting, status=Status.WAITING_ON_CUSTOMER, actor=agent)
+        proposed = file_case(subject="Proposed")
+        services.case_propose_resolution(case=proposed, actor=agent, summary="Fixed", now=NOW)
         english = client_a.get(reverse("case_list")).content.decode()
         customer_a.language = "nl"
         customer_a.save(update_fields=["language"])
@@ -109,8 +111,10 @@ def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_langua
     assert "<script>alert(1)" not in english
     assert "We will respond by Wed 25 Nov 2026, 14:00" in english
     assert "An agent is working on it" in english and "Waiting for your information" in english
+    assert "Waiting for you to accept or reject the proposed resolution" in english
     assert "We reageren uiterlijk wo 25 Nov 2026, 14:00" in dutch
     assert "werkt eraan" in dutch and "Wacht op uw informatie" in dutch
+    assert "Wacht op uw akkoord of afwijzing van de voorgestelde oplossing" in dutch
 
 
 def test_the_list_never_shows_another_accounts_cases(client_a, case_b):
