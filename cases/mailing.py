@@ -4,6 +4,8 @@ Message-ID is stored so that replies can be threaded."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
@@ -19,6 +21,15 @@ from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement
 from .rendering import render_markdown
 
 Kind = CaseEvent.Kind
+
+# C0 and C1 controls (CR and LF among them) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _header_text(value: str) -> str:
+    """One line for a header: a subject from inbound mail, the hotline or old data may
+    hold a line break, and Django refuses to send a header with one (BadHeaderError)."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def _headline(event: CaseEvent) -> str:
@@ -127,7 +138,7 @@ def send_event_mail(event_id: int) -> int:
                 "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
                 "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
             }
-            subject = f"[{case.reference}] {case.subject}"
+            subject = _header_text(f"[{case.reference}] {case.subject}")
             body = render_to_string("cases/emails/case_update.txt", context)
             html = render_to_string("cases/emails/case_update.html", context)
         domain = settings.SUPPORT_EMAIL_ADDRESS.rpartition("@")[2] or "localhost"

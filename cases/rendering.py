@@ -1,5 +1,6 @@
 """Customer and staff text is Markdown, rendered and then sanitised: no script, no raw
-HTML, no javascript: links."""
+HTML, no javascript: links. HTML in the text is shown as the text it is: customers paste
+SMTP output and header names such as "<X-Request-Id>"."""
 
 import threading
 from functools import lru_cache
@@ -22,13 +23,18 @@ def _converter() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown.Markdown(extensions=["fenced_code", "nl2br", "sane_lists"])
+        # Raw HTML becomes escaped text instead of markup for nh3 to drop, so nothing a
+        # person typed vanishes. Autolinks (<https://…>, <a@b>) are other patterns: kept.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
     return md
 
 
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str:
     html = _converter().reset().convert(text)
-    # Markdown passes raw HTML through; nh3 then removes whatever is not allowed.
+    # Raw HTML arrives escaped (see _converter); nh3 still drops javascript: links and
+    # whatever else is not allowed.
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
