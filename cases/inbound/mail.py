@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import make_msgid
+from django.core.mail.message import make_msgid, sanitize_address
 from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -111,7 +111,19 @@ def access_reply_languages(row: InboundMessage) -> list[str]:
     return ours
 
 
+def addressable(address: str) -> bool:
+    """Whether a mail can be addressed to it at all: an address decoded from broken bytes
+    (a U+FFFD in the domain) cannot be put in a To header, and no reply could reach it."""
+    try:
+        sanitize_address(address, "utf-8")
+    except (ValueError, UnicodeError):
+        return False
+    return True
+
+
 def send_access_reply(row: InboundMessage) -> None:
+    if not addressable(row.from_address):
+        return  # the message itself is kept; only the polite reply cannot be sent
     languages = access_reply_languages(row)
     _send(
         row,

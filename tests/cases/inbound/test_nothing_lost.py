@@ -79,3 +79,26 @@ def test_any_input_is_stored_once_in_exactly_one_place(world, raw):
     if row.outcome in (Outcome.POSTED, Outcome.OPENED, Outcome.DELIVERY_FAILURE):
         assert row.case_id is not None
     assert bytes(row.raw) == raw
+
+
+@pytest.mark.django_db
+def test_a_sender_whose_address_cannot_be_written_is_kept_without_a_reply(world):
+    # Found by the property above: broken bytes in the sender's domain decode to U+FFFD,
+    # which no To header can carry; the message is kept, the access reply is skipped.
+    from django.core import mail
+
+    raw = (
+        b"Return-Path: <anna@acme.example>\r\n"
+        b"From: Anna de Vries <anna@\xb0\x8dme.example>\r\n"
+        b"To: support@example.com\r\n"
+        b"Subject: Re: [EE-000126] IP-warmplan week 2\r\n"
+        b"Message-ID: <CAHx7mQ3-latin1-reply@mail.gmail.com>\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=ISO-8859-1\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        b"Zo\xeb neemt vanaf morgen het contact over.\r\n"
+    )
+    row = ingest(raw)
+    assert row.outcome == Outcome.QUARANTINED
+    assert InboundMessage.objects.filter(pk=row.pk).exists()
+    assert mail.outbox == []
