@@ -30,7 +30,8 @@ def _reference(case: Case, cases_url: str) -> str:
 def _badges(case: Case) -> str:
     severity = "text-bg-danger" if case.is_critical else "text-bg-secondary"
     return (
-        f'<td><span class="badge {severity}">{escape(case.severity_label)}</span></td>'
+        f'<td class="d-none d-md-table-cell"><span class="badge {severity}">'
+        f"{escape(case.severity_label)}</span></td>"
         f'<td><span class="badge case-status case-status-{escape(case.status)}">'
         f"{escape(case.status_label)}</span></td>"
     )
@@ -92,9 +93,11 @@ def open_rows(cases: list[Case], now: datetime, cases_url: str) -> SafeString:
     notes = _notes()
     return mark_safe(  # noqa: S308 (every value above is escaped)
         "\n".join(
-            f"<tr>{_reference(case, cases_url)}<td>{escape(case.subject)}</td>{_badges(case)}"
-            f'<td class="small">{_next_deadline(case, now, notes)}</td>'
-            f'<td class="small text-nowrap">{_when(case.updated_at, "j M, H:i")}</td></tr>'
+            f"<tr>{_reference(case, cases_url)}"
+            f'<td class="case-subject">{escape(case.subject)}</td>{_badges(case)}'
+            f'<td class="small case-next">{_next_deadline(case, now, notes)}</td>'
+            f'<td class="small text-nowrap d-none d-md-table-cell">'
+            f"{_when(case.updated_at, 'j M, H:i')}</td></tr>"
             for case in cases
         )
     )
@@ -104,8 +107,10 @@ def closed_rows(cases: list[Case], cases_url: str) -> SafeString:
     cases_url = escape(cases_url)
     return mark_safe(  # noqa: S308 (every value above is escaped)
         "\n".join(
-            f"<tr>{_reference(case, cases_url)}<td>{escape(case.subject)}</td>{_badges(case)}"
-            f'<td class="small text-nowrap">{_when(case.updated_at, "j M Y")}</td></tr>'
+            f"<tr>{_reference(case, cases_url)}"
+            f'<td class="case-subject">{escape(case.subject)}</td>{_badges(case)}'
+            f'<td class="small text-nowrap d-none d-md-table-cell">'
+            f"{_when(case.updated_at, 'j M Y')}</td></tr>"
             for case in cases
         )
     )

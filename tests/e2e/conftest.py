@@ -81,3 +81,12 @@ def sign_in(page, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def answer_critical(page) -> None:
+    """On the form for filing a case: a bug with every API call failing on our side."""
+    page.goto("/cases/new/")
+    page.fill("input[name=subject]", "All API calls fail with 503")
+    page.select_option("select[name=need]", "software_bug")
+    page.check("input[name=api_all_failing][value=yes]")
+    page.check("input[name=api_failure_cause][value=server]")

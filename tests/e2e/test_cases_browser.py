@@ -8,7 +8,7 @@ from accounts import roles
 from cases.models import Case
 from tests.factories import PASSWORD, ContactFactory, StaffFactory
 
-from .conftest import sign_in
+from .conftest import answer_critical, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +18,7 @@ def test_a_critical_case_from_filing_to_resolution_by_mutual_agreement(page, scr
     StaffFactory(email="agent@example.com", full_name="Sam Agent", role=roles.SUPPORT_AGENTS)
 
     sign_in(page, customer.email, PASSWORD)
-    page.goto("/cases/new/")
-    page.fill("input[name=subject]", "All API calls fail with 503")
-    page.select_option("select[name=need]", "software_bug")
-    page.check("input[name=api_all_failing][value=yes]")
-    page.check("input[name=api_failure_cause][value=server]")
+    answer_critical(page)
     outcome = page.get_by_test_id("outcome")
     assert settings.SEVERITY1_HOTLINE in outcome.inner_text()
     assert "15 minutes" in outcome.inner_text()
