@@ -188,6 +188,20 @@ def _run(name: str, case: Case, user, data: dict):
         )
 
 
+# The session key under which a refused action's typed text waits for the case page.
+DRAFT_KEY = "cases-action-draft"
+
+
+def _action_form(form_class, name: str, draft: dict | None):
+    """The action's form: empty, or bound to what was typed when it was last refused,
+    which also shows the errors beside the fields."""
+    if form_class is None:
+        return None
+    if draft and draft["action"] == name:
+        return form_class(draft["data"], prefix=name)
+    return form_class(prefix=name)
+
+
 _PK = "__case__"  # stands for the case's id in the change URL built once per page
 
 
@@ -478,6 +492,9 @@ class CaseAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         extra_context = extra_context or {}
+        draft = request.session.pop(DRAFT_KEY, None)
+        if case is None or (draft and draft["case"] != case.pk):
+            draft = None
         if case is not None:
             can_act = self.has_change_permission(request, case)
             verdict = selectors.first_response_verdict(case, timezone.now())
@@ -497,7 +514,8 @@ class CaseAdmin(admin.ModelAdmin):
                         {
                             "name": name,
                             "label": label,
-                            "form": form_class(prefix=name) if form_class else None,
+                            "form": _action_form(form_class, name, draft),
+                            "open": bool(draft) and draft["action"] == name,
                             "url": reverse("admin:cases_case_act", args=[case.pk, name]),
                         }
                         for name, (label, form_class) in ACTIONS.items()
@@ -523,14 +541,25 @@ class CaseAdmin(admin.ModelAdmin):
                 for field, errors in form.errors.items():
                     label = form.fields[field].label if field in form.fields else ""
                     messages.error(request, f"{label}: {' '.join(errors)}")
-                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+                return self._back_with_draft(request, case, action)
             data = form.cleaned_data
         try:
             _run(action, case, request.user, data)
         except services.CaseError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action][0]})
+            return self._back_with_draft(request, case, action)
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action][0]})
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+
+    def _back_with_draft(self, request, case, action):
+        """Back to the case page with what was typed into the refused action's form, so
+        nothing typed is lost (files excepted: a browser cannot be given them back)."""
+        prefix = f"{action}-"
+        request.session[DRAFT_KEY] = {
+            "case": case.pk,
+            "action": action,
+            "data": {k: v for k, v in request.POST.items() if k.startswith(prefix)},
+        }
         return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
 
     def sla_report_view(self, request):

@@ -115,13 +115,17 @@ def policy_for(severity: str) -> SlaPolicy | None:
     return SlaPolicy.objects.filter(severity=severity).first()
 
 
+WAITING_FOR_THE_CUSTOMER = (Status.WAITING_ON_CUSTOMER, Status.RESOLUTION_PROPOSED)
+
+
 def update_clock_running(case: Case) -> bool:
     """The update clock runs while the case is open, until a workaround is provided; an
     interval agreed after the workaround (e.g. daily) starts it again. It stops while the
-    case waits on the customer, like the first-response clock."""
+    case waits on the customer (for information, like the first-response clock, or for
+    their answer to a proposed resolution)."""
     if not case.agreed_update_interval or case.status not in OPEN_STATUSES:
         return False
-    if case.waiting_since is not None or case.status == Status.WAITING_ON_CUSTOMER:
+    if case.waiting_since is not None or case.status in WAITING_FOR_THE_CUSTOMER:
         return False
     if case.workaround_at is None:
         return True
@@ -137,7 +141,7 @@ def next_update_due(case: Case):
         return None
     # After a wait on the customer the clock starts again from the moment it ended.
     resumed_at = (
-        CaseEvent.objects.filter(case_id=case.pk, from_status=Status.WAITING_ON_CUSTOMER)
+        CaseEvent.objects.filter(case_id=case.pk, from_status__in=WAITING_FOR_THE_CUSTOMER)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import mimetypes
+from datetime import datetime, timedelta
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +30,28 @@ def _attachments_help_text() -> str:
 
 # Fields are built once, at import: the help text is translated when a page shows it.
 _attachments_help = lazy(_attachments_help_text, str)
+
+
+# What customers attach that the platform's type table does not know (log files, also
+# rotated ones such as mail.log.1) or knows only as an encoding (.gz).
+_TYPES_BY_SUFFIX = {
+    ".log": "text/plain",
+    ".gz": "application/gzip",
+    ".tgz": "application/gzip",
+    ".webp": "image/webp",
+    ".eml": "message/rfc822",
+}
+
+
+def attachment_type(name: str) -> str:
+    """The type a file is stored and served with, from its name alone (a browser's claim
+    is not trusted); "" when unknown."""
+    suffixes = [s.lower() for s in PurePath(name).suffixes]
+    if len(suffixes) >= 2 and suffixes[-2] == ".log" and suffixes[-1][1:].isdigit():
+        return "text/plain"
+    if suffixes and suffixes[-1] in _TYPES_BY_SUFFIX:
+        return _TYPES_BY_SUFFIX[suffixes[-1]]
+    return mimetypes.guess_type(name)[0] or ""
 
 
 class AttachmentsField(forms.FileField):
@@ -59,7 +84,7 @@ class AttachmentsField(forms.FileField):
                         "max": filesizeformat(settings.CASES_ATTACHMENT_MAX_BYTES),
                     }
                 )
-            guessed = mimetypes.guess_type(f.name)[0] or ""
+            guessed = attachment_type(f.name)
             if guessed not in settings.CASES_ATTACHMENT_TYPES:
                 raise forms.ValidationError(
                     _("“%(name)s” is not a file type we accept (logs, screenshots, PDF, CSV).")
@@ -68,6 +93,28 @@ class AttachmentsField(forms.FileField):
             # Stored with the type of its name, not the browser's claim.
             f.content_type = guessed
         return files
+
+
+class PastMomentField(forms.DateTimeField):
+    """A moment that has happened, typed in the reader's time zone: not in the future,
+    and not before 2000 (a slip in the year, such as 0001, would otherwise reach the
+    database, which cannot hold it in UTC)."""
+
+    EARLIEST = datetime(2000, 1, 1)  # noqa: DTZ001 (compared with the typed wall time)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        typed = value.replace(tzinfo=None)  # as typed: no arithmetic on year 1
+        if typed < self.EARLIEST:
+            raise forms.ValidationError(
+                _("Give a date in %(year)s or later.") % {"year": self.EARLIEST.year},
+                code="too_early",
+            )
+        now = timezone.localtime().replace(tzinfo=None)
+        if typed > now + timedelta(minutes=1):
+            raise forms.ValidationError(_("This moment is still to come."), code="future")
 
 
 def need_choices():
@@ -80,8 +127,15 @@ def need_choices():
     ]
 
 
+class OneLineField(forms.CharField):
+    """Text for a single line (a subject heads every mail): line breaks become spaces."""
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
 class CaseForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = OneLineField(label=_("Subject"), max_length=200)
     need = forms.ChoiceField(label=_("What do you need?"), choices=need_choices)
     api_all_failing = forms.ChoiceField(
         label=_("Are all API calls failing right now?"),
@@ -109,7 +163,7 @@ class CaseForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    failing_since = forms.DateTimeField(
+    failing_since = PastMomentField(
         label=_("Failing since"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -196,7 +250,7 @@ class StaffReplyForm(StaffTextForm):
 
 class RecordAgreementForm(forms.Form):
     customer_name = forms.CharField(label=_("Who agreed"), max_length=150)
-    agreed_at = forms.DateTimeField(
+    agreed_at = PastMomentField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     method = forms.ChoiceField(
@@ -218,7 +272,7 @@ class ReclassifyForm(forms.Form):
 
 class CallbackForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallbackOutcome.choices)
-    at = forms.DateTimeField(
+    at = PastMomentField(
         label=_("When (empty: now)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

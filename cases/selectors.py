@@ -146,6 +146,7 @@ def customer_timeline(case: Case, attachments: list[Attachment]) -> list[Timelin
             "kind",
             "to_status",
             "detail",
+            "data",
             "actor__full_name",
             "actor__email",
             "actor__is_staff",

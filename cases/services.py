@@ -232,6 +232,17 @@ def _mark_first_response(case: Case, actor, now) -> None:
         )
 
 
+def _assign_if_unassigned(case: Case, agent, now) -> None:
+    """The first agent to write to the customer takes primary responsibility for
+    contact, unless someone has it already."""
+    if case.assigned_agent_id is None:
+        case.assigned_agent = agent
+        case.save(update_fields=["assigned_agent"])
+        record_event(
+            case, Kind.ASSIGNED, actor=agent, now=now, public=False, data={"agent": agent.pk}
+        )
+
+
 def _mark_public_update(case: Case, actor, now) -> None:
     """A public update to the customer: meets the next-update deadline and restarts the
     agreed interval."""
@@ -310,7 +321,9 @@ def case_open(
     case = Case.objects.create(
         account=account,
         requester=requester,
-        subject=subject.strip(),
+        # One line, whichever way it came in (a hotline description, a folded mail
+        # header): it heads every mail about the case.
+        subject=" ".join(subject.split()),
         description=description,
         category=category,
         api_all_failing=answers.api_all_failing,
@@ -366,12 +379,7 @@ def case_reply(
     _store_attachments(case, message, attachments, author, now)
     _mark_first_response(case, author, now)
     _mark_public_update(case, author, now)
-    if case.assigned_agent_id is None:
-        case.assigned_agent = author
-        case.save(update_fields=["assigned_agent"])
-        record_event(
-            case, Kind.ASSIGNED, actor=author, now=now, public=False, data={"agent": author.pk}
-        )
+    _assign_if_unassigned(case, author, now)
     if case.status == Status.NEW:
         # The reply itself is mailed; the implied start of work is not, separately.
         _move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
@@ -489,6 +497,7 @@ def case_provide_workaround(
     )
     _mark_first_response(case, actor, now)
     _mark_public_update(case, actor, now)
+    _assign_if_unassigned(case, actor, now)
     case.workaround_at = case.workaround_at or now
     case.save(update_fields=["workaround_at"])
     _move(
@@ -514,6 +523,9 @@ def case_propose_resolution(
         case=case, summary=summary, proposed_by=actor, proposed_at=now
     )
     _mark_first_response(case, actor, now)
+    # The proposal is an update too; the update clock then waits for the answer.
+    _mark_public_update(case, actor, now)
+    _assign_if_unassigned(case, actor, now)
     case.resolution_proposed_at = now
     case.save(update_fields=["resolution_proposed_at"])
     _move(
@@ -528,7 +540,9 @@ def case_propose_resolution(
     return agreement
 
 
-def _pending_agreement(case: Case) -> ResolutionAgreement:
+def _pending_agreement(case: Case, answering: int | None = None) -> ResolutionAgreement:
+    """The proposal awaiting the customer's answer; with `answering` (the proposal the
+    customer read), only that one: an answer never lands on a proposal made since."""
     agreement = (
         ResolutionAgreement.objects.select_for_update()
         .filter(case=case, outcome=ResolutionAgreement.Outcome.PENDING)
@@ -538,17 +552,31 @@ def _pending_agreement(case: Case) -> ResolutionAgreement:
         raise CaseError(
             _("Case %(reference)s has no proposed resolution to answer.") % vars_of(case)
         )
+    if answering is not None and agreement.pk != answering:
+        raise CaseError(
+            _(
+                "The proposed resolution of case %(reference)s changed while you read it: "
+                "read the new proposal below before you answer."
+            )
+            % vars_of(case)
+        )
     return agreement
 
 
 @transaction.atomic
 def case_accept_resolution(
-    *, case: Case, customer, method: str = ResolutionAgreement.Method.PORTAL, now=None
+    *,
+    case: Case,
+    customer,
+    method: str = ResolutionAgreement.Method.PORTAL,
+    answering: int | None = None,
+    now=None,
 ) -> ResolutionAgreement:
-    """The customer agrees: the case is resolved by mutual agreement."""
+    """The customer agrees: the case is resolved by mutual agreement. `answering` is the
+    proposal the customer saw, when known (the portal sends it)."""
     now = resolve_now(now)
     case = lock_case(case)
-    agreement = _pending_agreement(case)
+    agreement = _pending_agreement(case, answering)
     agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
     agreement.decided_at = now
     agreement.method = method
@@ -569,14 +597,19 @@ def case_accept_resolution(
 
 @transaction.atomic
 def case_reject_resolution(
-    *, case: Case, customer, reason: str, now: datetime | None = None
+    *,
+    case: Case,
+    customer,
+    reason: str,
+    answering: int | None = None,
+    now: datetime | None = None,
 ) -> ResolutionAgreement:
     """The customer does not agree, with a reason: the case goes back to work."""
     now = resolve_now(now)
     if not reason.strip():
         raise CaseError(_("Tell us why the proposed resolution does not solve the problem."))
     case = lock_case(case)
-    agreement = _pending_agreement(case)
+    agreement = _pending_agreement(case, answering)
     agreement.outcome = ResolutionAgreement.Outcome.REJECTED
     agreement.decided_at = now
     agreement.method = ResolutionAgreement.Method.PORTAL
@@ -617,6 +650,12 @@ def case_record_agreement(
         raise CaseError(_("The agreement cannot be in the future."))
     case = lock_case(case)
     agreement = _pending_agreement(case)
+    # To the minute: the form gives minutes, and a call right after the proposal counts.
+    if agreed_at < agreement.proposed_at.replace(second=0, microsecond=0):
+        raise CaseError(
+            _("The customer cannot have agreed before the resolution was proposed (%(when)s).")
+            % {"when": timezone.localtime(agreement.proposed_at).strftime("%Y-%m-%d %H:%M")}
+        )
     agreement.outcome = ResolutionAgreement.Outcome.ACCEPTED
     agreement.decided_at = agreed_at
     agreement.method = method

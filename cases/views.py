@@ -141,12 +141,20 @@ def case_reply(request, reference):
     return _act(request, case, "reply_form", form, action)
 
 
+def _answering(request) -> int:
+    """The proposal the customer's page showed; 0 (never a proposal) when missing."""
+    value = request.POST.get("answering", "")
+    return int(value) if value.isdigit() else 0
+
+
 @require_POST
 @customer_required
 def case_accept(request, reference):
     case = case_for_customer(request.user, reference, account=request.account)
     try:
-        services.case_accept_resolution(case=case, customer=request.user)
+        services.case_accept_resolution(
+            case=case, customer=request.user, answering=_answering(request)
+        )
     except services.CaseError as error:
         messages.error(request, error.message)
     else:
@@ -161,7 +169,9 @@ def case_reject(request, reference):
     form = RejectForm(request.POST)
 
     def action(data):
-        services.case_reject_resolution(case=case, customer=request.user, reason=data["reason"])
+        services.case_reject_resolution(
+            case=case, customer=request.user, reason=data["reason"], answering=_answering(request)
+        )
         messages.success(request, _("We keep working on the case."))
 
     return _act(request, case, "reject_form", form, action)

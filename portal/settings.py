@@ -257,6 +257,7 @@ CASES_ATTACHMENT_TYPES = env.list(
         "image/png",
         "image/jpeg",
         "image/gif",
+        "image/webp",
         "message/rfc822",
         "application/zip",
         "application/gzip",

@@ -1,6 +1,7 @@
 from django import template
 
 from .. import listing
+from ..models import ResolutionAgreement
 from ..rendering import render_markdown
 
 register = template.Library()
@@ -9,6 +10,12 @@ register = template.Library()
 @register.filter
 def case_markdown(text):
     return render_markdown(text)
+
+
+@register.filter
+def agreement_method(value):
+    """The label of a ResolutionAgreement method as an event recorded it."""
+    return ResolutionAgreement.Method(value).label if value else ""
 
 
 @register.simple_tag

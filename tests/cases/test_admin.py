@@ -133,7 +133,10 @@ def test_actions_call_the_services(agent_client, agent, case_a, customer_a):
         case_a,
         "record_agreement",
         customer_name="Alice",
-        agreed_at="2026-11-25T09:00",
+        # The minute of the proposal, on the agent's clock.
+        agreed_at=timezone.localtime(timezone=zoneinfo.ZoneInfo(agent.time_zone)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
         method="phone",
     )
     case_a.refresh_from_db()
@@ -144,6 +147,41 @@ def test_actions_call_the_services(agent_client, agent, case_a, customer_a):
 def test_a_refused_action_shows_the_sentence(agent_client, case_a):
     response = act(agent_client, case_a, "close")
     assert "cannot become" in response.content.decode()
+
+
+def test_a_refused_reply_keeps_what_the_agent_typed(agent_client, case_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    tool = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
+    response = act(
+        agent_client, case_a, "reply", body="A long answer & <details>", attachments=[tool]
+    )
+    page = response.content.decode()
+    assert "“tool.exe” is not a file type we accept" in page
+    assert '<details data-action="reply" open>' in page
+    assert ">\nA long answer &amp; &lt;details&gt;</textarea>" in page
+    assert not case_a.messages.exists()
+    # Typed text waits for one page only.
+    page = agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])).content.decode()
+    assert "A long answer" not in page
+
+
+def test_an_agreement_dated_in_year_one_is_refused_with_a_sentence(agent_client, case_a, agent):
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    response = act(
+        agent_client,
+        case_a,
+        "record_agreement",
+        customer_name="Alice",
+        agreed_at="0001-01-01T00:00",
+        method="phone",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give a date in 2000 or later." in page
+    assert 'value="Alice"' in page  # the name typed is kept
+    case_a.refresh_from_db()
+    assert case_a.status == Status.RESOLUTION_PROPOSED
 
 
 def test_reclassify_from_the_admin_tells_the_customer(agent_client, case_a):
@@ -257,8 +295,15 @@ def test_the_stored_next_deadline_follows_the_case_through_its_states(
         case=burning, actor=agent, body="Use the EU endpoint.", now=NOW + timedelta(minutes=12)
     )
     assert next_due(burning) == NOW + timedelta(minutes=25)  # the callback is still owed
-    services.case_propose_resolution(case=burning, actor=agent, summary="Fixed.")
+    services.case_propose_resolution(
+        case=burning, actor=agent, summary="Fixed.", now=NOW + timedelta(minutes=13)
+    )
+    assert next_due(burning) == NOW + timedelta(minutes=25)  # the update clock waits
     services.case_record_agreement(
-        case=burning, actor=agent, customer_name="Anna", agreed_at=NOW, method="phone"
+        case=burning,
+        actor=agent,
+        customer_name="Anna",
+        agreed_at=NOW + timedelta(minutes=14),
+        method="phone",
     )
     assert next_due(burning) is None  # resolved: nothing is due any more

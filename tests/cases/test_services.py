@@ -99,7 +99,7 @@ def test_rejecting_a_proposal_needs_a_reason_and_sends_the_case_back_to_work(
 
 
 def test_staff_record_an_agreement_given_by_phone_with_who_when_and_how(case_a, agent):
-    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed", now=NOW)
     agreed = NOW + timedelta(hours=1)
     services.case_record_agreement(
         case=case_a,
@@ -116,6 +116,31 @@ def test_staff_record_an_agreement_given_by_phone_with_who_when_and_how(case_a, 
         "phone",
     )
     assert agreement.recorded_by == agent
+
+
+def test_an_agreement_cannot_predate_the_proposal(case_a, agent):
+    services.case_propose_resolution(
+        case=case_a, actor=agent, summary="Fixed", now=NOW + timedelta(minutes=30, seconds=40)
+    )
+    with pytest.raises(services.CaseError, match="before the resolution was proposed"):
+        services.case_record_agreement(
+            case=case_a,
+            actor=agent,
+            customer_name="Alice",
+            agreed_at=NOW + timedelta(minutes=29),
+            method="phone",
+            now=NOW + timedelta(hours=1),
+        )
+    # The minute of the proposal itself is fine: the form gives minutes.
+    services.case_record_agreement(
+        case=case_a,
+        actor=agent,
+        customer_name="Alice",
+        agreed_at=NOW + timedelta(minutes=30),
+        method="phone",
+        now=NOW + timedelta(hours=1),
+    )
+    assert case_a.agreements.get().outcome == "accepted"
 
 
 def test_an_agreement_cannot_be_recorded_without_a_proposal(case_a, agent):

@@ -143,3 +143,29 @@ def test_the_update_clock_stops_while_the_case_waits_on_the_customer(critical_ca
     )
     critical_case_a.refresh_from_db()
     assert critical_case_a.next_update_due_at == resumed + timedelta(minutes=60)
+
+
+def test_a_proposed_resolution_pauses_the_update_clock_until_the_customer_answers(
+    critical_case_a, agent, customer_a
+):
+    services.case_reply(case=critical_case_a, author=agent, body="On it.", now=NOW)
+    critical_case_a.refresh_from_db()
+    assert critical_case_a.next_update_due_at == NOW + timedelta(minutes=60)
+    proposal = services.case_propose_resolution(
+        case=critical_case_a, actor=agent, summary="Fixed.", now=NOW + timedelta(minutes=20)
+    )
+    critical_case_a.refresh_from_db()
+    assert critical_case_a.next_update_due_at is None  # the customer has the next move
+    met = CaseEvent.objects.filter(kind="sla_fulfilled", data__deadline_kind="next_update")
+    assert met.latest("at").at == NOW + timedelta(minutes=20)  # the proposal is an update
+    assert met.latest("at").data["met"] is True
+    services.case_reject_resolution(
+        case=critical_case_a,
+        customer=customer_a,
+        reason="Still failing.",
+        answering=proposal.pk,
+        now=NOW + timedelta(hours=3),
+    )
+    critical_case_a.refresh_from_db()
+    # Back to work: a full interval from the answer, not overdue from before the wait.
+    assert critical_case_a.next_update_due_at == NOW + timedelta(hours=4)

@@ -66,6 +66,45 @@ def test_the_form_states_when_office_hours_next_open(client_a):
     assert "Office hours are open now." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("name", "stored_as"),
+    [
+        ("smtp.log", "text/plain"),
+        ("mail.log.1", "text/plain"),
+        ("mail.log.gz", "application/gzip"),
+        ("headers.eml", "message/rfc822"),
+        ("bounce.webp", "image/webp"),
+        ("Screenshot.PNG", "image/png"),
+    ],
+)
+def test_logs_and_screenshots_are_accepted_and_stored_with_their_type(client_a, name, stored_as):
+    upload = SimpleUploadedFile(name, b"data", content_type="application/octet-stream")
+    response = client_a.post(reverse("case_new"), {**bug_form(), "attachments": [upload]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    attachment = Case.objects.get().attachments.get()
+    assert (attachment.original_name, attachment.content_type) == (name, stored_as)
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [("0001-01-01T00:00", "Give a date in 2000 or later."), ("2099-01-01T00:00", "still to come")],
+)
+def test_an_impossible_failing_since_is_refused_with_a_sentence_and_nothing_lost(
+    client_a, typed, sentence
+):
+    response = client_a.post(reverse("case_new"), bug_form(failing_since=typed))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert sentence in page
+    assert "Everything returns 503" in page  # what was typed is still there
+    assert not Case.objects.exists()
+
+
+def test_a_subject_is_one_line_whatever_was_sent(client_a):
+    client_a.post(reverse("case_new"), bug_form(subject="Line one\r\nLine  two"))
+    assert Case.objects.get().subject == "Line one Line two"
+
+
 def test_attachments_of_a_refused_type_are_refused_with_the_file_name(client_a):
     bad = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
     response = client_a.post(reverse("case_new"), {**bug_form(), "attachments": [bad]})
@@ -146,11 +185,30 @@ def test_a_customer_reply_resumes_a_waiting_case(client_a, case_a, agent):
 
 
 def test_accepting_the_proposed_resolution(client_a, case_a, agent):
-    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed in 4.2")
-    response = client_a.post(reverse("case_accept", args=[case_a.reference]), follow=True)
+    proposal = services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed in 4.2")
+    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    assert f'name="answering" value="{proposal.pk}"' in page
+    response = client_a.post(
+        reverse("case_accept", args=[case_a.reference]), {"answering": proposal.pk}, follow=True
+    )
     case_a.refresh_from_db()
     assert case_a.status == Status.RESOLVED
     assert "Resolved by mutual agreement" in response.content.decode()
+
+
+def test_an_answer_never_lands_on_a_proposal_made_since_the_page_was_read(client_a, case_a, agent):
+    read = services.case_propose_resolution(case=case_a, actor=agent, summary="Proposal A")
+    services.case_set_status(case=case_a, status=Status.IN_PROGRESS, actor=agent)  # withdrawn
+    services.case_propose_resolution(case=case_a, actor=agent, summary="B: won't fix")
+    for action, data in (("case_accept", {}), ("case_reject", {"reason": "No"})):
+        response = client_a.post(
+            reverse(action, args=[case_a.reference]), {"answering": read.pk, **data}, follow=True
+        )
+        assert "changed while you read it" in response.content.decode()
+        assert "B: won" in response.content.decode()  # the new proposal is shown
+    case_a.refresh_from_db()
+    assert case_a.status == Status.RESOLUTION_PROPOSED
+    assert case_a.agreements.filter(outcome="pending").get().summary == "B: won't fix"
 
 
 def test_accepting_without_a_proposal_says_why(client_a, case_a):
@@ -159,10 +217,11 @@ def test_accepting_without_a_proposal_says_why(client_a, case_a):
 
 
 def test_rejecting_needs_a_reason(client_a, case_a, agent):
-    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
-    response = client_a.post(reverse("case_reject", args=[case_a.reference]), {"reason": ""})
+    proposal = services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    url = reverse("case_reject", args=[case_a.reference])
+    response = client_a.post(url, {"reason": "", "answering": proposal.pk})
     assert response.status_code == 400
-    client_a.post(reverse("case_reject", args=[case_a.reference]), {"reason": "Not fixed"})
+    client_a.post(url, {"reason": "Not fixed", "answering": proposal.pk})
     case_a.refresh_from_db()
     assert case_a.status == Status.IN_PROGRESS
 
@@ -403,3 +462,30 @@ def test_the_list_shows_when_the_next_agreed_update_is_due(client_a, file_case, 
     assert "An agent is working on it" not in english
     assert "Our update was due Wed 25 Nov 2026, 11:00; it is on its way" in late
     assert "Onze update was uiterlijk wo 25 Nov 2026, 11:00 verwacht" in dutch
+
+
+def test_every_agreement_shows_what_was_proposed_and_who_agreed_how(client_a, case_a, agent):
+    first = services.case_propose_resolution(
+        case=case_a, actor=agent, summary="Raise the **rate limit**", now=NOW
+    )
+    services.case_set_status(case=case_a, status=Status.IN_PROGRESS, actor=agent, now=NOW)
+    services.case_propose_resolution(
+        case=case_a, actor=agent, summary="Use the EU endpoint", now=NOW + timedelta(minutes=1)
+    )
+    services.case_record_agreement(
+        case=case_a,
+        actor=agent,
+        customer_name="Alice Alpha",
+        agreed_at=NOW + timedelta(minutes=5),
+        method="phone",
+        now=NOW + timedelta(minutes=6),
+    )
+    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    agreements = page[page.index('data-testid="agreements"') :]
+    assert "Raise the <strong>rate limit</strong>" in agreements  # the withdrawn one too
+    assert "Use the EU endpoint" in agreements
+    withdrawn = agreements[agreements.index("Withdrawn") : agreements.index("Raise the")]
+    assert ", ," not in withdrawn and first.customer_name == ""
+    assert f"Alice Alpha, 25 Nov 2026, 10:05, By phone · recorded by {agent.full_name}" in page
+    timeline = page[page.index("timeline-heading") : page.index('data-testid="agreements"')]
+    assert f"Alice Alpha, by phone · recorded by {agent.full_name}" in timeline
