@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import mimetypes
 from datetime import datetime, timedelta
-from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import classification
+from .filetypes import attachment_type
 from .models import CallbackOutcome, Category, FailureCause, ResolutionAgreement, Severity
 
 YES, NO = "yes", "no"
@@ -30,28 +29,6 @@ def _attachments_help_text() -> str:
 
 # Fields are built once, at import: the help text is translated when a page shows it.
 _attachments_help = lazy(_attachments_help_text, str)
-
-
-# What customers attach that the platform's type table does not know (log files, also
-# rotated ones such as mail.log.1) or knows only as an encoding (.gz).
-_TYPES_BY_SUFFIX = {
-    ".log": "text/plain",
-    ".gz": "application/gzip",
-    ".tgz": "application/gzip",
-    ".webp": "image/webp",
-    ".eml": "message/rfc822",
-}
-
-
-def attachment_type(name: str) -> str:
-    """The type a file is stored and served with, from its name alone (a browser's claim
-    is not trusted); "" when unknown."""
-    suffixes = [s.lower() for s in PurePath(name).suffixes]
-    if len(suffixes) >= 2 and suffixes[-2] == ".log" and suffixes[-1][1:].isdigit():
-        return "text/plain"
-    if suffixes and suffixes[-1] in _TYPES_BY_SUFFIX:
-        return _TYPES_BY_SUFFIX[suffixes[-1]]
-    return mimetypes.guess_type(name)[0] or ""
 
 
 class AttachmentsField(forms.FileField):

@@ -144,7 +144,8 @@ def case_reply(request, reference):
 def _answering(request) -> int:
     """The proposal the customer's page showed; 0 (never a proposal) when missing."""
     value = request.POST.get("answering", "")
-    return int(value) if value.isdigit() else 0
+    # ASCII digits only ("²" is a digit to str.isdigit), and short enough for int().
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
 @require_POST

@@ -18,6 +18,8 @@ from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 
+from cases.filetypes import attachment_type
+
 from .headers import (
     AuthenticationResults,
     find_case_reference,
@@ -60,9 +62,9 @@ class Attachment:
 
     @property
     def guessed_type(self) -> str:
-        """The type that the file name implies, which is what the portal's type rules
-        judge (the declared type is the sender's claim)."""
-        return mimetypes.guess_type(self.filename)[0] or ""
+        """The type that the file name implies, by the portal's own rule (the declared
+        type is the sender's claim)."""
+        return attachment_type(self.filename)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,11 @@ def test_an_answer_never_lands_on_a_proposal_made_since_the_page_was_read(client
         )
         assert "changed while you read it" in response.content.decode()
         assert "B: won" in response.content.decode()  # the new proposal is shown
+    for odd in ("²", "9" * 5000, "-1", ""):  # a digit to str.isdigit, too long, not one
+        response = client_a.post(
+            reverse("case_accept", args=[case_a.reference]), {"answering": odd}, follow=True
+        )
+        assert "changed while you read it" in response.content.decode()
     case_a.refresh_from_db()
     assert case_a.status == Status.RESOLUTION_PROPOSED
     assert case_a.agreements.filter(outcome="pending").get().summary == "B: won't fix"

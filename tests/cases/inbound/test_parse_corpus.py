@@ -270,6 +270,17 @@ def test_attachments_of_an_unaccepted_type_or_beyond_the_count_are_rejected():
     ]
 
 
+def test_logs_sent_by_mail_are_judged_as_in_the_portal(settings):
+    from cases.inbound.parse import Attachment, screen_attachments
+
+    names = ["smtp.log", "mail.log.1", "mail.log.gz", "headers.eml", "bounce.webp"]
+    files = [Attachment(name, "application/octet-stream", b"x") for name in names]
+    accepted, rejected = screen_attachments(
+        files, max_bytes=10, max_files=5, allowed_types=settings.CASES_ATTACHMENT_TYPES
+    )
+    assert [a.filename for a in accepted] == names and not rejected
+
+
 @pytest.mark.parametrize(
     ("filename", "expected"),
     [
