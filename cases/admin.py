@@ -238,22 +238,22 @@ def _deadline_html(case: Case, now) -> str:
     local = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
     kind = format_html('<br><span class="quiet">{}</span>', _deadline_kind(case, due))
     if due < now:
-        return format_html(
-            '<strong style="color:#fff;background:#b02a37;padding:1px 5px;border-radius:3px;'
-            'white-space:nowrap" data-due="overdue">{} {}</strong>{}',
-            _("OVERDUE"),
-            local,
-            kind,
-        )
+        return _due_badge("overdue", "color:#fff;background:#b02a37", _("OVERDUE"), local, kind)
     if due <= now + DUE_SOON:
-        return format_html(
-            '<strong style="color:#7a3e00;background:#ffe5b4;padding:1px 5px;border-radius:3px;'
-            'white-space:nowrap" data-due="soon">{} {}</strong>{}',
-            _("due"),
-            local,
-            kind,
-        )
+        return _due_badge("soon", "color:#7a3e00;background:#ffe5b4", _("due"), local, kind)
     return format_html('<span style="white-space:nowrap" data-due="later">{}</span>{}', local, kind)
+
+
+def _due_badge(marker: str, colours: str, label: str, local: str, kind: str) -> str:
+    return format_html(
+        '<strong style="{};padding:1px 5px;border-radius:3px;white-space:nowrap" '
+        'data-due="{}">{} {}</strong>{}',
+        colours,
+        marker,
+        label,
+        local,
+        kind,
+    )
 
 
 # The queue's columns, each of which `CaseAdmin.queue_rows` knows how to build.

@@ -104,15 +104,8 @@ def need_choices():
     ]
 
 
-class OneLineField(forms.CharField):
-    """Text for a single line (a subject heads every mail): line breaks become spaces."""
-
-    def to_python(self, value):
-        return " ".join(super().to_python(value).split())
-
-
 class CaseForm(forms.Form):
-    subject = OneLineField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
     need = forms.ChoiceField(label=_("What do you need?"), choices=need_choices)
     api_all_failing = forms.ChoiceField(
         label=_("Are all API calls failing right now?"),

@@ -64,28 +64,34 @@ def _next_deadline(case: Case, now: datetime, notes: dict[str, str]) -> str:
     if case.status == Status.RESOLUTION_PROPOSED:
         return notes["decide"]
     if case.first_response_at:
-        return _next_update(case.next_update_due_at, now) or notes["working"]
-    due = case.first_response_due_at
-    if due is None:
+        if case.next_update_due_at is None:
+            return notes["working"]
+        return _promise(
+            case.next_update_due_at,
+            now,
+            kept=_("Next update by %(when)s"),
+            late=_("Our update was due %(when)s; it is on its way"),
+            testid="update-by",
+        )
+    if case.first_response_due_at is None:
         return ""
-    when = _when(due, "D j M Y, H:i")
-    if due < now:
-        text = escape(_("Our response was due %(when)s; it is on its way")) % {"when": when}
-        return f'<span class="text-danger" data-testid="respond-by">{text}</span>'
-    text = escape(_("We will respond by %(when)s")) % {"when": when}
-    return f'<span data-testid="respond-by">{text}</span>'
+    return _promise(
+        case.first_response_due_at,
+        now,
+        kept=_("We will respond by %(when)s"),
+        late=_("Our response was due %(when)s; it is on its way"),
+        testid="respond-by",
+    )
 
 
-def _next_update(due: datetime | None, now: datetime) -> str:
-    """The next update agreed with the customer, while its clock runs."""
-    if due is None:
-        return ""
+def _promise(due: datetime, now: datetime, *, kept: str, late: str, testid: str) -> str:
+    """A moment we promised the customer: by when, or, once it has passed, that it is on
+    its way (`kept` and `late` are translated texts with a %(when)s)."""
     when = _when(due, "D j M Y, H:i")
     if due < now:
-        text = escape(_("Our update was due %(when)s; it is on its way")) % {"when": when}
-        return f'<span class="text-danger" data-testid="update-by">{text}</span>'
-    text = escape(_("Next update by %(when)s")) % {"when": when}
-    return f'<span data-testid="update-by">{text}</span>'
+        text = escape(late) % {"when": when}
+        return f'<span class="text-danger" data-testid="{testid}">{text}</span>'
+    return f'<span data-testid="{testid}">{escape(kept) % {"when": when}}</span>'
 
 
 def open_rows(cases: list[Case], now: datetime, cases_url: str) -> SafeString:
