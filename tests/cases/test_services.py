@@ -122,24 +122,20 @@ def test_an_agreement_cannot_predate_the_proposal(case_a, agent):
     services.case_propose_resolution(
         case=case_a, actor=agent, summary="Fixed", now=NOW + timedelta(minutes=30, seconds=40)
     )
-    with pytest.raises(services.CaseError, match="before the resolution was proposed"):
-        services.case_record_agreement(
+
+    def agreed(minutes):
+        return services.case_record_agreement(
             case=case_a,
             actor=agent,
             customer_name="Alice",
-            agreed_at=NOW + timedelta(minutes=29),
+            agreed_at=NOW + timedelta(minutes=minutes),
             method="phone",
             now=NOW + timedelta(hours=1),
         )
-    # The minute of the proposal itself is fine: the form gives minutes.
-    services.case_record_agreement(
-        case=case_a,
-        actor=agent,
-        customer_name="Alice",
-        agreed_at=NOW + timedelta(minutes=30),
-        method="phone",
-        now=NOW + timedelta(hours=1),
-    )
+
+    with pytest.raises(services.CaseError, match="before the resolution was proposed"):
+        agreed(29)
+    agreed(30)  # the minute of the proposal itself is fine: the form gives minutes
     assert case_a.agreements.get().outcome == "accepted"
 
 

@@ -130,6 +130,14 @@ def test_the_list_shows_open_cases_with_the_response_deadline_in_my_time_zone(cl
     assert "We will respond by Wed 25 Nov 2026, 08:00" in page
 
 
+def _list_in_english_and_dutch(client, customer) -> tuple[str, str]:
+    """The case list as the customer reads it in English, then in Dutch."""
+    english = client.get(reverse("case_list")).content.decode()
+    customer.language = "nl"
+    customer.save(update_fields=["language"])
+    return english, client.get(reverse("case_list")).content.decode()
+
+
 def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_language(
     client_a, file_case, agent, customer_a
 ):
@@ -142,10 +150,7 @@ def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_langua
         services.case_set_status(case=waiting, status=Status.WAITING_ON_CUSTOMER, actor=agent)
         proposed = file_case(subject="Proposed")
         services.case_propose_resolution(case=proposed, actor=agent, summary="Fixed", now=NOW)
-        english = client_a.get(reverse("case_list")).content.decode()
-        customer_a.language = "nl"
-        customer_a.save(update_fields=["language"])
-        dutch = client_a.get(reverse("case_list")).content.decode()
+        english, dutch = _list_in_english_and_dutch(client_a, customer_a)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in english
     assert "<script>alert(1)" not in english
     assert "We will respond by Wed 25 Nov 2026, 14:00" in english
@@ -459,10 +464,7 @@ def test_the_list_shows_when_the_next_agreed_update_is_due(client_a, file_case, 
     with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
         english = client_a.get(reverse("case_list")).content.decode()
     with time_machine.travel(NOW + timedelta(minutes=90), tick=False):
-        late = client_a.get(reverse("case_list")).content.decode()
-        customer_a.language = "nl"
-        customer_a.save(update_fields=["language"])
-        dutch = client_a.get(reverse("case_list")).content.decode()
+        late, dutch = _list_in_english_and_dutch(client_a, customer_a)
     assert "Next update by Wed 25 Nov 2026, 11:00" in english
     assert "An agent is working on it" not in english
     assert "Our update was due Wed 25 Nov 2026, 11:00; it is on its way" in late
@@ -490,7 +492,9 @@ def test_every_agreement_shows_what_was_proposed_and_who_agreed_how(client_a, ca
     assert "Raise the <strong>rate limit</strong>" in agreements  # the withdrawn one too
     assert "Use the EU endpoint" in agreements
     withdrawn = agreements[agreements.index("Withdrawn") : agreements.index("Raise the")]
-    assert ", ," not in withdrawn and first.customer_name == ""
+    first.refresh_from_db()
+    assert first.outcome == "withdrawn" and first.customer_name == ""
+    assert ", ," not in withdrawn and "<br>25 Nov 2026, 10:00" in withdrawn  # when, alone
     assert f"Alice Alpha, 25 Nov 2026, 10:05, By phone · recorded by {agent.full_name}" in page
     timeline = page[page.index("timeline-heading") : page.index('data-testid="agreements"')]
     assert f"Alice Alpha, by phone · recorded by {agent.full_name}" in timeline
