@@ -44,7 +44,7 @@ test: lint | var
 
 # Refresh every app's Dutch catalogue from the code, then compile (needs GNU gettext).
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l nl --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --no-location $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -v0
 
 bench: $(VENV)/.installed

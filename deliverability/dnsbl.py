@@ -10,6 +10,7 @@ example). An error is its own outcome: never counted as listed, never as clean.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -199,3 +200,29 @@ def zone_is_healthy(listed_point: Outcome, clean_point: Outcome) -> bool:
     zone that refuses or rate-limits us fails the first.
     """
     return listed_point.state == State.LISTED and clean_point.state == State.CLEAN
+
+
+# Widest range a customer may name: a /24 of IPv4 (256 addresses) or a /64 of IPv6.
+WIDEST_PREFIX = {4: 24, 6: 64}
+MAX_NETWORKS = 64
+
+
+def parse_networks(text: str) -> tuple[list, list[tuple[str, str]]]:
+    """The IP addresses and ranges in `text` (one per line, or separated by ';', ',' or
+    spaces) as ip_network objects, and the problems as (token, "invalid" | "too_wide" |
+    "too_many")."""
+    tokens = [t for t in re.split(r"[\s;,]+", text or "") if t]
+    networks, problems = [], []
+    if len(tokens) > MAX_NETWORKS:
+        return [], [(str(len(tokens)), "too_many")]
+    for token in tokens:
+        try:
+            network = ipaddress.ip_network(token, strict=False)
+        except ValueError:
+            problems.append((token, "invalid"))
+            continue
+        if network.prefixlen < WIDEST_PREFIX[network.version]:
+            problems.append((token, "too_wide"))
+            continue
+        networks.append(network)
+    return networks, problems

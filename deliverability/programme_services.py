@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Category
 from cases.services import case_open
 
-from . import warmup
+from . import dnsbl, selectors, warmup
 from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
 from .programme_texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
 
@@ -88,6 +91,7 @@ def remediation_open(
         raise RemediationRefused(
             _("Tier 1 remediation starts once every best practice of the checklist is in place.")
         )
+    _check_own_assets(account, fields)
     case = case_open(
         account=account,
         requester=requester,
@@ -100,6 +104,57 @@ def remediation_open(
     return RemediationRequest.objects.create(
         case=case, account=account, listing=listing, bounce_rule=bounce_rule, **data
     )
+
+
+def _check_own_assets(account, fields: dict) -> None:
+    """The vendor mediates only for the account's own assets: the IPs and the From domain
+    must be the account's, and no IP or domain named may be another account's. Shared-pool
+    IPs (no account's) are allowed when the customer says they send from shared IPs.
+    ValidationError by field, for the form."""
+    errors: dict[str, list[str]] = {}
+    networks, problems = dnsbl.parse_networks(fields.get("affected_ips", ""))
+    for token, problem in problems:
+        errors.setdefault("affected_ips", []).append(_NETWORK_PROBLEMS[problem] % {"ip": token})
+    owners = selectors.ips_of_accounts(networks)
+    dedicated = fields.get("ip_type") == RemediationRequest.IpType.DEDICATED
+    for network in networks:
+        held = [acc for addr, acc in owners.items() if ipaddress.ip_address(addr) in network]
+        foreign = any(acc != account.pk for acc in held)
+        if foreign or (dedicated and account.pk not in held):
+            errors.setdefault("affected_ips", []).append(
+                _("“%(ip)s” is not one of your account's sending IPs.") % {"ip": network}
+                + ("" if foreign else " " + _("For IPs of the shared pool, choose “Shared IPs”."))
+            )
+    for name in ("from_domain", "dkim_domain", "return_path_domain"):
+        try:
+            domain = dnsbl.normalise_host(fields.get(name, ""))
+        except ValueError:
+            errors[name] = [_("Enter a domain name such as mail.example.com.")]
+            continue
+        if name == "from_domain" and not selectors.domain_is_accounts(account, domain):
+            errors[name] = [
+                _(
+                    "“%(domain)s” is not one of your account's monitored domains: add it under "
+                    "Blocklist monitoring first."
+                )
+                % {"domain": domain}
+            ]
+        elif selectors.domain_held_elsewhere(account, domain):
+            errors[name] = [
+                _("“%(domain)s” is monitored for another customer account.") % {"domain": domain}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+_NETWORK_PROBLEMS = {
+    "invalid": gettext_lazy("“%(ip)s” is not an IP address or range."),
+    "too_wide": gettext_lazy(
+        "“%(ip)s” is too wide: name the affected addresses, or a range of at most a /24 "
+        "(IPv4) or a /64 (IPv6)."
+    ),
+    "too_many": gettext_lazy("%(ip)s entries are more than the 64 a request can name."),
+}
 
 
 _STATUS_AFTER = {

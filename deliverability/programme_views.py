@@ -3,6 +3,7 @@ trends notes and planning sessions. Thin: access helper, form, one service call.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -135,6 +136,8 @@ def remediation_new(request):
             )
         except programme_services.RemediationRefused as exc:
             form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
-from . import history
+from . import dnsbl, history
 from .models import Blocklist, CheckRun, ListingEvent, ListingState, SendingDomain, SendingIP
 
 CHART_DAYS = 30
@@ -132,3 +134,43 @@ def newest_listings_for_staff():
     return ListingState.objects.select_related(
         "blocklist", "sending_ip__account", "sending_domain__account", "last_run"
     ).order_by("-since")
+
+
+# Whose asset is it -------------------------------------------------------------------
+
+
+def _same_registrable(name: str) -> Q:
+    """Domains with the registrable domain of `name`: it, and every name under it."""
+    registrable = dnsbl.registrable_domain(name) or name
+    return Q(name=registrable) | Q(name__endswith=f".{registrable}")
+
+
+def domain_count(account) -> int:
+    return SendingDomain.objects.filter(account=account).count()
+
+
+def domain_is_accounts(account, name: str) -> bool:
+    """A domain is the account's when its registrable domain is that of one of the
+    account's sending domains (news.example.com and example.com are one owner's)."""
+    return SendingDomain.objects.filter(_same_registrable(name), account=account).exists()
+
+
+def domain_held_elsewhere(account, name: str) -> bool:
+    """Another account monitors a domain with the same registrable domain."""
+    return SendingDomain.objects.filter(_same_registrable(name)).exclude(account=account).exists()
+
+
+def ips_of_accounts(networks) -> dict[str, int]:
+    """{address: account id} of the sending IPs within `networks` (from
+    dnsbl.parse_networks: an IPv4 range is at most a /24, so it is listed whole)."""
+    listed = [str(ip) for n in networks if n.version == 4 or n.num_addresses == 1 for ip in n]
+    found = dict(SendingIP.objects.filter(address__in=listed).values_list("address", "account_id"))
+    ranges6 = [n for n in networks if n.version == 6 and n.num_addresses > 1]
+    if ranges6:
+        # Too wide to list: compare the IPv6 sending IPs, which are few, in Python.
+        for address, account_id in SendingIP.objects.filter(address__contains=":").values_list(
+            "address", "account_id"
+        ):
+            if any(ipaddress.ip_address(address) in n for n in ranges6):
+                found[address] = account_id
+    return found

@@ -6,15 +6,17 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from cases.outbox import queue_on_commit
 
-from . import checker, dnsbl
+from . import checker, dnsbl, selectors
 from .models import (
     Blocklist,
     CheckChunk,
@@ -56,11 +58,36 @@ def checker_options() -> checker.Options:
 
 @transaction.atomic
 def sending_domain_add(*, account: Account, name: str, purpose: str, added_by=None):
-    """A customer's (or staff member's) new domain; validated by the model."""
+    """A customer's new domain: validated by the model, refused when its registrable
+    domain is another account's (the customer adds only their own), and within the
+    account's cap (DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT). ValidationError says why."""
+    # The account's row is the lock: two additions at the cap cannot both pass.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if selectors.domain_count(account) >= (cap := domain_cap()):
+        raise ValidationError(domain_cap_sentence(cap))
     domain = SendingDomain(account=account, name=name, purpose=purpose, added_by=added_by)
     domain.full_clean()
+    if selectors.domain_held_elsewhere(account, domain.name):
+        raise ValidationError({"name": DOMAIN_OF_ANOTHER_ACCOUNT})
     domain.save()
     return domain
+
+
+DOMAIN_OF_ANOTHER_ACCOUNT = gettext_lazy(
+    "This domain is monitored for another customer account. If you send with it, ask "
+    "your Technical Account Manager to add it."
+)
+
+
+def domain_cap() -> int:
+    return settings.DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT
+
+
+def domain_cap_sentence(cap: int) -> str:
+    return _(
+        "Your account monitors %(count)s domains, the most it can. Ask your Technical "
+        "Account Manager to remove one you no longer use or to raise the limit."
+    ) % {"count": cap}
 
 
 # Runs -----------------------------------------------------------------------------------

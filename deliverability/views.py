@@ -1,6 +1,7 @@
 """Customer pages of blocklist monitoring: thin views over selectors and services."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,19 +48,29 @@ def sending_domain_detail(request, pk):
 def sending_domain_add(request):
     form = SendingDomainForm(request.POST or None, account=request.account)
     if request.method == "POST" and form.is_valid():
-        domain = services.sending_domain_add(
-            account=request.account,
-            name=form.cleaned_data["name"],
-            purpose=form.cleaned_data["purpose"],
-            added_by=request.user,
-        )
-        messages.success(
-            request,
-            _("%(domain)s is now monitored; it is checked with the next run.")
-            % {"domain": domain.name},
-        )
-        return redirect("deliverability_home")
-    return render(request, "deliverability/domain_form.html", {"form": form})
+        try:
+            domain = services.sending_domain_add(
+                account=request.account,
+                name=form.cleaned_data["name"],
+                purpose=form.cleaned_data["purpose"],
+                added_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(domain)s is now monitored; it is checked with the next run.")
+                % {"domain": domain.name},
+            )
+            return redirect("deliverability_home")
+    cap = services.domain_cap()
+    at_cap = selectors.domain_count(request.account) >= cap
+    return render(
+        request,
+        "deliverability/domain_form.html",
+        {"form": form, "cap_sentence": services.domain_cap_sentence(cap) if at_cap else None},
+    )
 
 
 @require_POST

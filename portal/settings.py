@@ -278,6 +278,10 @@ BLOCKLIST_TIMEOUT_SECONDS = env.float("BLOCKLIST_TIMEOUT_SECONDS", default=2.0)
 BLOCKLIST_RETRIES = env.int("BLOCKLIST_RETRIES", default=1)
 # Assets per chunk: a worker that dies loses at most one chunk, which is then redone.
 BLOCKLIST_CHUNK_SIZE = env.int("BLOCKLIST_CHUNK_SIZE", default=50)
+# The most sending domains one account may monitor; customers are told at the cap.
+DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT = env.int(
+    "DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT", default=50
+)
 # Open a deliverability support case automatically on a new listing on a major list.
 BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
     "BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING", default=False

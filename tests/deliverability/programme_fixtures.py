@@ -78,7 +78,7 @@ REMEDIATION_FIELDS = {
 
 
 @pytest.fixture
-def remediation_a(account_a, customer_a) -> RemediationRequest:
+def remediation_a(account_a, customer_a, ip_a, domain_a) -> RemediationRequest:
     return remediation_open(
         account=account_a, requester=customer_a, fields=dict(REMEDIATION_FIELDS)
     )

@@ -28,7 +28,7 @@ def test_a_configuration_problem_links_to_its_guidance(client_a):
     assert reverse("programme_guidance_article", args=["bulk-senders"]) in body
 
 
-def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, domain_a):
+def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, ip_a, domain_a):
     body = client_a.post(reverse("programme_bounces"), {"text": S3150}).content.decode()
     assert 'name="rule" value="microsoft-s3150"' in body
     query = {

@@ -126,7 +126,7 @@ def test_the_actuals_upload_is_for_the_tam_and_managers(persona_client, status, 
     assert persona_client.get(url).status_code == status
 
 
-def test_an_unknown_bounce_rule_is_not_stored(client_a):
+def test_an_unknown_bounce_rule_is_not_stored(client_a, ip_a, domain_a):
     from tests.deliverability.test_programme_remediation import _post_data
 
     client_a.post(reverse("programme_remediation_new"), {**_post_data(), "rule": "made-up"})

@@ -14,7 +14,8 @@ from deliverability.programme_services import (
 )
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, S3150
 
-pytestmark = pytest.mark.django_db
+# The request names account A's own IP and domains (the vendor mediates for those only).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ip_a", "domain_a")]
 
 
 def _post_data(**changes):

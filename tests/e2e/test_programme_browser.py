@@ -3,7 +3,7 @@ pasted Microsoft S3150 bounce that becomes a pre-filled Tier 1 request."""
 
 import pytest
 
-from deliverability.models import RemediationRequest, SendingIP
+from deliverability.models import RemediationRequest, SendingDomain, SendingIP
 from tests.deliverability.programme_fixtures import S3150, make_plan
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
@@ -42,7 +42,12 @@ def test_the_tams_plan_is_seen_by_the_customer_with_its_chart(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_pasted_s3150_bounce_becomes_a_prefilled_tier1_request(page, screenshot, customer_a):
+def test_a_pasted_s3150_bounce_becomes_a_prefilled_tier1_request(
+    page, screenshot, customer_a, account_a
+):
+    # The vendor mediates for the account's own IP and domains only.
+    SendingIP.objects.create(account=account_a, address="192.0.2.10")
+    SendingDomain.objects.create(account=account_a, name="alpha.example", purpose="from")
     sign_in(page, customer_a.email, PASSWORD)
     page.goto("/deliverability/bounces/")
     page.fill("textarea[name=text]", S3150)
