@@ -68,16 +68,25 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _autocomplete_for(request, model, field_name: str) -> bool:
-    """Whether this request is the admin's autocomplete for `model.field_name`."""
+def autocomplete_choices(admin_site, request, queryset):
+    """In the admin's autocomplete, narrow `queryset` to the choices the form behind it
+    accepts: the source model's admin says which (`choices_for(request, field_name)`), so
+    a TAM is not offered accounts or logins they may not choose."""
     match = request.resolver_match
-    return (
-        match is not None
-        and match.url_name == "autocomplete"
-        and request.GET.get("app_label") == model._meta.app_label
-        and request.GET.get("model_name") == model._meta.model_name
-        and request.GET.get("field_name") == field_name
+    if match is None or match.url_name != "autocomplete":
+        return queryset
+    app_label, model_name = request.GET.get("app_label"), request.GET.get("model_name")
+    source_admin = next(
+        (
+            model_admin
+            for model, model_admin in admin_site._registry.items()
+            if (model._meta.app_label, model._meta.model_name) == (app_label, model_name)
+        ),
+        None,
     )
+    choices = getattr(source_admin, "choices_for", None)
+    allowed = choices(request, request.GET.get("field_name")) if choices else None
+    return queryset if allowed is None else queryset.filter(pk__in=allowed)
 
 
 def _mail_password_link(request, login, *, new: bool) -> bool:
@@ -164,9 +173,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if _autocomplete_for(request, Contact, "user"):
-            queryset = queryset.filter(pk__in=staff_access.attachable_logins(request.user))
-        return queryset, may_have_duplicates
+        return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
 
     def user_change_password(self, request, id, form_url=""):
         login = self.get_object(request, unquote(id))
@@ -314,10 +321,7 @@ class AccountAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        # Choosing an account for a contact: only those the user may add one to.
-        if _autocomplete_for(request, Contact, "account"):
-            queryset = queryset.filter(pk__in=staff_access.contact_accounts(request.user))
-        return queryset, may_have_duplicates
+        return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
 
     @admin.display(description=_("contacts"), ordering="contact_total")
     def contact_count(self, obj):
@@ -351,11 +355,17 @@ class ContactAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return staff_access.may_delete_contact(request.user, obj)
 
+    def choices_for(self, request, field_name):
+        if field_name == "account":
+            return staff_access.contact_accounts(request.user)
+        if field_name == "user":
+            return staff_access.attachable_logins(request.user)
+        return None
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "account":
-            kwargs["queryset"] = staff_access.contact_accounts(request.user)
-        elif db_field.name == "user":
-            kwargs["queryset"] = staff_access.attachable_logins(request.user)
+        choices = self.choices_for(request, db_field.name)
+        if choices is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
