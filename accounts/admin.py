@@ -226,7 +226,10 @@ class UserAdmin(BaseUserAdmin):
             )
         return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[login.pk]))
 
-    @admin.action(description=_("Mail the selected people a link to choose a password"))
+    @admin.action(
+        description=_("Mail the selected people a link to choose a password"),
+        permissions=["change"],
+    )
     def send_password_links(self, request, queryset):
         logins = list(queryset)
         if not all(staff_access.may_send_password_link(request.user, u) for u in logins):

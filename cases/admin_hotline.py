@@ -154,6 +154,8 @@ class HotlineCallAdmin(admin.ModelAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return HttpResponseRedirect(reverse("admin:cases_hotlinecall_intake"))
 
     def intake_view(self, request):
