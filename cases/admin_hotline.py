@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 
-from . import critical
+from . import critical, staff_access
 from .forms import HotlineIntakeForm
 from .models import CallbackAttempt, Case, HotlineCall
 from .services import CaseError
@@ -111,8 +111,11 @@ class HotlineCallAdmin(admin.ModelAdmin):
         "called_back_at",
     ]
 
+    def has_add_permission(self, request):
+        return staff_access.may_record_hotline_call(request.user)
+
     def has_change_permission(self, request, obj=None):
-        return False
+        return False  # a call is a record: recorded once, never rewritten
 
     def has_delete_permission(self, request, obj=None):
         return False

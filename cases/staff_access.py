@@ -59,3 +59,8 @@ def sla_report_tam(user):
     if user.is_superuser or user.has_role(roles.SUPPORT_MANAGERS):
         return None
     return user
+
+
+def may_record_hotline_call(user) -> bool:
+    """The hotline intake: Customer Service, Support Managers and superusers."""
+    return user.has_perm("cases.add_hotlinecall")
