@@ -1,12 +1,21 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+import logging
+import smtplib
 
-from . import roles
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import roles, services, staff_access
 from .models import (
     Account,
     Contact,
@@ -18,11 +27,22 @@ from .models import (
     User,
 )
 
+log = logging.getLogger(__name__)
 
-class UserCreationForm(AdminUserCreationForm):
+
+class LoginCreationForm(forms.ModelForm):
+    """A new login has no password: its owner chooses one through the link mailed to them."""
+
     class Meta:
         model = User
-        fields = ("email", "full_name")
+        fields = ("email", "full_name", "language")
+
+    def save(self, commit=True):
+        login = super().save(commit=False)
+        login.set_unusable_password()
+        if commit:
+            login.save()
+        return login
 
 
 class UserEditForm(UserChangeForm):
@@ -48,15 +68,53 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+def autocomplete_choices(admin_site, request, queryset):
+    """In the admin's autocomplete, narrow `queryset` to the choices the form behind it
+    accepts: the source model's admin says which (`choices_for(request, field_name)`), so
+    a TAM is not offered accounts or logins they may not choose."""
+    match = request.resolver_match
+    if match is None or match.url_name != "autocomplete":
+        return queryset
+    app_label, model_name = request.GET.get("app_label"), request.GET.get("model_name")
+    source_admin = next(
+        (
+            model_admin
+            for model, model_admin in admin_site._registry.items()
+            if (model._meta.app_label, model._meta.model_name) == (app_label, model_name)
+        ),
+        None,
+    )
+    choices = getattr(source_admin, "choices_for", None)
+    allowed = choices(request, request.GET.get("field_name")) if choices else None
+    return queryset if allowed is None else queryset.filter(pk__in=allowed)
+
+
+def _mail_password_link(request, login, *, new: bool) -> bool:
+    try:
+        services.login_send_password_link(login=login, new=new)
+    except (smtplib.SMTPException, OSError) as exc:
+        log.warning("Password link to login %s not sent: %s", login.pk, exc)
+        messages.error(
+            request,
+            gettext("The link to choose a password could not be mailed to %(email)s: %(error)s")
+            % {"email": login.email, "error": exc},
+        )
+        return False
+    return True
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
-    add_form = UserCreationForm
+    add_form = LoginCreationForm
+    add_form_template = "admin/accounts/user/add_form.html"
+    change_form_template = "admin/accounts/user/change_form.html"
     ordering = ["full_name", "email"]
     list_display = ["email", "full_name", "phone", "is_staff", "account_name", "language"]
     list_filter = [RoleFilter, "is_staff", "is_active", "language"]
     search_fields = ["email", "full_name", "phone", "contact__account__name"]
     list_select_related = ["contact__account"]
+    actions = ["send_password_links"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "language", "time_zone"]}),
@@ -77,42 +135,110 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "password1", "password2"],
+                "fields": ["email", "full_name", "language"],
             },
         )
     ]
     filter_horizontal = ["groups"]
 
-    # Roles and superuser status are the keys to the workplace: only Support Managers (and
-    # superusers) change staff logins and roles, and only superusers make superusers.
-    def _manages_staff(self, request) -> bool:
-        return request.user.is_superuser or request.user.has_role(roles.SUPPORT_MANAGERS)
+    # Who may change whom is decided in accounts/staff_access.py: roles and superuser
+    # status are the keys to the workplace, and customers choose their own passwords.
+    def has_add_permission(self, request):
+        return staff_access.may_add_login(request.user)
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None:
-            return True
-        if obj.is_superuser and not request.user.is_superuser:
-            return False
-        return not obj.is_staff or self._manages_staff(request)
+        return staff_access.may_change_login(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        if obj is None:
-            return True
-        if obj.is_superuser and not request.user.is_superuser:
-            return False
-        return not obj.is_staff or self._manages_staff(request)
+        return staff_access.may_delete_login(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if not staff_access.may_grant_superuser(request.user):
             fields += ["is_superuser", "user_permissions"]
-        if not self._manages_staff(request):
+        if not staff_access.manages_staff(request.user):
             fields += ["is_staff", "groups"]
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or staff_access.may_set_password(request.user, obj):
+            return fieldsets
+        # No password field, and so no link to the password form: a customer chooses
+        # their own (staff send a link); a staff login's is the managers' to set.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
+
+    def user_change_password(self, request, id, form_url=""):
+        login = self.get_object(request, unquote(id))
+        if login is not None and not staff_access.may_set_password(request.user, login):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The login is saved: its owner chooses the password (mail errors are a sentence).
+        if _mail_password_link(request, obj, new=True):
+            messages.info(
+                request,
+                gettext("A link to choose a password was mailed to %(email)s.")
+                % {"email": obj.email},
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    # --- a link to choose a password ------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<id>/password-link/",
+                self.admin_site.admin_view(require_POST(self.password_link_view)),
+                name="accounts_user_password_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        login = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if staff_access.may_send_password_link(request.user, login):
+            extra_context["password_link_url"] = reverse(
+                "admin:accounts_user_password_link", args=[login.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def password_link_view(self, request, id):
+        login = self.get_object(request, unquote(id))
+        if login is None:
+            raise Http404
+        if not staff_access.may_send_password_link(request.user, login):
+            raise PermissionDenied
+        if _mail_password_link(request, login, new=not login.has_usable_password()):
+            messages.success(
+                request,
+                gettext("A link to choose a new password was mailed to %(email)s.")
+                % {"email": login.email},
+            )
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[login.pk]))
+
+    @admin.action(
+        description=_("Mail the selected people a link to choose a password"),
+        permissions=["change"],
+    )
+    def send_password_links(self, request, queryset):
+        logins = list(queryset)
+        if not all(staff_access.may_send_password_link(request.user, u) for u in logins):
+            raise PermissionDenied
+        sent = [u for u in logins if _mail_password_link(request, u, new=False)]
+        self.message_user(
+            request,
+            gettext("Links to choose a password mailed: %(count)d.") % {"count": len(sent)},
+        )
 
     @admin.display(description=_("customer account"), ordering="contact__account__name")
     def account_name(self, obj):
@@ -124,6 +250,20 @@ class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
     autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None):
+        return staff_access.contact_permission(request.user, "add", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return staff_access.contact_permission(request.user, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return staff_access.contact_permission(request.user, "delete", obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = staff_access.attachable_logins(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MyAccountsFilter(admin.SimpleListFilter):
@@ -163,7 +303,28 @@ class AccountAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(contact_total=Count("contacts"))
+        # A grouped query ignores Meta.ordering: the autocomplete pages need an order.
+        qs = super().get_queryset(request).annotate(contact_total=Count("contacts"))
+        return qs.order_by("name")
+
+    def has_add_permission(self, request):
+        return staff_access.may_add_account(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return staff_access.may_change_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return staff_access.may_delete_account(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not staff_access.may_assign_tam(request.user):
+            fields.append("tam")
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
 
     @admin.display(description=_("contacts"), ordering="contact_total")
     def contact_count(self, obj):
@@ -187,6 +348,28 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ["user", "account"]
     search_fields = ["user__email", "user__full_name", "account__name"]
     autocomplete_fields = ["user", "account"]
+
+    def has_add_permission(self, request):
+        return staff_access.may_add_contact(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return staff_access.may_change_contact(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return staff_access.may_delete_contact(request.user, obj)
+
+    def choices_for(self, request, field_name):
+        if field_name == "account":
+            return staff_access.contact_accounts(request.user)
+        if field_name == "user":
+            return staff_access.attachable_logins(request.user)
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = self.choices_for(request, db_field.name)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class OpeningRangeInline(admin.TabularInline):

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from . import tasks
 from .alerts import Alert, active_notifier_names
@@ -42,3 +49,20 @@ def alert_staff(alert: Alert) -> list[str]:
     for name in names:
         queue_on_commit(tasks.deliver_alert, payload, name)
     return names
+
+
+def login_send_password_link(*, login: User, new: bool = False) -> None:
+    """Mail the login's owner Django's link to choose a password, in their language:
+    staff never set a customer's password, they send this link instead. `new` for a
+    login just created (it has no usable password yet). Mail errors are raised."""
+    context = {
+        "user": login,
+        "new": new,
+        "base_url": settings.PORTAL_BASE_URL,
+        "uid": urlsafe_base64_encode(force_bytes(login.pk)),
+        "token": default_token_generator.make_token(login),
+    }
+    with translation.override(login.language):
+        subject = render_to_string("accounts/emails/password_link_subject.txt", context)
+        body = render_to_string("accounts/emails/password_link.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [login.email])

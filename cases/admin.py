@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import critical, selectors, services
+from . import critical, selectors, services, staff_access
 from .forms import (
     CallbackForm,
     IntervalForm,
@@ -387,6 +387,13 @@ class CaseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return staff_access.may_read_case(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # The case page's actions; its fields are all read-only.
+        return staff_access.may_work_case(request.user, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -501,6 +508,7 @@ class CaseAdmin(admin.ModelAdmin):
         if case is None or (draft and draft["case"] != case.pk):
             draft = None
         if case is not None:
+            user = request.user
             can_act = self.has_change_permission(request, case)
             verdict = selectors.first_response_verdict(case, timezone.now())
             calls = selectors.hotline_calls(case)
@@ -511,7 +519,11 @@ class CaseAdmin(admin.ModelAdmin):
                     "show_save": False,
                     "show_save_and_continue": False,
                     "show_save_and_add_another": False,
-                    "timeline": selectors.staff_timeline(case),
+                    "timeline": selectors.staff_timeline(
+                        case,
+                        internal_notes=staff_access.may_read_internal_notes(user, case),
+                        attachments=staff_access.may_read_attachments(user, case),
+                    ),
                     "agreements": selectors.agreements(case),
                     "verdict": verdict,
                     "verdict_label": selectors.VERDICT_LABELS[verdict],
@@ -574,9 +586,9 @@ class CaseAdmin(admin.ModelAdmin):
 
     def attachment_view(self, request, case_id, attachment_id):
         case = get_object_or_404(Case, pk=case_id)
-        if not self.has_view_permission(request, case):
+        attachment = get_object_or_404(case.attachments.select_related("message"), pk=attachment_id)
+        if not staff_access.may_read_attachment(request.user, case, attachment):
             raise PermissionDenied
-        attachment = get_object_or_404(case.attachments, pk=attachment_id)
         return attachment_response(attachment)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 
-from . import critical
+from . import critical, staff_access
 from .forms import HotlineIntakeForm
 from .models import CallbackAttempt, Case, HotlineCall
 from .services import CaseError
@@ -43,6 +43,42 @@ def candidates(data: dict) -> list[dict]:
         {"account": account, "cases": list(critical.open_critical_cases(account)[:5])}
         for account in sorted(found.values(), key=lambda a: a.name)
     ]
+
+
+def link_target(target: str, found: list[dict]) -> tuple[Account | None, Case | None, str]:
+    """What the call is linked to, checked again on the server whatever the form posted:
+    an open case of one of the accounts found from what was typed, one of those accounts
+    (a case is filed from the call), or nothing ("none", or no account was found).
+    Returns (account, case, refusal); a refusal is a sentence for the form."""
+    if target == "none" or (target == "" and not found):
+        return None, None, ""
+    kind, _sep, pk = target.partition(":")
+    if kind not in ("case", "account") or not pk.isdigit():
+        return None, None, _("Choose the caller's case or account below.")
+    accounts = [c["account"] for c in found]
+    if kind == "account":
+        account = next((a for a in accounts if a.pk == int(pk)), None)
+        if account is None:
+            return (
+                None,
+                None,
+                _(
+                    "The chosen account is not one found from the company, email or phone typed: "
+                    "choose the caller's account below."
+                ),
+            )
+        return account, None, ""
+    case = critical.open_case_of(int(pk), accounts)
+    if case is None:
+        return (
+            None,
+            None,
+            _(
+                "The chosen case is not an open case of the caller's account: "
+                "choose the caller's case or account below."
+            ),
+        )
+    return None, case, ""
 
 
 @admin.register(HotlineCall)
@@ -75,8 +111,11 @@ class HotlineCallAdmin(admin.ModelAdmin):
         "called_back_at",
     ]
 
+    def has_add_permission(self, request):
+        return staff_access.may_record_hotline_call(request.user)
+
     def has_change_permission(self, request, obj=None):
-        return False
+        return False  # a call is a record: recorded once, never rewritten
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -118,6 +157,8 @@ class HotlineCallAdmin(admin.ModelAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return HttpResponseRedirect(reverse("admin:cases_hotlinecall_intake"))
 
     def intake_view(self, request):
@@ -127,15 +168,9 @@ class HotlineCallAdmin(admin.ModelAdmin):
         found = candidates(request.POST) if request.method == "POST" else []
         target = request.POST.get("target", "")
         if request.method == "POST" and "record" in request.POST and form.is_valid():
-            account = case = None
-            kind, _sep, pk = target.partition(":")
-            valid = target in ("", "none") or (kind in ("case", "account") and pk.isdigit())
-            if valid and kind == "case":
-                case = Case.objects.filter(pk=pk).first()
-            elif valid and kind == "account":
-                account = Account.objects.filter(pk=pk).first()
-            if not valid or (found and case is None and account is None and target != "none"):
-                messages.error(request, _("Choose the caller's case or account below."))
+            account, case, refusal = link_target(target, found)
+            if refusal:
+                messages.error(request, refusal)
             else:
                 try:
                     call = critical.hotline_record_call(

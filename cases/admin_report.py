@@ -14,9 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from accounts import roles
-
-from . import selectors, sla_report
+from . import selectors, sla_report, staff_access
 from .models import DeadlineKind
 
 
@@ -32,11 +30,10 @@ def _month(value: str | None):
 
 def report_view(admin_site, request):
     user = request.user
-    is_manager = user.is_superuser or user.has_role(roles.SUPPORT_MANAGERS)
-    if not (is_manager or user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS)):
+    if not staff_access.may_read_sla_report(user):
         raise PermissionDenied
     start, end = _month(request.GET.get("month"))
-    events = selectors.sla_events(start=start, end=end, tam=None if is_manager else user)
+    events = selectors.sla_events(start=start, end=end, tam=staff_access.sla_report_tam(user))
     rows = sla_report.attainment(sla_report.outcomes_from_events(events))
     labels = {k: str(DeadlineKind(k).label) for k in sla_report.KINDS}
     if request.GET.get("format") == "csv":

@@ -88,6 +88,11 @@ def accounts_matching(query: str, limit: int = 10):
     )
 
 
+def open_case_of(case_id: int, accounts) -> Case | None:
+    """The open case with this id if it belongs to one of `accounts`, else None."""
+    return Case.objects.filter(pk=case_id, account__in=accounts, status__in=OPEN_STATUSES).first()
+
+
 def open_critical_cases(account: Account):
     return Case.objects.filter(
         account=account, severity=Severity.CRITICAL, status__in=OPEN_STATUSES
@@ -135,6 +140,11 @@ def hotline_record_call(
     created = False
     if case is not None:
         case = lock_case(case)
+        if not case.is_open:
+            raise CaseError(
+                _("Case %(reference)s is not open: link the call to an open case or file one.")
+                % {"reference": case.reference}
+            )
         if account is not None and case.account_id != account.pk:
             raise CaseError(
                 _("Case %(reference)s belongs to another account.") % {"reference": case.reference}

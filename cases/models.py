@@ -325,6 +325,8 @@ class CaseMessage(models.Model):
         verbose_name = _("case message")
         verbose_name_plural = _("case messages")
         ordering = ["created_at", "id"]
+        # Public replies are read with the case; internal notes need this permission.
+        permissions = [("view_internal_note", "Can read internal notes")]
         indexes = [models.Index(fields=["case", "created_at"], name="case_message_case_time")]
         constraints = [
             models.CheckConstraint(

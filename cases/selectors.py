@@ -198,12 +198,16 @@ def case_contents(case: Case, user) -> CaseContents:
     )
 
 
-def staff_timeline(case: Case) -> list[TimelineEntry]:
-    messages = (
-        CaseMessage.objects.filter(case=case)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-    )
+def staff_timeline(
+    case: Case, *, internal_notes: bool = True, attachments: bool = True
+) -> list[TimelineEntry]:
+    """The case's messages and events for staff: internal notes' text and the messages'
+    attachments only when the reader may read them (cases/staff_access.py)."""
+    messages = CaseMessage.objects.filter(case=case).select_related("author")
+    if not internal_notes:
+        messages = messages.exclude(visibility=CaseMessage.Visibility.INTERNAL)
+    files = Attachment.objects.order_by("id") if attachments else Attachment.objects.none()
+    messages = messages.prefetch_related(Prefetch("attachments", queryset=files))
     events = (
         CaseEvent.objects.filter(case=case)
         .exclude(kind__in=[CaseEvent.Kind.REPLIED, CaseEvent.Kind.CUSTOMER_REPLIED])

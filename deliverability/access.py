@@ -65,12 +65,3 @@ def listing_for_customer(user, pk) -> ListingState:
     if asset is None or asset.account_id != account.pk:
         raise Http404
     return state
-
-
-def staff_may_edit_account(user, account) -> bool:
-    """TAMs edit the programme of their own accounts; managers and superusers of any."""
-    from accounts import roles
-
-    if user.is_superuser or user.has_role(roles.SUPPORT_MANAGERS):
-        return True
-    return user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS) and account.tam_id == user.pk

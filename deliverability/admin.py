@@ -1,12 +1,13 @@
 """Staff views of blocklist monitoring across accounts: newest listings first."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, When
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, staff_access
 from .models import (
     Blocklist,
     CheckRun,
@@ -17,9 +18,14 @@ from .models import (
 )
 
 
-@admin.action(description=_("Check the accounts of the selected assets now"))
+@admin.action(
+    description=_("Check the accounts of the selected assets now"), permissions=["change"]
+)
 def check_now(modeladmin, request, queryset):
-    accounts = {asset.account for asset in queryset.select_related("account")}
+    assets = list(queryset.select_related("account"))
+    if not staff_access.may_check_assets(request.user, modeladmin.model, assets):
+        raise PermissionDenied
+    accounts = {asset.account for asset in assets}
     for account in sorted(accounts, key=lambda a: a.name):
         run = services.run_start(
             trigger=CheckRun.Trigger.STAFF, account=account, requested_by=request.user
@@ -34,8 +40,33 @@ def check_now(modeladmin, request, queryset):
         )
 
 
+class AssetAdmin(admin.ModelAdmin):
+    """Sending IPs and domains: changed only within the user's scope of accounts."""
+
+    def has_add_permission(self, request):
+        return staff_access.asset_permission(request.user, "add", self.model)
+
+    def has_change_permission(self, request, obj=None):
+        account = obj.account if obj is not None else None
+        return staff_access.asset_permission(request.user, "change", self.model, account)
+
+    def has_delete_permission(self, request, obj=None):
+        account = obj.account if obj is not None else None
+        return staff_access.asset_permission(request.user, "delete", self.model, account)
+
+    def choices_for(self, request, field_name):
+        """The accounts offered for a new or moved asset (the form and its autocomplete)."""
+        return staff_access.asset_accounts(request.user) if field_name == "account" else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = self.choices_for(request, db_field.name)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(SendingIP)
-class SendingIPAdmin(admin.ModelAdmin):
+class SendingIPAdmin(AssetAdmin):
     list_display = ["address", "account", "stream", "created_at"]
     list_filter = ["account"]
     search_fields = ["address", "stream", "account__name"]
@@ -45,7 +76,7 @@ class SendingIPAdmin(admin.ModelAdmin):
 
 
 @admin.register(SendingDomain)
-class SendingDomainAdmin(admin.ModelAdmin):
+class SendingDomainAdmin(AssetAdmin):
     list_display = ["name", "purpose", "account", "added_by", "created_at"]
     list_filter = ["purpose", "account"]
     search_fields = ["name", "account__name"]

@@ -10,11 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import roles
 from accounts.models import Account
 
-from . import programme_services, warmup
-from .access import staff_may_edit_account
+from . import programme_services, staff_access, warmup
 from .models import (
     DailyActual,
     MigrationPhase,
@@ -31,53 +29,44 @@ from .programme_selectors import plan_progress
 from .programme_texts import CSV_REASONS, PLAN_ERRORS
 
 
-def _sees_all(user) -> bool:
-    return (
-        user.is_superuser
-        or not user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS)
-        or (user.has_role(roles.SUPPORT_MANAGERS))
-    )
-
-
 class _OwnAccountsAdmin(admin.ModelAdmin):
-    """TAMs see and edit only their own accounts' rows; other roles per their permissions."""
+    """A TAM sees and changes only their own accounts' rows (deliverability/staff_access.py);
+    other roles per their permissions."""
 
     account_path = "account"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if _sees_all(request.user):
-            return qs
-        return qs.filter(**{f"{self.account_path}__tam": request.user})
+        return staff_access.programme_visible(request.user, qs, self.account_path)
 
     def _account_of(self, obj):
+        if obj is None:
+            return None
         for part in self.account_path.split("__"):
             obj = getattr(obj, part)
         return obj
 
+    def has_add_permission(self, request):
+        return staff_access.programme_permission(request.user, "add", self.model)
+
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None and request.user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS):
-            return staff_may_edit_account(request.user, self._account_of(obj))
-        return allowed
+        account = self._account_of(obj)
+        return staff_access.programme_permission(request.user, "change", self.model, account)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if allowed and obj is not None and request.user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS):
-            return staff_may_edit_account(request.user, self._account_of(obj))
-        return allowed
+        account = self._account_of(obj)
+        return staff_access.programme_permission(request.user, "delete", self.model, account)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Account and not _sees_all(request.user):
-            kwargs["queryset"] = Account.objects.filter(tam=request.user)
+        if db_field.related_model is Account:
+            kwargs["queryset"] = staff_access.programme_accounts(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not _sees_all(request.user):
-            if db_field.related_model is Account:
-                kwargs["queryset"] = Account.objects.filter(tam=request.user)
-            elif db_field.related_model is SendingIP:
-                kwargs["queryset"] = SendingIP.objects.filter(account__tam=request.user)
+        if db_field.related_model is Account:
+            kwargs["queryset"] = staff_access.programme_accounts(request.user)
+        elif db_field.related_model is SendingIP:
+            kwargs["queryset"] = staff_access.programme_ips(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -249,11 +238,13 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
     inlines = [RemediationStepInline]
 
     def get_queryset(self, request):
-        # Agents work every account's cases; the TAM restriction applies to editing plans.
+        # Every remediation request is read (oversight), as the cases they belong to.
         return admin.ModelAdmin.get_queryset(self, request)
 
     def has_change_permission(self, request, obj=None):
-        return admin.ModelAdmin.has_change_permission(self, request, obj)
+        # Recording steps: agents and managers on every account, a TAM on their own.
+        account = self._account_of(obj)
+        return staff_access.remediation_permission(request.user, "change", self.model, account)
 
     def has_add_permission(self, request):
         return False  # customers file requests through the portal
@@ -311,12 +302,11 @@ class TrendNoteAdmin(admin.ModelAdmin):
     readonly_fields = ["author"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if _sees_all(request.user) else qs.filter(author=request.user)
+        return staff_access.trend_notes_visible(request.user, super().get_queryset(request))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is Account and not _sees_all(request.user):
-            kwargs["queryset"] = Account.objects.filter(tam=request.user)
+        if db_field.related_model is Account:
+            kwargs["queryset"] = staff_access.programme_accounts(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .roles import sync_after_migrate
+
+        # Every `migrate` brings the staff roles to the table in portal/roles.py.
+        post_migrate.connect(sync_after_migrate, dispatch_uid="portal.roles.sync_after_migrate")

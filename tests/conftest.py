@@ -1,6 +1,9 @@
 """Fixtures shared by every test: the personas and their signed-in clients.
 
-Personas: a customer of account A, a customer of account B, and staff in each role.
+Personas: a customer of account A, a customer of account B, and staff in each role:
+the TAM of account A (`tam_a`), the TAM of account B (`tam_b`, "the TAM of another
+account" from account A's side), an agent, a customer service representative, a support
+manager and a superuser.
 """
 
 import os
@@ -40,12 +43,14 @@ def _restore_migrated_rows(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
-        from django.contrib.auth.models import Group
         from django.db import connection
 
-        if not Group.objects.exists():
-            # The flush re-created content types and permissions, not the rest: start
-            # from empty tables and load the snapshot whole, as serialized rollback does.
+        from cases.models import SlaPolicy
+
+        if not SlaPolicy.objects.exists():
+            # The flush re-created content types, permissions and the role groups (the
+            # post_migrate steps), not the data migrations' rows: start from empty
+            # tables and load the snapshot whole, as serialized rollback does.
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(_migrated_rows)
     yield
@@ -91,6 +96,16 @@ def customer_b(account_b):
 @pytest.fixture
 def tam_a(account_a):
     return account_a.tam
+
+
+@pytest.fixture
+def tam_b(account_b):
+    return account_b.tam
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffFactory(email="root@example.com", is_superuser=True)
 
 
 @pytest.fixture

@@ -9,7 +9,15 @@ from django.core import mail
 from django.urls import reverse
 
 from cases import critical, services
-from cases.models import CallbackAttempt, CaseEvent, HotlineCall, Severity, SlaNotice
+from cases.models import (
+    CallbackAttempt,
+    Case,
+    CaseEvent,
+    HotlineCall,
+    Severity,
+    SlaNotice,
+    Status,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # A Sunday, 03:00 in Amsterdam: the office is closed, the hotline is not.
@@ -234,3 +242,98 @@ def test_case_open_refuses_an_unknown_severity(account_a, customer_a):
             category="software_bug",
             severity="urgent",
         )
+
+
+INTAKE_FIELDS = {
+    "company_name": "Alpha Mail",
+    "contact_person": "Anna",
+    "phone": "+31 20 555 0100",
+    "email": "anna@alpha.example",
+    "description": "Everything fails with 503.",
+}
+
+
+def refusals(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def _record(client, target):
+    data = {**INTAKE_FIELDS, "record": "1", "target": target}
+    return client.post(reverse("admin:cases_hotlinecall_intake"), data)
+
+
+@pytest.fixture
+def critical_case_b(customer_b, account_b):
+    return services.case_open(
+        account=account_b,
+        requester=customer_b,
+        subject="Bravo is down",
+        description="All SMTP fails",
+        category="software_bug",
+        smtp_all_failing=True,
+        smtp_failure_cause="server",
+    )
+
+
+def test_the_intake_refuses_to_link_a_call_to_another_accounts_case(
+    client, representative, critical_case_a, critical_case_b
+):
+    client.force_login(representative)
+    response = _record(client, f"case:{critical_case_b.pk}")
+    assert response.status_code == 200
+    assert refusals(response) == [
+        "The chosen case is not an open case of the caller's account: "
+        "choose the caller's case or account below."
+    ]
+    # What was typed is kept on the form.
+    assert response.context["form"]["description"].value() == "Everything fails with 503."
+    assert "Everything fails with 503.</textarea>" in response.content.decode()
+    assert not HotlineCall.objects.exists()
+    assert not critical_case_b.events.filter(kind=CaseEvent.Kind.HOTLINE_CALL).exists()
+
+
+def test_the_intake_refuses_to_link_a_call_to_a_closed_case(
+    client, representative, critical_case_a
+):
+    Case.objects.filter(pk=critical_case_a.pk).update(
+        status=Status.CLOSED, closed_at=SUNDAY_3AM, resolved_at=SUNDAY_3AM
+    )
+    client.force_login(representative)
+    response = _record(client, f"case:{critical_case_a.pk}")
+    assert response.status_code == 200
+    assert refusals(response) == [
+        "The chosen case is not an open case of the caller's account: "
+        "choose the caller's case or account below."
+    ]
+    assert not HotlineCall.objects.exists()
+
+
+def test_the_intake_refuses_an_account_the_typed_details_did_not_find(
+    client, representative, critical_case_a, account_b, customer_b
+):
+    client.force_login(representative)
+    response = _record(client, f"account:{account_b.pk}")
+    assert response.status_code == 200
+    assert refusals(response) == [
+        "The chosen account is not one found from the company, email or phone typed: "
+        "choose the caller's account below."
+    ]
+    assert not HotlineCall.objects.exists()
+    assert not account_b.cases.exists()
+
+
+def test_the_intake_links_an_open_case_of_the_callers_account(
+    client, representative, critical_case_a
+):
+    client.force_login(representative)
+    assert _record(client, f"case:{critical_case_a.pk}").status_code == 302
+    assert HotlineCall.objects.get().case == critical_case_a
+
+
+def test_a_call_is_never_recorded_on_a_closed_case(representative, critical_case_a):
+    Case.objects.filter(pk=critical_case_a.pk).update(
+        status=Status.RESOLVED, resolved_at=SUNDAY_3AM
+    )
+    with pytest.raises(services.CaseError, match="not open"):
+        _call(representative, case=critical_case_a)
+    assert not HotlineCall.objects.exists()

@@ -109,18 +109,19 @@ def test_attachments_are_not_under_a_public_media_url(case_with_file, client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "persona_client,status",
+    "persona_client,status,download_status",
     [
-        ("agent", 200),
-        ("tam_a", 200),
-        ("manager", 200),
-        ("representative", 200),
-        ("customer_a", 302),
-        ("anonymous", 302),
+        ("agent", 200, 200),
+        ("tam_a", 200, 200),
+        ("manager", 200, 200),
+        # The hotline role reads the case, not its attachments (no view_attachment).
+        ("representative", 200, 403),
+        ("customer_a", 302, 302),
+        ("anonymous", 302, 302),
     ],
     indirect=["persona_client"],
 )
-def test_the_admin_case_pages_by_role(persona_client, status, case_with_file):
+def test_the_admin_case_pages_by_role(persona_client, status, download_status, case_with_file):
     case, attachment = case_with_file
     assert persona_client.get(reverse("admin:cases_case_changelist")).status_code == status
     change = persona_client.get(reverse("admin:cases_case_change", args=[case.pk]))
@@ -128,7 +129,7 @@ def test_the_admin_case_pages_by_role(persona_client, status, case_with_file):
     download = persona_client.get(
         reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
     )
-    assert download.status_code == status
+    assert download.status_code == download_status
 
 
 @pytest.mark.django_db

@@ -1,0 +1,145 @@
+"""No staff member sets a customer's password: a new customer login is mailed a link to
+choose one, and staff may mail a fresh link; staff logins' passwords stay with managers."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def link_in(message) -> str:
+    return re.search(r"http://\S+/accounts/reset/\S+/", message.body).group(0)
+
+
+def choose_password(link: str, password: str) -> None:
+    client = Client()
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": password, "new_password2": password},
+    )
+    assert done.status_code == 302
+
+
+def test_a_new_customer_login_has_no_password_and_is_mailed_a_link_in_their_language(tam_a):
+    response = signed_in(tam_a).post(
+        reverse("admin:accounts_user_add"),
+        {"email": "Nora@Alpha.example", "full_name": "Nora Visser", "language": "nl"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "A link to choose a password was mailed to nora@alpha.example." in (
+        response.content.decode()
+    )
+    nora = User.objects.get(email="nora@alpha.example")
+    assert not nora.has_usable_password()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nora@alpha.example"]
+    assert mail.outbox[0].subject == "Kies het wachtwoord van uw login voor het supportportaal"
+    assert "Beste Nora Visser," in mail.outbox[0].body
+    choose_password(link_in(mail.outbox[0]), "a-fresh-pass-42")
+    assert Client().login(email="nora@alpha.example", password="a-fresh-pass-42")
+
+
+def test_the_add_page_asks_for_no_password(tam_a):
+    page = signed_in(tam_a).get(reverse("admin:accounts_user_add")).content.decode()
+    assert 'name="email"' in page and 'name="language"' in page
+    assert 'name="password1"' not in page and 'name="usable_password"' not in page
+
+
+def test_the_tam_mails_their_customer_a_link_and_the_password_stays_until_it_is_used(
+    tam_a, customer_a
+):
+    url = reverse("admin:accounts_user_password_link", args=[customer_a.pk])
+    response = signed_in(tam_a).post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:accounts_user_change", args=[customer_a.pk])
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [customer_a.email]
+    assert mail.outbox[0].subject == "Choose a new support portal password"
+    customer_a.refresh_from_db()
+    assert customer_a.check_password(PASSWORD)
+    choose_password(link_in(mail.outbox[0]), "another-pass-77")
+    assert Client().login(email=customer_a.email, password="another-pass-77")
+
+
+@pytest.mark.parametrize("persona", ["tam_b", "representative", "agent"])
+def test_others_cannot_mail_account_a_customers_a_link(request, persona, customer_a):
+    url = reverse("admin:accounts_user_password_link", args=[customer_a.pk])
+    assert signed_in(request.getfixturevalue(persona)).post(url).status_code == 403
+    assert mail.outbox == []
+
+
+def test_the_link_is_sent_by_post_only(tam_a, customer_a):
+    url = reverse("admin:accounts_user_password_link", args=[customer_a.pk])
+    assert signed_in(tam_a).get(url).status_code == 405
+    assert mail.outbox == []
+
+
+def action(client, *logins):
+    return client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "send_password_links", "_selected_action": [u.pk for u in logins]},
+    )
+
+
+def test_the_action_mails_each_selected_customer_a_link(tam_a, customer_a):
+    response = action(signed_in(tam_a), customer_a)
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[customer_a.email]]
+
+
+def test_the_action_refuses_when_one_selected_login_is_another_accounts(
+    tam_a, customer_a, customer_b
+):
+    assert action(signed_in(tam_a), customer_a, customer_b).status_code == 403
+    assert mail.outbox == []
+
+
+def test_a_manager_still_sets_a_staff_login_password(manager, agent):
+    url = reverse("admin:auth_user_password_change", args=[agent.pk])
+    response = signed_in(manager).post(
+        url, {"password1": "agent-pass-2027", "password2": "agent-pass-2027"}
+    )
+    assert response.status_code == 302
+    assert Client().login(email=agent.email, password="agent-pass-2027")
+
+
+def test_a_staff_login_page_shows_the_password_form_to_managers_only(manager, tam_a, agent):
+    change = reverse("admin:accounts_user_change", args=[agent.pk])
+    password_link = 'href="../password/"'  # the admin's own, relative to the change page
+    assert password_link in signed_in(manager).get(change).content.decode()
+    assert password_link not in signed_in(tam_a).get(change).content.decode()
+
+
+def test_a_mail_failure_is_a_sentence_not_an_error_page(tam_a, customer_a, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    url = reverse("admin:accounts_user_password_link", args=[customer_a.pk])
+    response = signed_in(tam_a).post(url, follow=True)
+    assert response.status_code == 200
+    assert "could not be mailed to alice@alpha.example" in response.content.decode()
+
+
+def test_a_user_permission_to_change_logins_does_not_reach_passwords(representative, customer_a):
+    representative.user_permissions.add(
+        Permission.objects.get(codename="change_user", content_type__app_label="accounts")
+    )
+    url = reverse("admin:auth_user_password_change", args=[customer_a.pk])
+    response = signed_in(representative).post(
+        url, {"password1": "x-pass-12345", "password2": "x-pass-12345"}
+    )
+    assert response.status_code == 403

@@ -1,0 +1,178 @@
+"""Who works which case in the admin: agents and managers every case, a TAM the cases of
+their own accounts (and reads the others' for oversight); the hotline role reads
+internal notes and attachments only with the permissions for them."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from cases import services
+from cases.models import CaseEvent
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+# Each action with what its form needs, as the case page would post it.
+ACTIONS = {
+    "reply": {"body": "Taken over"},
+    "note": {"body": "Taken over"},
+    "assign_to_me": {},
+    "start_work": {},
+    "wait_on_customer": {},
+    "propose": {"body": "Taken over"},
+    "reclassify": {"severity": "critical", "reason": "Taken over"},
+    "close": {},
+    "agree_interval": {"minutes": "30", "agreed_by": "Taken over"},
+}
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def case_with_note_and_file(case_a, agent, customer_a):
+    services.case_reply(
+        case=case_a,
+        author=customer_a,
+        body="Here is the log",
+        attachments=[SimpleUploadedFile("smtp.log", b"421 busy", content_type="text/plain")],
+        now=NOW,
+    )
+    services.case_add_note(case=case_a, author=agent, body="staff eyes only", now=NOW)
+    mail.outbox.clear()
+    return case_a
+
+
+def page_of(client, case) -> str:
+    response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_tam_reads_another_tams_case_but_is_offered_no_action(tam_b, case_with_note_and_file):
+    page = page_of(signed_in(tam_b), case_with_note_and_file)
+    assert "Webhooks arrive twice" in page and "staff eyes only" in page
+    assert "data-action=" not in page
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_tam_cannot_act_on_another_tams_case(tam_b, case_with_note_and_file, action):
+    case = case_with_note_and_file
+
+    def state():
+        case.refresh_from_db()
+        return (
+            case.status,
+            case.severity,
+            case.assigned_agent_id,
+            case.agreed_update_interval,
+            case.events.count(),
+            case.messages.count(),
+        )
+
+    before = state()
+    url = reverse("admin:cases_case_act", args=[case.pk, action])
+    data = {f"{action}-{k}": v for k, v in ACTIONS[action].items()}
+    assert signed_in(tam_b).post(url, data).status_code == 403
+    assert state() == before
+    assert mail.outbox == []
+
+
+def test_a_tam_cannot_change_another_tams_case_through_its_change_form(tam_b, case_a):
+    url = reverse("admin:cases_case_change", args=[case_a.pk])
+    assert signed_in(tam_b).post(url, {"subject": "Taken over"}).status_code == 403
+
+
+def test_a_tam_reads_the_attachments_of_another_tams_case(tam_b, case_with_note_and_file):
+    case = case_with_note_and_file
+    attachment = case.attachments.get()
+    url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    response = signed_in(tam_b).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"421 busy"
+
+
+def test_the_tam_works_the_cases_of_their_own_accounts(tam_a, case_a):
+    url = reverse("admin:cases_case_act", args=[case_a.pk, "note"])
+    assert signed_in(tam_a).post(url, {"note-body": "on it"}).status_code == 302
+    assert case_a.messages.get().body == "on it"
+    assert 'data-action="note"' in page_of(signed_in(tam_a), case_a)
+
+
+@pytest.mark.parametrize("persona", ["agent", "manager", "superuser"])
+def test_agents_and_managers_work_every_case(request, persona, case_b):
+    url = reverse("admin:cases_case_act", args=[case_b.pk, "note"])
+    client = signed_in(request.getfixturevalue(persona))
+    assert client.post(url, {"note-body": "on it"}).status_code == 302
+    assert case_b.messages.get().body == "on it"
+
+
+def test_a_tam_who_is_also_an_agent_works_every_case(tam_b, case_a):
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+
+    tam_b.groups.add(Group.objects.get(name=roles.SUPPORT_AGENTS))
+    url = reverse("admin:cases_case_act", args=[case_a.pk, "note"])
+    assert signed_in(tam_b).post(url, {"note-body": "on it"}).status_code == 302
+
+
+def test_the_hotline_role_reads_the_case_without_notes_or_attachments(
+    representative, case_with_note_and_file
+):
+    case = case_with_note_and_file
+    page = page_of(signed_in(representative), case)
+    assert "Webhooks arrive twice" in page and "Here is the log" in page
+    assert "staff eyes only" not in page
+    assert "smtp.log" not in page
+    assert "data-action=" not in page
+    # The internal note's place in the timeline stays: an event without its text.
+    assert str(CaseEvent.Kind.NOTE_ADDED.label) in page
+    attachment = case.attachments.get()
+    url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    assert signed_in(representative).get(url).status_code == 403
+
+
+def test_the_permissions_open_notes_and_attachments_to_the_hotline_role(
+    representative, case_with_note_and_file
+):
+    case = case_with_note_and_file
+    for codename in ("view_internal_note", "view_attachment"):
+        representative.user_permissions.add(
+            Permission.objects.get(codename=codename, content_type__app_label="cases")
+        )
+    page = page_of(signed_in(representative), case)
+    assert "staff eyes only" in page and "smtp.log" in page
+    attachment = case.attachments.get()
+    url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    assert signed_in(representative).get(url).status_code == 200
+
+
+def test_an_internal_notes_attachment_needs_the_notes_permission_too(representative, agent, case_a):
+    from cases.models import Attachment
+
+    note = services.case_add_note(case=case_a, author=agent, body="see file", now=NOW)
+    attachment = Attachment.objects.create(
+        case=case_a,
+        message=note,
+        file=SimpleUploadedFile("internal.txt", b"secret"),
+        original_name="internal.txt",
+        content_type="text/plain",
+        size=6,
+        uploaded_by=agent,
+        uploaded_at=NOW,
+    )
+    representative.user_permissions.add(
+        Permission.objects.get(codename="view_attachment", content_type__app_label="cases")
+    )
+    url = reverse("admin:cases_case_attachment", args=[case_a.pk, attachment.pk])
+    assert signed_in(representative).get(url).status_code == 403
+    assert "internal.txt" not in page_of(signed_in(representative), case_a)
+    assert signed_in(agent).get(url).status_code == 200
