@@ -3,6 +3,7 @@ Authentication-Results."""
 
 import pytest
 
+from cases.inbound.authentication import parse_authentication_results
 from cases.inbound.headers import (
     CASE_REFERENCE_PATTERN,
     MAX_MESSAGE_ID_LENGTH,
@@ -13,7 +14,6 @@ from cases.inbound.headers import (
     normalise_address,
     normalise_message_id,
     parse_addresses,
-    parse_authentication_results,
     parse_message_id_list,
     preferred_language,
 )

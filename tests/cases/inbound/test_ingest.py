@@ -304,6 +304,7 @@ def test_a_reply_to_a_resolved_case_is_kept_in_quarantine_with_the_reason(world)
 
 def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
     raw = (
+        b"Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\r\n"
         b"From: Sam <sam.agent@example.com>\r\nTo: support@example.com\r\n"
         b"Subject: Re: [EE-000124] API returns 503\r\nMessage-ID: <staff-1@example.com>\r\n"
         b"\r\nWe restarted the API nodes.\r\n"
