@@ -29,6 +29,7 @@ from .forms import (
     StaffReplyForm,
     StaffTextForm,
 )
+from .inbound import selectors as inbound_selectors
 from .inbound.admin import DeliveryFailureInline
 from .models import (
     OPEN_STATUSES,
@@ -512,6 +513,7 @@ class CaseAdmin(admin.ModelAdmin):
                     "show_save_and_continue": False,
                     "show_save_and_add_another": False,
                     "timeline": selectors.staff_timeline(case),
+                    "opening_mail": inbound_selectors.opening_message(case),
                     "agreements": selectors.agreements(case),
                     "verdict": verdict,
                     "verdict_label": selectors.VERDICT_LABELS[verdict],

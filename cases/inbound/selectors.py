@@ -318,3 +318,14 @@ def quarantine() -> QuerySet[InboundMessage]:
     return InboundMessage.objects.filter(outcome=Outcome.QUARANTINED).select_related(
         "case", "settled_by"
     )
+
+
+def opening_message(case) -> InboundMessage | None:
+    """The inbound message that opened a case (its text is the case's description),
+    with what staff need to judge its sender; None for a case not opened by mail."""
+    return (
+        InboundMessage.objects.filter(case=case, outcome=Outcome.OPENED)
+        .only("pk", "dmarc", "reused_message_id_of", "case")
+        .order_by("pk")
+        .first()
+    )
