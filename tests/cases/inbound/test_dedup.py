@@ -148,3 +148,21 @@ def test_a_reply_to_a_quarantined_message_does_not_thread_to_its_guessed_case(wo
     )
     # Not on EE-000123 by Mallory's thread: a new case of Anna's own.
     assert reply.outcome == Outcome.OPENED
+
+
+def test_the_migration_keys_stored_messages_as_the_live_code_does():
+    from importlib import import_module
+
+    from cases.inbound.parse import content_fingerprint
+
+    from .conftest import CORPUS
+
+    frozen = import_module("cases.inbound.migrations.0005_content_fingerprint_dedup_keys")
+    samples = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
+    samples += [
+        b"From a@b Thu Nov 26 10:00:00 2026\nReceived: x\n y\nFrom: a@b.example\n\nhi\n\n",
+        b"ARC-Seal: i=1\r\nX-Spam-Flag: NO\r\nSubject: no body",
+        b"",
+    ]
+    for raw in samples:
+        assert frozen._fingerprint(raw) == content_fingerprint(raw)
