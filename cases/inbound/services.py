@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from cases import services as case_services
-from cases.models import Case, Category, Channel
+from cases.models import Case, CaseMessage, Category, Channel
 from cases.outbox import queue_on_commit
 
 from . import selectors
@@ -104,7 +105,13 @@ def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
     return uploads, notes
 
 
-def _body(parsed: ParsedMessage, notes: str) -> str:
+# Text posted on a case from one message, at most (or the field's own limit, when
+# lower): a mail of megabytes of text is kept whole on its inbound row for staff, not
+# rendered on every visit of the case page.
+MAX_POSTED_TEXT = 50_000
+
+
+def _body(parsed: ParsedMessage, notes: str, field=None) -> str:
     body = (parsed.reply_text or parsed.text or "").strip()
     if not body:
         body = _("(The message had no text.)")
@@ -112,6 +119,13 @@ def _body(parsed: ParsedMessage, notes: str) -> str:
         body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
             "files": "; ".join(notes.splitlines())
         }
+    field = field or CaseMessage._meta.get_field("body")
+    limit = min(MAX_POSTED_TEXT, field.max_length or MAX_POSTED_TEXT)
+    if len(body) > limit:
+        note = "\n\n" + _(
+            "(The message was cut at %(count)d characters; staff keep its full text.)"
+        ) % {"count": limit - 200}
+        body = body[: limit - 200].rstrip() + note
     return body
 
 
@@ -278,29 +292,37 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
         try:
-            message = _post(decision.case, user, _body(parsed, notes), uploads, now)
-        except case_services.CaseError as exc:
+            with transaction.atomic():  # a refusal leaves nothing half-posted
+                message = _post(decision.case, user, _body(parsed, notes), uploads, now)
+        except (case_services.CaseError, ValidationError) as exc:
             row.outcome = Outcome.QUARANTINED
-            row.reason = f"{decision.reason}, but {exc.message}"
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
             return None
         row.outcome = Outcome.POSTED
         row.case_message = message
     elif decision.route is Route.NEW_CASE:
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
-        case = case_services.case_open(
-            # With its calendar: the case's deadlines are computed from it.
-            account=Account.objects.select_related("office_hours").get(pk=decision.account),
-            requester=user,
-            subject=_subject(parsed),
-            description=_body(parsed, notes),
-            category=Category.INFORMATION,
-            channel=Channel.EMAIL,
-            attachments=uploads,
-            # The acknowledgement is the customer's one mail about the filing.
-            mail_requester=not decision.send_acknowledgement,
-            now=now,
-        )
+        try:
+            # In a savepoint: a refusal leaves no half-opened case behind.
+            with transaction.atomic():
+                case = case_services.case_open(
+                    # With its calendar: the case's deadlines are computed from it.
+                    account=Account.objects.select_related("office_hours").get(pk=decision.account),
+                    requester=user,
+                    subject=_subject(parsed),
+                    description=_body(parsed, notes, Case._meta.get_field("description")),
+                    category=Category.INFORMATION,
+                    channel=Channel.EMAIL,
+                    attachments=uploads,
+                    # The acknowledgement is the customer's one mail about the filing.
+                    mail_requester=not decision.send_acknowledgement,
+                    now=now,
+                )
+        except (case_services.CaseError, ValidationError) as exc:
+            row.outcome = Outcome.QUARANTINED
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            return None
         row.outcome = Outcome.OPENED
         row.case = case
         if decision.send_acknowledgement:
@@ -324,6 +346,13 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         if decision.send_access_reply:
             return FollowUp(send_access_reply, AccessReply.Kind.ACCESS)
     return None
+
+
+def _refusal(exc: Exception) -> str:
+    """A refused post or filing as a sentence for the quarantine's reason."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return exc.message
 
 
 def _post(case: Case | int, user, body: str, uploads, now):
