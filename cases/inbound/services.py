@@ -418,7 +418,11 @@ def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
         account=contact.account,
         requester=requester,
         subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
-        description=_body(parsed, notes) if parsed else (row.reply_text or row.full_text),
+        description=(
+            _body(parsed, notes, Case._meta.get_field("description"))
+            if parsed
+            else (row.reply_text or row.full_text)
+        ),
         category=Category.INFORMATION,
         channel=Channel.EMAIL,
         attachments=uploads,
@@ -454,8 +458,8 @@ def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
     body = _body(parsed, notes) if parsed else (row.reply_text or row.full_text or "—")
     try:
         message = _post(case, author, body, uploads, now)
-    except case_services.CaseError as exc:
-        raise InboundError(exc.message) from exc
+    except (case_services.CaseError, ValidationError) as exc:
+        raise InboundError(_refusal(exc)) from exc
     row.case = case
     row.case_message = message
     _settle(
