@@ -354,7 +354,7 @@ class DeliveryFailureInline(admin.TabularInline):
 
 @admin.register(AccessReply)
 class AccessReplyAdmin(admin.ModelAdmin):
-    list_display = ("address", "sent_at", "inbound")
+    list_display = ("address", "kind", "sent_at", "inbound")
     list_select_related = ("inbound",)
     search_fields = ("address",)
 
