@@ -29,6 +29,7 @@ from .forms import (
     StaffReplyForm,
     StaffTextForm,
 )
+from .inbound import selectors as inbound_selectors
 from .inbound.admin import DeliveryFailureInline
 from .models import (
     OPEN_STATUSES,
@@ -524,6 +525,7 @@ class CaseAdmin(admin.ModelAdmin):
                         internal_notes=staff_access.may_read_internal_notes(user, case),
                         attachments=staff_access.may_read_attachments(user, case),
                     ),
+                    "opening_mail": inbound_selectors.opening_message(case),
                     "agreements": selectors.agreements(case),
                     "verdict": verdict,
                     "verdict_label": selectors.VERDICT_LABELS[verdict],

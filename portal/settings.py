@@ -301,6 +301,9 @@ INBOUND_IMAP_PASSWORD = env.str("INBOUND_IMAP_PASSWORD", default="")
 INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
 # Empty: stored messages stay in the folder, marked with a keyword; else moved here.
 INBOUND_IMAP_PROCESSED_FOLDER = env.str("INBOUND_IMAP_PROCESSED_FOLDER", default="")
+# Messages over INBOUND_MAX_MESSAGE_BYTES are moved here unread (created if missing);
+# empty: they stay in the folder, marked with the keyword.
+INBOUND_IMAP_OVERSIZE_FOLDER = env.str("INBOUND_IMAP_OVERSIZE_FOLDER", default="Oversized")
 INBOUND_IMAP_ALLOW_PLAINTEXT = env.bool("INBOUND_IMAP_ALLOW_PLAINTEXT", default=False)
 # A CA bundle for a server certificate from a private CA; empty: the system's CAs.
 INBOUND_IMAP_CA_FILE = env.str("INBOUND_IMAP_CA_FILE", default="")
@@ -308,8 +311,20 @@ INBOUND_IMAP_TIMEOUT = env.float("INBOUND_IMAP_TIMEOUT", default=30.0)
 # Raw messages are kept this many days for audit, then deleted.
 INBOUND_RAW_MESSAGE_RETENTION_DAYS = env.int("INBOUND_RAW_MESSAGE_RETENTION_DAYS", default=365)
 # The authserv-id(s) our own MTA writes in Authentication-Results; only those headers are
-# believed. Empty: the topmost header (added by the last MTA, ours).
+# believed. Empty: the topmost header (added by the last MTA, ours). See
+# cases/inbound/authentication.py for how several believed headers are read.
 INBOUND_AUTHSERV_IDS = env.list("INBOUND_AUTHSERV_IDS", default=[])
+# On: a customer's mail is posted only with a DMARC pass, else quarantined. Off: posted
+# and marked "sender not verified" for staff. Staff mail always needs a pass.
+INBOUND_REQUIRE_DMARC_PASS = env.bool("INBOUND_REQUIRE_DMARC_PASS", default=False)
+# Larger messages are not read: the MTA pipe bounces them to the sender, the IMAP poll
+# moves them to INBOUND_IMAP_OVERSIZE_FOLDER; both record them for staff.
+INBOUND_MAX_MESSAGE_BYTES = env.int("INBOUND_MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
+if INBOUND_MAX_MESSAGE_BYTES < 1024:
+    raise ImproperlyConfigured(
+        f"INBOUND_MAX_MESSAGE_BYTES is {INBOUND_MAX_MESSAGE_BYTES}; a message limit needs "
+        "at least 1024 bytes."
+    )
 # An unknown sender gets one reply on how to get access per address in this many hours.
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
@@ -321,7 +336,7 @@ if INBOUND_IMAP_HOST:
         host=INBOUND_IMAP_HOST,
         tls=INBOUND_IMAP_TLS,
         allow_plaintext=INBOUND_IMAP_ALLOW_PLAINTEXT,
-        folders=(INBOUND_IMAP_FOLDER, INBOUND_IMAP_PROCESSED_FOLDER),
+        folders=(INBOUND_IMAP_FOLDER, INBOUND_IMAP_PROCESSED_FOLDER, INBOUND_IMAP_OVERSIZE_FOLDER),
     )
     if _imap_problems:
         raise ImproperlyConfigured(" ".join(_imap_problems))

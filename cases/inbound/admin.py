@@ -64,13 +64,20 @@ class InboundMessageAdmin(admin.ModelAdmin):
     list_display = (
         "received_at",
         "from_address",
+        "sender_verified",
         "short_subject",
         "outcome",
         "short_reason",
         "case_link",
         "times_received",
     )
-    list_filter = ("outcome", "verdict", "received_via", "dmarc")
+    list_filter = (
+        "outcome",
+        "verdict",
+        "received_via",
+        "dmarc",
+        ("reused_message_id_of", admin.EmptyFieldListFilter),
+    )
     search_fields = ("from_address", "subject", "message_id", "case__reference")
     list_select_related = ("case",)
     date_hierarchy = "received_at"
@@ -107,7 +114,9 @@ class InboundMessageAdmin(admin.ModelAdmin):
                     "last_received_at",
                     "size",
                     "verdict",
+                    "sender_check",
                     ("spf", "dkim", "dmarc"),
+                    "reused_message_id",
                     "attachment_notes",
                 )
             },
@@ -117,10 +126,13 @@ class InboundMessageAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in ("id", "raw")] + [
+        hidden = ("id", "raw", "reused_message_id_of")
+        return [f.name for f in self.model._meta.fields if f.name not in hidden] + [
             "reply_text_block",
             "full_text_block",
             "raw_message",
+            "sender_check",
+            "reused_message_id",
         ]
 
     def has_add_permission(self, request):
@@ -150,6 +162,31 @@ class InboundMessageAdmin(admin.ModelAdmin):
             obj.case.reference,
         )
 
+    @admin.display(description=_("sender verified"), boolean=True)
+    def sender_verified(self, obj):
+        return obj.sender_verified
+
+    @admin.display(description=_("sender"))
+    def sender_check(self, obj):
+        if obj.sender_verified:
+            return gettext("Verified: DMARC passed for the From address.")
+        return format_html(
+            '<strong class="sender-not-verified">{}</strong>',
+            gettext("Sender not verified (DMARC: %(result)s).")
+            % {"result": obj.dmarc or gettext("no result")},
+        )
+
+    @admin.display(description=_("Message-ID used before"))
+    def reused_message_id(self, obj):
+        if obj.reused_message_id_of_id is None:
+            return "—"
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("Another message used this Message-ID before:"),
+            reverse("admin:inbound_inboundmessage_change", args=[obj.reused_message_id_of_id]),
+            f"#{obj.reused_message_id_of_id}",
+        )
+
     @admin.display(description=_("reply as posted"))
     def reply_text_block(self, obj):
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.reply_text)
@@ -162,6 +199,12 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def raw_message(self, obj):
         if obj.raw is None:
             return gettext("Deleted after the retention period.")
+        if obj.outcome == Outcome.TOO_LARGE:
+            return format_html(
+                '<p>{}</p><pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>',
+                gettext("Too large to read: only its header section is kept."),
+                bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace"),
+            )
         text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
         return format_html(
             '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', text
@@ -311,7 +354,7 @@ class DeliveryFailureInline(admin.TabularInline):
 
 @admin.register(AccessReply)
 class AccessReplyAdmin(admin.ModelAdmin):
-    list_display = ("address", "sent_at", "inbound")
+    list_display = ("address", "kind", "sent_at", "inbound")
     list_select_related = ("inbound",)
     search_fields = ("address",)
 

@@ -52,7 +52,7 @@ def seed(now: datetime | None = None) -> None:
 
 
 def _feed(message_id: str, raw: bytes, at: datetime) -> None:
-    if not InboundMessage.objects.filter(dedup_key=normalise_message_id(message_id)).exists():
+    if not InboundMessage.objects.filter(message_id=normalise_message_id(message_id)).exists():
         ingest(raw, now=at)
 
 

@@ -1,5 +1,5 @@
-"""Header values of inbound mail: RFC 2047 words, addresses, Message-IDs, the case
-reference in a subject, and Authentication-Results (RFC 8601).
+"""Header values of inbound mail: RFC 2047 words, addresses, Message-IDs and the case
+reference in a subject (Authentication-Results: see authentication.py).
 
 Pure functions that return a value for any input and never raise.
 """
@@ -12,7 +12,6 @@ import hashlib
 import quopri
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from email.utils import getaddresses
 
 from .text import clean_text, decode_bytes
@@ -28,6 +27,8 @@ CASE_REFERENCE_PATTERN = re.compile(
 MAX_MESSAGE_ID_LENGTH = 250
 # A References header can list a whole thread; its root and the newest ids are enough.
 MAX_REFERENCES = 50
+# Addresses read from one header value (a To with thousands is not a person's mail).
+MAX_ADDRESSES = 200
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?\s]*)\?=")
 _FOLDING = re.compile(r"\r?\n(?=[ \t])")
@@ -35,9 +36,11 @@ _FOLDING = re.compile(r"\r?\n(?=[ \t])")
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 
 
-def header_text(value: object) -> str:
-    """A raw header value as readable text: unfolded, undeclared 8-bit bytes decoded
-    (UTF-8, else Windows-1252), RFC 2047 encoded words decoded with replacement."""
+def raw_header_text(value: object) -> str:
+    """A raw header value unfolded, undeclared 8-bit bytes decoded (UTF-8, else
+    Windows-1252) and control characters removed, but RFC 2047 encoded words left as
+    they came: the form structure (addresses, ids) is read from. Decoding 8-bit bytes
+    cannot add structure: they decode to non-ASCII characters only."""
     if value is None:
         return ""
     value = str(value)
@@ -45,8 +48,18 @@ def header_text(value: object) -> str:
     if _ESCAPED_BYTES.search(value):
         raw = value.encode("utf-8", "surrogateescape")
         value = decode_bytes(raw, None)
-    value = decode_encoded_words(value)
     value = clean_text(value).replace("\n", " ").replace("\t", " ")
+    return value.strip()
+
+
+def header_text(value: object) -> str:
+    """A raw header value as readable text: `raw_header_text` with RFC 2047 encoded
+    words decoded (with replacement). For display and matching only: never parse
+    addresses out of it, since an encoded word may decode to anything."""
+    value = raw_header_text(value)
+    if "=?" not in value:
+        return value
+    value = clean_text(decode_encoded_words(value)).replace("\n", " ").replace("\t", " ")
     return value.strip()
 
 
@@ -110,8 +123,13 @@ def normalise_address(address: object) -> str:
 
 def parse_addresses(value: object) -> tuple[tuple[str, str], ...]:
     """(display name, normalised address) for each address in a header value; entries
-    without a plausible address are left out."""
-    text = header_text(value)
+    without a plausible address are left out.
+
+    The structure is read from the undecoded value, and only the display names are
+    decoded afterwards: an encoded word is text and never an address, whatever it
+    decodes to ("=?utf-8?b?YW5uYUBhY21lLmV4YW1wbGU=?= <m@x.example>" is m@x.example,
+    named "anna@acme.example"). Encoded words inside an address are not decoded."""
+    text = raw_header_text(value)
     if not text:
         return ()
     try:
@@ -119,11 +137,16 @@ def parse_addresses(value: object) -> tuple[tuple[str, str], ...]:
     except Exception:  # noqa: BLE001 - the stdlib parser has raised on odd input before
         pairs = [("", part) for part in re.findall(r"[^\s<>,;\"]+@[^\s<>,;\"]+", text)]
     result = []
-    for name, addr in pairs[:200]:
+    for name, addr in pairs[:MAX_ADDRESSES]:
         normalised = normalise_address(addr)
         if normalised:
-            result.append((name.strip(), normalised))
+            result.append((display_name(name), normalised))
     return tuple(result)
+
+
+def display_name(name: str) -> str:
+    """A display name as read: encoded words decoded, whitespace collapsed."""
+    return " ".join(header_text(name).split())
 
 
 def normalise_message_id(value: object) -> str | None:
@@ -212,120 +235,3 @@ def clean_subject(subject: object) -> str:
     """A subject without reply and forward prefixes (Re:, Fwd:, AW:, Antw:, Doorst:)."""
     text = header_text(subject)
     return _SUBJECT_PREFIX.sub("", text).strip()
-
-
-# --- Authentication-Results (RFC 8601) ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuthenticationResult:
-    """One method's result in an Authentication-Results header, e.g. dmarc=fail."""
-
-    method: str
-    result: str
-    reason: str = ""
-    properties: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AuthenticationResults:
-    """One Authentication-Results header: who added it and what it found."""
-
-    authserv_id: str
-    results: tuple[AuthenticationResult, ...] = ()
-
-    def result_for(self, method: str) -> str | None:
-        """The result of a method ("pass", "fail", ...); for several DKIM signatures,
-        "pass" if any passed. None when the header does not mention the method."""
-        found = [r.result for r in self.results if r.method == method]
-        if not found:
-            return None
-        return "pass" if "pass" in found else found[0]
-
-    @property
-    def spf(self) -> str | None:
-        return self.result_for("spf")
-
-    @property
-    def dkim(self) -> str | None:
-        return self.result_for("dkim")
-
-    @property
-    def dmarc(self) -> str | None:
-        return self.result_for("dmarc")
-
-
-def _strip_comments(text: str) -> str:
-    out, depth, quoted, escaped = [], 0, False, False
-    for ch in text:
-        if escaped:
-            escaped = False
-            if not depth:
-                out.append(ch)
-            continue
-        if ch == "\\":
-            escaped = True
-            if not depth:
-                out.append(ch)
-            continue
-        if quoted:
-            if ch == '"':
-                quoted = False
-            out.append(ch)
-        elif ch == '"' and not depth:
-            quoted = True
-            out.append(ch)
-        elif ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if not depth:
-                out.append(" ")
-        elif not depth:
-            out.append(ch)
-    return "".join(out)
-
-
-def _split_outside_quotes(text: str, sep: str) -> list[str]:
-    parts, current, quoted = [], [], False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == sep and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-def parse_authentication_results(value: object) -> AuthenticationResults | None:
-    """Parse one Authentication-Results value; None when it has no authserv-id."""
-    text = _strip_comments(header_text(value))
-    segments = [s.strip() for s in _split_outside_quotes(text, ";")]
-    if not segments or not segments[0]:
-        return None
-    authserv_id = segments[0].split()[0].strip('"').lower()
-    results = []
-    for segment in segments[1:51]:
-        tokens = re.findall(r'(?:[^\s"]|"[^"]*"?)+', segment)
-        if not tokens or "=" not in tokens[0]:
-            continue
-        method, _, result = tokens[0].partition("=")
-        method = method.split("/", 1)[0].lower()
-        result = result.strip('"').lower()
-        if not method or not result:
-            continue
-        reason, properties = "", {}
-        for token in tokens[1:]:
-            key, sep, val = token.partition("=")
-            if not sep:
-                continue
-            key, val = key.lower(), val.strip('"')
-            if key == "reason":
-                reason = val
-            elif "." in key:
-                properties[key] = val
-        results.append(AuthenticationResult(method, result, reason, properties))
-    return AuthenticationResults(authserv_id, tuple(results))

@@ -8,10 +8,20 @@ Messages are read by UID with BODY.PEEK[] (reading marks nothing). The caller st
 message, commits, and only then calls `mark_processed(uid)`: a crash in between means
 the message is read again next time, and de-duplication absorbs it.
 
+With `max_bytes`, each message's RFC822.SIZE is asked first; a larger message is not
+fetched whole: only its header section (at most HEADER_FETCH_BYTES) comes, marked
+`oversized`, and the caller records it and moves it aside with `set_aside(uid)`. The
+whole-message fetch is itself partial (<0.max_bytes+1>), so a server that gives a
+wrong size cannot make the client read more.
+
     with ImapMailbox(ImapConfig.from_settings()) as mailbox:
-        for message in mailbox.fetch_unprocessed(limit=100):
-            ingest(message.raw)          # commits
-            mailbox.mark_processed(message.uid)
+        for message in mailbox.fetch_unprocessed(limit=100, max_bytes=limit):
+            if message.oversized:
+                record_too_large(message.raw, size=message.size)
+                mailbox.set_aside(message.uid)
+            else:
+                ingest(message.raw)          # commits
+                mailbox.mark_processed(message.uid)
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ from dataclasses import dataclass, field
 # A keyword flag (RFC 3501 "flag-keyword") that marks what the portal has stored. A
 # keyword and not \\Seen: people reading the mailbox must not make the portal skip mail.
 PROCESSED_KEYWORD = "SupportPortalProcessed"
+# The part of an oversized message's header section that is fetched.
+HEADER_FETCH_BYTES = 256 * 1024
 
 
 class ImapError(Exception):
@@ -64,6 +76,8 @@ class ImapConfig:
     folder: str = "INBOX"
     # Empty: processed messages stay in the folder with the processed keyword.
     processed_folder: str = ""
+    # Messages set aside unread (too large) are moved here; empty: they stay, marked.
+    oversize_folder: str = ""
     tls: TlsMode | str = TlsMode.IMPLICIT
     allow_plaintext: bool = False
     # A CA bundle for a private or self-signed server certificate; default: the system's.
@@ -87,6 +101,7 @@ class ImapConfig:
             password=settings.INBOUND_IMAP_PASSWORD,
             folder=settings.INBOUND_IMAP_FOLDER,
             processed_folder=settings.INBOUND_IMAP_PROCESSED_FOLDER,
+            oversize_folder=settings.INBOUND_IMAP_OVERSIZE_FOLDER,
             tls=settings.INBOUND_IMAP_TLS,
             allow_plaintext=settings.INBOUND_IMAP_ALLOW_PLAINTEXT,
             ca_file=settings.INBOUND_IMAP_CA_FILE,
@@ -101,7 +116,7 @@ class ImapConfig:
             host=self.host,
             tls=str(self.tls),
             allow_plaintext=self.allow_plaintext,
-            folders=(self.folder, self.processed_folder),
+            folders=(self.folder, self.processed_folder, self.oversize_folder),
         )
         if problems:
             raise ImapConfigurationError(" ".join(problems))
@@ -149,7 +164,10 @@ def configuration_problems(*, host: str, tls: str, allow_plaintext: bool, folder
 @dataclass(frozen=True)
 class FetchedMessage:
     uid: int
+    # The whole message; for an oversized one, its header section only.
     raw: bytes = field(repr=False)
+    size: int | None = None
+    oversized: bool = False
 
 
 def _quote(name: str) -> str:
@@ -174,6 +192,7 @@ class ImapMailbox:
         self.config = config
         self._conn: imaplib.IMAP4 | None = None
         self._where = f"{config.host}:{config.effective_port}"
+        self._created: set[str] = set()
 
     # --- session ---------------------------------------------------------------------
 
@@ -310,40 +329,84 @@ class ImapMailbox:
                 uids.extend(int(x) for x in item.split() if x.isdigit())
         return sorted(uids)
 
-    def fetch(self, uid: int) -> bytes | None:
-        """The raw message with this UID, or None when it is gone."""
-        typ, data = self._uid("FETCH", str(int(uid)), "(BODY.PEEK[])")
+    def sizes(self, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE of each message, in one command; a UID that is gone is left out."""
+        if not uids:
+            return {}
+        typ, data = self._uid("FETCH", ",".join(str(int(u)) for u in uids), "(RFC822.SIZE)")
+        if typ != "OK":
+            raise ImapError(f"IMAP size fetch at {self._where} failed: {_text(data)}")
+        found = {}
+        for item in data or ():
+            line = item[0] if isinstance(item, tuple) else item
+            if not isinstance(line, bytes):
+                continue
+            uid = re.search(rb"UID (\d+)", line)
+            size = re.search(rb"RFC822\.SIZE (\d+)", line)
+            if uid and size:
+                found[int(uid.group(1))] = int(size.group(1))
+        return found
+
+    def _section(self, uid: int, section: str, limit: int | None) -> bytes | None:
+        """One section of a message (BODY.PEEK[section], at most `limit` bytes)."""
+        partial = f"<0.{int(limit)}>" if limit is not None else ""
+        typ, data = self._uid("FETCH", str(int(uid)), f"(BODY.PEEK[{section}]{partial})")
         if typ != "OK":
             raise ImapError(f"IMAP fetch of UID {uid} at {self._where} failed: {_text(data)}")
+        wanted = f"BODY[{section}]".encode()
         for item in data or ():
-            if isinstance(item, tuple) and len(item) == 2 and b"BODY[]" in item[0].upper():
+            if isinstance(item, tuple) and len(item) == 2 and wanted in item[0].upper():
                 # Unsolicited FETCH responses for other messages may come along.
                 match = re.search(rb"UID (\d+)", item[0])
                 if match is None or int(match.group(1)) == int(uid):
                     return item[1]
         return None
 
-    def fetch_unprocessed(self, limit: int | None = None) -> Iterator[FetchedMessage]:
-        """Unprocessed messages one at a time, oldest first, at most `limit`."""
+    def fetch(self, uid: int, max_bytes: int | None = None) -> bytes | None:
+        """The raw message with this UID (at most max_bytes + 1 bytes), or None when
+        it is gone."""
+        return self._section(uid, "", None if max_bytes is None else max_bytes + 1)
+
+    def fetch_header(self, uid: int) -> bytes | None:
+        """The header section of the message (at most HEADER_FETCH_BYTES)."""
+        return self._section(uid, "HEADER", HEADER_FETCH_BYTES)
+
+    def fetch_unprocessed(
+        self, limit: int | None = None, max_bytes: int | None = None
+    ) -> Iterator[FetchedMessage]:
+        """Unprocessed messages one at a time, oldest first, at most `limit`. With
+        `max_bytes`, a larger message comes as its header section, `oversized`."""
         uids = self.unprocessed_uids()
         if limit is not None:
             uids = uids[:limit]
+        sizes = self.sizes(uids) if max_bytes is not None else {}
         for uid in uids:
-            raw = self.fetch(uid)
-            if raw is not None:
-                yield FetchedMessage(uid=uid, raw=raw)
+            size = sizes.get(uid)
+            if max_bytes is not None and size is not None and size > max_bytes:
+                header = self.fetch_header(uid)
+                if header is not None:
+                    yield FetchedMessage(uid=uid, raw=header, size=size, oversized=True)
+                continue
+            raw = self.fetch(uid, max_bytes)
+            if raw is None:
+                continue
+            if max_bytes is not None and len(raw) > max_bytes:
+                # The server's size was wrong; the partial fetch stopped at the limit.
+                yield FetchedMessage(uid=uid, raw=raw, size=size, oversized=True)
+                continue
+            yield FetchedMessage(uid=uid, raw=raw, size=len(raw))
 
     # --- marking (only after the caller's database commit) ---------------------------
 
-    def mark_processed(self, uid: int) -> None:
+    def mark_processed(self, uid: int, folder: str | None = None) -> None:
         """Mark a message stored: the processed keyword and \\Seen, then (when a
-        processed folder is set) move it there. The keyword comes first, so that a
-        move that fails half-way still leaves the message marked."""
+        processed folder is set, or `folder` given) move it there. The keyword comes
+        first, so that a move that fails half-way still leaves the message marked."""
         uid_text = str(int(uid))
         typ, data = self._uid("STORE", uid_text, "+FLAGS.SILENT", f"({PROCESSED_KEYWORD} \\Seen)")
         if typ != "OK":
             raise ImapError(f"Marking UID {uid} processed at {self._where} failed: {_text(data)}")
-        folder = self.config.processed_folder
+        folder = self.config.processed_folder if folder is None else folder
         if not folder:
             return
         self._ensure_folder(folder)
@@ -363,11 +426,16 @@ class ImapMailbox:
         else:
             self._command("expunge")
 
+    def set_aside(self, uid: int) -> None:
+        """Mark a message that was recorded unread (too large) and move it to the
+        oversize folder (created if missing), where staff can find it."""
+        self.mark_processed(uid, folder=self.config.oversize_folder)
+
     def _ensure_folder(self, folder: str) -> None:
-        if getattr(self, "_created", None) == folder:
+        if folder in self._created:
             return
         typ, data = self._command("create", _quote(folder))
         text = _text(data).upper()
         if typ != "OK" and "ALREADYEXISTS" not in text and "EXISTS" not in text:
             raise ImapError(f"The IMAP folder {folder!r} cannot be created: {_text(data)}")
-        self._created = folder
+        self._created.add(folder)

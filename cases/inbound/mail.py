@@ -1,5 +1,6 @@
 """The portal's own answers to inbound mail: the acknowledgement of a case opened by
-mail and the polite reply to an unknown sender. Both are automatic replies (RFC 3834
+mail, the polite reply to an unknown sender and the notice to a staff member that
+their message was held. All are automatic replies (RFC 3834
 Auto-Submitted: auto-replied), threaded to the message they answer, in the
 recipient's language (an unknown sender's: see `access_reply_languages`), plain text
 and HTML."""
@@ -133,3 +134,27 @@ def send_access_reply(row: InboundMessage) -> None:
         # One mail with the text in each language (the templates loop over them).
         context={"languages": languages},
     )
+
+
+def send_held_notice(row: InboundMessage) -> bool:
+    """Tell a staff member that their message was held, and why (DMARC did not pass
+    for their address), in their language. Sent to the staff user's own address: when
+    the message was forged, this tells them someone writes in their name."""
+    from .selectors import sender
+
+    user, _account, is_staff = sender(row.from_address)
+    if user is None or not is_staff or not addressable(user.email):
+        return False
+    _send(
+        row,
+        template="held",
+        to=user.email,
+        language=user.language or settings.LANGUAGE_CODE,
+        context={
+            "recipient": user,
+            "dmarc_failed": row.dmarc in ("fail", "mismatch"),
+            "admin_url": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("admin:inbound_inboundmessage_change", args=[row.pk]),
+        },
+    )
+    return True

@@ -14,6 +14,7 @@ class Outcome(models.TextChoices):
     QUARANTINED = "quarantined", _("Quarantined")
     DELIVERY_FAILURE = "delivery_failure", _("Delivery failure linked to a case")
     DISCARDED = "discarded", _("Discarded")
+    TOO_LARGE = "too_large", _("Too large, not read")
 
 
 class ReceivedVia(models.TextChoices):
@@ -23,8 +24,10 @@ class ReceivedVia(models.TextChoices):
 
 
 class InboundMessage(models.Model):
-    """One row per message: the same Message-ID (or, without one, the same bytes) twice
-    is counted on the first row, never stored again."""
+    """One row per message: the same content again (trace headers aside: an MTA's
+    retry, the IMAP copy and the pipe's) is counted on the first row, never stored
+    again. A different message that reuses a stored Message-ID is stored too, and
+    points at the earlier one (`reused_message_id_of`)."""
 
     dedup_key = models.CharField(_("de-duplication key"), max_length=255, unique=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
@@ -76,6 +79,15 @@ class InboundMessage(models.Model):
         blank=True,
         related_name="+",
     )
+    # The first stored message with the same Message-ID, when this one's content differs.
+    reused_message_id_of = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier message with this Message-ID"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Who settled a quarantined message (opened a case, attached it, discarded it).
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -112,12 +124,23 @@ class InboundMessage(models.Model):
     def is_quarantined(self) -> bool:
         return self.outcome == Outcome.QUARANTINED
 
+    @property
+    def sender_verified(self) -> bool:
+        """The trusted Authentication-Results gave a DMARC pass for the From address."""
+        return self.dmarc == "pass"
+
 
 class AccessReply(models.Model):
-    """A polite reply to an unknown sender on how to get access: at most one per
-    address per INBOUND_ACCESS_REPLY_INTERVAL_HOURS."""
+    """An automatic reply to a sender: the polite reply to an unknown sender on how to
+    get access, or the notice to a staff member that their message was held. At most
+    one of either per address per INBOUND_ACCESS_REPLY_INTERVAL_HOURS."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("How to get access")
+        HELD = "held", _("Staff message held")
 
     address = models.CharField(_("address"), max_length=320)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.ACCESS)
     sent_at = models.DateTimeField(_("sent"))
     inbound = models.ForeignKey(
         InboundMessage, on_delete=models.CASCADE, related_name="access_replies"

@@ -20,21 +20,52 @@ from types import MappingProxyType
 
 from cases.filetypes import attachment_type
 
-from .headers import (
+from .authentication import (
     AuthenticationResults,
+    SenderAuthentication,
+    parse_authentication_results,
+    sender_authentication,
+)
+from .headers import (
     find_case_reference,
     header_text,
     normalise_address,
     normalise_message_id,
     parse_addresses,
-    parse_authentication_results,
     parse_message_id_list,
+    raw_header_text,
 )
 from .text import decode_bytes, html_to_text, split_reply
 
 MAX_DEPTH = 30
 MAX_PARTS = 500
 MAX_FILENAME_LENGTH = 200
+# The stdlib parser recurses once per nested multipart and costs time quadratic in the
+# depth (about 1000 levels end in RecursionError): a message that declares more
+# multiparts than this, or has more boundary lines than twice MAX_PARTS, is not
+# handed to it. Its headers are read and it goes to quarantine (see `structure_refused`).
+MAX_MULTIPARTS = 200
+MAX_BOUNDARY_LINES = 2 * MAX_PARTS
+# Real header sections are a few dozen kilobytes; past this one is only read in part
+# (reading millions of header lines or encoded words costs minutes), and the message
+# goes to quarantine like one whose structure is refused.
+MAX_HEADER_BYTES = 256 * 1024
+
+# Header fields added on the way in (MTAs, filters, the mailbox): they differ between
+# two deliveries of one message (an MTA's retry, the IMAP copy and the pipe's), so
+# the content fingerprint leaves them out. DKIM-Signature is the sender's: content.
+TRACE_HEADERS = frozenset(
+    {
+        "received",
+        "return-path",
+        "delivered-to",
+        "x-original-to",
+        "authentication-results",
+        "received-spf",
+        "x-received",
+    }
+)
+TRACE_HEADER_PREFIXES = ("arc-", "x-spam-", "x-virus-")
 
 
 class _RawHeaders(Compat32):
@@ -119,11 +150,16 @@ class ParsedMessage:
 
     content_hash: str
     size: int
+    # sha256 of the message without its trace headers (see `content_fingerprint`).
+    fingerprint: str = ""
     message_id: str | None = None
     in_reply_to: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # The sender: the one address in From, or "" when From names none or several (then
+    # `from_addresses` holds what it names and no one is the sender; see routing).
     from_address: str = ""
     from_name: str = ""
+    from_addresses: tuple[str, ...] = ()
     reply_to: str = ""
     return_path: str | None = None
     to: tuple[str, ...] = ()
@@ -144,11 +180,14 @@ class ParsedMessage:
         default_factory=lambda: MappingProxyType({}), repr=False
     )
     defects: tuple[str, ...] = ()
+    # Why the MIME structure was not read (too deep or too many parts), else "".
+    structure_refused: str = ""
 
     @property
     def dedup_key(self) -> str:
-        """The Message-ID, or for a message without one the hash of its bytes."""
-        return self.message_id or f"sha256:{self.content_hash}"
+        """What makes two deliveries one message: the content without trace headers.
+        Not the Message-ID: anyone can reuse one (see services.ingest)."""
+        return f"fp:{self.fingerprint or self.content_hash}"
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -166,15 +205,13 @@ class ParsedMessage:
         values = self.headers.get(name.lower(), ())
         return values[0] if values else ""
 
-    def authentication(self, trusted_authserv_ids: Iterable[str] = ()) -> AuthenticationResults:
-        """The Authentication-Results to believe: the first (topmost, added by our own
-        MTA) header whose authserv-id is trusted; with no ids given, the topmost one.
-        An empty result when there is none."""
-        trusted = {i.lower() for i in trusted_authserv_ids}
-        for results in self.authentication_results:
-            if not trusted or results.authserv_id in trusted:
-                return results
-        return AuthenticationResults(authserv_id="")
+    def authentication(self, trusted_authserv_ids: Iterable[str] = ()) -> SenderAuthentication:
+        """What the believed Authentication-Results say about the sender: the headers
+        of the trusted authserv-ids (without any, the topmost one) and the DMARC
+        verdict for the From address (see authentication.py)."""
+        return sender_authentication(
+            self.authentication_results, trusted_authserv_ids, self.from_address
+        )
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
@@ -186,10 +223,15 @@ def parse_message(raw: bytes) -> ParsedMessage:
         raw = b""
     content_hash = hashlib.sha256(raw).hexdigest()
     try:
-        return _parse(raw, content_hash)
+        fingerprint = content_fingerprint(raw)
+    except Exception:  # noqa: BLE001
+        fingerprint = content_hash
+    try:
+        return _parse(raw, content_hash, fingerprint)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         return ParsedMessage(
             content_hash=content_hash,
+            fingerprint=fingerprint,
             size=len(raw),
             text=decode_bytes(raw[:1_000_000]),
             reply_text=decode_bytes(raw[:1_000_000]),
@@ -215,11 +257,33 @@ class _Defects:
             return default
 
 
-def _parse(raw: bytes, content_hash: str) -> ParsedMessage:
+def _parse(raw: bytes, content_hash: str, fingerprint: str) -> ParsedMessage:
     defects = _Defects()
-    msg = defects.guard("structure", lambda: BytesParser(policy=_POLICY).parsebytes(raw), None)
-    if msg is None:
-        msg = Message(policy=_POLICY)
+    header_section = split_header_section(raw)[0]
+    refused = structure_problem(raw)
+    if len(header_section) > MAX_HEADER_BYTES:
+        header_section = header_section[:MAX_HEADER_BYTES].rpartition(b"\n")[0]
+        refused = (
+            f"the header section is larger than {MAX_HEADER_BYTES} bytes; only its "
+            "beginning was read (the raw message is kept)"
+        )
+    msg = None
+    if not refused:
+        msg = defects.guard("structure", lambda: BytesParser(policy=_POLICY).parsebytes(raw), None)
+        if msg is None:
+            refused = f"the MIME structure could not be read ({defects.items[-1]})"
+    if refused:
+        # The headers alone; the body stays in the raw message for staff.
+        msg = defects.guard(
+            "headers",
+            lambda: BytesParser(policy=_POLICY).parsebytes(
+                header_section + b"\r\n\r\n", headersonly=True
+            ),
+            None,
+        )
+        if msg is None:
+            msg = Message(policy=_POLICY)
+        msg.set_payload("")
     headers = defects.guard("headers", lambda: _collect_headers(msg), {})
 
     def first(name):
@@ -230,7 +294,10 @@ def _parse(raw: bytes, content_hash: str) -> ParsedMessage:
         value = msg.get(name)
         return "" if value is None else str(value)
 
-    from_pairs = defects.guard("From", lambda: parse_addresses(raw_first("from")), ())
+    # Every From header counts: RFC 5322 allows one, and with two the sender could be
+    # either. Sender is never read: it does not name who wrote the message.
+    from_pairs = defects.guard("From", lambda: _address_pairs(msg, "from"), ())
+    sole_sender = from_pairs[0] if len({a for _, a in from_pairs}) == 1 else ("", "")
     subject = first("subject")
     content_type = defects.guard("Content-Type", lambda: msg.get_content_type(), "text/plain")
     report_type = defects.guard(
@@ -255,12 +322,13 @@ def _parse(raw: bytes, content_hash: str) -> ParsedMessage:
     )
     return_path = None
     if "return-path" in headers:
-        return_path = normalise_address(headers["return-path"][0])
+        return_path = normalise_address(raw_header_text(msg.get("return-path")))
     defect_names = defects.guard(
         "defects", lambda: [type(d).__name__ for d in (msg.defects or [])], []
     )
     return ParsedMessage(
         content_hash=content_hash,
+        fingerprint=fingerprint,
         size=len(raw),
         message_id=defects.guard(
             "Message-ID", lambda: normalise_message_id(raw_first("message-id") or None), None
@@ -271,8 +339,9 @@ def _parse(raw: bytes, content_hash: str) -> ParsedMessage:
         references=defects.guard(
             "References", lambda: parse_message_id_list(raw_first("references")), ()
         ),
-        from_address=from_pairs[0][1] if from_pairs else "",
-        from_name=from_pairs[0][0] if from_pairs else "",
+        from_address=sole_sender[1],
+        from_name=sole_sender[0],
+        from_addresses=tuple(dict.fromkeys(a for _, a in from_pairs)),
         reply_to=defects.guard(
             "Reply-To", lambda: next((a for _, a in parse_addresses(raw_first("reply-to"))), ""), ""
         ),
@@ -293,7 +362,75 @@ def _parse(raw: bytes, content_hash: str) -> ParsedMessage:
         report_type=report_type,
         headers=MappingProxyType(headers),
         defects=tuple(defects.items) + tuple(dict.fromkeys(defect_names)),
+        structure_refused=refused,
     )
+
+
+# --- the content fingerprint and the structure's size, before parsing ----------------
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_FIELD_NAME_CHAR = rb"[!-9;-~]"  # RFC 5322 ftext
+_TRACE_FIELD = re.compile(
+    rb"^(?:"
+    + b"|".join(re.escape(n.encode()) for n in sorted(TRACE_HEADERS))
+    + b"|"
+    + b"|".join(re.escape(p.encode()) + _FIELD_NAME_CHAR + b"*" for p in TRACE_HEADER_PREFIXES)
+    + rb")[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*(?:\n|\Z)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def split_header_section(raw: bytes) -> tuple[bytes, bytes]:
+    """(header section, body) at the first empty line; a leading mbox "From " line
+    (some MTA pipes prepend one) belongs to neither."""
+    if raw.startswith(b"From "):
+        raw = raw.partition(b"\n")[2]
+    match = _HEADER_END.search(raw)
+    if match is None:
+        return raw, b""
+    return raw[: match.start()], raw[match.end() :]
+
+
+def content_fingerprint(raw: bytes) -> str:
+    """sha256 of a message as its sender wrote it: trace headers (TRACE_HEADERS,
+    TRACE_HEADER_PREFIXES) left out, line endings as \\n, trailing line breaks
+    dropped. The same message delivered twice, by an MTA's retry or by IMAP and the
+    pipe both, has one fingerprint."""
+    header_section, body = split_header_section(raw)
+    header_section = _TRACE_FIELD.sub(b"", header_section.replace(b"\r\n", b"\n") + b"\n")
+    digest = hashlib.sha256(header_section.rstrip(b"\n") + b"\n\n")
+    digest.update(body.replace(b"\r\n", b"\n").rstrip(b"\r\n"))
+    return digest.hexdigest()
+
+
+_BOUNDARY_PARAMETER = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
+_DELIMITER_LINE = re.compile(rb"^--([^\r\n]{1,200}?)(?:--)?[ \t]*\r?$", re.M)
+
+
+def structure_problem(raw: bytes) -> str:
+    """Why the MIME structure is not to be parsed (more than MAX_MULTIPARTS declared
+    multiparts, more than MAX_BOUNDARY_LINES boundary lines), else "". Linear, and
+    stops at the limit."""
+    declared = set()
+    for count, match in enumerate(_BOUNDARY_PARAMETER.finditer(raw), 1):
+        if count > MAX_MULTIPARTS:
+            return (
+                f"the MIME structure declares more than {MAX_MULTIPARTS} multiparts; "
+                "it was not read (the raw message is kept)"
+            )
+        declared.add(match.group(1) or match.group(2))
+    if raw.count(b"\n--") <= MAX_BOUNDARY_LINES:
+        return ""
+    lines = 0
+    for match in _DELIMITER_LINE.finditer(raw):
+        if match.group(1) in declared:
+            lines += 1
+            if lines > MAX_BOUNDARY_LINES:
+                return (
+                    f"the MIME structure has more than {MAX_BOUNDARY_LINES} boundary lines; "
+                    "it was not read (the raw message is kept)"
+                )
+    return ""
 
 
 def _collect_headers(msg: Message) -> dict[str, tuple[str, ...]]:
@@ -304,11 +441,16 @@ def _collect_headers(msg: Message) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in collected.items()}
 
 
-def _addresses(msg: Message, name: str) -> tuple[str, ...]:
+def _address_pairs(msg: Message, name: str) -> tuple[tuple[str, str], ...]:
+    """(display name, address) in every header of this name, in order."""
     found = []
     for value in msg.get_all(name) or ():
-        found.extend(addr for _, addr in parse_addresses(value))
-    return tuple(dict.fromkeys(found))
+        found.extend(parse_addresses(value))
+    return tuple(found)
+
+
+def _addresses(msg: Message, name: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(addr for _, addr in _address_pairs(msg, name)))
 
 
 def _date(value: str) -> datetime | None:

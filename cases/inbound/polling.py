@@ -23,7 +23,7 @@ from accounts.services import alert_staff
 
 from .imap import ImapConfig, ImapError, ImapMailbox
 from .models import MailboxStatus, ReceivedVia
-from .services import ingest
+from .services import ingest, record_too_large
 
 log = logging.getLogger(__name__)
 STATUS_NAME = "imap"
@@ -83,6 +83,12 @@ def _record_success(now: datetime) -> None:
     )
 
 
+def _set_aside_note(config: ImapConfig) -> str:
+    if config.oversize_folder:
+        return f"moved to the IMAP folder {config.oversize_folder!r}"
+    return f"left in the IMAP folder {config.folder!r}, marked processed"
+
+
 def poll_mailbox(*, config: ImapConfig | None = None, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     if config is None:
@@ -95,9 +101,21 @@ def poll_mailbox(*, config: ImapConfig | None = None, now: datetime | None = Non
     stored = 0
     try:
         with ImapMailbox(config) as mailbox:
-            for message in mailbox.fetch_unprocessed(limit=settings.INBOUND_IMAP_BATCH):
-                ingest(message.raw, received_via=ReceivedVia.IMAP)  # commits
-                mailbox.mark_processed(message.uid)
+            for message in mailbox.fetch_unprocessed(
+                limit=settings.INBOUND_IMAP_BATCH, max_bytes=settings.INBOUND_MAX_MESSAGE_BYTES
+            ):
+                if message.oversized:
+                    # Recorded unread (commits), then moved aside for staff.
+                    record_too_large(
+                        message.raw,
+                        size=message.size,
+                        received_via=ReceivedVia.IMAP,
+                        note=_set_aside_note(config),
+                    )
+                    mailbox.set_aside(message.uid)
+                else:
+                    ingest(message.raw, received_via=ReceivedVia.IMAP)  # commits
+                    mailbox.mark_processed(message.uid)
                 stored += 1
     except ImapError as exc:
         log.warning("Support mailbox: %s", exc)

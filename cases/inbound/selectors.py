@@ -56,11 +56,24 @@ def case_by_message_ids(ids: Iterable[str]) -> tuple[int, int] | None:
         outbound.setdefault(normalise_message_id(message_id), (case_id, account_id))
     inbound: dict[str, tuple[int, int]] = {}
     if ordered[0] not in outbound:
-        for message_id, case_id, account_id in InboundMessage.objects.filter(
-            message_id__in=ordered, case__isnull=False
-        ).values_list("message_id", "case_id", "case__account_id"):
+        for message_id, case_id, account_id in (
+            threading_messages()
+            .filter(message_id__in=ordered)
+            .order_by("pk")
+            .values_list("message_id", "case_id", "case__account_id")
+        ):
             inbound.setdefault(message_id, (case_id, account_id))
     return _first_in_order(ordered, outbound, inbound)
+
+
+# Stored inbound messages a reply may thread to: those that were posted on a case or
+# opened one. A quarantined message names a case only as a guess, and anyone can write
+# any Message-ID: a stranger's message must not take a thread over.
+THREADING_OUTCOMES = (Outcome.POSTED.value, Outcome.OPENED.value)
+
+
+def threading_messages() -> QuerySet[InboundMessage]:
+    return InboundMessage.objects.filter(outcome__in=THREADING_OUTCOMES, case__isnull=False)
 
 
 def case_by_reference(reference: str | None) -> tuple[int, int] | None:
@@ -111,8 +124,13 @@ class RoutingLookup:
     # (case id, account id) by the thread's Message-IDs, and by the subject's reference.
     by_thread: tuple[int, int] | None = None
     by_reference: tuple[int, int] | None = None
-    # An access reply went to the sender within the period.
+    # An automatic reply (access reply or held notice) went to the sender within the
+    # period.
     access_reply_sent: bool = False
+    # Stored messages with the same Message-ID: the first, and the first from the
+    # same sender address.
+    same_message_id: int | None = None
+    same_message_id_same_sender: int | None = None
 
 
 @cache
@@ -167,13 +185,19 @@ def routing_lookup(
     thread_ids: Iterable[str] = (),
     reference: str | None = None,
     access_reply_since: datetime | None = None,
+    message_id: str | None = None,
+    from_address: str = "",
 ) -> RoutingLookup:
     """The dedup check, the sender, the case by thread (else by reference) and whether
     an access reply went out since `access_reply_since`, in one query: this runs for
     every message that arrives, and round trips are most of a message's cost. The rules
     of `sender()`, `case_by_message_ids()` and `case_by_reference()`, and like them a
     second query only when the first answer is not enough: a thread whose newest id is
-    not one of our outbound messages, an address stored in another case than given."""
+    not one of our outbound messages, an address stored in another case than given.
+
+    `message_id` and `from_address`: the stored messages that used this Message-ID
+    before, and whether the same sender did. Among stored inbound messages a thread id
+    names, one whose case is of the sender's account is preferred (a reused id)."""
     ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
     first = _Union()
     first.select(
@@ -181,6 +205,14 @@ def routing_lookup(
         "WHERE {inbound_dedup_key} = %s",
         dedup_key,
     )
+    if message_id:
+        first.select(
+            "SELECT 'same_id', MIN({inbound_id}), "
+            "MIN(CASE WHEN {inbound_from_address} = %s THEN {inbound_id} END), {no_id}, NULL "
+            "FROM {inbound} WHERE {inbound_message_id} = %s",
+            from_address,
+            message_id[:255],
+        )
     if address:
         first.select(
             "SELECT 'sender', u.{user_id}, c.{contact_account}, "
@@ -211,7 +243,7 @@ def routing_lookup(
 
     found: dict = {}
     outbound: dict[str, tuple[int, int]] = {}
-    inbound: dict[str, tuple[int, int]] = {}
+    inbound_rows: list[tuple[int, str, int, int]] = []
     rows = first.rows()
     ours = {normalise_message_id(row[4]) for row in rows if row[0] == "outbound"}
     if ordered and ordered[0] not in ours:
@@ -219,10 +251,12 @@ def routing_lookup(
         # not match; the reference when the thread matches nothing.
         second = _Union()
         second.select(
-            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, {no_id}, "
+            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, i.{inbound_id}, "
             "i.{inbound_message_id} FROM {inbound} i "
             "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
-            "WHERE i.{inbound_message_id} IN " + _in(ordered),
+            "WHERE i.{inbound_outcome} IN " + _in(THREADING_OUTCOMES) + " "
+            "AND i.{inbound_message_id} IN " + _in(ordered),
+            *THREADING_OUTCOMES,
             *ordered,
         )
         if reference:
@@ -245,13 +279,24 @@ def routing_lookup(
         elif kind == "outbound":
             outbound.setdefault(normalise_message_id(text), (one, two))
         elif kind == "inbound":
-            inbound.setdefault(text, (one, two))
+            inbound_rows.append((flag, text, one, two))
+        elif kind == "same_id" and one is not None:
+            found["same_message_id"] = one
+            found["same_message_id_same_sender"] = two
         elif kind == "reference":
             found["by_reference"] = (one, two)
     if address and "user" not in found:
         user, account, is_staff = sender_by_any_case(address)
         found.update(user=user, sender_account=account, sender_is_staff=is_staff)
     if ordered:
+        # Oldest first; for an id several stored messages used, the one on a case of
+        # the sender's account first.
+        account = found.get("sender_account")
+        inbound: dict[str, tuple[int, int]] = {}
+        for _pk, text, case, case_account in sorted(
+            inbound_rows, key=lambda r: (r[3] != account, r[0])
+        ):
+            inbound.setdefault(text, (case, case_account))
         found["by_thread"] = _first_in_order(ordered, outbound, inbound)
     return RoutingLookup(**found)
 
@@ -272,4 +317,15 @@ def sender_by_any_case(address: str):
 def quarantine() -> QuerySet[InboundMessage]:
     return InboundMessage.objects.filter(outcome=Outcome.QUARANTINED).select_related(
         "case", "settled_by"
+    )
+
+
+def opening_message(case) -> InboundMessage | None:
+    """The inbound message that opened a case (its text is the case's description),
+    with what staff need to judge its sender; None for a case not opened by mail."""
+    return (
+        InboundMessage.objects.filter(case=case, outcome=Outcome.OPENED)
+        .only("pk", "dmarc", "reused_message_id_of", "case")
+        .order_by("pk")
+        .first()
     )

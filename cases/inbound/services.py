@@ -4,14 +4,18 @@
 parse (never raises), classify (loop protection), look up the facts, route, then post
 the reply on its case, open a case, link a delivery failure or quarantine. Mail goes out
 from Celery tasks after the commit. Every input ends in exactly one InboundMessage row;
-the same message again is counted on that row.
+the same message again (the same content, trace headers aside) is counted on that row.
+A message over INBOUND_MAX_MESSAGE_BYTES is not read: `record_too_large` keeps its
+headers and size.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,13 +24,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from cases import services as case_services
-from cases.models import Case, Category, Channel
+from cases.models import Case, CaseMessage, Category, Channel
 from cases.outbox import queue_on_commit
 
 from . import selectors
+from .authentication import SenderAuthentication
 from .classify import Verdict, classify
 from .models import AccessReply, InboundMessage, Outcome, ReceivedVia
-from .parse import ParsedMessage, parse_message, screen_attachments
+from .parse import (
+    MAX_HEADER_BYTES,
+    ParsedMessage,
+    parse_message,
+    screen_attachments,
+    split_header_section,
+)
 from .routing import Decision, Route, RoutingFacts, route
 
 MAX_SUBJECT = 200
@@ -40,7 +51,7 @@ def _own_addresses() -> list[str]:
     return [settings.SUPPORT_EMAIL_ADDRESS, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]
 
 
-def _facts(parsed: ParsedMessage, classification, dmarc: str | None, now):
+def _facts(parsed: ParsedMessage, classification, auth: SenderAuthentication, now):
     """The routing facts and the sender's user, in one query (plus one for a delivery
     report). Only a person's message needs its sender and case looked up; for machine
     mail the route depends on the reported case alone."""
@@ -51,6 +62,8 @@ def _facts(parsed: ParsedMessage, classification, dmarc: str | None, now):
         thread_ids=parsed.thread_ids if person else (),
         reference=parsed.case_reference if person else None,
         access_reply_since=now - timedelta(hours=settings.INBOUND_ACCESS_REPLY_INTERVAL_HOURS),
+        message_id=parsed.message_id,
+        from_address=parsed.from_address,
     )
     reported = None
     report = parsed.delivery_report
@@ -67,7 +80,10 @@ def _facts(parsed: ParsedMessage, classification, dmarc: str | None, now):
         sender_account=look.sender_account,
         sender_is_staff=look.sender_is_staff,
         reported_case=reported[0] if reported else None,
-        dmarc=dmarc,
+        dmarc=auth.dmarc,
+        dmarc_domain=auth.dmarc_domain,
+        require_dmarc_pass=settings.INBOUND_REQUIRE_DMARC_PASS,
+        message_id_used_by_sender_before=look.same_message_id_same_sender,
     )
     return facts, look
 
@@ -89,7 +105,13 @@ def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
     return uploads, notes
 
 
-def _body(parsed: ParsedMessage, notes: str) -> str:
+# Text posted on a case from one message, at most (or the field's own limit, when
+# lower): a mail of megabytes of text is kept whole on its inbound row for staff, not
+# rendered on every visit of the case page.
+MAX_POSTED_TEXT = 50_000
+
+
+def _body(parsed: ParsedMessage, notes: str, field=None) -> str:
     body = (parsed.reply_text or parsed.text or "").strip()
     if not body:
         body = _("(The message had no text.)")
@@ -97,6 +119,13 @@ def _body(parsed: ParsedMessage, notes: str) -> str:
         body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
             "files": "; ".join(notes.splitlines())
         }
+    field = field or CaseMessage._meta.get_field("body")
+    limit = min(MAX_POSTED_TEXT, field.max_length or MAX_POSTED_TEXT)
+    if len(body) > limit:
+        note = "\n\n" + _(
+            "(The message was cut at %(count)d characters; staff keep its full text.)"
+        ) % {"count": limit - 200}
+        body = body[: limit - 200].rstrip() + note
     return body
 
 
@@ -106,8 +135,9 @@ def _subject(parsed: ParsedMessage) -> str:
     return (clean_subject(parsed.subject) or _("Message by email"))[:MAX_SUBJECT]
 
 
-def _new_row(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
-    auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
+def _new_row(
+    parsed: ParsedMessage, auth: SenderAuthentication, raw: bytes, received_via: str, now
+) -> InboundMessage:
     return InboundMessage(
         dedup_key=parsed.dedup_key[:255],
         message_id=(parsed.message_id or "")[:255],
@@ -132,9 +162,12 @@ def ingest(
     raw: bytes, *, received_via: str = ReceivedVia.MTA, now: datetime | None = None
 ) -> InboundMessage:
     """Store one message and act on it, in one transaction. A message stored before is
-    counted on its row (`row.duplicate` is True) and nothing else happens."""
+    counted on its row (`row.duplicate` is True) and nothing else happens. A message
+    over INBOUND_MAX_MESSAGE_BYTES is recorded as too large, unread."""
     now = now or timezone.now()
     raw = raw if isinstance(raw, bytes) else bytes(raw)
+    if len(raw) > settings.INBOUND_MAX_MESSAGE_BYTES:
+        return record_too_large(raw, size=len(raw), received_via=received_via, now=now)
     parsed = parse_message(raw)
     try:
         return _ingest(parsed, raw, received_via, now)
@@ -144,34 +177,112 @@ def ingest(
         return _ingest(parsed, raw, received_via, now)
 
 
+def _count_again(pk: int, now) -> InboundMessage:
+    InboundMessage.objects.filter(pk=pk).update(
+        times_received=F("times_received") + 1, last_received_at=now
+    )
+    stored = InboundMessage.objects.defer("raw").get(pk=pk)
+    stored.duplicate = True
+    return stored
+
+
 @transaction.atomic
 def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
-    row = _new_row(parsed, raw, received_via, now)
+    auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
+    row = _new_row(parsed, auth, raw, received_via, now)
     classification = classify(parsed, own_addresses=_own_addresses())
-    facts, look = _facts(parsed, classification, row.dmarc or None, now)
+    facts, look = _facts(parsed, classification, auth, now)
     if facts.already_stored:
-        InboundMessage.objects.filter(pk=look.stored_id).update(
-            times_received=F("times_received") + 1, last_received_at=now
-        )
-        stored = InboundMessage.objects.defer("raw").get(pk=look.stored_id)
-        stored.duplicate = True
-        return stored
+        return _count_again(look.stored_id, now)
 
     row.duplicate = False
+    # Another message used this Message-ID before: stored all the same, and flagged.
+    row.reused_message_id_of_id = look.same_message_id
     decision = route(parsed, classification, facts)
     row.verdict = classification.verdict.value
     follow_up = _act(row, parsed, decision, look, now)
     row.save(force_insert=True)
-    if row.outcome == Outcome.QUARANTINED and follow_up is not None:
-        AccessReply.objects.create(address=row.from_address.lower(), sent_at=now, inbound=row)
+    if follow_up is not None and follow_up.kind is not None:
+        AccessReply.objects.create(
+            address=row.from_address.lower(), sent_at=now, inbound=row, kind=follow_up.kind
+        )
     if follow_up is not None:
-        queue_on_commit(follow_up, row.pk)
+        queue_on_commit(follow_up.task, row.pk)
     return row
 
 
+def record_too_large(
+    message_start: bytes,
+    *,
+    size: int | None,
+    received_via: str = ReceivedVia.MTA,
+    note: str = "",
+    now: datetime | None = None,
+) -> InboundMessage:
+    """Keep a message over INBOUND_MAX_MESSAGE_BYTES without reading it: a row with
+    what its headers say, its size and its header section (not its body), outcome
+    too large. `message_start`: the message's first bytes (its header section at
+    least, when it has one); `size`: None when only "more than the limit" is known.
+    The same headers again (trace headers aside) are counted on that row."""
+    now = now or timezone.now()
+    header_section = split_header_section(message_start[: MAX_HEADER_BYTES * 2])[0]
+    header_section = header_section[:MAX_HEADER_BYTES] + b"\r\n\r\n"
+    parsed = parse_message(header_section)
+    limit = settings.INBOUND_MAX_MESSAGE_BYTES
+    row = _new_row(
+        parsed,
+        parsed.authentication(settings.INBOUND_AUTHSERV_IDS),
+        header_section,
+        received_via,
+        now,
+    )
+    row.dedup_key = f"too-large:{parsed.fingerprint}"[:255]
+    # The MTA pipe stops reading past the limit: the size is then unknown.
+    row.size = min(size if size is not None else limit + 1, 2**31 - 1)
+    row.reply_text = row.full_text = ""
+    row.outcome = Outcome.TOO_LARGE
+    row.reason = (
+        f"{size} bytes, more than" if size is not None else "more than"
+    ) + f" the limit of {limit} bytes (INBOUND_MAX_MESSAGE_BYTES): not read"
+    if note:
+        row.reason += f"; {note}"
+    try:
+        with transaction.atomic():
+            stored = (
+                InboundMessage.objects.filter(dedup_key=row.dedup_key)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if stored is not None:
+                return _count_again(stored, now)
+            row.reused_message_id_of_id = (
+                InboundMessage.objects.filter(message_id=row.message_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+                if row.message_id
+                else None
+            )
+            row.save(force_insert=True)
+    except IntegrityError:
+        stored = InboundMessage.objects.get(dedup_key=row.dedup_key)
+        return _count_again(stored.pk, now)
+    row.duplicate = False
+    return row
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A mail task to queue for the row after the commit; `kind` when it is an
+    automatic reply to the sender that counts towards the per-address limit."""
+
+    task: object
+    kind: str | None = None
+
+
 def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, now):
-    """Do what the decision says; returns the mail task to queue for the row, if any."""
-    from .tasks import send_access_reply, send_acknowledgement
+    """Do what the decision says; returns the follow-up mail for the row, if any."""
+    from .tasks import send_access_reply, send_acknowledgement, send_held_notice
 
     user = look.user
 
@@ -181,33 +292,41 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
         try:
-            message = _post(decision.case, user, _body(parsed, notes), uploads, now)
-        except case_services.CaseError as exc:
+            with transaction.atomic():  # a refusal leaves nothing half-posted
+                message = _post(decision.case, user, _body(parsed, notes), uploads, now)
+        except (case_services.CaseError, ValidationError) as exc:
             row.outcome = Outcome.QUARANTINED
-            row.reason = f"{decision.reason}, but {exc.message}"
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
             return None
         row.outcome = Outcome.POSTED
         row.case_message = message
     elif decision.route is Route.NEW_CASE:
         uploads, notes = _uploads(parsed)
         row.attachment_notes = notes
-        case = case_services.case_open(
-            # With its calendar: the case's deadlines are computed from it.
-            account=Account.objects.select_related("office_hours").get(pk=decision.account),
-            requester=user,
-            subject=_subject(parsed),
-            description=_body(parsed, notes),
-            category=Category.INFORMATION,
-            channel=Channel.EMAIL,
-            attachments=uploads,
-            # The acknowledgement is the customer's one mail about the filing.
-            mail_requester=not decision.send_acknowledgement,
-            now=now,
-        )
+        try:
+            # In a savepoint: a refusal leaves no half-opened case behind.
+            with transaction.atomic():
+                case = case_services.case_open(
+                    # With its calendar: the case's deadlines are computed from it.
+                    account=Account.objects.select_related("office_hours").get(pk=decision.account),
+                    requester=user,
+                    subject=_subject(parsed),
+                    description=_body(parsed, notes, Case._meta.get_field("description")),
+                    category=Category.INFORMATION,
+                    channel=Channel.EMAIL,
+                    attachments=uploads,
+                    # The acknowledgement is the customer's one mail about the filing.
+                    mail_requester=not decision.send_acknowledgement,
+                    now=now,
+                )
+        except (case_services.CaseError, ValidationError) as exc:
+            row.outcome = Outcome.QUARANTINED
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            return None
         row.outcome = Outcome.OPENED
         row.case = case
         if decision.send_acknowledgement:
-            return send_acknowledgement
+            return FollowUp(send_acknowledgement)
     elif decision.route is Route.DELIVERY_FAILURE:
         row.outcome = Outcome.DELIVERY_FAILURE
         report = parsed.delivery_report
@@ -220,9 +339,20 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
             row.reason = row.reason.strip()
     else:
         row.outcome = Outcome.QUARANTINED
-        if decision.send_access_reply and parsed.from_address and not look.access_reply_sent:
-            return send_access_reply
+        if not parsed.from_address or look.access_reply_sent:
+            return None
+        if decision.tell_staff and look.sender_is_staff:
+            return FollowUp(send_held_notice, AccessReply.Kind.HELD)
+        if decision.send_access_reply:
+            return FollowUp(send_access_reply, AccessReply.Kind.ACCESS)
     return None
+
+
+def _refusal(exc: Exception) -> str:
+    """A refused post or filing as a sentence for the quarantine's reason."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return exc.message
 
 
 def _post(case: Case | int, user, body: str, uploads, now):
@@ -288,7 +418,11 @@ def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
         account=contact.account,
         requester=requester,
         subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
-        description=_body(parsed, notes) if parsed else (row.reply_text or row.full_text),
+        description=(
+            _body(parsed, notes, Case._meta.get_field("description"))
+            if parsed
+            else (row.reply_text or row.full_text)
+        ),
         category=Category.INFORMATION,
         channel=Channel.EMAIL,
         attachments=uploads,
@@ -324,8 +458,8 @@ def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
     body = _body(parsed, notes) if parsed else (row.reply_text or row.full_text or "—")
     try:
         message = _post(case, author, body, uploads, now)
-    except case_services.CaseError as exc:
-        raise InboundError(exc.message) from exc
+    except (case_services.CaseError, ValidationError) as exc:
+        raise InboundError(_refusal(exc)) from exc
     row.case = case
     row.case_message = message
     _settle(

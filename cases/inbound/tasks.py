@@ -28,6 +28,16 @@ def send_access_reply(inbound_id: int) -> bool:
     return True
 
 
+@shared_task(name="inbound.send_held_notice", autoretry_for=(OSError,), retry_backoff=True)
+def send_held_notice(inbound_id: int) -> bool:
+    from .mail import send_held_notice as send
+
+    row = InboundMessage.objects.filter(pk=inbound_id).first()
+    if row is None or not row.from_address:
+        return False
+    return send(row)
+
+
 @shared_task(name="inbound.poll_mailbox")
 def poll_mailbox_task() -> dict:
     from .polling import poll_mailbox

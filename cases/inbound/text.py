@@ -340,6 +340,9 @@ _FORWARD_MARKER = re.compile(
 )
 _QUOTE_LINE = re.compile(r"^\s*>")
 _UNDERSCORES = re.compile(r"^_{10,}\s*$")
+# The history is looked for in this many lines from the top: a reply is written
+# above what it quotes, and a text of millions of short lines must not cost minutes.
+MAX_REPLY_LINES = 5000
 
 
 def _joined(lines: list[str], i: int, count: int) -> str:
@@ -386,7 +389,7 @@ def split_reply(text: str) -> tuple[str, str]:
         return "", ""
     lines = text.split("\n")
     cut = None
-    for i in range(len(lines)):
+    for i in range(min(len(lines), MAX_REPLY_LINES)):
         if _FORWARD_MARKER.match(lines[i].strip()):
             return text.strip(), ""
         if _is_quote_start(lines, i):
@@ -397,7 +400,8 @@ def split_reply(text: str) -> tuple[str, str]:
             break
     if cut is None:
         end = len(lines)
-        while end > 0 and (not lines[end - 1].strip() or _QUOTE_LINE.match(lines[end - 1])):
+        lowest = max(0, len(lines) - MAX_REPLY_LINES)
+        while end > lowest and (not lines[end - 1].strip() or _QUOTE_LINE.match(lines[end - 1])):
             end -= 1
         if any(_QUOTE_LINE.match(line) for line in lines[end:]):
             cut = end

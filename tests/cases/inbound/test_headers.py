@@ -2,7 +2,10 @@
 Authentication-Results."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cases.inbound.authentication import parse_authentication_results
 from cases.inbound.headers import (
     CASE_REFERENCE_PATTERN,
     MAX_MESSAGE_ID_LENGTH,
@@ -13,7 +16,6 @@ from cases.inbound.headers import (
     normalise_address,
     normalise_message_id,
     parse_addresses,
-    parse_authentication_results,
     parse_message_id_list,
     preferred_language,
 )
@@ -174,3 +176,23 @@ def test_authentication_results_none_and_garbage():
 )
 def test_the_preferred_language_is_one_we_speak_by_q_then_order(value, expected):
     assert preferred_language(value, ["en", "nl"]) == expected
+
+
+def test_addresses_are_read_before_encoded_words_are_decoded():
+    word = "=?utf-8?b?YW5uYUBhY21lLmV4YW1wbGU=?="  # "anna@acme.example"
+    assert parse_addresses(f"{word} <mallory@evil.example>") == (
+        ("anna@acme.example", "mallory@evil.example"),
+    )
+    # An encoded word inside an address stays as written (and is no plausible address).
+    assert parse_addresses("<=?utf-8?b?YW5uYQ==?=@acme.example>") == (
+        ("", "=?utf-8?b?yw5uyq==?=@acme.example"),
+    )
+
+
+@given(st.text(max_size=60))
+def test_no_display_name_changes_the_address(name):
+    from email.header import Header
+
+    encoded = Header(name, "utf-8").encode()
+    pairs = parse_addresses(f"{encoded} <mallory@evil.example>")
+    assert [address for _, address in pairs] in (["mallory@evil.example"], [])

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.inbound.models import AccessReply, InboundMessage, Outcome
 from cases.inbound.services import ingest
-from cases.models import Attachment, CaseMessage, Status
+from cases.models import Attachment, Case, CaseMessage, Status
 
 from .conftest import CORPUS, OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes
 
@@ -304,6 +304,7 @@ def test_a_reply_to_a_resolved_case_is_kept_in_quarantine_with_the_reason(world)
 
 def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
     raw = (
+        b"Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\r\n"
         b"From: Sam <sam.agent@example.com>\r\nTo: support@example.com\r\n"
         b"Subject: Re: [EE-000124] API returns 503\r\nMessage-ID: <staff-1@example.com>\r\n"
         b"\r\nWe restarted the API nodes.\r\n"
@@ -312,3 +313,47 @@ def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
     assert row.outcome == Outcome.POSTED
     assert row.case_message.author == world.agent
     assert outbox_to("jeroen@acme.example")
+
+
+def test_a_reply_of_megabytes_of_text_is_posted_cut_and_kept_whole_for_staff(world):
+    from cases.inbound.services import MAX_POSTED_TEXT
+
+    text = "".join(f"Log line {n}: connection timed out after DATA\r\n" for n in range(40_000))
+    raw = (
+        "From: Anna de Vries <anna@acme.example>\r\nTo: support@example.com\r\n"
+        "Subject: Re: [EE-000123] logs\r\nMessage-ID: <long@acme.example>\r\n\r\n" + text
+    ).encode()
+    row = ingest(raw)
+    assert row.outcome == Outcome.POSTED
+    body = row.case_message.body
+    assert len(body) <= MAX_POSTED_TEXT
+    assert body.endswith(
+        f"(The message was cut at {MAX_POSTED_TEXT - 200} characters; staff keep its full text.)"
+    )
+    assert row.full_text.rstrip().endswith("Log line 39999: connection timed out after DATA")
+
+
+@pytest.mark.parametrize("route", ["reply", "new"])
+def test_a_post_the_cases_refuse_with_a_validation_error_goes_to_quarantine(
+    world, monkeypatch, route
+):
+    from django.core.exceptions import ValidationError
+
+    from cases import services as case_services
+
+    def refuse(**kwargs):
+        raise ValidationError("Message: at most 10 characters.")
+
+    name = "case_customer_reply" if route == "reply" else "case_open"
+    monkeypatch.setattr(case_services, name, refuse)
+    subject = "Re: [EE-000123] SMTP" if route == "reply" else "A new question"
+    raw = (
+        "From: Anna de Vries <anna@acme.example>\r\nTo: support@example.com\r\n"
+        f"Subject: {subject}\r\nMessage-ID: <refused-{route}@acme.example>\r\n\r\nLong text\r\n"
+    ).encode()
+    cases_before = Case.objects.count()
+    row = ingest(raw)
+    assert row.outcome == Outcome.QUARANTINED
+    assert row.reason.endswith(", but Message: at most 10 characters.")
+    assert Case.objects.count() == cases_before
+    assert not CaseMessage.objects.filter(channel="email").exists()

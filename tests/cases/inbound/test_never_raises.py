@@ -6,13 +6,13 @@ from html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.inbound.authentication import parse_authentication_results
 from cases.inbound.classify import Classification, Verdict, classify
 from cases.inbound.headers import (
     find_case_reference,
     header_text,
     normalise_address,
     normalise_message_id,
-    parse_authentication_results,
     parse_message_id_list,
 )
 from cases.inbound.parse import ParsedMessage, parse_message

@@ -102,3 +102,47 @@ def test_a_sender_whose_address_cannot_be_written_is_kept_without_a_reply(world)
     assert row.outcome == Outcome.QUARANTINED
     assert InboundMessage.objects.filter(pk=row.pk).exists()
     assert mail.outbox == []
+
+
+NAMES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "anna@acme.example", '"Anna" <anna@acme.example>', "<anna@acme.example>",
+            "sam.agent@example.com", "Sam <sam.agent@example.com>, anna@acme.example",
+            "(anna@acme.example)", "anna@acme.example <anna@acme.example>",
+        ]
+    ),
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES, encoded=st.booleans(), n=st.integers(0, 10**9))
+def test_a_strangers_address_never_posts_or_opens_whatever_its_display_name(
+    world, name, encoded, n
+):
+    from email.header import Header
+    from email.utils import formataddr
+
+    address = "mallory@evil.example"
+    sender = (
+        f"{Header(name, 'utf-8').encode()} <{address}>"
+        if encoded
+        else formataddr((name, address), "utf-8")
+    )
+    raw = (
+        f"Authentication-Results: mx.example.com; dmarc=pass header.from=evil.example\r\n"
+        f"From: {sender}\r\nTo: support@example.com\r\n"
+        f"Subject: Re: [EE-000123] hello\r\nMessage-ID: <p{n}@evil.example>\r\n\r\nHi\r\n"
+    ).encode()
+    before = (CaseMessage.objects.filter(channel="email").count(), Case.objects.count())
+    row = ingest(raw)
+    assert row.outcome == Outcome.QUARANTINED
+    assert row.from_address == address
+    after = (CaseMessage.objects.filter(channel="email").count(), Case.objects.count())
+    assert after == before

@@ -135,20 +135,21 @@ def test_a_message_without_a_date_has_none(corpus):
     assert parsed.from_name == ""
 
 
-def test_a_message_without_a_message_id_is_keyed_by_the_hash_of_its_bytes(corpus):
+def test_a_message_is_keyed_by_its_content_without_trace_headers(corpus):
     parsed = corpus("missing-message-id.eml")
     assert parsed.message_id is None
-    assert parsed.dedup_key == f"sha256:{parsed.content_hash}"
-    assert len(parsed.content_hash) == 64
-    again = parse_message(corpus_bytes("missing-message-id.eml"))
-    assert again.dedup_key == parsed.dedup_key
-    changed = parse_message(corpus_bytes("missing-message-id.eml") + b"\r\n")
+    assert parsed.dedup_key == f"fp:{parsed.fingerprint}"
+    assert len(parsed.fingerprint) == 64
+    raw = corpus_bytes("missing-message-id.eml")
+    assert parse_message(raw).dedup_key == parsed.dedup_key
+    changed = parse_message(raw.replace(b"second sending domain", b"third sending domain"))
     assert changed.dedup_key != parsed.dedup_key
 
 
-def test_a_message_with_a_message_id_is_keyed_by_it(corpus):
+def test_a_message_with_a_message_id_is_keyed_by_its_content_not_the_id(corpus):
     parsed = corpus("thunderbird-reply.eml")
-    assert parsed.dedup_key == "5b1e3c2a-7d4f-4a8e-9c6b-1f2e3d4c5b6a@acme.example"
+    assert parsed.message_id == "5b1e3c2a-7d4f-4a8e-9c6b-1f2e3d4c5b6a@acme.example"
+    assert parsed.dedup_key == f"fp:{parsed.fingerprint}"
 
 
 def test_a_dsn_bounce_names_our_notification_the_recipient_and_the_status(corpus):

@@ -49,10 +49,11 @@ def test_the_thread_wins_over_the_subject_reference(corpus):
     assert (decision.route, decision.case) == (Route.CASE_REPLY, 7)
 
 
-def test_staff_may_reply_to_any_case(corpus):
+def test_staff_may_reply_to_any_case_with_a_dmarc_pass(corpus):
     decision = decide(
         corpus, "thunderbird-reply.eml",
         case_by_thread=CASE_123, case_by_thread_account=ACME, sender_is_staff=True,
+        dmarc="pass",
     )  # fmt: skip
     assert decision.route is Route.CASE_REPLY
 

@@ -1,6 +1,8 @@
 """A reply by mail on the customer's case page and in the admin; the quarantine in the
 admin (reason, raw message, fixed query count) and its actions, recorded."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -169,3 +171,132 @@ def test_a_tam_may_look_but_not_settle(world):
     assert settle(client, row, "discard").status_code == 403
     row.refresh_from_db()
     assert row.outcome == Outcome.QUARANTINED
+
+
+# --- who sent it: "sender not verified" and a reused Message-ID, for staff ---------
+
+
+class _Timeline(HTMLParser):
+    """The staff timeline's entries: each <li>'s text and its links (href, text, testid)."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries, self.depth, self.inside, self.link = [], 0, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ol" and attrs.get("data-testid") == "staff-timeline":
+            self.inside = True
+        elif self.inside and tag == "li":
+            self.entries.append({"text": "", "links": []})
+        elif self.inside and tag == "a" and self.entries:
+            self.link = [attrs.get("href"), "", attrs.get("data-testid")]
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self.inside:
+            self.inside = False
+        elif tag == "a" and self.link is not None:
+            self.entries[-1]["links"].append(tuple(self.link))
+            self.link = None
+
+    def handle_data(self, data):
+        if self.inside and self.entries:
+            self.entries[-1]["text"] += data
+            if self.link is not None:
+                self.link[1] += data
+
+
+def timeline(client, case):
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert page.status_code == 200
+    parser = _Timeline()
+    parser.feed(page.content.decode())
+    return parser.entries
+
+
+def entry_with(entries, text):
+    (found,) = [e for e in entries if text in e["text"]]
+    return found
+
+
+def inbound_url(row):
+    return reverse("admin:inbound_inboundmessage_change", args=[row.pk])
+
+
+def unverified_reply(n=1, **overrides) -> bytes:
+    values = {
+        "sender": "Jeroen Bakker <jeroen@acme.example>",
+        "subject": "Re: [EE-000124] API returns 503",
+        "message_id": f"<unverified-{n}@acme.example>",
+        "body": f"Still failing, try {n}.",
+    }
+    values.update(overrides)
+    return (
+        "Authentication-Results: mx.example.com; dmarc=none header.from=acme.example\r\n"
+        f"From: {values['sender']}\r\nTo: support@example.com\r\nSubject: {values['subject']}\r\n"
+        f"Message-ID: {values['message_id']}\r\n\r\n{values['body']}\r\n"
+    ).encode()
+
+
+def test_an_unverified_customer_reply_is_marked_beside_it_on_the_admin_case_page(world):
+    row = ingest(unverified_reply())
+    entry = entry_with(timeline(signed_in(world.agent), world.cases[124]), "Still failing, try 1.")
+    assert (inbound_url(row), "sender not verified", "sender-not-verified") in entry["links"]
+
+
+def test_a_verified_reply_carries_no_mark(world):
+    ingest(corpus_bytes("outlook-reply.eml"))  # dmarc=pass for acme.example
+    entries = timeline(signed_in(world.agent), world.cases[124])
+    assert not any(link[2] == "sender-not-verified" for e in entries for link in e["links"])
+
+
+def test_a_case_opened_by_an_unverified_mail_is_marked_beside_its_description(world):
+    row = ingest(unverified_reply(subject="A new question", body="Please add a domain."))
+    assert row.outcome == Outcome.OPENED
+    entries = timeline(signed_in(world.agent), row.case)
+    assert "Please add a domain." in entries[0]["text"]
+    assert (inbound_url(row), "sender not verified", "sender-not-verified") in entries[0]["links"]
+
+
+def test_the_customer_never_sees_the_mark(world):
+    ingest(unverified_reply())
+    page = signed_in(world.jeroen).get(reverse("case_detail", args=["EE-000124"]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Still failing, try 1." in text and "sender not verified" not in text
+
+
+def test_a_message_reusing_a_message_id_links_to_the_earlier_one_on_the_case_page(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    assert again.reused_message_id_of == first and again.outcome == Outcome.POSTED
+    entry = entry_with(
+        timeline(signed_in(world.agent), world.cases[124]), "Another text under the same id."
+    )
+    assert (
+        inbound_url(first),
+        "another message used this Message-ID before",
+        "reused-message-id",
+    ) in entry["links"]
+
+
+def test_the_inbound_message_page_shows_the_sender_check_and_the_earlier_message(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    page = signed_in(world.agent).get(inbound_url(again))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<strong class="sender-not-verified">Sender not verified (DMARC: none).</strong>' in text
+    assert (
+        f'Another message used this Message-ID before: <a href="{inbound_url(first)}">'
+        f"#{first.pk}</a>" in text
+    )
+
+
+def test_the_quarantine_list_filters_reused_message_ids(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    page = signed_in(world.agent).get(CHANGELIST, {"reused_message_id_of__isempty": "0"})
+    assert page.status_code == 200
+    assert [r.pk for r in page.context["cl"].result_list] == [again.pk]
+    assert first.pk != again.pk
