@@ -20,6 +20,13 @@ class PortalAdminSite(admin.AdminSite):
         super().__init__(*args, **kwargs)
         self._navigation: dict[tuple, tuple[float, list]] = {}
 
+    @property
+    def login_form(self):
+        # Imported here: this module is loaded while the app registry is being built.
+        from accounts.signin.forms import StaffSignInForm
+
+        return StaffSignInForm
+
     def get_app_list(self, request, app_label=None):
         if app_label is not None:
             return super().get_app_list(request, app_label)

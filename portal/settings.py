@@ -5,6 +5,7 @@ var/, mail written to var/mail/. Production sets DEBUG=false and the URLs of
 PostgreSQL, Redis and SMTP; see README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ if not DEBUG:
 INSTALLED_APPS = [
     "portal",
     "accounts",
+    "accounts.signin",
     "cases",
     "cases.inbound",
     "deliverability",
@@ -53,6 +55,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +72,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -119,7 +127,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]
+# The first refuses a login or client address locked out for too many failures.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,6 +139,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The client's address is REMOTE_ADDR; behind a TLS-terminating proxy that appends the
+# address it saw to X-Forwarded-For, set BEHIND_TLS_PROXY (and TRUSTED_PROXY_COUNT if
+# more than one proxy appends). Sign-in lockouts and reset limits count per address.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins with one
+# login, or from one client address, within the cool-off, that login or address is
+# locked out until the cool-off has passed since its failures. Staff unlock in the admin
+# (Access attempts: delete the rows).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.hooks.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.hooks.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.hooks.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not wipe the failures: they are shared with the client address, and an
+# attacker with one login of their own could otherwise reset the count at will.
+AXES_RESET_ON_SUCCESS = False
+# Tries during a lockout do not move its end: the sentence's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
 # Languages: English and Dutch, with the contract's Dutch terms.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -137,6 +171,7 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Apps come first so that `makemessages` files each string under the app it belongs to.
 LOCALE_PATHS = [
     BASE_DIR / "cases" / "inbound" / "locale",
+    BASE_DIR / "accounts" / "signin" / "locale",
     *(BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
@@ -227,7 +262,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    if env.bool("BEHIND_TLS_PROXY", default=False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
