@@ -34,3 +34,19 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
         assert User.objects.filter(groups__name=role, is_staff=True).exists(), role
     out = capsys.readouterr().out
     assert "anna@acme.example / portal-demo-2026" in out
+
+
+def row_counts():
+    """Rows of every table, the many-to-many ones (case followers, group members) too."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def test_a_second_seed_demo_changes_no_row_of_any_table():
+    call_command("seed_demo")
+    first = row_counts()
+    call_command("seed_demo")
+    second = row_counts()
+    assert {k: (first[k], second[k]) for k in first if first[k] != second[k]} == {}
