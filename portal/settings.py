@@ -310,6 +310,8 @@ BLOCKLIST_NAMESERVERS = env.list("BLOCKLIST_NAMESERVERS", default=[])
 SPAMHAUS_DQS_KEY = env.str("SPAMHAUS_DQS_KEY", default="")
 # Default interval of the scheduled check (editable afterwards as a periodic task).
 BLOCKLIST_CHECK_INTERVAL_MINUTES = env.int("BLOCKLIST_CHECK_INTERVAL_MINUTES", default=60)
+# A customer's "check now" starts at most one check of their account in this many minutes.
+BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES = env.int("BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES", default=15)
 BLOCKLIST_CONCURRENCY = env.int("BLOCKLIST_CONCURRENCY", default=50)
 BLOCKLIST_TIMEOUT_SECONDS = env.float("BLOCKLIST_TIMEOUT_SECONDS", default=2.0)
 BLOCKLIST_RETRIES = env.int("BLOCKLIST_RETRIES", default=1)
