@@ -164,6 +164,15 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
+# Password-reset links: at most this many mails per address an hour (further requests
+# show the same page and mail nothing), and this many requests per client address an hour.
+PASSWORD_RESET_MAILS_PER_ADDRESS_PER_HOUR = env.int(
+    "PASSWORD_RESET_MAILS_PER_ADDRESS_PER_HOUR", default=3
+)
+PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = env.int(
+    "PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR", default=20
+)
+
 # Languages: English and Dutch, with the contract's Dutch terms.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]

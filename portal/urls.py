@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.signin import views as signin_views
 from accounts.signin.forms import SignInForm
 
 from . import views
@@ -14,6 +15,11 @@ urlpatterns = [
             authentication_form=SignInForm, redirect_authenticated_user=True
         ),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        signin_views.PasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
