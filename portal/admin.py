@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import time
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils import translation
@@ -19,6 +20,13 @@ class PortalAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._navigation: dict[tuple, tuple[float, list]] = {}
+
+    def has_permission(self, request):
+        # A staff member signs in to the admin with a second factor when it is required
+        # (the sign-in middleware leads them to it; this holds even without it).
+        if settings.STAFF_MFA_REQUIRED and not request.user.is_verified():
+            return False
+        return super().has_permission(request)
 
     @property
     def login_form(self):

@@ -40,7 +40,6 @@ if not DEBUG:
 INSTALLED_APPS = [
     "portal",
     "accounts",
-    "accounts.signin",
     "cases",
     "cases.inbound",
     "deliverability",
@@ -59,6 +58,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # After django-otp: its admin replaces theirs (an authenticator's secret stays hidden).
+    "accounts.signin",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.signin.middleware.SecondFactorMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,6 +166,14 @@ AXES_RESET_ON_SUCCESS = False
 # Tries during a lockout do not move its end: the sentence's time holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+
+# A second factor (TOTP authenticator app, with backup codes) for every staff sign-in.
+# On by default in production (DEBUG off), off for a developer's laptop; customers may
+# turn it on for themselves from their profile.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "Email Enterprise Support"
+# The admin never shows an authenticator's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Password-reset links: at most this many mails per address an hour (further requests
 # show the same page and mail nothing), and this many requests per client address an hour.

@@ -21,6 +21,7 @@ urlpatterns = [
         signin_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("accounts/second-factor/", include("accounts.signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import second_factor, selectors
 
 
 class LockoutSentenceMixin:
@@ -23,3 +25,22 @@ class SignInForm(LockoutSentenceMixin, AuthenticationForm):
 
 class StaffSignInForm(LockoutSentenceMixin, AdminAuthenticationForm):
     pass
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your backup codes."
+        ),
+    )
+
+    def clean_code(self):
+        code = second_factor.normalised_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(_("Type the code your authenticator app shows."))
+        return code

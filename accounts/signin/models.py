@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class PasswordResetRequest(models.Model):
@@ -25,3 +26,13 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class Authenticator(TOTPDevice):
+    """A person's authenticator app (the TOTP device of django-otp), as staff see it in
+    the admin: who has one, since when, last used; deleting it resets their second factor."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator (second factor)")
+        verbose_name_plural = _("authenticators (second factor)")

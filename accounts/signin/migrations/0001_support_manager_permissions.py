@@ -1,5 +1,4 @@
-"""Support Managers see sign-in lockouts and unlock them (delete the access attempts),
-and reset a person's second factor (delete their authenticator)."""
+"""Support Managers see sign-in lockouts and unlock them (delete the access attempts)."""
 
 from django.db import migrations
 
@@ -9,8 +8,6 @@ PERMISSIONS = [
     ("axes", "delete_accessattempt"),
     ("axes", "view_accesslog"),
     ("axes", "view_accessfailurelog"),
-    ("otp_totp", "view_totpdevice"),
-    ("otp_totp", "delete_totpdevice"),
 ]
 
 
