@@ -28,3 +28,5 @@ urlpatterns = [
     path("deliverability/", include("deliverability.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "portal.views.server_error"
