@@ -143,7 +143,7 @@ def setup(request):
             "form": form,
             "next": next_url,
             # segno writes the SVG from the URI's bits alone: no text goes into it.
-            "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff")),
+            "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff", omitsize=True)),
             "secret": second_factor.secret_for_people(device.key),
             "config_url": device.config_url,
             "replacing": services.has_second_factor(user),

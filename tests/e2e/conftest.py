@@ -92,22 +92,23 @@ def answer_critical(page) -> None:
     page.check("input[name=api_failure_cause][value=server]")
 
 
-def current_code(user_email: str) -> str:
-    """The code the person's authenticator app shows now (computed from its secret)."""
+def current_code(user_email: str, *, confirmed: bool = True, ahead: int = 0) -> str:
+    """The code the person's authenticator app shows now, or `ahead` seconds from now
+    (computed from its secret)."""
     import time
 
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.get(user__email=user_email, confirmed=True)
+    device = TOTPDevice.objects.get(user__email=user_email, confirmed=confirmed)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
+    totp.time = time.time() + ahead
     return f"{totp.token():0{device.digits}d}"
 
 
-def type_code(page, user_email: str) -> None:
-    """On the sign-in code page: type the code the authenticator shows now."""
-    page.fill("input[name=code]", current_code(user_email))
+def type_code(page, user_email: str, *, confirmed: bool = True, ahead: int = 0) -> None:
+    """On the sign-in code page (or the set-up page): type the code the app shows."""
+    page.fill("input[name=code]", current_code(user_email, confirmed=confirmed, ahead=ahead))
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
 
