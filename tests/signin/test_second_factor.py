@@ -240,3 +240,12 @@ def test_other_roles_do_not_see_the_authenticators(settings, agent):
     client = Client()
     client.force_login(agent)
     assert client.get(reverse("admin:signin_authenticator_changelist")).status_code == 403
+
+
+def test_the_admin_site_itself_refuses_staff_without_the_code(rf, agent):
+    """Even a request that never met the sign-in middleware gets no admin."""
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = agent
+    assert admin.site.has_permission(request) is False
