@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import LanguageForm, ProfileForm
+from .signin.services import has_second_factor as second_factor_on
 
 
 @login_required
@@ -22,7 +23,15 @@ def profile(request):
         response = redirect("profile")
         _remember_language(response, user.language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "second_factor_on": second_factor_on(request.user),
+            "second_factor_required": request.user.is_staff and settings.STAFF_MFA_REQUIRED,
+        },
+    )
 
 
 @require_POST

@@ -133,14 +133,14 @@ class HotlineCallAdmin(admin.ModelAdmin):
         if obj.called_back_at:
             met = obj.called_back_at <= obj.callback_due_at
             return format_html(
-                '<span style="color:{}">{} {}</span>',
-                "#146c43" if met else "#b02a37",
+                '<span class="{}">{} {}</span>',
+                "callback-met" if met else "callback-late",
                 _("called back at"),
                 timezone.localtime(obj.called_back_at).strftime("%H:%M"),
             )
         if obj.callback_due_at < timezone.now():
             return format_html(
-                '<strong style="color:#fff;background:#b02a37;padding:1px 5px">{} {}</strong>',
+                '<strong class="due-badge overdue">{} {}</strong>',
                 _("OVERDUE"),
                 due,
             )

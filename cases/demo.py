@@ -16,10 +16,11 @@ from .models import Case, Category, FailureCause
 AGENT = "sam.agent@example.com"
 
 
-def _story(account, requester, agent, spec, now):
+def _story(account, requester, agent, spec, now) -> Case | None:
+    """File the story's case and play its steps; None when it was filed already."""
     subject, category, answers, steps, age = spec
     if Case.objects.filter(account=account, subject=subject).exists():
-        return
+        return None
     t = now - age
     case = services.case_open(
         account=account,
@@ -58,6 +59,7 @@ def _story(account, requester, agent, spec, now):
             )
         elif kind == "close":
             services.case_close(case=case, actor=agent, now=t)
+    return case
 
 
 def _bug(description, *, api=False, smtp=False, cause=FailureCause.SERVER, samples=""):
@@ -183,10 +185,13 @@ def seed() -> list[tuple[str, str, str]]:
         for i, spec in enumerate(STORIES[account.name]):
             subject, category, answers, steps, age = spec
             requester = contacts[i % len(contacts)]
-            _story(account, requester, agent, (subject, category, dict(answers), steps, age), now)
-        # Colleagues follow the account's critical cases.
-        for case in Case.objects.filter(account=account, severity="critical"):
-            case.followers.add(*[c for c in contacts if c.pk != case.requester_id])
+            case = _story(
+                account, requester, agent, (subject, category, dict(answers), steps, age), now
+            )
+            # Colleagues follow the critical cases of the stories, once, as they are filed
+            # (a later run must not add them to cases filed since).
+            if case is not None and case.severity == "critical":
+                case.followers.add(*[c for c in contacts if c.pk != case.requester_id])
     _seed_hotline(agent, now)
     inbound_demo.seed(now)
     return []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils.translation import gettext_lazy as _
@@ -350,3 +351,18 @@ def sla_events(*, start, end, tam=None, account=None) -> list[dict]:
             "case_id", "case__reference", "case__account__name", "kind", "data"
         )
     ]
+
+
+def next_escalation_at(case: Case, now: datetime) -> datetime | None:
+    """When the customer may escalate `case` to the TAM again; None if they may now.
+
+    Counted from the escalations on record (not a per-process counter), so the limit holds
+    whichever web process serves the request."""
+    interval = timedelta(hours=settings.CASES_ESCALATION_INTERVAL_HOURS)
+    last = (
+        CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ESCALATED, at__gt=now - interval)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return None if last is None else last + interval

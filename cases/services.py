@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 
-from . import classification, deadlines
+from . import classification, deadlines, selectors
 from .deadlines import policy_for, recompute_deadlines, recompute_next_update
 from .models import (
     Attachment,
@@ -732,6 +733,17 @@ def case_reclassify(
     return case
 
 
+def escalation_wait_sentence(case: Case, again_at: datetime) -> str:
+    return _(
+        "Case %(reference)s was escalated to your Technical Account Manager less than "
+        "%(hours)d hours ago; you can escalate it again from %(when)s."
+    ) % {
+        **vars_of(case),
+        "hours": settings.CASES_ESCALATION_INTERVAL_HOURS,
+        "when": formats.date_format(timezone.localtime(again_at), "j M Y, H:i"),
+    }
+
+
 @transaction.atomic
 def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = None) -> Case:
     """The customer asks their Technical Account Manager to step in; the TAM is mailed."""
@@ -741,6 +753,10 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
     case = lock_case(case)
     if not case.is_open:
         raise CaseError(_("Case %(reference)s is no longer open.") % vars_of(case))
+    # Once a day per case: the row lock above makes a second request wait for the first.
+    again_at = selectors.next_escalation_at(case, now)
+    if again_at is not None:
+        raise CaseError(escalation_wait_sentence(case, again_at))
     case.escalated_at = now
     case.updated_at = now
     case.save(update_fields=["escalated_at", "updated_at"])

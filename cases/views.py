@@ -3,6 +3,9 @@ one service call."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -98,9 +101,19 @@ def _detail_context(request, case, **forms):
         or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
         "hotline_calls": selectors.hotline_calls(case) if contents.has_hotline_calls else [],
         "following": case.requester_id == request.user.pk or contents.followed_by_user,
+        "escalate_again_at": _escalate_again_at(case, now),
         "now": now,
         "Status": Status,
     }
+
+
+def _escalate_again_at(case, now):
+    """When the escalate form shows again (the service decides from the events on record;
+    the case's last escalation time tells the page without a query)."""
+    if case.escalated_at is None:
+        return None
+    again = case.escalated_at + timedelta(hours=settings.CASES_ESCALATION_INTERVAL_HOURS)
+    return again if again > now else None
 
 
 @customer_required

@@ -6,6 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +37,12 @@ class Matrix:
     domain_rows: list[Row]
     last_checked_at: datetime | None
     running: CheckRun | None
+    # When the account's latest check started (any trigger): the customer's cool-off.
+    last_started_at: datetime | None = None
+
+    def next_check_at(self, now: datetime) -> datetime | None:
+        """When the customer may start a check again; None if they may now."""
+        return check_now_again_at(self.last_started_at, now)
 
 
 def blocklist_matrix(account) -> Matrix:
@@ -65,14 +72,35 @@ def blocklist_matrix(account) -> Matrix:
         Row(d, [Cell(bl, by_domain.get((d.pk, bl.pk))) for bl in domain_lists]) for d in domains
     ]
     checked = [s.last_checked_at for s in [*by_ip.values(), *by_domain.values()]]
-    running = (
-        CheckRun.objects.filter(
-            account=account, status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING]
-        )
+    latest = CheckRun.objects.filter(account=account).order_by("-created_at").first()
+    in_progress = (CheckRun.Status.QUEUED, CheckRun.Status.RUNNING)
+    running = latest if latest is not None and latest.status in in_progress else None
+    return Matrix(
+        ip_lists,
+        domain_lists,
+        ip_rows,
+        domain_rows,
+        max(checked, default=None),
+        running,
+        latest.created_at if latest is not None else None,
+    )
+
+
+def check_now_again_at(last_started_at: datetime | None, now: datetime) -> datetime | None:
+    """The end of the cool-off after a check of the account started; None once it is over."""
+    if last_started_at is None:
+        return None
+    again = last_started_at + timedelta(minutes=settings.BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES)
+    return again if again > now else None
+
+
+def last_check_started_at(account) -> datetime | None:
+    return (
+        CheckRun.objects.filter(account=account)
         .order_by("-created_at")
+        .values_list("created_at", flat=True)
         .first()
     )
-    return Matrix(ip_lists, domain_lists, ip_rows, domain_rows, max(checked, default=None), running)
 
 
 @dataclass

@@ -103,15 +103,7 @@ def run_start(
 ) -> CheckRun:
     """Plan a run in chunks and queue it. A run already waiting for the same scope is reused."""
     with transaction.atomic():
-        waiting = reuse and (
-            CheckRun.objects.select_for_update()
-            .filter(
-                account=account,
-                status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING],
-                created_at__gte=timezone.now() - STALE_CHUNK_AFTER,
-            )
-            .first()
-        )
+        waiting = reuse and _waiting_run(account)
         if waiting:
             return waiting
         run = CheckRun.objects.create(account=account, trigger=trigger, requested_by=requested_by)
@@ -139,6 +131,47 @@ def run_start(
 
             queue_on_commit(run_execute_task, run.pk)
     return run
+
+
+class CheckTooSoon(Exception):
+    """A customer asked for a check during the cool-off after the last one started."""
+
+    def __init__(self, again_at):
+        super().__init__(f"next check possible at {again_at:%Y-%m-%d %H:%M} UTC")
+        self.again_at = again_at
+
+
+def run_start_for_customer(*, account: Account, requested_by, now=None) -> CheckRun:
+    """A customer's "check now": the account's check in progress if there is one, else a
+    new one, unless one started less than BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES ago (the
+    blocklists' operators limit how often we may ask)."""
+    from .selectors import check_now_again_at, last_check_started_at
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One customer's request at a time per account: the second reads the first's run.
+        Account.objects.select_for_update().filter(pk=account.pk).first()
+        waiting = _waiting_run(account)
+        if waiting:
+            return waiting
+        again_at = check_now_again_at(last_check_started_at(account), now)
+        if again_at is not None:
+            raise CheckTooSoon(again_at)
+        return run_start(
+            trigger=CheckRun.Trigger.CUSTOMER, account=account, requested_by=requested_by
+        )
+
+
+def _waiting_run(account):
+    return (
+        CheckRun.objects.select_for_update()
+        .filter(
+            account=account,
+            status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING],
+            created_at__gte=timezone.now() - STALE_CHUNK_AFTER,
+        )
+        .first()
+    )
 
 
 def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:

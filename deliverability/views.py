@@ -1,9 +1,11 @@
 """Customer pages of blocklist monitoring: thin views over selectors and services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +13,6 @@ from accounts.access import customer_required
 
 from . import access, selectors, services
 from .forms import SendingDomainForm
-from .models import CheckRun
 
 
 @customer_required
@@ -20,7 +21,11 @@ def home(request):
     return render(
         request,
         "deliverability/home.html",
-        {"matrix": matrix, "account": request.account},
+        {
+            "matrix": matrix,
+            "account": request.account,
+            "next_check_at": None if matrix.running else matrix.next_check_at(timezone.now()),
+        },
     )
 
 
@@ -76,10 +81,22 @@ def sending_domain_add(request):
 @require_POST
 @customer_required
 def check_now(request):
-    run = services.run_start(
-        trigger=CheckRun.Trigger.CUSTOMER, account=request.account, requested_by=request.user
-    )
+    try:
+        run = services.run_start_for_customer(account=request.account, requested_by=request.user)
+    except services.CheckTooSoon as too_soon:
+        messages.error(request, check_again_sentence(too_soon.again_at))
+        return redirect(_home_url())
     return redirect(f"{_home_url()}?run={run.pk}")
+
+
+def check_again_sentence(again_at) -> str:
+    return _(
+        "Your sending IPs and domains were checked less than %(minutes)d minutes ago; "
+        "the next check can start at %(when)s."
+    ) % {
+        "minutes": settings.BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES,
+        "when": formats.date_format(timezone.localtime(again_at), "j M Y H:i T"),
+    }
 
 
 @customer_required

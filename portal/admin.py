@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import time
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils import translation
@@ -19,6 +20,21 @@ class PortalAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._navigation: dict[tuple, tuple[float, list]] = {}
+
+    def has_permission(self, request):
+        # A staff member signs in to the admin with a second factor when it is required
+        # (the sign-in middleware leads them to it; this holds even without it).
+        verified = getattr(request.user, "is_verified", None)
+        if settings.STAFF_MFA_REQUIRED and not (verified and verified()):
+            return False
+        return super().has_permission(request)
+
+    @property
+    def login_form(self):
+        # Imported here: this module is loaded while the app registry is being built.
+        from accounts.signin.forms import StaffSignInForm
+
+        return StaffSignInForm
 
     def get_app_list(self, request, app_label=None):
         if app_label is not None:

@@ -96,6 +96,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("deliverability", f"{PROGRAMME} {REMEDIATION}", ALL),
         *_crud("inbound", "inboundmessage", ("view", "change")),
         *_crud("inbound", "accessreply mailboxstatus", VIEW),
+        # Sign-in lockouts: seen, and lifted by deleting the attempts; authenticators:
+        # who has one (never the secret), and a lost one reset.
+        *_crud("axes", "accessattempt", ("view", "delete")),
+        *_crud("axes", "accesslog accessfailurelog", VIEW),
+        *_crud("signin", "authenticator", ("view", "delete")),
     ],
 }
 

@@ -5,9 +5,11 @@ var/, mail written to var/mail/. Production sets DEBUG=false and the URLs of
 PostgreSQL, Redis and SMTP; see README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,19 +55,32 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # After django-otp: its admin replaces theirs (an authenticator's secret stays hidden).
+    "accounts.signin",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.signin.middleware.SecondFactorMiddleware",
+    "portal.middleware.PrivateCacheMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -119,7 +134,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]
+# The first refuses a login or client address locked out for too many failures.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,6 +146,48 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The client's address is REMOTE_ADDR; behind a TLS-terminating proxy that appends the
+# address it saw to X-Forwarded-For, set BEHIND_TLS_PROXY (and TRUSTED_PROXY_COUNT if
+# more than one proxy appends). Sign-in lockouts and reset limits count per address.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins with one
+# login, or from one client address, within the cool-off, that login or address is
+# locked out until the cool-off has passed since its failures. Staff unlock in the admin
+# (Access attempts: delete the rows).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.hooks.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.hooks.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.hooks.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A success does not wipe the failures: they are shared with the client address, and an
+# attacker with one login of their own could otherwise reset the count at will.
+AXES_RESET_ON_SUCCESS = False
+# Tries during a lockout do not move its end: the sentence's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# A second factor (TOTP authenticator app, with backup codes) for every staff sign-in.
+# On by default in production (DEBUG off), off for a developer's laptop; customers may
+# turn it on for themselves from their profile.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "Email Enterprise Support"
+# The admin never shows an authenticator's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Password-reset links: at most this many mails per address an hour (further requests
+# show the same page and mail nothing), and this many requests per client address an hour.
+PASSWORD_RESET_MAILS_PER_ADDRESS_PER_HOUR = env.int(
+    "PASSWORD_RESET_MAILS_PER_ADDRESS_PER_HOUR", default=3
+)
+PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = env.int(
+    "PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR", default=20
+)
+
 # Languages: English and Dutch, with the contract's Dutch terms.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -137,6 +195,7 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Apps come first so that `makemessages` files each string under the app it belongs to.
 LOCALE_PATHS = [
     BASE_DIR / "cases" / "inbound" / "locale",
+    BASE_DIR / "accounts" / "signin" / "locale",
     *(BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
@@ -216,6 +275,25 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
+# Content-Security-Policy on every page (django-csp 4 format): scripts and styles only
+# from our own static files (no inline script, style element or style attribute, no nonce
+# needed), images from us or data: URIs (Bootstrap's icons), nothing framed, forms posted
+# to us alone. Attachment downloads send their own stricter policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -227,7 +305,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    if env.bool("BEHIND_TLS_PROXY", default=False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -244,6 +322,8 @@ CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES = env.int(
     "CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES", default=240
 )
 CASES_CRITICAL_FIRST_RESPONSE_MINUTES = env.int("CASES_CRITICAL_FIRST_RESPONSE_MINUTES", default=15)
+# A customer escalates a case to the Technical Account Manager at most once in this many hours.
+CASES_ESCALATION_INTERVAL_HOURS = env.int("CASES_ESCALATION_INTERVAL_HOURS", default=24)
 # Attachments: at most this many bytes each, and only these content types.
 CASES_ATTACHMENT_MAX_BYTES = env.int("CASES_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 CASES_ATTACHMENT_MAX_FILES = env.int("CASES_ATTACHMENT_MAX_FILES", default=5)
@@ -273,6 +353,8 @@ BLOCKLIST_NAMESERVERS = env.list("BLOCKLIST_NAMESERVERS", default=[])
 SPAMHAUS_DQS_KEY = env.str("SPAMHAUS_DQS_KEY", default="")
 # Default interval of the scheduled check (editable afterwards as a periodic task).
 BLOCKLIST_CHECK_INTERVAL_MINUTES = env.int("BLOCKLIST_CHECK_INTERVAL_MINUTES", default=60)
+# A customer's "check now" starts at most one check of their account in this many minutes.
+BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES = env.int("BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES", default=15)
 BLOCKLIST_CONCURRENCY = env.int("BLOCKLIST_CONCURRENCY", default=50)
 BLOCKLIST_TIMEOUT_SECONDS = env.float("BLOCKLIST_TIMEOUT_SECONDS", default=2.0)
 BLOCKLIST_RETRIES = env.int("BLOCKLIST_RETRIES", default=1)

@@ -2,18 +2,31 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.signin import views as signin_views
+from accounts.signin.forms import SignInForm
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
+    path(
+        "accounts/password_reset/",
+        signin_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("accounts/second-factor/", include("accounts.signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "portal.views.server_error"

@@ -1,7 +1,11 @@
 import zoneinfo
 
+from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
 
 from accounts import office_hours, selectors
 from accounts.access import customer_required
@@ -27,3 +31,17 @@ def home(request):
             "viewer_time_zone": request.user.time_zone,
         },
     )
+
+
+@requires_csrf_token
+def server_error(request):
+    """The branded 500 page. Rendered without the request (no context processors, no
+    signed-in user): whatever failed, the database included, cannot fail it again."""
+    html = loader.get_template("500.html").render(
+        {
+            "hotline": settings.SEVERITY1_HOTLINE,
+            "hotline_dial": settings.SEVERITY1_HOTLINE.replace(" ", ""),
+            "support_email": settings.SUPPORT_EMAIL_ADDRESS,
+        }
+    )
+    return HttpResponseServerError(html)

@@ -78,3 +78,14 @@ class ContactFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     account = factory.SubFactory(AccountFactory)
     role = Contact.Role.PRIMARY
+
+
+def signs_in(email: str, password: str) -> bool:
+    """Whether the sign-in page lets this email and password in (as a person signs in:
+    through the form, so the sign-in throttle sees it)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.post(reverse("login"), {"username": email, "password": password})
+    return "_auth_user_id" in client.session

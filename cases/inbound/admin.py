@@ -189,11 +189,11 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reply as posted"))
     def reply_text_block(self, obj):
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.reply_text)
+        return format_html('<pre class="pre-wrap">{}</pre>', obj.reply_text)
 
     @admin.display(description=_("full original text"))
     def full_text_block(self, obj):
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', obj.full_text)
+        return format_html('<pre class="pre-wrap">{}</pre>', obj.full_text)
 
     @admin.display(description=_("raw message"))
     def raw_message(self, obj):
@@ -201,14 +201,12 @@ class InboundMessageAdmin(admin.ModelAdmin):
             return gettext("Deleted after the retention period.")
         if obj.outcome == Outcome.TOO_LARGE:
             return format_html(
-                '<p>{}</p><pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>',
+                '<p>{}</p><pre class="pre-wrap scroll">{}</pre>',
                 gettext("Too large to read: only its header section is kept."),
                 bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace"),
             )
         text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
-        return format_html(
-            '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', text
-        )
+        return format_html('<pre class="pre-wrap scroll">{}</pre>', text)
 
     @admin.action(description=_("Discard the selected quarantined messages"))
     def discard_selected(self, request, queryset):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_new_customer_login_has_no_password_and_is_mailed_a_link_in_their_lang
     assert mail.outbox[0].subject == "Kies het wachtwoord van uw login voor het supportportaal"
     assert "Beste Nora Visser," in mail.outbox[0].body
     choose_password(link_in(mail.outbox[0]), "a-fresh-pass-42")
-    assert Client().login(email="nora@alpha.example", password="a-fresh-pass-42")
+    assert signs_in("nora@alpha.example", "a-fresh-pass-42")
 
 
 def test_the_add_page_asks_for_no_password(tam_a):
@@ -73,7 +73,7 @@ def test_the_tam_mails_their_customer_a_link_and_the_password_stays_until_it_is_
     customer_a.refresh_from_db()
     assert customer_a.check_password(PASSWORD)
     choose_password(link_in(mail.outbox[0]), "another-pass-77")
-    assert Client().login(email=customer_a.email, password="another-pass-77")
+    assert signs_in(customer_a.email, "another-pass-77")
 
 
 @pytest.mark.parametrize("persona", ["tam_b", "representative", "agent"])
@@ -115,7 +115,7 @@ def test_a_manager_still_sets_a_staff_login_password(manager, agent):
         url, {"password1": "agent-pass-2027", "password2": "agent-pass-2027"}
     )
     assert response.status_code == 302
-    assert Client().login(email=agent.email, password="agent-pass-2027")
+    assert signs_in(agent.email, "agent-pass-2027")
 
 
 def test_a_staff_login_page_shows_the_password_form_to_managers_only(manager, tam_a, agent):

@@ -28,7 +28,7 @@ def test_a_check_in_progress_shows_a_progress_bar(client_a, account_a, ip_a):
         account=account_a, trigger="customer", status="running", chunks_total=4, chunks_done=1
     )
     body = client_a.get(reverse("deliverability_home")).content.decode()
-    assert 'id="check-progress"' in body and 'style="width: 25%"' in body
+    assert 'id="check-progress"' in body and 'id="check-bar" data-percent="25"' in body
 
 
 def test_another_accounts_run_is_not_found(client_b, account_a):

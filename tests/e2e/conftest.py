@@ -90,3 +90,37 @@ def answer_critical(page) -> None:
     page.select_option("select[name=need]", "software_bug")
     page.check("input[name=api_all_failing][value=yes]")
     page.check("input[name=api_failure_cause][value=server]")
+
+
+def current_code(user_email: str, *, confirmed: bool = True, ahead: int = 0) -> str:
+    """The code the person's authenticator app shows now, or `ahead` seconds from now
+    (computed from its secret)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=user_email, confirmed=confirmed)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + ahead
+    return f"{totp.token():0{device.digits}d}"
+
+
+def type_code(page, user_email: str, *, confirmed: bool = True, ahead: int = 0) -> None:
+    """On the sign-in code page (or the set-up page): type the code the app shows."""
+    page.fill("input[name=code]", current_code(user_email, confirmed=confirmed, ahead=ahead))
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def csp_violations(page) -> list[str]:
+    """Start collecting the page's Content-Security-Policy violations (console errors)."""
+    found: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
+            found.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+    return found

@@ -1,6 +1,9 @@
 """The demo data: two accounts with different TAMs, a contact each, a user per staff role."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 
@@ -34,3 +37,51 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
         assert User.objects.filter(groups__name=role, is_staff=True).exists(), role
     out = capsys.readouterr().out
     assert "anna@acme.example / portal-demo-2026" in out
+
+
+def row_counts():
+    """Rows of every table, the many-to-many ones (case followers, group members) too."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def test_a_second_seed_demo_changes_no_row_of_any_table():
+    call_command("seed_demo")
+    first = row_counts()
+    call_command("seed_demo")
+    second = row_counts()
+    assert {k: (first[k], second[k]) for k in first if first[k] != second[k]} == {}
+
+
+def test_each_demo_staff_login_has_an_authenticator_whose_secret_is_printed(capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.demo import STAFF
+    from accounts.signin.second_factor import secret_for_people
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for email in ["admin@example.com", *(row[0] for row in STAFF)]:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        assert f"{email:<32} {secret_for_people(device.key)}" in out
+        assert device.config_url in out
+    assert not TOTPDevice.objects.filter(user__is_staff=False).exists()
+
+
+def test_totp_code_prints_the_code_a_demo_login_s_app_shows(settings, capsys):
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    capsys.readouterr()
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, 10, tzinfo=UTC), tick=False):
+        call_command("totp_code", "Maria.Manager@example.com")
+        device = TOTPDevice.objects.get(user__email="maria.manager@example.com")
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time()
+        assert capsys.readouterr().out.strip() == f"{totp.token():06d}"

@@ -408,6 +408,48 @@ EXPECTED: dict[str, dict] = {
             )
         },
     },
+    # --- sign-in: lockouts and authenticators, Support Managers -------------------------
+    "axes.accessattempt": {
+        **pages(
+            changelist=each(403, superuser=LIST, manager=LIST),
+            add=each(403),
+            change=each(403, superuser=EDIT, manager=READ),
+            # Deleting the attempts lifts a lockout.
+            delete=each(403, superuser=CONFIRM, manager=CONFIRM),
+            history=each(403, superuser=READ, manager=READ),
+        ),
+        "actions": {
+            "delete_selected": each(ABSENT, superuser=CONFIRM, manager=CONFIRM),
+        },
+    },
+    **{
+        label: {
+            **pages(
+                changelist=each(403, superuser=LIST, manager=LIST),
+                add=each(403),
+                change=each(403, superuser=EDIT, manager=READ),
+                delete=each(403, superuser=CONFIRM),
+                history=each(403, superuser=READ, manager=READ),
+            ),
+            "actions": DELETE_SELECTED_SUPERUSER,
+        }
+        for label in ("axes.accesslog", "axes.accessfailurelog")
+    },
+    "signin.authenticator": {
+        **pages(
+            changelist=each(403, superuser=LIST, manager=LIST),
+            add=each(403),
+            # Nobody reads or changes a secret: the page shows whose it is and when used.
+            change=each(403, superuser=READ, manager=READ),
+            delete=each(403, superuser=CONFIRM, manager=CONFIRM),
+            history=each(403, superuser=READ, manager=READ),
+        ),
+        "actions": {
+            # The bulk delete would leave the backup codes: the reset removes both.
+            "delete_selected": each(ABSENT),
+            "reset_second_factor": each(ABSENT, superuser=RUN, manager=RUN),
+        },
+    },
     # --- background schedules: superusers only -----------------------------------------
     "django_celery_beat.periodictask": {
         **SUPERUSER_ONLY,
@@ -535,6 +577,7 @@ class World:
 
 
 def _build_world(media_root) -> World:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_celery_beat.models import (
         ClockedSchedule,
         CrontabSchedule,
@@ -544,6 +587,7 @@ def _build_world(media_root) -> World:
     )
 
     from accounts.models import OfficeHoursCalendar, OnCallShift
+    from accounts.signin.models import Authenticator
     from cases import critical, services
     from cases.inbound.models import AccessReply, InboundMessage, MailboxStatus, Outcome
     from cases.models import CaseEvent, OutboundMessage, SlaPolicy
@@ -696,6 +740,28 @@ def _build_world(media_root) -> World:
             every=17, period=IntervalSchedule.MINUTES
         ),
     }
+    sign_in = {
+        "username": "locked@alpha.example",
+        "ip_address": "203.0.113.9",
+        "user_agent": "Matrix",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    objects.update(
+        {
+            "axes.accessattempt": AccessAttempt.objects.create(
+                **sign_in, failures_since_start=5, get_data="", post_data=""
+            ),
+            "axes.accesslog": AccessLog.objects.create(**sign_in),
+            "axes.accessfailurelog": AccessFailureLog.objects.create(**sign_in, locked_out=True),
+            # Not a persona's: a persona with an authenticator is asked for its code.
+            "signin.authenticator": Authenticator.objects.create(
+                user=StaffFactory(email="enrolled@example.com", full_name="Enrolled Staff"),
+                name="Matrix authenticator",
+                confirmed=True,
+            ),
+        }
+    )
     for obj in objects.values():
         obj.refresh_from_db()  # as the pages show it (decimals, dates)
     world = World(users=users, objects=objects, attachment=attachment, media_root=media_root)
@@ -766,6 +832,10 @@ LIST_MARKERS = {
     "deliverability.trendnote": lambda o: o.title,
     "deliverability.sendingip": lambda o: o.address,
     "deliverability.sendingdomain": lambda o: o.name,
+    "axes.accessattempt": lambda o: o.username,
+    "axes.accesslog": lambda o: o.username,
+    "axes.accessfailurelog": lambda o: o.username,
+    "signin.authenticator": lambda o: o.user.full_name,
 }
 # What shows that the object's page may be changed, when the save button does not.
 EDIT_SIGNS = {
@@ -965,6 +1035,8 @@ def _action_effect(world, persona, obj, name):
         from deliverability.models import CheckRun
 
         assert CheckRun.objects.filter(requested_by=world.users[persona]).exists()
+    elif name == "reset_second_factor":
+        assert not type(obj).objects.filter(pk=obj.pk).exists()
     elif name in ("enable_tasks", "disable_tasks", "toggle_tasks"):
         obj.refresh_from_db()
         assert obj.enabled is (name == "enable_tasks")

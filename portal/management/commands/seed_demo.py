@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own demo data, in dependency order.
-DEMO_MODULES = ["accounts.demo", "cases.demo", "deliverability.demo"]
+DEMO_MODULES = ["accounts.demo", "accounts.signin.demo", "cases.demo", "deliverability.demo"]
 
 
 class Command(BaseCommand):
@@ -24,3 +24,19 @@ class Command(BaseCommand):
         )
         for who, email, password in logins:
             self.stdout.write(f"  {who:<40} {email} / {password}")
+        self._authenticators()
+
+    def _authenticators(self):
+        from accounts.signin import demo
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Each demo staff login has an authenticator: after the password, signing in "
+                "asks for its code. Add the login's secret to an authenticator app (or open "
+                "its otpauth URI there), or compute the code with: "
+                "python manage.py totp_code EMAIL"
+            )
+        )
+        for email, secret, uri in demo.authenticators():
+            self.stdout.write(f"  {email:<32} {secret}")
+            self.stdout.write(f"  {'':<32} {uri}")
