@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from cases.rendering import render_article
 
 from . import warmup
 
@@ -328,9 +329,7 @@ class TrendNote(models.Model):
         return self.title
 
     def html(self) -> str:
-        from .guidance_library import render_markdown
-
-        return render_markdown(self.body)
+        return render_article(self.body)
 
 
 class PlanningSession(models.Model):
