@@ -93,9 +93,9 @@ def _tokens(flavour: _Flavour, text: str) -> list[Token]:
     return tokens
 
 
-def verbatim(text: str) -> str:
+def verbatim(text: str) -> SafeString:
     """The text as typed: escaped, paragraphs and line breaks kept."""
-    return linebreaks(text, autoescape=True)
+    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
 
 
 @lru_cache(maxsize=4096)
@@ -122,8 +122,8 @@ def _formatted(flavour: _Flavour, text: str) -> str:
 def _render(flavour: _Flavour, text: str) -> SafeString:
     text = text or ""
     if len(text) > MARKDOWN_MAX_LENGTH:
-        return mark_safe(verbatim(text))  # noqa: S308 - escaped by linebreaks
-    return mark_safe(_formatted(flavour, text))  # noqa: S308 - sanitised by nh3 or escaped
+        return verbatim(text)
+    return mark_safe(_formatted(flavour, text))  # noqa: S308 - sanitised by nh3, or escaped
 
 
 def render_markdown(text: str) -> SafeString:

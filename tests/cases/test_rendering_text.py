@@ -133,3 +133,12 @@ def test_a_rendering_failure_shows_the_text_as_typed_not_a_500(
     for html in _pages(client_a, agent_client, case):
         assert "Header &lt;X-Request-Id&gt;<br>missing *since* Monday" in html
     rendering._formatted.cache_clear()
+
+
+def test_a_reason_is_mailed_as_typed_as_the_case_page_shows_it(client_a, case_a, agent):
+    services.case_reclassify(
+        case=case_a, actor=agent, severity="critical", reason="**All** calls fail <503>"
+    )
+    assert "**All** calls fail &lt;503&gt;" in _html_mail(mail.outbox[-1])
+    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    assert "**All** calls fail &lt;503&gt;" in page
