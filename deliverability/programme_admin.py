@@ -28,7 +28,7 @@ from .models import (
 )
 from .programme_forms import ActualsUploadForm
 from .programme_selectors import plan_progress
-from .programme_texts import CSV_REASONS, PLAN_ERRORS
+from .programme_texts import PLAN_ERRORS, csv_sentence
 
 
 def _sees_all(user) -> bool:
@@ -193,7 +193,7 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
                     {
                         "line": e.line,
                         "field": e.field,
-                        "sentence": CSV_REASONS.get(e.reason, e.message),
+                        "sentence": csv_sentence(e),
                     }
                     for e in exc.errors
                 ]
