@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Registered on import: the system checks, the whole-number lookups.
+        from . import checks, lookups  # noqa: F401
