@@ -86,3 +86,20 @@ def test_the_parser_takes_any_text(text):
         except rendering._TooDeep:
             continue
         assert isinstance(flavour.parser.renderer.render(tokens, flavour.parser.options, {}), str)
+
+
+def test_the_benchmark_renders_every_case_at_both_lengths():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cases.management.commands.bench_rendering import CASES
+
+    out = StringIO()
+    call_command("bench_rendering", "--repeat", "1", stdout=out)
+    report = out.getvalue()
+    for name in CASES:
+        assert report.count(f"  {name} ") == 2
+    assert f"{MARKDOWN_MAX_LENGTH:,} characters" in report
+    assert f"{TEXT_MAX_LENGTH:,} characters" in report
+    assert "Worst render:" in report
