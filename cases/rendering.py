@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 # Forms accept up to accounts.text_limits.TEXT_MAX_LENGTH; mail may bring more.
 MARKDOWN_MAX_LENGTH = 5_000
 # Levels of lists, list items and quotes (a list level counts two): four levels of
-# lists, or ten of quotes. The cost of a run of "[" grows with it too.
+# lists, or nine of quotes. The cost of a run of "[" grows with it too.
 MAX_NESTING = 10
 # Containers whose content the parser leaves out once they sit at the deepest level.
 _CONTAINERS = {"blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"}
@@ -103,20 +103,20 @@ def _formatted(flavour: _Flavour, text: str) -> str:
     try:
         tokens = _tokens(flavour, text)
         html = flavour.parser.renderer.render(tokens, flavour.parser.options, {})
+        # Raw HTML arrived escaped; nh3 still drops javascript: links and whatever else
+        # is not allowed.
+        return nh3.clean(
+            html,
+            tags=set(flavour.tags),
+            attributes={"a": {"href", "title"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel=flavour.link_rel,
+        )
     except _TooDeep:
         return verbatim(text)
     except Exception:  # a parser bug must not cost the page: show the text as typed
         logger.exception("Markdown rendering failed; the text is shown as typed.")
         return verbatim(text)
-    # Raw HTML arrived escaped; nh3 still drops javascript: links and whatever else is
-    # not allowed.
-    return nh3.clean(
-        html,
-        tags=set(flavour.tags),
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel=flavour.link_rel,
-    )
 
 
 def _render(flavour: _Flavour, text: str) -> SafeString:
