@@ -49,6 +49,7 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python manage.py bench_cases $(CASES_BENCH_ARGS)
+	$(BIN)/python manage.py bench_rendering $(RENDERING_BENCH_ARGS)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python manage.py bench_blocklists $(BLOCKLIST_BENCH_ARGS)
 	$(BIN)/python manage.py bench_inbound $(INBOUND_BENCH_ARGS)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import roles, services, staff_access
+from .admin_autocomplete import AutocompleteAdmin
 from .models import (
     Account,
     Contact,
@@ -246,7 +247,7 @@ class UserAdmin(BaseUserAdmin):
         return contact.account.name if contact else "—"
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(AutocompleteAdmin, admin.TabularInline):
     model = Contact
     extra = 0
     autocomplete_fields = ["user"]
@@ -294,7 +295,7 @@ class MyAccountsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "tam", "office_hours", "time_zone", "contact_count"]
     list_filter = [MyAccountsFilter, "office_hours"]
     list_select_related = ["tam", "office_hours"]
@@ -342,7 +343,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["user", "account", "role"]
     list_filter = ["role"]
     list_select_related = ["user", "account"]
@@ -426,7 +427,7 @@ class CurrentShiftFilter(admin.SimpleListFilter):
 
 
 @admin.register(OnCallShift)
-class OnCallShiftAdmin(admin.ModelAdmin):
+class OnCallShiftAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["agent", "starts_at", "ends_at", "note"]
     list_filter = [CurrentShiftFilter, "agent"]
     list_select_related = ["agent"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import office_hours
+from .text_limits import TextLengthValidator
 
 
 def validate_time_zone(value: str) -> None:
@@ -226,8 +227,10 @@ class OfficeHoursChange(models.Model):
     ends_on = models.DateField(_("last day"))
     opens = models.TimeField(_("opens"), null=True, blank=True)
     closes = models.TimeField(_("closes"), null=True, blank=True)
-    note = models.TextField(_("note for customers (English)"))
-    note_nl = models.TextField(_("note for customers (Dutch)"), blank=True)
+    note = models.TextField(_("note for customers (English)"), validators=[TextLengthValidator()])
+    note_nl = models.TextField(
+        _("note for customers (Dutch)"), blank=True, validators=[TextLengthValidator()]
+    )
 
     class Meta:
         verbose_name = _("office-hours change")

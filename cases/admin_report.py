@@ -5,6 +5,7 @@ minutes, and the breached cases; a chart and a CSV export."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
@@ -17,26 +18,39 @@ from django.utils.translation import gettext as _
 from . import selectors, sla_report, staff_access
 from .models import DeadlineKind
 
+FIRST_MONTH = "2000-01"
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
 
-def _month(value: str | None):
-    now = timezone.now()
-    try:
-        start = datetime.strptime(value or "", "%Y-%m").replace(tzinfo=UTC)
-    except ValueError:
-        start = datetime(now.year, now.month, 1, tzinfo=UTC)
-    end = start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
-    return start, end
+
+def _month(value: str | None, now: datetime) -> tuple[datetime, datetime, str | None]:
+    """The month asked for ("2026-11") as (start, end); for a value that is not a month
+    of the report, this month and the sentence saying why."""
+    this_month = f"{now:%Y-%m}"
+    problem = None
+    if value and not _MONTH.fullmatch(value):
+        problem = _("Give the month as year and month, for example %(example)s.") % {
+            "example": this_month
+        }
+    elif value and not FIRST_MONTH <= value <= this_month:
+        problem = _("The report covers the months from %(first)s to this month.") % {
+            "first": FIRST_MONTH
+        }
+    shown = value if value and not problem else this_month
+    year, month = int(shown[:4]), int(shown[5:])
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return start, end, problem
 
 
 def report_view(admin_site, request):
     user = request.user
     if not staff_access.may_read_sla_report(user):
         raise PermissionDenied
-    start, end = _month(request.GET.get("month"))
+    start, end, problem = _month(request.GET.get("month"), timezone.now())
     events = selectors.sla_events(start=start, end=end, tam=staff_access.sla_report_tam(user))
     rows = sla_report.attainment(sla_report.outcomes_from_events(events))
     labels = {k: str(DeadlineKind(k).label) for k in sla_report.KINDS}
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and problem is None:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="sla-{start:%Y-%m}.csv"'
         writer = csv.writer(response)
@@ -72,7 +86,12 @@ def report_view(admin_site, request):
         **admin_site.each_context(request),
         "title": _("SLA oversight"),
         "month": f"{start:%Y-%m}",
+        "first_month": FIRST_MONTH,
+        "this_month": f"{timezone.now():%Y-%m}",
+        "problem": problem,
         "rows": [{"row": r, "label": labels[r.kind]} for r in rows],
         "chart": mark_safe(sla_report.svg_chart(rows, labels)),  # noqa: S308  escaped inside
     }
-    return TemplateResponse(request, "admin/cases/sla_report.html", context)
+    return TemplateResponse(
+        request, "admin/cases/sla_report.html", context, status=400 if problem else 200
+    )

@@ -9,11 +9,16 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
+
 from . import classification
 from .filetypes import attachment_type
 from .models import CallbackOutcome, Category, FailureCause, ResolutionAgreement, Severity
 
 YES, NO = "yes", "no"
+# Multi-line text is checked on the server only: a textarea's maxlength would cut a
+# longer paste without a word, where the form says how long it is and keeps it.
+TEXT_LIMIT = TextLengthValidator(TEXT_MAX_LENGTH)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -143,11 +148,13 @@ class CaseForm(forms.Form):
         label=_("Sample request ids or error text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[TEXT_LIMIT],
     )
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happens, what you expected, and what you tried. Markdown is fine."),
+        validators=[TEXT_LIMIT],
     )
     attachments = AttachmentsField()
 
@@ -189,6 +196,7 @@ class ReplyForm(forms.Form):
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
         help_text=_("Markdown is fine."),
+        validators=[TEXT_LIMIT],
     )
     attachments = AttachmentsField(widget=MultipleFileInput(attrs={"class": "form-control"}))
 
@@ -197,6 +205,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does this not solve the problem?"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        validators=[TEXT_LIMIT],
     )
 
 
@@ -204,6 +213,7 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does this case need your Technical Account Manager?"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        validators=[TEXT_LIMIT],
     )
 
 
@@ -211,7 +221,9 @@ class EscalateForm(forms.Form):
 
 
 class StaffTextForm(forms.Form):
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), validators=[TEXT_LIMIT]
+    )
 
 
 class StaffReplyForm(StaffTextForm):
@@ -236,7 +248,9 @@ class RecordAgreementForm(forms.Form):
 class ReclassifyForm(forms.Form):
     severity = forms.ChoiceField(label=_("New severity"), choices=Severity.choices)
     reason = forms.CharField(
-        label=_("Reason (the customer is told)"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason (the customer is told)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[TEXT_LIMIT],
     )
 
 
@@ -248,7 +262,10 @@ class CallbackForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[TEXT_LIMIT],
     )
 
 
@@ -279,5 +296,7 @@ class HotlineIntakeForm(forms.Form):
     phone = forms.CharField(label=_("Phone number"), max_length=40)
     email = forms.EmailField(label=_("Email address"))
     description = forms.CharField(
-        label=_("Description of the critical issue"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description of the critical issue"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[TEXT_LIMIT],
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import customer_account
 
 from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement, Severity, Status
-from .rendering import render_markdown
+from .rendering import render_markdown, verbatim
 
 Kind = CaseEvent.Kind
 
@@ -69,19 +69,22 @@ def _headline(event: CaseEvent) -> str:
     return event.get_kind_display()
 
 
-def _text(event: CaseEvent) -> str:
+def _text(event: CaseEvent) -> tuple[str, bool]:
+    """The text the mail carries, and whether it is Markdown: messages, the description
+    and a proposed resolution are, as on the case page; a reason given with an event is
+    shown as typed there, and so here."""
     message_id = event.data.get("message")
     if message_id:
         message = CaseMessage.objects.filter(pk=message_id).first()
         if message and not message.is_internal:
-            return message.body
-        return ""
+            return message.body, True
+        return "", True
     if event.kind == Kind.OPENED:
-        return event.case.description
+        return event.case.description, True
     if event.kind == Kind.RESOLUTION_PROPOSED:
         agreement = ResolutionAgreement.objects.filter(pk=event.data.get("agreement")).first()
-        return agreement.summary if agreement else event.detail
-    return event.detail
+        return (agreement.summary, True) if agreement else (event.detail, False)
+    return event.detail, False
 
 
 def _recipients(event: CaseEvent):
@@ -124,7 +127,7 @@ def send_event_mail(event_id: int) -> int:
             path = reverse("case_detail", args=[case.reference])
             if recipient.is_staff:
                 path = reverse("admin:cases_case_change", args=[case.pk])
-            text = _text(event)
+            text, markdown = _text(event)
             context = {
                 "case": case,
                 "event": event,
@@ -133,7 +136,7 @@ def send_event_mail(event_id: int) -> int:
                 # The status the event left the case in (the mail may go out later).
                 "status_label": Status(event.to_status or case.status).label,
                 "text": text,
-                "text_html": render_markdown(text),
+                "text_html": render_markdown(text) if markdown else verbatim(text),
                 "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
                 "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
                 "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,

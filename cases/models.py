@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text_limits import TextLengthValidator
+
 REFERENCE_PREFIX = "EE-"
 
 
@@ -158,7 +160,7 @@ class Case(models.Model):
         related_name="requested_cases",
     )
     subject = models.CharField(_("subject"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), validators=[TextLengthValidator()])
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     # The customer's answers to the contract's definition of unavailability.
     api_all_failing = models.BooleanField(_("all API calls failing"), default=False)
@@ -170,7 +172,9 @@ class Case(models.Model):
         _("cause of the SMTP failures"), max_length=8, choices=FailureCause.choices, blank=True
     )
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
-    error_samples = models.TextField(_("sample request ids or error text"), blank=True)
+    error_samples = models.TextField(
+        _("sample request ids or error text"), blank=True, validators=[TextLengthValidator()]
+    )
 
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
     status = models.CharField(
@@ -315,7 +319,7 @@ class CaseMessage(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), validators=[TextLengthValidator()])
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.PORTAL
     )
@@ -386,7 +390,7 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
     # Shown to the customer on the case timeline (internal notes and assignments are not).
     public = models.BooleanField(default=True)
-    detail = models.TextField(_("detail"), blank=True)
+    detail = models.TextField(_("detail"), blank=True, validators=[TextLengthValidator()])
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -451,7 +455,7 @@ class ResolutionAgreement(models.Model):
         IN_PERSON = "in_person", _("In person")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements")
-    summary = models.TextField(_("proposed resolution"))
+    summary = models.TextField(_("proposed resolution"), validators=[TextLengthValidator()])
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -469,7 +473,7 @@ class ResolutionAgreement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[TextLengthValidator()])
 
     class Meta:
         verbose_name = _("resolution agreement")
@@ -537,7 +541,9 @@ class HotlineCall(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=150)
     phone = models.CharField(_("phone number"), max_length=40)
     email = models.EmailField(_("email address"))
-    description = models.TextField(_("description of the critical issue"))
+    description = models.TextField(
+        _("description of the critical issue"), validators=[TextLengthValidator()]
+    )
     account = models.ForeignKey(
         "accounts.Account",
         verbose_name=_("account"),
@@ -594,7 +600,7 @@ class CallbackAttempt(models.Model):
     call = models.ForeignKey(HotlineCall, on_delete=models.CASCADE, related_name="attempts")
     at = models.DateTimeField(_("when"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[TextLengthValidator()])
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),

@@ -23,7 +23,8 @@ from .models import Channel, ResolutionAgreement, Status
 
 def _page_number(request, name: str) -> int:
     number = request.GET.get(name, "")
-    return int(number) if number.isdigit() and len(number) < 7 else 1
+    # ASCII digits only: "²" is a digit to str.isdigit, and no number to int().
+    return int(number) if number.isascii() and number.isdigit() and len(number) < 7 else 1
 
 
 @customer_required

@@ -1,11 +1,16 @@
 """Staff views of blocklist monitoring across accounts: newest listings first."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Case, F, When
+from django.forms.fields import InvalidJSONInput
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_autocomplete import AutocompleteAdmin
 
 from . import services, staff_access
 from .models import (
@@ -66,7 +71,7 @@ class AssetAdmin(admin.ModelAdmin):
 
 
 @admin.register(SendingIP)
-class SendingIPAdmin(AssetAdmin):
+class SendingIPAdmin(AutocompleteAdmin, AssetAdmin):
     list_display = ["address", "account", "stream", "created_at"]
     list_filter = ["account"]
     search_fields = ["address", "stream", "account__name"]
@@ -76,7 +81,7 @@ class SendingIPAdmin(AssetAdmin):
 
 
 @admin.register(SendingDomain)
-class SendingDomainAdmin(AssetAdmin):
+class SendingDomainAdmin(AutocompleteAdmin, AssetAdmin):
     list_display = ["name", "purpose", "account", "added_by", "created_at"]
     list_filter = ["purpose", "account"]
     search_fields = ["name", "account__name"]
@@ -84,6 +89,25 @@ class SendingDomainAdmin(AssetAdmin):
     autocomplete_fields = ["account"]
     readonly_fields = ["added_by"]
     actions = [check_now]
+
+
+class _JSONField(forms.JSONField):
+    """Django's, refusing with its own sentence a number too long to read: json raises a
+    plain ValueError for one of thousands of digits, which Django's field lets through."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except ValueError:
+            return InvalidJSONInput(data)
 
 
 @admin.register(Blocklist)
@@ -95,6 +119,8 @@ class BlocklistAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "delisting_url":
             kwargs["assume_scheme"] = "https"
+        if isinstance(db_field, models.JSONField):
+            kwargs["form_class"] = _JSONField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import markdown
-import nh3
+from cases.rendering import render_article
 
 GUIDANCE_DIR = Path(__file__).resolve().parent / "guidance"
 LANGUAGES = ("en", "nl")
@@ -21,10 +20,6 @@ DEFAULT_LANGUAGE = "en"
 FRONT_MATTER_FIELDS = ("title", "topic", "summary", "order")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FILE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<language>[a-z]{2})\.md$")
-ALLOWED_TAGS = {
-    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p", "pre",
-    "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
 
 
 class ArticleNotFound(LookupError):
@@ -42,7 +37,7 @@ class Article:
 
     def html(self) -> str:
         """The body as sanitised HTML."""
-        return render_markdown(self.body)
+        return render_article(self.body)
 
 
 def normalise_language(language: str | None) -> str:
@@ -120,15 +115,3 @@ def get_article(slug: str, language: str | None = None, directory: Path = GUIDAN
 def list_articles(language: str | None = None, directory: Path = GUIDANCE_DIR) -> list[Article]:
     """Every topic's article in the language asked for (English where it is missing)."""
     return [get_article(slug, language, directory) for slug in slugs(directory)]
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML, sanitised: only plain formatting tags, links with safe schemes."""
-    html = markdown.markdown(text, extensions=["tables", "fenced_code"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from accounts.text_limits import TextLengthValidator
+from cases.rendering import render_article
 
 from . import warmup
 
@@ -201,13 +203,19 @@ class RemediationRequest(models.Model):
     )
     provider = models.CharField(_("mailbox provider"), max_length=16, choices=ProviderChoice)
     affected_ips = models.TextField(
-        _("affected IPs or ranges"), help_text=_("One per line, or separated by ';'.")
+        _("affected IPs or ranges"),
+        help_text=_("One per line, or separated by ';'."),
+        validators=[TextLengthValidator()],
     )
     from_domain = models.CharField(_("From domain"), max_length=253)
     dkim_domain = models.CharField(_("DKIM d= domain"), max_length=253)
     return_path_domain = models.CharField(_("Return-Path domain"), max_length=253)
-    bounce_text = models.TextField(_("bounce text with timestamps"))
-    sample_headers = models.TextField(_("sample headers"), blank=True)
+    bounce_text = models.TextField(
+        _("bounce text with timestamps"), validators=[TextLengthValidator()]
+    )
+    sample_headers = models.TextField(
+        _("sample headers"), blank=True, validators=[TextLengthValidator()]
+    )
     daily_volume = models.PositiveIntegerField(_("daily volume to this provider"))
     ip_type = models.CharField(_("dedicated or shared IPs"), max_length=16, choices=IpType)
     first_seen = models.DateField(_("first seen"))
@@ -225,7 +233,7 @@ class RemediationRequest(models.Model):
         verbose_name=_("blocklist listing"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RECEIVED)
-    tier2_reason = models.TextField(_("why Tier 2"), blank=True)
+    tier2_reason = models.TextField(_("why Tier 2"), blank=True, validators=[TextLengthValidator()])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -282,7 +290,7 @@ class RemediationStep(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel, blank=True)
     provider_reference = models.CharField(_("provider's reference"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, validators=[TextLengthValidator()])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -313,7 +321,9 @@ class TrendNote(models.Model):
         verbose_name=_("author"),
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown; shown sanitised."))
+    body = models.TextField(
+        _("text"), help_text=_("Markdown; shown sanitised."), validators=[TextLengthValidator()]
+    )
     accounts = models.ManyToManyField(
         Account, related_name="trend_notes", verbose_name=_("published to")
     )
@@ -328,9 +338,7 @@ class TrendNote(models.Model):
         return self.title
 
     def html(self) -> str:
-        from .guidance_library import render_markdown
-
-        return render_markdown(self.body)
+        return render_article(self.body)
 
 
 class PlanningSession(models.Model):
@@ -350,8 +358,8 @@ class PlanningSession(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=16, choices=Topic)
     held_on = models.DateField(_("date"))
-    attendees = models.TextField(_("attendees"))
-    notes = models.TextField(_("notes"))
+    attendees = models.TextField(_("attendees"), validators=[TextLengthValidator()])
+    notes = models.TextField(_("notes"), validators=[TextLengthValidator()])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -26,7 +26,7 @@ from .models import (
 )
 from .programme_forms import ActualsUploadForm
 from .programme_selectors import plan_progress
-from .programme_texts import CSV_REASONS, PLAN_ERRORS
+from .programme_texts import PLAN_ERRORS, csv_sentence
 
 
 class _OwnAccountsAdmin(admin.ModelAdmin):
@@ -182,7 +182,7 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
                     {
                         "line": e.line,
                         "field": e.field,
-                        "sentence": CSV_REASONS.get(e.reason, e.message),
+                        "sentence": csv_sentence(e),
                     }
                     for e in exc.errors
                 ]

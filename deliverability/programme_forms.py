@@ -1,6 +1,10 @@
+import math
+
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from . import warmup
 from .models import RemediationRequest, RemediationStep
 
 CHECKLIST_LABELS = {
@@ -94,17 +98,33 @@ class ActualsUploadForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload:
+            # Refused whole, never cut: the import is all rows or none.
+            if upload.size > warmup.MAX_CSV_BYTES:
+                raise forms.ValidationError({"file": _too_big(upload.size)})
             try:
-                data["csv"] = upload.read(2_000_000).decode("utf-8-sig")
+                data["csv"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError(
                     {"file": _("The file is not UTF-8 text; export it as CSV (UTF-8).")}
                 ) from None
         elif data.get("text"):
+            size = len(data["text"].encode())
+            if size > warmup.MAX_CSV_BYTES:
+                raise forms.ValidationError({"text": _too_big(size)})
             data["csv"] = data["text"]
         else:
             raise forms.ValidationError(_("Choose a CSV file or paste the rows."))
         return data
+
+
+def _too_big(size: int) -> str:
+    return _(
+        "This is %(size)s KB of rows; at most %(max)s KB can be imported at once. "
+        "Split them over several uploads."
+    ) % {
+        "size": number_format(math.ceil(size / 1024), force_grouping=True),
+        "max": number_format(warmup.MAX_CSV_BYTES // 1024, force_grouping=True),
+    }
 
 
 class RemediationStepForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """English and Dutch sentences for the stable codes of the pure modules (warm-up advice and
 flags, CSV reasons, plan errors, bounce kinds)."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import bounces, warmup
@@ -45,12 +46,25 @@ CSV_REASONS = {
     warmup.CsvReason.NOT_A_WHOLE_NUMBER: _(
         "Not a whole number of 0 or more (write 12500, without separators)."
     ),
+    warmup.CsvReason.OUT_OF_RANGE: _("More than %(max_count)s: not a daily count."),
     warmup.CsvReason.MORE_THAN_SENT: _("More than the number sent."),
     warmup.CsvReason.MORE_THAN_DELIVERED: _("More complaints than messages delivered."),
     warmup.CsvReason.DUPLICATE_ROW: _("This date and provider are already in the file."),
     warmup.CsvReason.TOO_MANY_ROWS: _("The file has too many rows; split it."),
     warmup.CsvReason.UNREADABLE: _("The file is not readable as CSV."),
 }
+
+
+def csv_sentence(error: warmup.CsvRowError) -> str:
+    """The reader's sentence for a refused row of a CSV of daily actuals."""
+    sentence = CSV_REASONS.get(error.reason)
+    if sentence is None:
+        return error.message
+    if error.reason == warmup.CsvReason.OUT_OF_RANGE:
+        return sentence % {"max_count": number_format(warmup.MAX_DAILY_COUNT, force_grouping=True)}
+    return str(sentence)
+
+
 PLAN_ERRORS = {
     "not_a_number": _("This must be a number."),
     "unknown_provider": _("Unknown mailbox provider."),

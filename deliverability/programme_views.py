@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account, customer_required
+from accounts.text_limits import TEXT_MAX_LENGTH
 
 from . import access, bounces, guidance_library, programme_selectors, programme_services, warmup
 from .programme_forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm
@@ -100,7 +101,7 @@ def _prefill(request):
         }
     for name in ("provider", "affected_ips", "from_domain", "bounce_text"):
         if request.GET.get(name):
-            initial[name] = request.GET[name][:20_000]
+            initial[name] = request.GET[name][:TEXT_MAX_LENGTH]
     if request.GET.get("bounce_text"):
         stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
         initial["bounce_text"] = f"{stamp} {initial['bounce_text']}"

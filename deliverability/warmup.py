@@ -564,6 +564,10 @@ def strongest_advice(evaluations: list[DayEvaluation]) -> str:
 
 CSV_COLUMNS = ("date", "provider", "sent", "delivered", "bounces", "complaints")
 MAX_CSV_ROWS = 10_000
+# An upload or paste of daily actuals; a larger one is refused whole, never cut.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+# The most the database holds in a count of one day (a PositiveIntegerField).
+MAX_DAILY_COUNT = 2_147_483_647
 PROVIDER_ALIASES = {
     "gmail": Provider.GMAIL,
     "google": Provider.GMAIL,
@@ -591,6 +595,7 @@ class CsvReason:
     INVALID_DATE = "invalid_date"
     UNKNOWN_PROVIDER = "unknown_provider"
     NOT_A_WHOLE_NUMBER = "not_a_whole_number"
+    OUT_OF_RANGE = "out_of_range"
     MORE_THAN_SENT = "more_than_sent"
     MORE_THAN_DELIVERED = "more_than_delivered"
     DUPLICATE_ROW = "duplicate_row"
@@ -750,6 +755,13 @@ def parse_actuals_csv(text: str) -> ActualsImport:
                     CsvReason.NOT_A_WHOLE_NUMBER,
                     f"{raw!r} is not a whole number of 0 or more (write 12500, "
                     "without separators).",
+                )
+            elif len(raw.lstrip("0")) > len(str(MAX_DAILY_COUNT)) or int(raw) > MAX_DAILY_COUNT:
+                # The length first: int() refuses thousands of digits with a ValueError.
+                fail(
+                    column,
+                    CsvReason.OUT_OF_RANGE,
+                    f"{raw[:20]!r} is more than {MAX_DAILY_COUNT:,}: not a daily count.",
                 )
             else:
                 numbers[column] = int(raw)

@@ -8,7 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Registered on import: the system checks, the whole-number lookups.
+        from . import checks, lookups  # noqa: F401
         from .roles import sync_after_migrate
 
         # Every `migrate` brings the staff roles to the table in portal/roles.py.

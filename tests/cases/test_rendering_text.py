@@ -1,11 +1,13 @@
 """What a person typed stays visible: text in angle brackets is shown escaped, never
-dropped as if it were markup, and never rendered as HTML."""
+dropped as if it were markup, and never rendered as HTML; no text, however long or
+deeply nested, stops a page from showing."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cases import services
+from accounts.text_limits import TEXT_MAX_LENGTH
+from cases import rendering, services
 
 pytestmark = pytest.mark.django_db
 
@@ -64,4 +66,79 @@ def test_markdown_and_autolinks_keep_working(client_a, file_case):
     assert '<a href="https://example.com/docs" rel="noopener noreferrer nofollow">docs</a>' in page
     # A Markdown mail autolink, as before: the address stays visible, as a link.
     assert 'href="mailto:user@example.com"' in page
-    assert "javascript:" not in page
+    # A javascript: link is no link: the text shows as typed.
+    assert "[x](javascript:alert(1))" in page
+    assert 'href="javascript:' not in page
+
+
+def _pages(client_a, agent_client, case) -> tuple[str, str]:
+    page = client_a.get(reverse("case_detail", args=[case.reference]))
+    admin = agent_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert page.status_code == 200
+    assert admin.status_code == 200
+    return page.content.decode(), admin.content.decode()
+
+
+def test_a_list_nested_600_deep_shows_as_typed_on_the_case_pages_and_in_the_mail(
+    client_a, agent_client, file_case, agent
+):
+    nested = "".join("  " * depth + f"- level{depth}\n" for depth in range(600))
+    case = file_case(description=nested)
+    services.case_reply(case=case, author=agent, body=nested)
+    reply_mail = _html_mail(mail.outbox[-1])
+    for html in (*_pages(client_a, agent_client, case), reply_mail):
+        assert "level0" in html and "level599" in html
+
+
+def test_a_maximum_length_run_of_brackets_shows_on_the_case_pages(
+    client_a, agent_client, file_case
+):
+    case = file_case(description="[" * TEXT_MAX_LENGTH)
+    for html in _pages(client_a, agent_client, case):
+        assert "[" * TEXT_MAX_LENGTH in html
+
+
+def test_headings_start_below_the_page_s_own(client_a, file_case):
+    case = file_case(description="# Steps\n\n## Seen\n\n###### Last")
+    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "<h3>Steps</h3>" in page
+    assert "<h4>Seen</h4>" in page
+    assert "<h6>Last</h6>" in page
+
+
+def test_line_breaks_show_as_typed(client_a, file_case):
+    case = file_case(description="first line\nsecond line\n\nnext paragraph")
+    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "<p>first line<br>\nsecond line</p>" in page
+    assert "<p>next paragraph</p>" in page
+
+
+def test_a_text_longer_than_markdown_formats_shows_as_typed(client_a, file_case):
+    text = "**not bold** <X-Request-Id>\n" * (rendering.MARKDOWN_MAX_LENGTH // 20)
+    case = file_case(description=text)
+    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "**not bold** &lt;X-Request-Id&gt;<br>**not bold**" in page
+    assert "<strong>not bold</strong>" not in page
+
+
+def test_a_rendering_failure_shows_the_text_as_typed_not_a_500(
+    client_a, agent_client, file_case, monkeypatch
+):
+    def broken(text, env=None):
+        raise RuntimeError("parser bug")
+
+    rendering._formatted.cache_clear()
+    monkeypatch.setattr(rendering._TEXT.parser, "parse", broken)
+    case = file_case(description="Header <X-Request-Id>\nmissing *since* Monday")
+    for html in _pages(client_a, agent_client, case):
+        assert "Header &lt;X-Request-Id&gt;<br>missing *since* Monday" in html
+    rendering._formatted.cache_clear()
+
+
+def test_a_reason_is_mailed_as_typed_as_the_case_page_shows_it(client_a, case_a, agent):
+    services.case_reclassify(
+        case=case_a, actor=agent, severity="critical", reason="**All** calls fail <503>"
+    )
+    assert "**All** calls fail &lt;503&gt;" in _html_mail(mail.outbox[-1])
+    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    assert "**All** calls fail &lt;503&gt;" in page
