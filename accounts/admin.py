@@ -92,7 +92,9 @@ def autocomplete_choices(admin_site, request, queryset):
 
 def _mail_password_link(request, login, *, new: bool) -> bool:
     try:
-        services.login_send_password_link(login=login, new=new)
+        services.login_send_password_link(
+            login=login, why=services.NEW if new else services.FROM_STAFF
+        )
     except (smtplib.SMTPException, OSError) as exc:
         log.warning("Password link to login %s not sent: %s", login.pk, exc)
         messages.error(

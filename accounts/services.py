@@ -51,13 +51,18 @@ def alert_staff(alert: Alert) -> list[str]:
     return names
 
 
-def login_send_password_link(*, login: User, new: bool = False) -> None:
+# Why a login's owner gets a link to choose a password: their login was just made, staff
+# sent one, or they asked for one ("Forgot your password?").
+NEW, FROM_STAFF, ASKED = "new", "staff", "asked"
+
+
+def login_send_password_link(*, login: User, why: str = FROM_STAFF) -> None:
     """Mail the login's owner Django's link to choose a password, in their language:
-    staff never set a customer's password, they send this link instead. `new` for a
-    login just created (it has no usable password yet). Mail errors are raised."""
+    staff never set a customer's password, they send this link instead, and a person
+    who forgot theirs gets the same link. Mail errors are raised."""
     context = {
         "user": login,
-        "new": new,
+        "why": why,
         "base_url": settings.PORTAL_BASE_URL,
         "uid": urlsafe_base64_encode(force_bytes(login.pk)),
         "token": default_token_generator.make_token(login),

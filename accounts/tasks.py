@@ -1,3 +1,5 @@
+import smtplib
+
 from celery import shared_task
 
 from .alerts import Alert, NotifierError, notifier_named
@@ -17,4 +19,23 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
     if instance is None:  # unconfigured since the alert was queued
         return False
     instance.send(Alert.from_dict(alert))
+    return True
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_password_reset(user_id: int) -> bool:
+    """The link a person asked for on "Forgot your password?" (token made now, at send)."""
+    from . import services
+    from .models import User
+
+    login = User.objects.filter(pk=user_id, is_active=True).first()
+    if login is None:
+        return False
+    services.login_send_password_link(login=login, why=services.ASKED)
     return True

@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.tasks import send_password_reset
+from cases.outbox import queue_on_commit
 
 from . import second_factor, selectors
 
@@ -25,6 +29,22 @@ class SignInForm(LockoutSentenceMixin, AuthenticationForm):
 
 class StaffSignInForm(LockoutSentenceMixin, AdminAuthenticationForm):
     pass
+
+
+class ResetLinkForm(PasswordResetForm):
+    """Django's form with two differences. A customer login without a password yet (made
+    by staff, its first link expired) may ask for a link too: customers choose their own
+    password. And the link is mailed by a task after the request, so how long the page
+    takes says nothing about whether the address has a login."""
+
+    def get_users(self, email):
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            if user.has_usable_password() or not user.is_staff:
+                yield user
+
+    def save(self, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            queue_on_commit(send_password_reset, user.pk)
 
 
 class CodeForm(forms.Form):

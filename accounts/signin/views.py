@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import hooks, second_factor, services
-from .forms import CodeForm
+from .forms import CodeForm, ResetLinkForm
 from .middleware import SESSION_KEY
 
 # Backup codes wait here between the page that made them and the page that shows them once.
@@ -25,6 +25,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset view with limits: a few mails per address an hour (the page is the
     same whether a link went out, was held back or the address is unknown) and a cap on
     requests per client address (said plainly: it tells nothing about any address)."""
+
+    form_class = ResetLinkForm
 
     def form_valid(self, form):
         decision = services.password_reset_request(

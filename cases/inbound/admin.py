@@ -208,10 +208,10 @@ class InboundMessageAdmin(admin.ModelAdmin):
         text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
         return format_html('<pre class="pre-wrap scroll">{}</pre>', text)
 
-    @admin.action(description=_("Discard the selected quarantined messages"))
+    @admin.action(
+        description=_("Discard the selected quarantined messages"), permissions=["change"]
+    )
     def discard_selected(self, request, queryset):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         done = 0
         for pk in queryset.filter(outcome=Outcome.QUARANTINED).values_list("pk", flat=True):
             try:

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from accounts.models import User
@@ -143,3 +143,41 @@ def test_a_user_permission_to_change_logins_does_not_reach_passwords(representat
         url, {"password1": "x-pass-12345", "password2": "x-pass-12345"}
     )
     assert response.status_code == 403
+
+
+# "Forgot your password?" ----------------------------------------------------------------
+
+
+def forgot(email: str, *, run_tasks: bool = True):
+    with TestCase.captureOnCommitCallbacks(execute=run_tasks) as queued:
+        response = Client().post(reverse("password_reset"), {"email": email})
+    assert response.status_code == 302
+    return queued
+
+
+def test_a_customer_whose_first_link_expired_asks_for_a_new_one_and_chooses_a_password(
+    customer_a,
+):
+    customer_a.set_unusable_password()  # made by staff; the first link was never used
+    customer_a.language = "nl"
+    customer_a.save()
+    forgot(customer_a.email.upper())
+    assert [m.to for m in mail.outbox] == [[customer_a.email]]
+    assert mail.outbox[0].subject == "Stel uw wachtwoord voor het supportportaal opnieuw in"
+    choose_password(link_in(mail.outbox[0]), "chosen-at-last-42")
+    assert signs_in(customer_a.email, "chosen-at-last-42")
+
+
+def test_a_staff_login_without_a_password_gets_no_link(agent):
+    agent.set_unusable_password()
+    agent.save()
+    forgot(agent.email)
+    assert mail.outbox == []
+
+
+def test_the_link_is_mailed_after_the_request_not_during_it(customer_a):
+    # The page takes as long for a known address as for an unknown one: the mail is
+    # a task queued on commit.
+    queued = forgot(customer_a.email, run_tasks=False)
+    assert mail.outbox == [] and len(queued) == 1
+    assert forgot("nobody@nowhere.example", run_tasks=False) == []

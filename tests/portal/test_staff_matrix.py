@@ -174,10 +174,7 @@ EXPECTED: dict[str, dict] = {
         "inbound_inboundmessage_settle": each(403, superuser=WORKS, manager=WORKS, agent=WORKS),
         "actions": {
             "delete_selected": each(ABSENT, superuser=CONFIRM),
-            # Offered to TAMs too (it has no permission of its own), and refused for them.
-            "discard_selected": each(
-                ABSENT, superuser=RUN, manager=RUN, agent=RUN, tam_a=403, tam_b=403
-            ),
+            "discard_selected": each(ABSENT, superuser=RUN, manager=RUN, agent=RUN),
         },
     },
     "inbound.accessreply": {
