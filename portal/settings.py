@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
-    "axes",
+    "accounts.signin.apps.SignInLockoutsConfig",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -1,8 +1,11 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class SigninConfig(AppConfig):
+    # The app's own configuration, among the two this module holds.
+    default = True
     name = "accounts.signin"
     label = "signin"
     verbose_name = _("Sign-in")
@@ -15,3 +18,9 @@ class SigninConfig(AppConfig):
 
         # Every sign-in passes here, whichever page or test helper signed the person in.
         user_logged_in.connect(remember_second_factor, dispatch_uid="signin_second_factor")
+
+
+class SignInLockoutsConfig(AxesConfig):
+    """django-axes under a name staff understand in the admin."""
+
+    verbose_name = _("Sign-in lockouts")
