@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -162,15 +162,18 @@ def send_event_mail(event_id: int) -> int:
         # the retry rather than never (nothing is lost; a rare duplicate is the price).
         mail.send()
         try:
-            OutboundMessage.objects.create(
-                case=case,
-                message_id=message_id,
-                kind=event.kind,
-                source_key=source_key,
-                recipient=recipient.email,
-                subject=subject,
-                sent_at=timezone.now(),
-            )
+            # In a savepoint: a refused record must not leave a caller's transaction
+            # marked for rollback.
+            with transaction.atomic():
+                OutboundMessage.objects.create(
+                    case=case,
+                    message_id=message_id,
+                    kind=event.kind,
+                    source_key=source_key,
+                    recipient=recipient.email,
+                    subject=subject,
+                    sent_at=timezone.now(),
+                )
         except IntegrityError:  # a concurrent run recorded it first
             pass
         sent += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid, sanitize_address
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -81,17 +81,19 @@ def send_acknowledgement(row: InboundMessage) -> bool:
         },
     )
     # Sent first, recorded after, as for every case mail: a worker that dies in between
-    # sends it again on the retry rather than never.
+    # sends it again on the retry rather than never. In a savepoint: a refused record
+    # must not leave a caller's transaction marked for rollback.
     try:
-        OutboundMessage.objects.create(
-            case=case,
-            message_id=message_id,
-            kind=ACKNOWLEDGEMENT,
-            source_key=source_key,
-            recipient=requester.email,
-            subject=subject[:255],
-            sent_at=timezone.now(),
-        )
+        with transaction.atomic():
+            OutboundMessage.objects.create(
+                case=case,
+                message_id=message_id,
+                kind=ACKNOWLEDGEMENT,
+                source_key=source_key,
+                recipient=requester.email,
+                subject=subject[:255],
+                sent_at=timezone.now(),
+            )
     except IntegrityError:  # a concurrent run recorded it first
         pass
     return True
