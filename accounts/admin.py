@@ -160,7 +160,9 @@ class UserAdmin(BaseUserAdmin):
         if not staff_access.may_grant_superuser(request.user):
             fields += ["is_superuser", "user_permissions"]
         if not staff_access.manages_staff(request.user):
-            fields += ["is_staff", "groups"]
+            fields += ["groups"]
+        if not staff_access.may_change_staff_status(request.user, obj):
+            fields += ["is_staff"]
         return fields
 
     def get_fieldsets(self, request, obj=None):

@@ -145,9 +145,26 @@ def may_delete_login(user, login: User | None = None) -> bool:
     return login is None or _login_in_scope(user, login)
 
 
+def is_customer_login(login: User) -> bool:
+    return Contact.objects.filter(user=login).exists()
+
+
 def may_set_password(user, login: User | None) -> bool:
     """Staff logins only: customers choose their own password (staff send a link)."""
-    return login is not None and login.is_staff and may_change_login(user, login)
+    return (
+        login is not None
+        and login.is_staff
+        and not is_customer_login(login)
+        and may_change_login(user, login)
+    )
+
+
+def may_change_staff_status(user, login: User | None) -> bool:
+    """Staff status is given once, to a login of no account: a customer's login never
+    becomes staff, nor a staff login (whose password staff may set) a customer's."""
+    if not manages_staff(user):
+        return False
+    return login is None or (not login.is_staff and not is_customer_login(login))
 
 
 def may_send_password_link(user, login: User | None) -> bool:

@@ -53,7 +53,8 @@ def link_target(target: str, found: list[dict]) -> tuple[Account | None, Case | 
     if target == "none" or (target == "" and not found):
         return None, None, ""
     kind, _sep, pk = target.partition(":")
-    if kind not in ("case", "account") or not pk.isdigit():
+    # ASCII digits, of a size a key can have ("²" is a digit to str.isdigit).
+    if kind not in ("case", "account") or not (pk.isascii() and pk.isdigit() and len(pk) < 19):
         return None, None, _("Choose the caller's case or account below.")
     accounts = [c["account"] for c in found]
     if kind == "account":

@@ -4,9 +4,12 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.sites import NotRegistered
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import staff_access
 
 from . import services
 from .models import Authenticator
@@ -49,6 +52,13 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Whose authenticator: a login the user may change (never a superuser's, for a
+        # manager), or the reset would open their sign-in to a password alone.
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or staff_access.may_change_login(request.user, obj.user)
+
     def get_actions(self, request):
         # Django's bulk delete would leave the backup codes: the reset removes both.
         actions = super().get_actions(request)
@@ -61,6 +71,8 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     )
     def reset_second_factor(self, request, queryset):
         users = {device.user for device in queryset.select_related("user")}
+        if not all(staff_access.may_change_login(request.user, user) for user in users):
+            raise PermissionDenied
         for user in users:
             services.second_factor_remove(user=user)
         self.message_user(

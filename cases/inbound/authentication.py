@@ -4,7 +4,9 @@ believed, and the one DMARC verdict the portal acts on.
 Which headers are believed (`believed_headers`): those whose authserv-id is one of
 INBOUND_AUTHSERV_IDS, wherever they stand; a header from any other authserv-id is
 ignored, since anyone can write one. Without INBOUND_AUTHSERV_IDS only the topmost
-header counts: MTAs add theirs on top, so the topmost is our own MTA's.
+header counts, and only against the sender: a fail in it is believed, a pass is not
+(if our MTA writes no header, the topmost is the sender's own, and a pass there would
+let anyone post as staff).
 
 The verdict (`sender_authentication`), conservative where believed headers disagree:
 - a `dmarc=fail` in any believed header is a fail;
@@ -14,7 +16,8 @@ The verdict (`sender_authentication`), conservative where believed headers disag
 - a pass counts only for the domain of the From address: when the result names
   another header.from, the verdict is "mismatch" (the MTA and the portal read a
   different From), which is treated as a fail;
-- None when no believed header reports DMARC.
+- None when no believed header reports DMARC, or when it passes but no authserv-id is
+  trusted.
 
 Pure functions; they return a value for any input and never raise.
 """
@@ -25,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .headers import header_text
+from .headers import raw_header_text
 
 PASS, FAIL, MISMATCH = "pass", "fail", "mismatch"
 # Results in a header beyond this many are ignored (a real MTA writes a handful).
@@ -204,8 +207,9 @@ def parse_authentication_results(value: object) -> AuthenticationResults | None:
     authres-payload = authserv-id [ version ] ( ";" "none" / 1*( ";" resinfo ) ), with
     comments and whitespace allowed between any two tokens (around "=", "/" and "."),
     values as tokens or quoted strings. A result that does not fit the grammar is
-    left out rather than guessed at."""
-    tokens = _tokens(_strip_comments(header_text(value)))
+    left out rather than guessed at. Encoded words are not decoded (RFC 8601 has none):
+    decoding one could write a result into the header."""
+    tokens = _tokens(_strip_comments(raw_header_text(value)))
     segments = _split(tokens)
     head = segments[0]
     if not head or not head[0].is_value:
@@ -233,7 +237,7 @@ def believed_headers(
 ) -> tuple[AuthenticationResults, ...]:
     """The headers to believe, topmost first (see the module's docstring)."""
     headers = tuple(headers)[:MAX_HEADERS]
-    trusted = {i.strip().lower() for i in trusted_authserv_ids} - {""}
+    trusted = _trusted(trusted_authserv_ids)
     if not trusted:
         return headers[:1]
     return tuple(h for h in headers if h.authserv_id in trusted)
@@ -299,4 +303,11 @@ def sender_authentication(
         named = result.properties.get("header.from", "").strip().lower().rstrip(".")
         if named and named != domain:
             return SenderAuthentication(believed, MISMATCH, named)
+    if not _trusted(trusted_authserv_ids):
+        # The topmost header may be the sender's own: its pass proves nothing.
+        return SenderAuthentication(believed, None)
     return SenderAuthentication(believed, PASS)
+
+
+def _trusted(authserv_ids: Iterable[str]) -> set[str]:
+    return {i.strip().lower() for i in authserv_ids} - {""}

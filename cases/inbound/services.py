@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from cases import services as case_services
-from cases.models import Case, CaseMessage, Category, Channel
+from cases.models import Case, Category, Channel
 from cases.outbox import queue_on_commit
 
 from . import selectors
@@ -105,13 +105,13 @@ def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
     return uploads, notes
 
 
-# Text posted on a case from one message, at most (or the field's own limit, when
-# lower): a mail of megabytes of text is kept whole on its inbound row for staff, not
-# rendered on every visit of the case page.
+# Text posted on a case from one message, at most: a mail of megabytes of text is kept
+# whole on its inbound row for staff, not rendered on every visit of the case page.
+# (Above the forms' TEXT_MAX_LENGTH: what a customer mails is not refused for length.)
 MAX_POSTED_TEXT = 50_000
 
 
-def _body(parsed: ParsedMessage, notes: str, field=None) -> str:
+def _body(parsed: ParsedMessage, notes: str) -> str:
     body = (parsed.reply_text or parsed.text or "").strip()
     if not body:
         body = _("(The message had no text.)")
@@ -119,8 +119,7 @@ def _body(parsed: ParsedMessage, notes: str, field=None) -> str:
         body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
             "files": "; ".join(notes.splitlines())
         }
-    field = field or CaseMessage._meta.get_field("body")
-    limit = min(MAX_POSTED_TEXT, field.max_length or MAX_POSTED_TEXT)
+    limit = MAX_POSTED_TEXT
     if len(body) > limit:
         note = "\n\n" + _(
             "(The message was cut at %(count)d characters; staff keep its full text.)"
@@ -311,7 +310,7 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
                     account=Account.objects.select_related("office_hours").get(pk=decision.account),
                     requester=user,
                     subject=_subject(parsed),
-                    description=_body(parsed, notes, Case._meta.get_field("description")),
+                    description=_body(parsed, notes),
                     category=Category.INFORMATION,
                     channel=Channel.EMAIL,
                     attachments=uploads,
@@ -418,11 +417,7 @@ def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
         account=contact.account,
         requester=requester,
         subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
-        description=(
-            _body(parsed, notes, Case._meta.get_field("description"))
-            if parsed
-            else (row.reply_text or row.full_text)
-        ),
+        description=(_body(parsed, notes) if parsed else (row.reply_text or row.full_text)),
         category=Category.INFORMATION,
         channel=Channel.EMAIL,
         attachments=uploads,

@@ -89,3 +89,35 @@ def test_a_manager_cannot_delete_a_superuser(client, manager):
     response = client.post(reverse("admin:accounts_user_delete", args=[root.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert type(root).objects.filter(pk=root.pk).exists()
+
+
+def test_a_manager_cannot_make_a_customers_login_staff_to_set_its_password(
+    client, manager, customer_a
+):
+    # Staff, a password set, staff no more: that would have been the customer's password.
+    client.force_login(manager)
+    response = client.post(change_url(customer_a), user_form(customer_a, is_staff="on"))
+    assert response.status_code == 302
+    customer_a.refresh_from_db()
+    assert not customer_a.is_staff
+    password = reverse("admin:auth_user_password_change", args=[customer_a.pk])
+    assert client.get(password).status_code == 403
+
+
+def test_a_staff_login_stays_staff_so_its_password_never_becomes_a_customers(
+    client, manager, agent
+):
+    client.force_login(manager)
+    form = {k: v for k, v in user_form(agent).items() if k != "is_staff"}
+    assert client.post(change_url(agent), form).status_code == 302
+    agent.refresh_from_db()
+    assert agent.is_staff
+
+
+def test_a_manager_makes_a_new_login_of_no_account_staff(client, manager):
+    login = UserFactory(email="new.colleague@example.com")
+    client.force_login(manager)
+    response = client.post(change_url(login), user_form(login, is_staff="on"))
+    assert response.status_code == 302
+    login.refresh_from_db()
+    assert login.is_staff

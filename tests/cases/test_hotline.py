@@ -203,7 +203,10 @@ def test_the_call_list_links_to_the_intake_page_and_the_report(client, represent
     assert reverse("admin:cases_sla_report") in html
 
 
-@pytest.mark.parametrize("target", ["case:abc", "account:", "case:1x", "elsewhere:3"])
+@pytest.mark.parametrize(
+    "target",
+    ["case:abc", "account:", "case:1x", "elsewhere:3", "account:²", "case:²", "case:" + "9" * 30],
+)
 def test_a_malformed_choice_on_the_intake_page_is_refused_with_a_sentence(
     client, representative, critical_case_a, target
 ):

@@ -122,6 +122,7 @@ def test_a_tam_who_is_also_an_agent_works_every_case(tam_b, case_a):
     tam_b.groups.add(Group.objects.get(name=roles.SUPPORT_AGENTS))
     url = reverse("admin:cases_case_act", args=[case_a.pk, "note"])
     assert signed_in(tam_b).post(url, {"note-body": "on it"}).status_code == 302
+    assert case_a.messages.get().body == "on it"
 
 
 def test_the_hotline_role_reads_the_case_without_notes_or_attachments(

@@ -62,6 +62,8 @@ def test_an_agent_changes_any_accounts_ip(agent, ip_b):
         url, {"account": ip_b.account_id, "address": "198.51.100.20", "stream": "marketing"}
     )
     assert response.status_code == 302
+    ip_b.refresh_from_db()
+    assert ip_b.stream == "marketing"
 
 
 def check_now(client, *assets):

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.signin import services
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, StaffFactory
 
 from .pages import text, texts
 
@@ -233,6 +233,23 @@ def test_a_support_manager_resets_a_lost_authenticator_in_the_admin(clock, manag
     client = Client()
     password_sign_in(client, agent)
     assert client.get(f"{VERIFY}?next=/admin/")["Location"] == f"{SETUP}?next=%2Fadmin%2F"
+
+
+def test_a_support_manager_cannot_reset_a_superusers_authenticator(clock, manager):
+    root = StaffFactory(email="root@example.com", is_superuser=True)
+    device = with_authenticator(root)
+    manager_device = with_authenticator(manager)
+    staff = Client()
+    password_sign_in(staff, manager)
+    staff.post(VERIFY, {"code": code_for(manager_device)})
+    changelist = reverse("admin:signin_authenticator_changelist")
+    response = staff.post(
+        changelist, {"action": "reset_second_factor", "_selected_action": [str(device.pk)]}
+    )
+    assert response.status_code == 403
+    delete = reverse("admin:signin_authenticator_delete", args=[device.pk])
+    assert staff.post(delete, {"post": "yes"}).status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
 def test_other_roles_do_not_see_the_authenticators(settings, agent):

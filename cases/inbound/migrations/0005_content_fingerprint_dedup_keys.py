@@ -44,7 +44,8 @@ def rekey(apps, schema_editor):
         .order_by("pk")
         .only("pk", "raw")
     )
-    for row in rows.iterator(chunk_size=100):
+    # A raw message can be 25 MB: a few at a time keeps the migration's memory small.
+    for row in rows.iterator(chunk_size=10):
         key = "fp:" + _fingerprint(bytes(row.raw))
         if key in taken:
             continue  # two rows of one message stored before: the later keeps its key

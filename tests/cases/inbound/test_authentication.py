@@ -131,6 +131,14 @@ def test_without_trusted_ids_only_the_topmost_header_counts():
     assert believed_headers([header(v) for v in values]) == (header(values[0]),)
 
 
+def test_without_trusted_ids_a_fail_is_believed_and_a_pass_is_not():
+    # Without our MTA's header, the topmost is the sender's own: it may lower the
+    # verdict, never raise it.
+    assert verdict("mx.whoever.example; dmarc=fail", trusted=[]).dmarc == "fail"
+    auth = verdict("mx.whoever.example; dmarc=pass header.from=acme.example", trusted=[])
+    assert (auth.dmarc, auth.verified) == (None, False)
+
+
 def test_a_message_without_authentication_results_has_no_verdict():
     parsed = parse_message(b"From: anna@acme.example\r\nSubject: x\r\n\r\nhi\r\n")
     auth = parsed.authentication([OURS])
@@ -153,3 +161,9 @@ def test_the_parsed_message_reads_all_its_headers_top_down():
 def test_any_header_value_parses_or_is_none_without_raising(value):
     result = parse_authentication_results(value)
     assert result is None or all(r.method and r.result for r in result.results)
+
+
+def test_an_encoded_word_cannot_write_a_result_into_the_header():
+    # "=?utf-8?q?dmarc=3Dpass?=" decodes to "dmarc=pass": it is read as it came.
+    auth = verdict("mx.example.com; =?utf-8?q?dmarc=3Dpass?=")
+    assert (auth.dmarc, auth.verified) == (None, False)

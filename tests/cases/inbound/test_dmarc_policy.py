@@ -75,6 +75,23 @@ def test_staff_mail_without_a_pass_is_held_and_the_staff_member_told(world, auth
     assert notice.extra_headers["Auto-Submitted"] == "auto-replied"
 
 
+def test_without_trusted_authserv_ids_a_pass_the_sender_wrote_posts_nothing_as_staff(
+    world, settings
+):
+    # Our MTA writes no header (INBOUND_AUTHSERV_IDS unset): the topmost is the sender's.
+    settings.INBOUND_AUTHSERV_IDS = []
+    row = ingest(message(STAFF, "anything.example; dmarc=pass header.from=example.com"))
+    assert (row.outcome, row.dmarc) == (Outcome.QUARANTINED, "")
+    assert not CaseMessage.objects.filter(channel="email").exists()
+    assert to("jeroen@acme.example") == []
+
+
+def test_without_trusted_authserv_ids_a_fail_still_quarantines(world, settings):
+    settings.INBOUND_AUTHSERV_IDS = []
+    row = ingest(message(JEROEN, "mx.whoever.example; dmarc=fail header.from=acme.example"))
+    assert (row.outcome, row.dmarc) == (Outcome.QUARANTINED, "fail")
+
+
 def test_the_staff_member_is_told_once_per_period(world):
     ingest(message(STAFF, message_id="<m1@example.com>"))
     ingest(message(STAFF, message_id="<m2@example.com>"))

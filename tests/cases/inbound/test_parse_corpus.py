@@ -181,7 +181,7 @@ def test_a_stranger_quoting_a_real_reference_is_parsed_as_such(corpus):
     assert parsed.from_address == "mallory@evil.example"
     assert parsed.in_reply_to == ()
     assert parsed.references == ()
-    assert parsed.authentication().dmarc == "pass"
+    assert parsed.authentication(["mx.example.com"]).dmarc == "pass"
 
 
 def test_authentication_results_are_read_from_our_own_mta_only(corpus):
