@@ -87,7 +87,7 @@ class Command(BaseCommand):
         )
         self._line("ours", n, ours_time, ours_peak)
         if theirs is None:
-            self.stdout.write("pydnsbl: not installed (pip install -r requirements-bench.txt)")
+            self.stdout.write("pydnsbl: not installed (`make bench` installs it)")
             return
         their_result, their_time, their_peak = theirs
         self._line("pydnsbl", n, their_time, their_peak)
