@@ -1,4 +1,9 @@
 # The two commands a fresh clone needs: `make run` and `make test`.
+#
+# They install requirements/dev.txt: the runtime and the development tools (pytest,
+# Playwright, ruff ...). A production host installs the runtime lock alone:
+#   python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements/runtime.txt
+# Both locks are compiled from pyproject.toml by `make lock` (pip-tools, with hashes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,13 +13,13 @@ export PORTAL_HOST PORTAL_PORT
 
 MESSAGES_IGNORE := --ignore='tests/*' --ignore='var/*' --ignore='docs/*' --ignore='static/*'
 
-.PHONY: run test lint migrate seed messages bench clean
+.PHONY: run test lint migrate seed messages bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+$(VENV)/.installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 var:
@@ -50,9 +55,29 @@ messages: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python manage.py bench_cases $(CASES_BENCH_ARGS)
 	$(BIN)/python manage.py bench_rendering $(RENDERING_BENCH_ARGS)
-	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 	$(BIN)/python manage.py bench_blocklists $(BLOCKLIST_BENCH_ARGS)
 	$(BIN)/python manage.py bench_inbound $(INBOUND_BENCH_ARGS)
+
+# Recompile the locks after a change to the dependencies in pyproject.toml. Pins already
+# in the locks are kept; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`)
+# moves them. dev.txt is constrained by runtime.txt and bench.txt by dev.txt, so a package
+# has one version in all three.
+LOCK_VENV := .venv-lock
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(LOCK_ARGS)
+
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet pip==26.3 pip-tools==7.7.0
+
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --output-file requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements/runtime.txt \
+		--output-file requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) --extra bench --constraint requirements/dev.txt \
+		--output-file requirements/bench.txt pyproject.toml
 
 clean:
 	rm -rf var

@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 SIGNATURE_HEADER = "X-Portal-Signature"
+WEBHOOK_SCHEMES = ("https://", "http://")
 
 
 class NotifierError(Exception):
@@ -87,15 +88,18 @@ class WebhookNotifier:
         )
 
     def send(self, alert: Alert) -> None:
+        # urllib also opens file: and ftp: URLs; a webhook is only ever HTTP.
+        if not self.url.lower().startswith(WEBHOOK_SCHEMES):
+            raise NotifierError("The webhook URL must start with https:// or http://.")
         body = alert.to_json()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
             self.url,
             data=body,
             method="POST",
             headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, self.secret)},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise NotifierError(f"The webhook answered {exc.code}.") from exc

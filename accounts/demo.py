@@ -19,7 +19,7 @@ from .models import (
     User,
 )
 
-DEMO_PASSWORD = "portal-demo-2026"
+DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - the demo logins' password, in the README
 
 STAFF = [
     # email, full name, phone, language, time zone, role

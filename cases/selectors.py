@@ -180,14 +180,15 @@ def case_contents(case: Case, user) -> CaseContents:
     quote = connection.ops.quote_name
     per_case = [CaseMessage, CaseEvent, Attachment, ResolutionAgreement, HotlineCall]
     followers = Case.followers.through._meta.db_table
-    sql = (
-        "SELECT "
-        + ", ".join(
-            f"(SELECT MAX(id) FROM {quote(model._meta.db_table)} WHERE case_id = %s)"
-            for model in per_case
-        )
-        + f", EXISTS (SELECT 1 FROM {quote(followers)} WHERE case_id = %s AND user_id = %s)"
+    # Only quoted table names of our own models go into the text; the ids are parameters.
+    columns = [
+        f"(SELECT MAX(id) FROM {quote(m._meta.db_table)} WHERE case_id = %s)"  # noqa: S608
+        for m in per_case
+    ]
+    columns.append(
+        f"EXISTS (SELECT 1 FROM {quote(followers)} WHERE case_id = %s AND user_id = %s)"  # noqa: S608
     )
+    sql = "SELECT " + ", ".join(columns)
     with connection.cursor() as cursor:
         cursor.execute(sql, [case.pk] * (len(per_case) + 1) + [user.pk])
         message, event, attachment, agreement, call, following = cursor.fetchone()

@@ -626,7 +626,7 @@ class ActualsImport:
 def _parse_date(text: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - only the date is kept
         except ValueError:
             continue
     return None

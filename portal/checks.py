@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from accounts.alerts import WEBHOOK_SCHEMES
+
 
 @register()
 def check_time_settings(app_configs, **kwargs):
@@ -30,13 +32,24 @@ def check_time_settings(app_configs, **kwargs):
 
 @register()
 def check_alert_webhook(app_configs, **kwargs):
-    if settings.ALERT_WEBHOOK_URL and len(settings.ALERT_WEBHOOK_SECRET) < 16:
-        return [
+    url = settings.ALERT_WEBHOOK_URL
+    errors = []
+    if url and len(settings.ALERT_WEBHOOK_SECRET) < 16:
+        errors.append(
             Error(
                 "ALERT_WEBHOOK_URL is set but ALERT_WEBHOOK_SECRET is missing or shorter "
                 "than 16 characters; receivers could not trust the alerts.",
                 hint="Set ALERT_WEBHOOK_SECRET to a long random value shared with the receiver.",
                 id="portal.E003",
             )
-        ]
-    return []
+        )
+    if url and not url.lower().startswith(WEBHOOK_SCHEMES):
+        errors.append(
+            Error(
+                "ALERT_WEBHOOK_URL does not start with https:// or http://; alerts are "
+                "only posted over HTTP.",
+                hint="Give the receiver's https:// (or http://) address.",
+                id="portal.E004",
+            )
+        )
+    return errors

@@ -22,7 +22,8 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=True)
 
-_DEV_SECRET_KEY = "insecure-development-key-for-the-embedded-mode-only-never-in-production"
+# The embedded mode's key, never a secret: refused below when DEBUG is off.
+_DEV_SECRET_KEY = "insecure-development-key-for-the-embedded-mode-only-never-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

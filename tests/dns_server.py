@@ -116,7 +116,7 @@ class DnsServer:
                 )
                 if answer.rcode() == dns.rcode.NOERROR and answer.answer:
                     return
-            except Exception:  # noqa: BLE001 - reloading
+            except Exception:  # noqa: BLE001, S110 - dnsmasq is still reloading: ask again
                 pass
             time.sleep(0.02)
         raise RuntimeError("dnsmasq did not reload its records within 5 seconds")

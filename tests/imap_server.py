@@ -71,7 +71,7 @@ class DovecotServer:
 
     def start(self) -> DovecotServer:
         uid, gid, _ = _mail_owner()
-        os.chmod(self.root, 0o755)
+        os.chmod(self.root, 0o755)  # noqa: S103 - Dovecot's mail user must reach it (above)
         mail = self.root / "mail"
         mail.mkdir()
         os.chown(mail, uid, gid)

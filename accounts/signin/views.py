@@ -139,14 +139,15 @@ def setup(request):
             ),
         )
     qr = segno.make(device.config_url, error="m")
+    # segno writes the SVG from the URI's bits alone: no text goes into it.
+    qr_svg = mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff", omitsize=True))  # noqa: S308
     return render(
         request,
         "signin/setup.html",
         {
             "form": form,
             "next": next_url,
-            # segno writes the SVG from the URI's bits alone: no text goes into it.
-            "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#000", light="#fff", omitsize=True)),
+            "qr_svg": qr_svg,
             "secret": second_factor.secret_for_people(device.key),
             "config_url": device.config_url,
             "replacing": services.has_second_factor(user),

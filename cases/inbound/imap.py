@@ -286,7 +286,7 @@ class ImapMailbox:
             return
         try:
             conn.shutdown()
-        except Exception:  # noqa: BLE001 - the connection is being thrown away
+        except Exception:  # noqa: BLE001, S110 - the connection is being thrown away
             pass
 
     def close(self) -> None:

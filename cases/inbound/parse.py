@@ -219,12 +219,12 @@ def parse_message(raw: bytes) -> ParsedMessage:
     named in `defects`."""
     try:
         raw = raw if isinstance(raw, bytes) else _as_bytes(raw)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - parse_message never raises
         raw = b""
     content_hash = hashlib.sha256(raw).hexdigest()
     try:
         fingerprint = content_fingerprint(raw)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - parse_message never raises
         fingerprint = content_hash
     try:
         return _parse(raw, content_hash, fingerprint)
@@ -252,7 +252,7 @@ class _Defects:
     def guard(self, label, fn, default):
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - any failure is named as a defect
             self.items.append(f"{label}: {type(exc).__name__}")
             return default
 
@@ -523,7 +523,7 @@ def _part_text(part: Message) -> str:
     charset = None
     try:
         charset = part.get_content_charset()
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a broken charset parameter is no charset
         charset = None
     return decode_bytes(_part_bytes(part), charset)
 

@@ -175,6 +175,7 @@ class _Union:
 
 
 def _in(values: list[str]) -> str:
+    """Placeholders for an IN list: the values themselves always go as parameters."""
     return "(" + ", ".join(["%s"] * len(values)) + ")"
 
 
@@ -232,7 +233,7 @@ def routing_lookup(
     if ordered:
         forms = _both_forms(ordered)
         first.select(
-            "SELECT 'outbound', o.{outbound_case}, k.{case_account}, {no_id}, "
+            "SELECT 'outbound', o.{outbound_case}, k.{case_account}, {no_id}, "  # noqa: S608 - names and %s only
             "o.{outbound_message_id} FROM {outbound} o "
             "INNER JOIN {case} k ON k.{case_id} = o.{outbound_case} "
             "WHERE o.{outbound_message_id} IN " + _in(forms),
@@ -251,7 +252,7 @@ def routing_lookup(
         # not match; the reference when the thread matches nothing.
         second = _Union()
         second.select(
-            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, i.{inbound_id}, "
+            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, i.{inbound_id}, "  # noqa: S608 - names and %s only
             "i.{inbound_message_id} FROM {inbound} i "
             "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
             "WHERE i.{inbound_outcome} IN " + _in(THREADING_OUTCOMES) + " "

@@ -125,3 +125,18 @@ def test_a_webhook_without_a_long_secret_fails_the_system_check(settings):
     settings.ALERT_WEBHOOK_SECRET = "short"
     with pytest.raises(SystemCheckError, match="portal.E003"):
         call_command("check")
+
+
+def test_a_webhook_url_that_is_not_http_fails_the_system_check(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.ALERT_WEBHOOK_URL = "file:///etc/passwd"
+    settings.ALERT_WEBHOOK_SECRET = SECRET
+    with pytest.raises(SystemCheckError, match="portal.E004"):
+        call_command("check")
+
+
+def test_the_webhook_notifier_opens_nothing_but_http():
+    with pytest.raises(NotifierError, match="must start with https:// or http://"):
+        WebhookNotifier("file:///etc/passwd", SECRET, timeout=1).send(ALERT)

@@ -79,7 +79,7 @@ class TestIsOpen:
 
     def test_it_refuses_a_naive_datetime(self):
         with pytest.raises(ValueError, match="time-zone-aware"):
-            is_open(amsterdam(), datetime(2026, 11, 25, 10, 0))
+            is_open(amsterdam(), datetime(2026, 11, 25, 10, 0))  # noqa: DTZ001 - on purpose
 
 
 class TestNextOpening:
@@ -254,7 +254,9 @@ def schedules(draw):
 
 
 instants = st.datetimes(
-    min_value=datetime(2026, 1, 1), max_value=datetime(2028, 6, 30), timezones=st.just(UTC)
+    min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - Hypothesis takes naive bounds
+    max_value=datetime(2028, 6, 30),  # noqa: DTZ001 - Hypothesis takes naive bounds
+    timezones=st.just(UTC),
 )
 minutes = st.integers(min_value=0, max_value=5000)
 

@@ -109,7 +109,9 @@ def test_verdicts_are_decided_from_recorded_times():
 
 @given(
     start=st.datetimes(
-        min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+        min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - Hypothesis takes naive bounds
+        max_value=datetime(2027, 12, 31),  # noqa: DTZ001 - Hypothesis takes naive bounds
+        timezones=st.just(UTC),
     ),
     minutes=st.integers(min_value=1, max_value=3000),
     pause=st.integers(min_value=0, max_value=3000),

@@ -42,8 +42,8 @@ formats = st.one_of(
     st.text(alphabet="djDlmnMFYyHGisaTU \\,.:-/", max_size=12),
 )
 moments = st.datetimes(
-    min_value=datetime(1900, 1, 1),
-    max_value=datetime(2100, 12, 31),
+    min_value=datetime(1900, 1, 1),  # noqa: DTZ001 - Hypothesis takes naive bounds
+    max_value=datetime(2100, 12, 31),  # noqa: DTZ001 - Hypothesis takes naive bounds
     timezones=st.just(UTC),
 )
 

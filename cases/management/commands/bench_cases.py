@@ -150,7 +150,7 @@ class Command(BaseCommand):
         }
 
     def _seed(self, n_cases: int, n_accounts: int, n_messages: int) -> None:
-        rng = random.Random(2026)
+        rng = random.Random(2026)  # noqa: S311 - repeatable sample data, not a secret
         now = timezone.now()
         calendar, created = OfficeHoursCalendar.objects.get_or_create(
             name="Bench calendar", defaults={"time_zone": "Europe/Amsterdam"}
@@ -313,7 +313,7 @@ class Command(BaseCommand):
             env=env,
             check=True,
         )
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, arguments built here
             [
                 gunicorn,
                 "portal.wsgi",

@@ -2,6 +2,8 @@
 page), a stranger quoting a real reference in quarantine, a delivery failure on its
 case; a second run changes nothing."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -25,10 +27,10 @@ def snapshot():
 
 
 def test_seed_demo_adds_inbound_mail_once():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=StringIO())
     first = snapshot()
     counts = dict(InboundMessage.objects.values_list("pk", "times_received"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=StringIO())
     assert snapshot() == first
     assert dict(InboundMessage.objects.values_list("pk", "times_received")) == counts
 

@@ -111,11 +111,11 @@ def test_ingest_email_reads_one_byte_past_the_limit_then_bounces(world, small_li
     assert row.reason.endswith("returned to the sender by the mail server")
 
 
-def test_ingest_email_bounces_a_large_message_even_when_it_cannot_be_recorded():
+def test_ingest_email_bounces_a_large_message_even_when_it_cannot_be_recorded(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
-        "VAR_DIR": "/tmp/inbound-dead-db-var",
+        "VAR_DIR": str(tmp_path),
         "INBOUND_MAX_MESSAGE_BYTES": str(LIMIT),
     }
     result = subprocess.run(

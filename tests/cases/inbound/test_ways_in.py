@@ -56,11 +56,11 @@ def test_ingest_email_keeps_even_garbage_and_an_empty_input(world, monkeypatch):
     assert InboundMessage.objects.filter(outcome=Outcome.QUARANTINED).count() == 2
 
 
-def test_ingest_email_exits_75_without_a_traceback_when_the_database_is_down():
+def test_ingest_email_exits_75_without_a_traceback_when_the_database_is_down(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
-        "VAR_DIR": "/tmp/inbound-dead-db-var",
+        "VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "ingest_email"],
