@@ -6,6 +6,7 @@ from .alerts import Alert, NotifierError, notifier_named
 
 
 @shared_task(
+    name="accounts.tasks.deliver_alert",
     autoretry_for=(NotifierError,),
     retry_backoff=10,
     retry_backoff_max=600,
@@ -23,6 +24,7 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
 
 
 @shared_task(
+    name="accounts.tasks.send_password_reset",
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=10,
     retry_backoff_max=600,

@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox
+
 from . import critical, selectors, services, staff_access
 from .forms import (
     CallbackForm,
@@ -42,7 +44,6 @@ from .models import (
     SlaPolicy,
     Status,
 )
-from .outbox import queue_on_commit
 from .views import attachment_response
 
 DUE_SOON = timedelta(hours=1)
@@ -596,11 +597,9 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from .tasks import recompute_deadlines_task
-
-        # Through the outbox: with the broker down the deadlines are recomputed by the
-        # next sweep rather than never.
-        queue_on_commit(recompute_deadlines_task, obj.severity)
+        # Through the outbox: with the broker down the deadlines are recomputed once it
+        # is back rather than never.
+        outbox.enqueue("cases.recompute_deadlines", obj.severity)
 
 
 @admin.register(ResolutionAgreement)

@@ -3,7 +3,9 @@
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(
+    name="cases.tasks.send_case_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=8
+)
 def send_case_mail(event_id: int) -> int:
     from .mailing import send_event_mail
 

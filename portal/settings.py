@@ -40,6 +40,7 @@ if not DEBUG:
 
 INSTALLED_APPS = [
     "portal",
+    "core",
     "accounts",
     "cases",
     "cases.inbound",
@@ -101,7 +102,7 @@ TEMPLATES = [
                 "portal.context_processors.contract",
             ],
             # The `date` filter with Django's output at a fraction of the cost.
-            "builtins": ["portal.dates"],
+            "builtins": ["core.dates"],
         },
     },
 ]
@@ -196,7 +197,10 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [
     BASE_DIR / "cases" / "inbound" / "locale",
     BASE_DIR / "accounts" / "signin" / "locale",
-    *(BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")),
+    *(
+        BASE_DIR / app / "locale"
+        for app in ("portal", "core", "accounts", "cases", "deliverability")
+    ),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from cases import services as case_services
 from cases.models import Case, Category, Channel
-from cases.outbox import queue_on_commit
+from core import outbox
 
 from . import selectors
 from .authentication import SenderAuthentication
@@ -206,7 +206,7 @@ def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> Inboun
             address=row.from_address.lower(), sent_at=now, inbound=row, kind=follow_up.kind
         )
     if follow_up is not None:
-        queue_on_commit(follow_up.task, row.pk)
+        outbox.enqueue(follow_up.task, row.pk)
     return row
 
 
@@ -272,17 +272,15 @@ def record_too_large(
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A mail task to queue for the row after the commit; `kind` when it is an
-    automatic reply to the sender that counts towards the per-address limit."""
+    """The mail task (its name) to queue for the row; `kind` when it is an automatic
+    reply to the sender that counts towards the per-address limit."""
 
-    task: object
+    task: str
     kind: str | None = None
 
 
 def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, now):
     """Do what the decision says; returns the follow-up mail for the row, if any."""
-    from .tasks import send_access_reply, send_acknowledgement, send_held_notice
-
     user = look.user
 
     row.reason = decision.reason
@@ -325,7 +323,7 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         row.outcome = Outcome.OPENED
         row.case = case
         if decision.send_acknowledgement:
-            return FollowUp(send_acknowledgement)
+            return FollowUp("inbound.send_acknowledgement")
     elif decision.route is Route.DELIVERY_FAILURE:
         row.outcome = Outcome.DELIVERY_FAILURE
         report = parsed.delivery_report
@@ -341,9 +339,9 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         if not parsed.from_address or look.access_reply_sent:
             return None
         if decision.tell_staff and look.sender_is_staff:
-            return FollowUp(send_held_notice, AccessReply.Kind.HELD)
+            return FollowUp("inbound.send_held_notice", AccessReply.Kind.HELD)
         if decision.send_access_reply:
-            return FollowUp(send_access_reply, AccessReply.Kind.ACCESS)
+            return FollowUp("inbound.send_access_reply", AccessReply.Kind.ACCESS)
     return None
 
 

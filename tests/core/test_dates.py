@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal import dates
+from core import dates
 
 # Every format the templates use, and some that must go to Django's filter.
 TEMPLATE_FORMATS = [

@@ -4,7 +4,7 @@ Django's filter splits the format and translates the day and month names on ever
 about 80 µs; a customer's case list calls it twice a row. Here a format is split once
 and the names are read once per language. Named formats (DATE_FORMAT...), characters
 not listed in FIELDS and time fields of a plain date go to Django's filter, so the text
-is always Django's (tests/portal/test_dates.py compares the two). Registered as a
+is always Django's (tests/core/test_dates.py compares the two). Registered as a
 template builtin in settings, after Django's own, so every template uses it without a
 `{% load %}`.
 """
