@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import outbox
+from inbound import selectors as inbound_selectors
+from inbound.admin import DeliveryFailureInline
 
 from . import critical, selectors, services, staff_access
 from .forms import (
@@ -31,8 +33,6 @@ from .forms import (
     StaffReplyForm,
     StaffTextForm,
 )
-from .inbound import selectors as inbound_selectors
-from .inbound.admin import DeliveryFailureInline
 from .models import (
     OPEN_STATUSES,
     Case,

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Account, User
+from inbound import demo as inbound_demo
 
 from . import services
-from .inbound import demo as inbound_demo
 from .models import Case, Category, FailureCause
 
 AGENT = "sam.agent@example.com"

@@ -11,10 +11,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
+from inbound.models import InboundMessage
 
 from . import sla
 from .access import cases_visible_to
-from .inbound.models import InboundMessage
 from .models import (
     OPEN_STATUSES,
     Attachment,

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "cases",
-    "cases.inbound",
+    "inbound",
     "deliverability",
     "portal.admin.PortalAdminConfig",
     "django.contrib.auth",
@@ -195,11 +195,10 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Each app keeps its own translations; project templates (base, sign-in) use locale/.
 # Apps come first so that `makemessages` files each string under the app it belongs to.
 LOCALE_PATHS = [
-    BASE_DIR / "cases" / "inbound" / "locale",
     BASE_DIR / "accounts" / "signin" / "locale",
     *(
         BASE_DIR / app / "locale"
-        for app in ("portal", "core", "accounts", "cases", "deliverability")
+        for app in ("portal", "core", "accounts", "cases", "inbound", "deliverability")
     ),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
@@ -398,7 +397,7 @@ INBOUND_IMAP_TIMEOUT = env.float("INBOUND_IMAP_TIMEOUT", default=30.0)
 INBOUND_RAW_MESSAGE_RETENTION_DAYS = env.int("INBOUND_RAW_MESSAGE_RETENTION_DAYS", default=365)
 # The authserv-id(s) our own MTA writes in Authentication-Results; only those headers are
 # believed. Empty: the topmost header (added by the last MTA, ours). See
-# cases/inbound/authentication.py for how several believed headers are read.
+# inbound/authentication.py for how several believed headers are read.
 INBOUND_AUTHSERV_IDS = env.list("INBOUND_AUTHSERV_IDS", default=[])
 # On: a customer's mail is posted only with a DMARC pass, else quarantined. Off: posted
 # and marked "sender not verified" for staff. Staff mail always needs a pass.
@@ -416,7 +415,7 @@ INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOU
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
 if INBOUND_IMAP_HOST:
-    from cases.inbound.imap import configuration_problems
+    from inbound.imap import configuration_problems
 
     _imap_problems = configuration_problems(
         host=INBOUND_IMAP_HOST,

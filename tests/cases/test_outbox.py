@@ -87,8 +87,8 @@ def test_an_sla_policy_changed_while_the_broker_is_down_moves_deadlines_after_it
 
 
 def test_a_mailbox_failure_alert_raised_while_the_broker_is_down_is_kept(broker, manager):
-    from cases.inbound.imap import ImapConfig, TlsMode
-    from cases.inbound.polling import poll_mailbox
+    from inbound.imap import ImapConfig, TlsMode
+    from inbound.polling import poll_mailbox
 
     broker.down()
     unreachable = ImapConfig(

@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.inbound.authentication import (
+from inbound.authentication import (
     believed_headers,
     parse_authentication_results,
     sender_authentication,
 )
-from cases.inbound.parse import parse_message
+from inbound.parse import parse_message
 
 
 def dmarc_of(value: str) -> str | None:

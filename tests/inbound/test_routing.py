@@ -4,8 +4,8 @@ matched by thread or reference with the sender checked, new cases, quarantine.""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.inbound.classify import Classification, Verdict, classify
-from cases.inbound.routing import Decision, Route, RoutingFacts, route
+from inbound.classify import Classification, Verdict, classify
+from inbound.routing import Decision, Route, RoutingFacts, route
 
 ACME, NORTHWIND = 1, 2
 CASE_123 = 123

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             sys.exit(EX_TEMPFAIL)
 
     def handle(self, *args, via="mta", **options):
-        from cases.inbound.services import ingest
+        from inbound.services import ingest
 
         limit = settings.INBOUND_MAX_MESSAGE_BYTES
         # At most one byte past the limit is read: enough to know it is too large.
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{state} #{row.pk}: {row.reason.splitlines()[0] if row.reason else ''}")
 
     def _refuse_too_large(self, start: bytes, limit: int, via: str):
-        from cases.inbound.services import record_too_large
+        from inbound.services import record_too_large
 
         try:
             record_too_large(

@@ -4,9 +4,9 @@ flagged, never dropped, and cannot take a thread over."""
 
 import pytest
 
-from cases.inbound.models import InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import Case, CaseMessage
+from inbound.models import InboundMessage, Outcome
+from inbound.services import ingest
 
 from .conftest import corpus_bytes
 
@@ -153,11 +153,11 @@ def test_a_reply_to_a_quarantined_message_does_not_thread_to_its_guessed_case(wo
 def test_the_migration_keys_stored_messages_as_the_live_code_does():
     from importlib import import_module
 
-    from cases.inbound.parse import content_fingerprint
+    from inbound.parse import content_fingerprint
 
     from .conftest import CORPUS
 
-    frozen = import_module("cases.inbound.migrations.0005_content_fingerprint_dedup_keys")
+    frozen = import_module("inbound.migrations.0005_content_fingerprint_dedup_keys")
     samples = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
     samples += [
         b"From a@b Thu Nov 26 10:00:00 2026\nReceived: x\n y\nFrom: a@b.example\n\nhi\n\n",

@@ -8,9 +8,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from cases.inbound.models import AccessReply, InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import Attachment, Case, CaseMessage, Status
+from inbound.models import AccessReply, InboundMessage, Outcome
+from inbound.services import ingest
 
 from .conftest import CORPUS, OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes
 
@@ -263,8 +263,8 @@ def test_a_case_opened_by_mail_sends_the_customer_one_mail_the_acknowledgement(w
 
 
 def test_the_acknowledgement_is_kept_as_the_case_s_sent_mail_once(world):
-    from cases.inbound.tasks import send_acknowledgement
     from cases.models import OutboundMessage
+    from inbound.tasks import send_acknowledgement
 
     mail.outbox.clear()
     row = ingest(corpus_bytes("missing-message-id.eml"))
@@ -316,7 +316,7 @@ def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
 
 
 def test_a_reply_of_megabytes_of_text_is_posted_cut_and_kept_whole_for_staff(world):
-    from cases.inbound.services import MAX_POSTED_TEXT
+    from inbound.services import MAX_POSTED_TEXT
 
     text = "".join(f"Log line {n}: connection timed out after DATA\r\n" for n in range(40_000))
     raw = (

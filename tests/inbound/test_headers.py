@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases.inbound.authentication import parse_authentication_results
-from cases.inbound.headers import (
+from inbound.authentication import parse_authentication_results
+from inbound.headers import (
     CASE_REFERENCE_PATTERN,
     MAX_MESSAGE_ID_LENGTH,
     clean_subject,

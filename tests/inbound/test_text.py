@@ -3,7 +3,7 @@ quoted history."""
 
 import pytest
 
-from cases.inbound.text import decode_bytes, html_to_text, normalise_charset, split_reply
+from inbound.text import decode_bytes, html_to_text, normalise_charset, split_reply
 
 
 @pytest.mark.parametrize(

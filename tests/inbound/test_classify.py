@@ -3,7 +3,7 @@ that only a person's message may be answered, open a case or be posted as a repl
 
 import pytest
 
-from cases.inbound.classify import (
+from inbound.classify import (
     Verdict,
     classify,
     is_auto_submitted,
@@ -11,7 +11,7 @@ from cases.inbound.classify import (
     is_mailing_list,
     precedence,
 )
-from cases.inbound.parse import parse_message
+from inbound.parse import parse_message
 
 from .conftest import OUR_NOTIFICATION
 

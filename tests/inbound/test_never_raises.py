@@ -6,17 +6,17 @@ from html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.inbound.authentication import parse_authentication_results
-from cases.inbound.classify import Classification, Verdict, classify
-from cases.inbound.headers import (
+from inbound.authentication import parse_authentication_results
+from inbound.classify import Classification, Verdict, classify
+from inbound.headers import (
     find_case_reference,
     header_text,
     normalise_address,
     normalise_message_id,
     parse_message_id_list,
 )
-from cases.inbound.parse import ParsedMessage, parse_message
-from cases.inbound.text import decode_bytes, html_to_text, split_reply
+from inbound.parse import ParsedMessage, parse_message
+from inbound.text import decode_bytes, html_to_text, split_reply
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

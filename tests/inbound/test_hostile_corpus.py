@@ -13,11 +13,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from cases.inbound.imap import PROCESSED_KEYWORD
-from cases.inbound.models import InboundMessage, Outcome
-from cases.inbound.polling import poll_mailbox
-from cases.inbound.services import ingest
 from cases.models import Case, CaseMessage
+from inbound.imap import PROCESSED_KEYWORD
+from inbound.models import InboundMessage, Outcome
+from inbound.polling import poll_mailbox
+from inbound.services import ingest
 from tests.imap_server import DovecotServer, unavailable_reason
 
 from .conftest import OUR_NOTIFICATION, corpus_bytes

@@ -7,9 +7,9 @@ import base64
 import pytest
 from django.core import mail
 
-from cases.inbound.models import AccessReply, InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import Case, CaseMessage
+from inbound.models import AccessReply, InboundMessage, Outcome
+from inbound.services import ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cases.inbound.parse import parse_message
+from inbound.parse import parse_message
 
 from .conftest import CORPUS, OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes
 
@@ -240,7 +240,7 @@ def test_case_references_are_found_in_any_subject(corpus, name, reference):
 
 
 def test_attachments_are_screened_by_the_portals_own_rules(corpus, settings):
-    from cases.inbound.parse import screen_attachments
+    from inbound.parse import screen_attachments
 
     accepted, rejected = screen_attachments(
         corpus("oversized-attachment.eml").attachments,
@@ -257,7 +257,7 @@ def test_attachments_are_screened_by_the_portals_own_rules(corpus, settings):
 
 
 def test_attachments_of_an_unaccepted_type_or_beyond_the_count_are_rejected():
-    from cases.inbound.parse import Attachment, screen_attachments
+    from inbound.parse import Attachment, screen_attachments
 
     files = [Attachment(f"{i}.pdf", "application/pdf", b"x") for i in range(3)]
     files.append(Attachment("run.exe", "application/pdf", b"MZ"))
@@ -272,7 +272,7 @@ def test_attachments_of_an_unaccepted_type_or_beyond_the_count_are_rejected():
 
 
 def test_logs_sent_by_mail_are_judged_as_in_the_portal(settings):
-    from cases.inbound.parse import Attachment, screen_attachments
+    from inbound.parse import Attachment, screen_attachments
 
     names = ["smtp.log", "mail.log.1", "mail.log.gz", "headers.eml", "bounce.webp"]
     files = [Attachment(name, "application/octet-stream", b"x") for name in names]

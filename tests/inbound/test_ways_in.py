@@ -17,18 +17,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts import roles
-from cases.inbound.imap import PROCESSED_KEYWORD
-from cases.inbound.models import InboundMessage, MailboxStatus, Outcome
-from cases.inbound.polling import backoff, poll_mailbox
-from cases.inbound.services import ingest, purge_raw_messages
 from cases.models import CaseMessage
+from inbound.imap import PROCESSED_KEYWORD
+from inbound.models import InboundMessage, MailboxStatus, Outcome
+from inbound.polling import backoff, poll_mailbox
+from inbound.services import ingest, purge_raw_messages
 from tests.factories import StaffFactory
 from tests.imap_server import DovecotServer, unavailable_reason
 
 from .conftest import corpus_bytes
 from .test_imap import plaintext_config
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 needs_dovecot = pytest.mark.skipif(
     unavailable_reason() is not None, reason=unavailable_reason() or ""
 )

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.inbound import selectors
-from cases.inbound.models import AccessReply
-from cases.inbound.services import ingest
+from inbound import selectors
+from inbound.models import AccessReply
+from inbound.services import ingest
 from tests.factories import UserFactory
 
 from .conftest import OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes

@@ -2,9 +2,20 @@ from pathlib import Path
 
 import pytest
 
-from cases.inbound.parse import parse_message
+from inbound.parse import parse_message
 
 CORPUS = Path(__file__).parent / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _commit_callbacks_run_at_once(monkeypatch):
+    """Tests run inside one transaction that never commits: run on-commit work (mail)
+    at once."""
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
+    )
+
+
 # Our outbound notifications carry Message-IDs like these (see the corpus files).
 OUR_NOTIFICATION = "176438412905.48213.9301766254108827415@example.com"
 OUR_OTHER_NOTIFICATION = "176438501122.48213.1175309428816360032@example.com"

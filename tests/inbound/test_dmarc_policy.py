@@ -6,9 +6,9 @@ when INBOUND_REQUIRE_DMARC_PASS is on."""
 import pytest
 from django.core import mail
 
-from cases.inbound.models import AccessReply, InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import CaseMessage
+from inbound.models import AccessReply, InboundMessage, Outcome
+from inbound.services import ingest
 
 pytestmark = pytest.mark.django_db
 

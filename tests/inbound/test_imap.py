@@ -4,7 +4,7 @@ nothing, and marking processed (keyword or move) only when asked."""
 
 import pytest
 
-from cases.inbound.imap import (
+from inbound.imap import (
     PROCESSED_KEYWORD,
     ImapConfig,
     ImapConfigurationError,

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InboundConfig(AppConfig):
-    name = "cases.inbound"
-    label = "inbound"
+    name = "inbound"
     verbose_name = _("Inbound mail")
     default_auto_field = "django.db.models.BigAutoField"

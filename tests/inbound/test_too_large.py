@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cases.inbound.imap import PROCESSED_KEYWORD, ImapMailbox
-from cases.inbound.models import InboundMessage, Outcome
-from cases.inbound.polling import poll_mailbox
-from cases.inbound.services import ingest
 from cases.models import CaseMessage
+from inbound.imap import PROCESSED_KEYWORD, ImapMailbox
+from inbound.models import InboundMessage, Outcome
+from inbound.polling import poll_mailbox
+from inbound.services import ingest
 from tests.imap_server import DovecotServer, unavailable_reason
 
 from .test_imap import plaintext_config
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 20_000
 
 HEADERS = (

@@ -28,10 +28,10 @@ from django.test.utils import override_settings
 
 from accounts.models import Account, Contact, OfficeHoursCalendar, OpeningRange, User
 from cases import services as case_services
-from cases.inbound.models import InboundMessage
-from cases.inbound.services import ingest
 from cases.models import Category, OutboundMessage
 from core import outbox
+from inbound.models import InboundMessage
+from inbound.services import ingest
 
 ACCOUNT = "Bench Inbound Account"
 DOMAIN = "bench-inbound.example"

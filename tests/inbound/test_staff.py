@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import roles
-from cases.inbound.models import InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import CaseMessage
+from inbound.models import InboundMessage, Outcome
+from inbound.services import ingest
 from tests.factories import StaffFactory
 
 from .conftest import OUR_NOTIFICATION, corpus_bytes

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.inbound.models import InboundMessage, Outcome
-from cases.inbound.services import ingest
 from cases.models import Case, CaseMessage
+from inbound.models import InboundMessage, Outcome
+from inbound.services import ingest
 
 from .conftest import CORPUS
 
@@ -162,7 +162,7 @@ def test_an_acknowledgement_that_cannot_be_recorded_leaves_the_new_case_stored(w
     # task (run at once here, inside ingest's transaction: see tests/cases/conftest.py)
     # swallowed the refused record without a savepoint, which left that transaction marked
     # for rollback: ingest() returned a row the database did not keep.
-    monkeypatch.setattr("cases.inbound.mail.make_msgid", lambda domain: _taken_message_id())
+    monkeypatch.setattr("inbound.mail.make_msgid", lambda domain: _taken_message_id())
     before = (places(), Case.objects.count())
     row = ingest((CORPUS / "windows-1252-body.eml").read_bytes())
     assert (row.outcome, row.duplicate) == (Outcome.OPENED, False)

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from cases.inbound.demo import BOUNCED_CASE, QUOTED_CASE, REPLY_CASE
-from cases.inbound.models import InboundMessage, Outcome
 from cases.models import Case
+from inbound.demo import BOUNCED_CASE, QUOTED_CASE, REPLY_CASE
+from inbound.models import InboundMessage, Outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
