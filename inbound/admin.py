@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cases.admin import CaseAdmin
 from cases.models import Case
 
-from . import services
+from . import selectors, services
 from .models import AccessReply, InboundMessage, MailboxStatus, Outcome
 
 RAW_PREVIEW_LIMIT = 200_000
@@ -348,6 +349,28 @@ class DeliveryFailureInline(admin.TabularInline):
             reverse("admin:inbound_inboundmessage_change", args=[obj.pk]),
             gettext("the delivery report"),
         )
+
+
+class CaseWithMailAdmin(CaseAdmin):
+    """The case page with what inbound mail adds to it: the bounces of our notifications
+    about the case, and beside the description and each message that came by mail, a
+    mark when its sender is not verified or its Message-ID was used before."""
+
+    change_form_template = "admin/inbound/case_change_form.html"
+    inlines = [*CaseAdmin.inlines, DeliveryFailureInline]
+
+    def case_page_context(self, request, case, draft) -> dict:
+        context = super().case_page_context(request, case, draft)
+        case_messages = [e.item for e in context["timeline"] if e.kind == "message"]
+        opening, by_message = selectors.case_page_mail(case, [m.pk for m in case_messages])
+        for message in case_messages:
+            message.mail = by_message.get(message.pk)
+        context["opening_mail"] = opening
+        return context
+
+
+admin.site.unregister(Case)
+admin.site.register(Case, CaseWithMailAdmin)
 
 
 @admin.register(AccessReply)

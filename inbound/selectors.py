@@ -13,7 +13,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Contact
 from cases.models import Case, OutboundMessage
@@ -320,12 +320,22 @@ def quarantine() -> QuerySet[InboundMessage]:
     )
 
 
-def opening_message(case) -> InboundMessage | None:
-    """The inbound message that opened a case (its text is the case's description),
-    with what staff need to judge its sender; None for a case not opened by mail."""
-    return (
-        InboundMessage.objects.filter(case=case, outcome=Outcome.OPENED)
-        .only("pk", "dmarc", "reused_message_id_of", "case")
+def case_page_mail(case, message_ids) -> tuple[InboundMessage | None, dict[int, InboundMessage]]:
+    """For the marks on a case's admin page, in one query: the inbound message that
+    opened the case (its text is the case's description), and the first inbound message
+    of each of these case messages that came by mail, with what staff need to judge
+    their senders."""
+    rows = (
+        InboundMessage.objects.filter(
+            Q(case=case, outcome=Outcome.OPENED) | Q(case_message_id__in=message_ids)
+        )
+        .only("pk", "dmarc", "reused_message_id_of", "case", "case_message", "outcome")
         .order_by("pk")
-        .first()
     )
+    opening, by_message = None, {}
+    for row in rows:
+        if row.outcome == Outcome.OPENED and row.case_id == case.pk and opening is None:
+            opening = row
+        if row.case_message_id is not None:
+            by_message.setdefault(row.case_message_id, row)
+    return opening, by_message

@@ -20,6 +20,7 @@ from .conftest import OUR_NOTIFICATION, corpus_bytes
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:inbound_inboundmessage_changelist")
+CASE_PAGE_QUERIES = 16
 
 
 def signed_in(user):
@@ -207,7 +208,10 @@ class _Timeline(HTMLParser):
 
 
 def timeline(client, case):
-    page = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    return timeline_of(client.get(reverse("admin:cases_case_change", args=[case.pk])))
+
+
+def timeline_of(page):
     assert page.status_code == 200
     parser = _Timeline()
     parser.feed(page.content.decode())
@@ -256,6 +260,27 @@ def test_a_case_opened_by_an_unverified_mail_is_marked_beside_its_description(wo
     entries = timeline(signed_in(world.agent), row.case)
     assert "Please add a domain." in entries[0]["text"]
     assert (inbound_url(row), "sender not verified", "sender-not-verified") in entries[0]["links"]
+
+
+def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
+    world, django_assert_num_queries
+):
+    client = signed_in(world.agent)
+    url = reverse("admin:cases_case_change", args=[world.cases[124].pk])
+    ingest(unverified_reply(1))
+    client.get(url)  # warm caches (content types)
+    # session, user, permissions (own and groups), the case, its hotline calls, messages,
+    # their attachments, events, agreements, the bounces inline, the mail of the marks
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        client.get(url)
+    for n in range(2, 7):
+        ingest(unverified_reply(n))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        page = client.get(url)
+    marked = [
+        e for e in timeline_of(page) if any(link[2] == "sender-not-verified" for link in e["links"])
+    ]
+    assert len(marked) == 6
 
 
 def test_the_customer_never_sees_the_mark(world):
