@@ -2,7 +2,9 @@ import smtplib
 
 from celery import shared_task
 
+from . import services
 from .alerts import Alert, NotifierError, notifier_named
+from .models import User
 
 
 @shared_task(
@@ -33,9 +35,6 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
 )
 def send_password_reset(user_id: int) -> bool:
     """The link a person asked for on "Forgot your password?" (token made now, at send)."""
-    from . import services
-    from .models import User
-
     login = User.objects.filter(pk=user_id, is_active=True).first()
     if login is None:
         return False

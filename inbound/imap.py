@@ -133,7 +133,7 @@ def is_loopback(host: str) -> bool:
 
 def configuration_problems(*, host: str, tls: str, allow_plaintext: bool, folders=()) -> list[str]:
     """Sentences naming each unsafe or impossible IMAP setting; empty when all is well.
-    Shared by the settings check at start-up and the client itself."""
+    Shared by the system check (inbound/checks.py) and the client itself."""
     problems = []
     if not host:
         problems.append("INBOUND_IMAP_HOST is empty.")

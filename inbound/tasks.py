@@ -4,49 +4,40 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import mail, polling, services
 from .models import InboundMessage
 
 
 @shared_task(name="inbound.send_acknowledgement", autoretry_for=(OSError,), retry_backoff=True)
 def send_acknowledgement(inbound_id: int) -> bool:
-    from .mail import send_acknowledgement as send
-
     row = InboundMessage.objects.select_related("case__requester").filter(pk=inbound_id).first()
     if row is None or row.case is None:
         return False
-    return send(row)
+    return mail.send_acknowledgement(row)
 
 
 @shared_task(name="inbound.send_access_reply", autoretry_for=(OSError,), retry_backoff=True)
 def send_access_reply(inbound_id: int) -> bool:
-    from .mail import send_access_reply as send
-
     row = InboundMessage.objects.filter(pk=inbound_id).first()
     if row is None or not row.from_address:
         return False
-    send(row)
+    mail.send_access_reply(row)
     return True
 
 
 @shared_task(name="inbound.send_held_notice", autoretry_for=(OSError,), retry_backoff=True)
 def send_held_notice(inbound_id: int) -> bool:
-    from .mail import send_held_notice as send
-
     row = InboundMessage.objects.filter(pk=inbound_id).first()
     if row is None or not row.from_address:
         return False
-    return send(row)
+    return mail.send_held_notice(row)
 
 
 @shared_task(name="inbound.poll_mailbox")
 def poll_mailbox_task() -> dict:
-    from .polling import poll_mailbox
-
-    return poll_mailbox()
+    return polling.poll_mailbox()
 
 
 @shared_task(name="inbound.purge_raw_messages")
 def purge_raw_messages_task() -> int:
-    from .services import purge_raw_messages
-
-    return purge_raw_messages()
+    return services.purge_raw_messages()

@@ -378,6 +378,7 @@ BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
 # "starttls" (port 143); "none" needs INBOUND_IMAP_ALLOW_PLAINTEXT=true and a loopback
 # server, and is meant for a test server only. Attachments follow the CASES_ATTACHMENT_*
 # rules above.
+# A bad combination is refused by a system check (manage.py check, migrate, runserver).
 INBOUND_IMAP_HOST = env.str("INBOUND_IMAP_HOST", default="")
 INBOUND_IMAP_TLS = env.str("INBOUND_IMAP_TLS", default="implicit").strip().lower()
 INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=None)  # None: 993 or 143 by TLS
@@ -414,14 +415,3 @@ if INBOUND_MAX_MESSAGE_BYTES < 1024:
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
-if INBOUND_IMAP_HOST:
-    from inbound.imap import configuration_problems
-
-    _imap_problems = configuration_problems(
-        host=INBOUND_IMAP_HOST,
-        tls=INBOUND_IMAP_TLS,
-        allow_plaintext=INBOUND_IMAP_ALLOW_PLAINTEXT,
-        folders=(INBOUND_IMAP_FOLDER, INBOUND_IMAP_PROCESSED_FOLDER, INBOUND_IMAP_OVERSIZE_FOLDER),
-    )
-    if _imap_problems:
-        raise ImproperlyConfigured(" ".join(_imap_problems))

@@ -104,6 +104,24 @@ def test_an_unknown_tls_mode_is_named():
     ]
 
 
+def test_the_system_check_names_each_bad_imap_setting(settings):
+    from django.core.checks import run_checks
+
+    settings.INBOUND_IMAP_HOST = "imap.example.com"
+    settings.INBOUND_IMAP_TLS = "none"
+    settings.INBOUND_IMAP_ALLOW_PLAINTEXT = False
+    settings.INBOUND_IMAP_OVERSIZE_FOLDER = "Te groot\n"
+    errors = [e for e in run_checks() if e.id == "inbound.E001"]
+    assert [e.msg for e in errors] == [
+        "INBOUND_IMAP_TLS is 'none', which sends the password in plaintext; it needs "
+        "INBOUND_IMAP_ALLOW_PLAINTEXT=true and a loopback server.",
+        "The IMAP folder name 'Te groot\\n' must be plain ASCII without quotes, backslashes "
+        "or line breaks.",
+    ]
+    settings.INBOUND_IMAP_HOST = ""  # not polled: nothing to check
+    assert not [e for e in run_checks() if e.id == "inbound.E001"]
+
+
 def test_folder_names_must_be_plain_ascii():
     problems = configuration_problems(
         host="h", tls="implicit", allow_plaintext=False, folders=("INBOX", 'Ver"werkt')
