@@ -43,6 +43,7 @@ run: seed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint | var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

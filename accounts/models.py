@@ -15,8 +15,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text_limits import TextLengthValidator
+
 from . import office_hours
-from .text_limits import TextLengthValidator
 
 
 def validate_time_zone(value: str) -> None:

@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from . import tasks
+from core import outbox
+
 from .alerts import Alert, active_notifier_names
 from .models import User
 
@@ -38,16 +39,13 @@ def user_set_language(*, user: User, language: str) -> User:
 
 
 def alert_staff(alert: Alert) -> list[str]:
-    """Queue `alert` on every configured notifier once the current transaction commits,
-    through the outbox: an alert that cannot be queued while the broker is down is sent
-    by the next sweep. Returns the notifier names used."""
-    # The outbox's table belongs to the cases app, which builds on this one.
-    from cases.outbox import queue_on_commit
-
+    """Queue `alert` on every configured notifier through the outbox, in the current
+    transaction: an alert that cannot be handed to the broker while it is down is sent
+    once it is back. Returns the notifier names used."""
     names = active_notifier_names()
     payload = alert.to_dict()
     for name in names:
-        queue_on_commit(tasks.deliver_alert, payload, name)
+        outbox.enqueue("accounts.tasks.deliver_alert", payload, name)
     return names
 
 

@@ -2,10 +2,13 @@ import smtplib
 
 from celery import shared_task
 
+from . import services
 from .alerts import Alert, NotifierError, notifier_named
+from .models import User
 
 
 @shared_task(
+    name="accounts.tasks.deliver_alert",
     autoretry_for=(NotifierError,),
     retry_backoff=10,
     retry_backoff_max=600,
@@ -23,6 +26,7 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
 
 
 @shared_task(
+    name="accounts.tasks.send_password_reset",
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=10,
     retry_backoff_max=600,
@@ -31,9 +35,6 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
 )
 def send_password_reset(user_id: int) -> bool:
     """The link a person asked for on "Forgot your password?" (token made now, at send)."""
-    from . import services
-    from .models import User
-
     login = User.objects.filter(pk=user_id, is_active=True).first()
     if login is None:
         return False

@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox
+
 from . import critical, selectors, services, staff_access
 from .forms import (
     CallbackForm,
@@ -29,8 +31,6 @@ from .forms import (
     StaffReplyForm,
     StaffTextForm,
 )
-from .inbound import selectors as inbound_selectors
-from .inbound.admin import DeliveryFailureInline
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -42,7 +42,6 @@ from .models import (
     SlaPolicy,
     Status,
 )
-from .outbox import queue_on_commit
 from .views import attachment_response
 
 DUE_SOON = timedelta(hours=1)
@@ -308,7 +307,6 @@ class CaseAdmin(admin.ModelAdmin):
     show_full_result_count = False
     change_form_template = "admin/cases/case/change_form.html"
     change_list_template = "admin/cases/case/change_list.html"
-    inlines = [DeliveryFailureInline]
     readonly_fields = [
         "reference",
         "account",
@@ -505,42 +503,44 @@ class CaseAdmin(admin.ModelAdmin):
         if case is None or (draft and draft["case"] != case.pk):
             draft = None
         if case is not None:
-            user = request.user
-            can_act = self.has_change_permission(request, case)
-            verdict = selectors.first_response_verdict(case, timezone.now())
-            calls = selectors.hotline_calls(case)
-            extra_context.update(
-                {
-                    "hotline_calls": calls,
-                    "now": timezone.now(),
-                    "show_save": False,
-                    "show_save_and_continue": False,
-                    "show_save_and_add_another": False,
-                    "timeline": selectors.staff_timeline(
-                        case,
-                        internal_notes=staff_access.may_read_internal_notes(user, case),
-                        attachments=staff_access.may_read_attachments(user, case),
-                    ),
-                    "opening_mail": inbound_selectors.opening_message(case),
-                    "agreements": selectors.agreements(case),
-                    "verdict": verdict,
-                    "verdict_label": selectors.VERDICT_LABELS[verdict],
-                    "case_actions": [
-                        {
-                            "name": name,
-                            "label": label,
-                            "form": _action_form(form_class, name, draft),
-                            "open": bool(draft) and draft["action"] == name,
-                            "url": reverse("admin:cases_case_act", args=[case.pk, name]),
-                        }
-                        for name, (label, form_class) in ACTIONS.items()
-                        if _offered(name, case, has_calls=bool(calls))
-                    ]
-                    if can_act
-                    else [],
-                }
-            )
+            extra_context.update(self.case_page_context(request, case, draft))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def case_page_context(self, request, case: Case, draft) -> dict:
+        """What the case page shows around the case. The apps built on this one extend the
+        page by subclassing this admin (inbound mail adds its sender marks and bounces)."""
+        user = request.user
+        can_act = self.has_change_permission(request, case)
+        verdict = selectors.first_response_verdict(case, timezone.now())
+        calls = selectors.hotline_calls(case)
+        return {
+            "hotline_calls": calls,
+            "now": timezone.now(),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "timeline": selectors.staff_timeline(
+                case,
+                internal_notes=staff_access.may_read_internal_notes(user, case),
+                attachments=staff_access.may_read_attachments(user, case),
+            ),
+            "agreements": selectors.agreements(case),
+            "verdict": verdict,
+            "verdict_label": selectors.VERDICT_LABELS[verdict],
+            "case_actions": [
+                {
+                    "name": name,
+                    "label": label,
+                    "form": _action_form(form_class, name, draft),
+                    "open": bool(draft) and draft["action"] == name,
+                    "url": reverse("admin:cases_case_act", args=[case.pk, name]),
+                }
+                for name, (label, form_class) in ACTIONS.items()
+                if _offered(name, case, has_calls=bool(calls))
+            ]
+            if can_act
+            else [],
+        }
 
     def act_view(self, request, case_id, action):
         case = get_object_or_404(Case, pk=case_id)
@@ -596,11 +596,9 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from .tasks import recompute_deadlines_task
-
-        # Through the outbox: with the broker down the deadlines are recomputed by the
-        # next sweep rather than never.
-        queue_on_commit(recompute_deadlines_task, obj.severity)
+        # Through the outbox: with the broker down the deadlines are recomputed once it
+        # is back rather than never.
+        outbox.enqueue("cases.recompute_deadlines", obj.severity)
 
 
 @admin.register(ResolutionAgreement)

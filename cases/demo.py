@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts.models import Account, User
 
 from . import services
-from .inbound import demo as inbound_demo
 from .models import Case, Category, FailureCause
 
 AGENT = "sam.agent@example.com"
@@ -193,7 +192,6 @@ def seed() -> list[tuple[str, str, str]]:
             if case is not None and case.severity == "critical":
                 case.followers.add(*[c for c in contacts if c.pk != case.requester_id])
     _seed_hotline(agent, now)
-    inbound_demo.seed(now)
     return []
 
 

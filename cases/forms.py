@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
+from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 
 from . import classification
 from .filetypes import attachment_type

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.dates import date as format_date
+from core.dates import date as format_date
 
 from .models import Case, Status
 

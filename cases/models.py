@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
-from accounts.text_limits import TextLengthValidator
+from core.text_limits import TextLengthValidator
 
 REFERENCE_PREFIX = "EE-"
 
@@ -651,22 +651,3 @@ class SlaNotice(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.stage} {self.deadline:%Y-%m-%d %H:%M}"
-
-
-class OutboxTask(models.Model):
-    """A task that could not be queued because the broker was down; the sweep sends it
-    again once the broker is back."""
-
-    task_name = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
-    error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("queued notification")
-        verbose_name_plural = _("queued notifications")
-        ordering = ["id"]
-
-    def __str__(self):
-        return f"{self.task_name} {self.created_at:%Y-%m-%d %H:%M}"

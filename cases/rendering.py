@@ -25,7 +25,7 @@ from markdown_it.token import Token
 logger = logging.getLogger(__name__)
 
 # Longer text is shown verbatim: formatting it could cost more than a page may spend.
-# Forms accept up to accounts.text_limits.TEXT_MAX_LENGTH; mail may bring more.
+# Forms accept up to core.text_limits.TEXT_MAX_LENGTH; mail may bring more.
 MARKDOWN_MAX_LENGTH = 5_000
 # Levels of lists, list items and quotes (a list level counts two): four levels of
 # lists, or nine of quotes. The cost of a run of "[" grows with it too.

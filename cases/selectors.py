@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, Prefetch, Q, Window
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
 
 from . import sla
 from .access import cases_visible_to
-from .inbound.models import InboundMessage
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -205,20 +204,8 @@ def staff_timeline(
     case: Case, *, internal_notes: bool = True, attachments: bool = True
 ) -> list[TimelineEntry]:
     """The case's messages and events for staff: internal notes' text and the messages'
-    attachments only when the reader may read them (cases/staff_access.py). A message
-    that came by mail carries its inbound row's id, DMARC verdict and earlier user of its
-    Message-ID (`mail_id`, `mail_dmarc`, `mail_reused`), for the "sender not verified"
-    mark beside it."""
-    mail = InboundMessage.objects.filter(case_message=OuterRef("pk")).order_by("pk")
-    messages = (
-        CaseMessage.objects.filter(case=case)
-        .annotate(
-            mail_id=Subquery(mail.values("pk")[:1]),
-            mail_dmarc=Subquery(mail.values("dmarc")[:1]),
-            mail_reused=Subquery(mail.values("reused_message_id_of")[:1]),
-        )
-        .select_related("author")
-    )
+    attachments only when the reader may read them (cases/staff_access.py)."""
+    messages = CaseMessage.objects.filter(case=case).select_related("author")
     if not internal_notes:
         messages = messages.exclude(visibility=CaseMessage.Visibility.INTERNAL)
     files = Attachment.objects.order_by("id") if attachments else Attachment.objects.none()

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from core import outbox
 
 from . import classification, deadlines, selectors
 from .deadlines import policy_for, recompute_deadlines, recompute_next_update
@@ -117,10 +118,7 @@ def record_event(
 def _queue_mail(event: CaseEvent) -> None:
     if event.kind not in MAILED_KINDS or not event.public:
         return
-    from .outbox import queue_on_commit
-    from .tasks import send_case_mail
-
-    queue_on_commit(send_case_mail, event.pk)
+    outbox.enqueue("cases.tasks.send_case_mail", event.pk)
 
 
 def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, subject_id=None):

@@ -22,7 +22,6 @@ from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from . import outbox
 from .critical import _emails, case_admin_url, managers_and_tam
 from .models import (
     OPEN_STATUSES,
@@ -199,9 +198,8 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
 
 
 def sweep(*, now: datetime) -> Counter:
-    """One sweep: warnings, breaches, and the outbox. Returns what it did."""
+    """One sweep: warnings and breaches. Returns what it did."""
     done: Counter = Counter()
-    done["outbox_sent"] = outbox.drain()
     for due in due_deadlines(now):
         stage = Stage.BREACH if due.deadline <= now else Stage.WARNING
         if _act(due, stage, now):

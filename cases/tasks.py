@@ -2,26 +2,24 @@
 
 from celery import shared_task
 
+from . import deadlines, mailing, services
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+
+@shared_task(
+    name="cases.tasks.send_case_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=8
+)
 def send_case_mail(event_id: int) -> int:
-    from .mailing import send_event_mail
-
-    return send_event_mail(event_id)
+    return mailing.send_event_mail(event_id)
 
 
 @shared_task(name="cases.recompute_deadlines")
 def recompute_deadlines_task(severity: str | None = None) -> int:
     """Deadlines follow calendar and policy changes (beat runs this periodically; saving
     an SLA policy runs it at once)."""
-    from .deadlines import recompute_open_deadlines
-
-    return recompute_open_deadlines(severity=severity)
+    return deadlines.recompute_open_deadlines(severity=severity)
 
 
 @shared_task(name="cases.sla_sweep")
 def sla_sweep_task() -> dict:
     """Beat runs this every minute; concurrent or repeated runs notify once."""
-    from .services import sla_sweep
-
-    return dict(sla_sweep())
+    return dict(services.sla_sweep())

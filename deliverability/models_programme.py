@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from accounts.text_limits import TextLengthValidator
 from cases.rendering import render_article
+from core.text_limits import TextLengthValidator
 
 from . import warmup
 

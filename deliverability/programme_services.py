@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Category
 from cases.services import case_open
+from core import outbox
 
 from . import dnsbl, selectors, warmup
 from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
@@ -210,15 +211,12 @@ def next_step_reminders(*, now: datetime | None = None) -> int:
     The sweep claims nothing: each task claims its step and sends in one transaction, so a
     failed send leaves the step unclaimed for the next sweep, and a task that runs twice
     mails once."""
-    from cases.outbox import queue_on_commit
-
     from .programme_selectors import next_steps_due
-    from .tasks import next_step_remind_task
 
     now = now or timezone.now()
     step_ids = list(next_steps_due(now.date()).order_by("pk").values_list("pk", flat=True))
     for step_id in step_ids:
-        queue_on_commit(next_step_remind_task, step_id)
+        outbox.enqueue("deliverability.next_step_remind", step_id)
     return len(step_ids)
 
 

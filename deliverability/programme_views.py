@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account, customer_required
-from accounts.text_limits import TEXT_MAX_LENGTH
+from core.text_limits import TEXT_MAX_LENGTH
 
 from . import access, bounces, guidance_library, programme_selectors, programme_services, warmup
 from .programme_forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
-from cases.outbox import queue_on_commit
+from core import outbox
 
 from . import checker, dnsbl, selectors
 from .models import (
@@ -127,9 +127,7 @@ def run_start(
         CheckRun.objects.filter(pk=run.pk).update(chunks_total=len(chunks))
         run.chunks_total = len(chunks)
         if enqueue:
-            from .tasks import run_execute_task
-
-            queue_on_commit(run_execute_task, run.pk)
+            outbox.enqueue("deliverability.run_execute", run.pk)
     return run
 
 
@@ -197,10 +195,8 @@ def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
         run_finish(run_id=run_id)
         return
     if enqueue_chunks:
-        from .tasks import chunk_execute_task
-
         for chunk_id in chunk_ids:
-            queue_on_commit(chunk_execute_task, chunk_id)
+            outbox.enqueue("deliverability.chunk_execute", chunk_id)
     else:
         for chunk_id in chunk_ids:
             chunk_execute(chunk_id=chunk_id)
@@ -213,8 +209,6 @@ def runs_resume(*, now=None) -> int:
     this sweep (run with each scheduled check) covers a task lost with its broker: a run
     still queued, the chunks of a run nobody finished, and the alerts of finished runs.
     """
-    from .tasks import alert_account_task, chunk_execute_task, run_execute_task
-
     now = now or timezone.now()
     stale_before = now - STALE_CHUNK_AFTER
     run_ids = list(
@@ -240,11 +234,11 @@ def runs_resume(*, now=None) -> int:
         )
     )
     for run_id in run_ids:
-        queue_on_commit(run_execute_task, run_id)
+        outbox.enqueue("deliverability.run_execute", run_id)
     for chunk_id in chunk_ids:
-        queue_on_commit(chunk_execute_task, chunk_id)
+        outbox.enqueue("deliverability.chunk_execute", chunk_id)
     for run_id, account_id in unreported:
-        queue_on_commit(alert_account_task, run_id, account_id)
+        outbox.enqueue("deliverability.alert_account", run_id, account_id)
     return len(run_ids) + len(chunk_ids) + len(unreported)
 
 
@@ -393,10 +387,8 @@ def run_finish(*, run_id: int) -> bool:
         .values_list("account_id", flat=True)
         .distinct()
     )
-    from .tasks import alert_account_task
-
     for account_id in sorted(set(account_ids)):
-        queue_on_commit(alert_account_task, run_id, account_id)
+        outbox.enqueue("deliverability.alert_account", run_id, account_id)
     return True
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import programme_services, services
 from .models import CheckRun
 
 # DNS is external I/O: a run that fails for a lost worker or a flaky network is retried.
@@ -35,14 +35,10 @@ def alert_account_task(run_id: int, account_id: int):
 @shared_task(name="deliverability.next_step_reminders")
 def next_step_reminders_task():
     """Started by Celery beat: remind TAMs of planning sessions' next steps that come due."""
-    from . import programme_services
-
     return programme_services.next_step_reminders()
 
 
 @shared_task(name="deliverability.next_step_remind", **_RETRY)
 def next_step_remind_task(step_id: int):
     """One step's reminder; SMTP errors are OSErrors, so a refused send is retried."""
-    from . import programme_services
-
     return programme_services.next_step_remind(step_id=step_id)

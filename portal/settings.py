@@ -41,9 +41,10 @@ if not DEBUG:
 
 INSTALLED_APPS = [
     "portal",
+    "core",
     "accounts",
     "cases",
-    "cases.inbound",
+    "inbound",
     "deliverability",
     "portal.admin.PortalAdminConfig",
     "django.contrib.auth",
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "portal.context_processors.contract",
             ],
             # The `date` filter with Django's output at a fraction of the cost.
-            "builtins": ["portal.dates"],
+            "builtins": ["core.dates"],
         },
     },
 ]
@@ -195,9 +196,11 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 # Each app keeps its own translations; project templates (base, sign-in) use locale/.
 # Apps come first so that `makemessages` files each string under the app it belongs to.
 LOCALE_PATHS = [
-    BASE_DIR / "cases" / "inbound" / "locale",
     BASE_DIR / "accounts" / "signin" / "locale",
-    *(BASE_DIR / app / "locale" for app in ("portal", "accounts", "cases", "deliverability")),
+    *(
+        BASE_DIR / app / "locale"
+        for app in ("portal", "core", "accounts", "cases", "inbound", "deliverability")
+    ),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
@@ -376,6 +379,7 @@ BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
 # "starttls" (port 143); "none" needs INBOUND_IMAP_ALLOW_PLAINTEXT=true and a loopback
 # server, and is meant for a test server only. Attachments follow the CASES_ATTACHMENT_*
 # rules above.
+# A bad combination is refused by a system check (manage.py check, migrate, runserver).
 INBOUND_IMAP_HOST = env.str("INBOUND_IMAP_HOST", default="")
 INBOUND_IMAP_TLS = env.str("INBOUND_IMAP_TLS", default="implicit").strip().lower()
 INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=None)  # None: 993 or 143 by TLS
@@ -395,7 +399,7 @@ INBOUND_IMAP_TIMEOUT = env.float("INBOUND_IMAP_TIMEOUT", default=30.0)
 INBOUND_RAW_MESSAGE_RETENTION_DAYS = env.int("INBOUND_RAW_MESSAGE_RETENTION_DAYS", default=365)
 # The authserv-id(s) our own MTA writes in Authentication-Results; only those headers are
 # believed. Empty: the topmost header (added by the last MTA, ours). See
-# cases/inbound/authentication.py for how several believed headers are read.
+# inbound/authentication.py for how several believed headers are read.
 INBOUND_AUTHSERV_IDS = env.list("INBOUND_AUTHSERV_IDS", default=[])
 # On: a customer's mail is posted only with a DMARC pass, else quarantined. Off: posted
 # and marked "sender not verified" for staff. Staff mail always needs a pass.
@@ -412,14 +416,3 @@ if INBOUND_MAX_MESSAGE_BYTES < 1024:
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
-if INBOUND_IMAP_HOST:
-    from cases.inbound.imap import configuration_problems
-
-    _imap_problems = configuration_problems(
-        host=INBOUND_IMAP_HOST,
-        tls=INBOUND_IMAP_TLS,
-        allow_plaintext=INBOUND_IMAP_ALLOW_PLAINTEXT,
-        folders=(INBOUND_IMAP_FOLDER, INBOUND_IMAP_PROCESSED_FOLDER, INBOUND_IMAP_OVERSIZE_FOLDER),
-    )
-    if _imap_problems:
-        raise ImproperlyConfigured(" ".join(_imap_problems))

@@ -6,7 +6,9 @@ account" from account A's side), an agent, a customer service representative, a 
 manager and a superuser.
 """
 
+import json
 import os
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -14,6 +16,7 @@ from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 from accounts import roles
+from core import outbox
 from portal.celery import app as celery_app
 
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
@@ -69,6 +72,68 @@ def _fast_and_contained(settings, tmp_path):
     for alias in ("default", "template_fragments"):
         caches[alias].clear()
     yield
+
+
+def run_in_this_process(task_name: str, args: list, kwargs: dict) -> None:
+    celery_app.tasks[task_name].apply(args=args, kwargs=kwargs, throw=True)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_runs_tasks_here():
+    """The outbox hands each task to this process, which runs it at once (its errors
+    raised), where a worker would run it after the commit. `broker` restores the broker.
+    (Not through `monkeypatch`, which a test may undo for its own patches.)"""
+    outbox.publish = run_in_this_process
+    yield
+    outbox.publish = outbox.send_to_broker
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """The outbox hands tasks to a real broker, switched between a dead port (`down()`)
+    and a working filesystem queue (`up()`, its messages in `queue`)."""
+    outbox.publish = outbox.send_to_broker
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    conf = celery_app.conf
+    conf.task_always_eager = False
+    saved = (conf.broker_url, conf.broker_transport_options)
+    saved_retry = (conf.broker_connection_retry, conf.broker_connection_max_retries)
+
+    def point_at(url, options=None):
+        celery_app.close()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        # broker_url gives way to the CELERY_BROKER_URL variable; the write URL does not.
+        conf.broker_url = url
+        conf.broker_write_url = url
+        conf.broker_transport_options = options or {}
+        conf.broker_connection_retry = False
+        conf.broker_connection_max_retries = 0
+
+    def down():
+        point_at("redis://127.0.0.1:1/6", {"max_retries": 0})
+
+    def up():
+        point_at(
+            "filesystem://",
+            {
+                "data_folder_in": str(queue),
+                "data_folder_out": str(queue),
+                "control_folder": str(tmp_path / "control"),
+                "store_processed": False,
+            },
+        )
+
+    def queued() -> list[str]:
+        """The names of the tasks in the queue."""
+        return sorted(json.loads(f.read_text())["headers"]["task"] for f in queue.iterdir())
+
+    yield SimpleNamespace(down=down, up=up, queue=queue, queued=queued)
+    point_at(*saved)
+    conf.broker_write_url = None
+    conf.broker_connection_retry, conf.broker_connection_max_retries = saved_retry
+    conf.task_always_eager = True
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.tasks import send_password_reset
-from cases.outbox import queue_on_commit
+from core import outbox
 
 from . import second_factor, selectors
 
@@ -44,7 +43,7 @@ class ResetLinkForm(PasswordResetForm):
 
     def save(self, **kwargs):
         for user in self.get_users(self.cleaned_data["email"]):
-            queue_on_commit(send_password_reset, user.pk)
+            outbox.enqueue("accounts.tasks.send_password_reset", user.pk)
 
 
 class CodeForm(forms.Form):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OfficeHoursCalendar
-from accounts.text_limits import TEXT_MAX_LENGTH
+from core.text_limits import TEXT_MAX_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.text_limits import TEXT_MAX_LENGTH
 from cases import rendering
 from cases.rendering import MARKDOWN_MAX_LENGTH, MAX_NESTING, render_article, render_markdown
+from core.text_limits import TEXT_MAX_LENGTH
 
 
 def test_quotes_nested_to_the_limit_are_formatted():

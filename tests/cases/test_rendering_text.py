@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.text_limits import TEXT_MAX_LENGTH
 from cases import rendering, services
+from core.text_limits import TEXT_MAX_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 from cases import services
-from cases.inbound.models import Outcome
-from cases.inbound.services import ingest
 from cases.models import Case, CaseMessage, HotlineCall, Status
+from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
+from inbound.models import Outcome
+from inbound.services import ingest
 
 from .test_admin import act
 from .test_views import bug_form

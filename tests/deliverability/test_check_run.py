@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from core import outbox
 from deliverability import services
 from deliverability.models import (
     Blocklist,
@@ -275,13 +276,13 @@ def test_unreported_events_of_a_finished_run_are_alerted_by_a_later_sweep(
     server = dns_zones()
     run_check()
     server.update({**server.records, **LISTED_A})
-    real_queue = services.queue_on_commit
+    real_enqueue = outbox.enqueue
 
-    def lose_alerts(task, *args):
-        if task.name != "deliverability.alert_account":
-            real_queue(task, *args)
+    def lose_alerts(task_name, *args):
+        if task_name != "deliverability.alert_account":
+            real_enqueue(task_name, *args)
 
-    with mock.patch.object(services, "queue_on_commit", lose_alerts):
+    with mock.patch.object(outbox, "enqueue", lose_alerts):
         run = run_check()
     assert mail.outbox == []
     assert ListingEvent.objects.filter(run=run, notified_at__isnull=True).exists()

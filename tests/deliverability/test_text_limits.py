@@ -4,7 +4,7 @@ customer's remediation form and in the staff admin alike; nothing is stored."""
 import pytest
 from django.urls import reverse
 
-from accounts.text_limits import TEXT_MAX_LENGTH
+from core.text_limits import TEXT_MAX_LENGTH
 from deliverability.models import PlanningSession, RemediationRequest, TrendNote
 
 from .test_programme_remediation import _post_data

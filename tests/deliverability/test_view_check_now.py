@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cases.models import OutboxTask
+from core.models import OutboxTask
 from deliverability.models import CheckRun, ListingState
-from portal.celery import app as celery_app
 
 
 def test_check_now_checks_the_customers_account_and_shows_progress(
@@ -40,41 +39,11 @@ def test_check_now_needs_a_post(client_a):
     assert client_a.get(reverse("deliverability_check_now")).status_code == 405
 
 
-@pytest.fixture
-def broker_down():
-    """The broker at a dead port, with eager mode off, as in an outage."""
-    saved = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
-    saved_retry = (
-        celery_app.conf.broker_connection_retry,
-        celery_app.conf.broker_connection_max_retries,
-    )
-
-    def point_at(url, options):
-        celery_app.close()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        # broker_url gives way to the CELERY_BROKER_URL variable; the write URL does not.
-        celery_app.conf.broker_url = url
-        celery_app.conf.broker_write_url = url
-        celery_app.conf.broker_transport_options = options
-
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_connection_retry = False
-    celery_app.conf.broker_connection_max_retries = 0
-    point_at("redis://127.0.0.1:1/8", {"max_retries": 0})
-    yield
-    point_at(*saved)
-    celery_app.conf.broker_write_url = None
-    celery_app.conf.broker_connection_retry, celery_app.conf.broker_connection_max_retries = (
-        saved_retry
-    )
-    celery_app.conf.task_always_eager = True
-
-
 @pytest.mark.django_db
 def test_check_now_answers_with_a_redirect_when_the_broker_is_down(
-    broker_down, client_a, account_a, ip_a, django_capture_on_commit_callbacks
+    broker, client_a, account_a, ip_a, django_capture_on_commit_callbacks
 ):
+    broker.down()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_a.post(reverse("deliverability_check_now"))
     run = CheckRun.objects.get()

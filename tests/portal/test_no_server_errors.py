@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from accounts.models import OfficeHoursCalendar
 from cases import critical, services
-from cases.inbound.models import InboundMessage, Outcome
 from cases.models import Attachment
 from deliverability.models import (
     Blocklist,
@@ -31,6 +30,7 @@ from deliverability.models import (
     WarmupPlan,
 )
 from deliverability.programme_services import remediation_open
+from inbound.models import InboundMessage, Outcome
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 from tests.factories import UserFactory
 

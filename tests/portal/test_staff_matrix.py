@@ -586,7 +586,6 @@ def _build_world(media_root) -> World:
     from accounts.models import OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
     from cases import critical, services
-    from cases.inbound.models import AccessReply, InboundMessage, MailboxStatus, Outcome
     from cases.models import CaseEvent, OutboundMessage, SlaPolicy
     from deliverability.models import (
         Blocklist,
@@ -599,6 +598,7 @@ def _build_world(media_root) -> World:
         TrendNote,
     )
     from deliverability.programme_services import remediation_open
+    from inbound.models import AccessReply, InboundMessage, MailboxStatus, Outcome
     from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, make_plan
 
     account_a = AccountFactory(name="Alpha Mail BV")

@@ -24,8 +24,8 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
 
-from accounts.text_limits import TEXT_MAX_LENGTH
 from cases import rendering
+from core.text_limits import TEXT_MAX_LENGTH
 
 BUDGET_MS = 50.0
 

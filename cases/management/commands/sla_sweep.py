@@ -4,7 +4,7 @@ from cases.services import sla_sweep
 
 
 class Command(BaseCommand):
-    help = "Run one SLA sweep now (warnings, breaches, outbox) and print what it did."
+    help = "Run one SLA sweep now (warnings, breaches) and print what it did."
 
     def handle(self, *args, **options):
         done = sla_sweep()

@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app seeds its own demo data, in dependency order.
-DEMO_MODULES = ["accounts.demo", "accounts.signin.demo", "cases.demo", "deliverability.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "accounts.signin.demo",
+    "cases.demo",
+    "inbound.demo",
+    "deliverability.demo",
+]
 
 
 class Command(BaseCommand):

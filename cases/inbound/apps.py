@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class InboundConfig(AppConfig):
-    name = "cases.inbound"
-    label = "inbound"
-    verbose_name = _("Inbound mail")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxTask(models.Model):
+    """A background task, written in the transaction of the change that needs it and
+    deleted once it has been handed to the broker (core/outbox.py)."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    # The broker's last refusal and how many sends it refused, for staff during an outage.
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.task_name} {self.created_at:%Y-%m-%d %H:%M}"

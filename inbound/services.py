@@ -1,0 +1,484 @@
+"""Inbound mail on the designated support address: every change of state.
+
+`ingest(raw, received_via=...)` stores one message and acts on it in one transaction:
+parse (never raises), classify (loop protection), look up the facts, route, then post
+the reply on its case, open a case, link a delivery failure or quarantine. Mail goes out
+from Celery tasks after the commit. Every input ends in exactly one InboundMessage row;
+the same message again (the same content, trace headers aside) is counted on that row.
+A message over INBOUND_MAX_MESSAGE_BYTES is not read: `record_too_large` keeps its
+headers and size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from cases import services as case_services
+from cases.models import Case, Category, Channel
+from core import outbox
+
+from . import selectors
+from .authentication import SenderAuthentication
+from .classify import Verdict, classify
+from .models import AccessReply, InboundMessage, Outcome, ReceivedVia
+from .parse import (
+    MAX_HEADER_BYTES,
+    ParsedMessage,
+    parse_message,
+    screen_attachments,
+    split_header_section,
+)
+from .routing import Decision, Route, RoutingFacts, route
+
+MAX_SUBJECT = 200
+
+
+class InboundError(Exception):
+    """A staff action on an inbound message that cannot be done; the message says why."""
+
+
+def _own_addresses() -> list[str]:
+    return [settings.SUPPORT_EMAIL_ADDRESS, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL]
+
+
+def _facts(parsed: ParsedMessage, classification, auth: SenderAuthentication, now):
+    """The routing facts and the sender's user, in one query (plus one for a delivery
+    report). Only a person's message needs its sender and case looked up; for machine
+    mail the route depends on the reported case alone."""
+    person = classification.verdict is Verdict.PERSON
+    look = selectors.routing_lookup(
+        dedup_key=parsed.dedup_key[:255],
+        address=parsed.from_address if person else "",
+        thread_ids=parsed.thread_ids if person else (),
+        reference=parsed.case_reference if person else None,
+        access_reply_since=now - timedelta(hours=settings.INBOUND_ACCESS_REPLY_INTERVAL_HOURS),
+        message_id=parsed.message_id,
+        from_address=parsed.from_address,
+    )
+    reported = None
+    report = parsed.delivery_report
+    if report is not None and look.stored_id is None:
+        ids = [report.original_message_id] if report.original_message_id else []
+        reported = selectors.case_by_message_ids([*ids, *parsed.thread_ids])
+    by_thread, by_reference = look.by_thread, None if look.by_thread else look.by_reference
+    facts = RoutingFacts(
+        already_stored=look.stored_id is not None,
+        case_by_thread=by_thread[0] if by_thread else None,
+        case_by_thread_account=by_thread[1] if by_thread else None,
+        case_by_reference=by_reference[0] if by_reference else None,
+        case_by_reference_account=by_reference[1] if by_reference else None,
+        sender_account=look.sender_account,
+        sender_is_staff=look.sender_is_staff,
+        reported_case=reported[0] if reported else None,
+        dmarc=auth.dmarc,
+        dmarc_domain=auth.dmarc_domain,
+        require_dmarc_pass=settings.INBOUND_REQUIRE_DMARC_PASS,
+        message_id_used_by_sender_before=look.same_message_id_same_sender,
+    )
+    return facts, look
+
+
+def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
+    accepted, rejected = screen_attachments(
+        parsed.attachments,
+        max_bytes=settings.CASES_ATTACHMENT_MAX_BYTES,
+        max_files=settings.CASES_ATTACHMENT_MAX_FILES,
+        allowed_types=settings.CASES_ATTACHMENT_TYPES,
+    )
+    uploads = [
+        SimpleUploadedFile(
+            (a.filename or "attachment")[:200], a.content, content_type=a.guessed_type
+        )
+        for a in accepted
+    ]
+    notes = "\n".join(f"{r.attachment.filename or 'attachment'}: {r.reason}" for r in rejected)
+    return uploads, notes
+
+
+# Text posted on a case from one message, at most: a mail of megabytes of text is kept
+# whole on its inbound row for staff, not rendered on every visit of the case page.
+# (Above the forms' TEXT_MAX_LENGTH: what a customer mails is not refused for length.)
+MAX_POSTED_TEXT = 50_000
+
+
+def _body(parsed: ParsedMessage, notes: str) -> str:
+    body = (parsed.reply_text or parsed.text or "").strip()
+    if not body:
+        body = _("(The message had no text.)")
+    if notes:
+        body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
+            "files": "; ".join(notes.splitlines())
+        }
+    limit = MAX_POSTED_TEXT
+    if len(body) > limit:
+        note = "\n\n" + _(
+            "(The message was cut at %(count)d characters; staff keep its full text.)"
+        ) % {"count": limit - 200}
+        body = body[: limit - 200].rstrip() + note
+    return body
+
+
+def _subject(parsed: ParsedMessage) -> str:
+    from .headers import clean_subject
+
+    return (clean_subject(parsed.subject) or _("Message by email"))[:MAX_SUBJECT]
+
+
+def _new_row(
+    parsed: ParsedMessage, auth: SenderAuthentication, raw: bytes, received_via: str, now
+) -> InboundMessage:
+    return InboundMessage(
+        dedup_key=parsed.dedup_key[:255],
+        message_id=(parsed.message_id or "")[:255],
+        received_via=received_via,
+        received_at=now,
+        last_received_at=now,
+        from_address=parsed.from_address[:320],
+        from_name=parsed.from_name[:200],
+        subject=parsed.subject[:500],
+        sent_at=parsed.date,
+        size=parsed.size,
+        spf=(auth.spf or "")[:16],
+        dkim=(auth.dkim or "")[:16],
+        dmarc=(auth.dmarc or "")[:16],
+        reply_text=parsed.reply_text,
+        full_text=parsed.text,
+        raw=raw,
+    )
+
+
+def ingest(
+    raw: bytes, *, received_via: str = ReceivedVia.MTA, now: datetime | None = None
+) -> InboundMessage:
+    """Store one message and act on it, in one transaction. A message stored before is
+    counted on its row (`row.duplicate` is True) and nothing else happens. A message
+    over INBOUND_MAX_MESSAGE_BYTES is recorded as too large, unread."""
+    now = now or timezone.now()
+    raw = raw if isinstance(raw, bytes) else bytes(raw)
+    if len(raw) > settings.INBOUND_MAX_MESSAGE_BYTES:
+        return record_too_large(raw, size=len(raw), received_via=received_via, now=now)
+    parsed = parse_message(raw)
+    try:
+        return _ingest(parsed, raw, received_via, now)
+    except IntegrityError:
+        # Another worker stored the same message meanwhile (the unique dedup key);
+        # everything this attempt did was rolled back. Now it is a duplicate.
+        return _ingest(parsed, raw, received_via, now)
+
+
+def _count_again(pk: int, now) -> InboundMessage:
+    InboundMessage.objects.filter(pk=pk).update(
+        times_received=F("times_received") + 1, last_received_at=now
+    )
+    stored = InboundMessage.objects.defer("raw").get(pk=pk)
+    stored.duplicate = True
+    return stored
+
+
+@transaction.atomic
+def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
+    auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
+    row = _new_row(parsed, auth, raw, received_via, now)
+    classification = classify(parsed, own_addresses=_own_addresses())
+    facts, look = _facts(parsed, classification, auth, now)
+    if facts.already_stored:
+        return _count_again(look.stored_id, now)
+
+    row.duplicate = False
+    # Another message used this Message-ID before: stored all the same, and flagged.
+    row.reused_message_id_of_id = look.same_message_id
+    decision = route(parsed, classification, facts)
+    row.verdict = classification.verdict.value
+    follow_up = _act(row, parsed, decision, look, now)
+    row.save(force_insert=True)
+    if follow_up is not None and follow_up.kind is not None:
+        AccessReply.objects.create(
+            address=row.from_address.lower(), sent_at=now, inbound=row, kind=follow_up.kind
+        )
+    if follow_up is not None:
+        outbox.enqueue(follow_up.task, row.pk)
+    return row
+
+
+def record_too_large(
+    message_start: bytes,
+    *,
+    size: int | None,
+    received_via: str = ReceivedVia.MTA,
+    note: str = "",
+    now: datetime | None = None,
+) -> InboundMessage:
+    """Keep a message over INBOUND_MAX_MESSAGE_BYTES without reading it: a row with
+    what its headers say, its size and its header section (not its body), outcome
+    too large. `message_start`: the message's first bytes (its header section at
+    least, when it has one); `size`: None when only "more than the limit" is known.
+    The same headers again (trace headers aside) are counted on that row."""
+    now = now or timezone.now()
+    header_section = split_header_section(message_start[: MAX_HEADER_BYTES * 2])[0]
+    header_section = header_section[:MAX_HEADER_BYTES] + b"\r\n\r\n"
+    parsed = parse_message(header_section)
+    limit = settings.INBOUND_MAX_MESSAGE_BYTES
+    row = _new_row(
+        parsed,
+        parsed.authentication(settings.INBOUND_AUTHSERV_IDS),
+        header_section,
+        received_via,
+        now,
+    )
+    row.dedup_key = f"too-large:{parsed.fingerprint}"[:255]
+    # The MTA pipe stops reading past the limit: the size is then unknown.
+    row.size = min(size if size is not None else limit + 1, 2**31 - 1)
+    row.reply_text = row.full_text = ""
+    row.outcome = Outcome.TOO_LARGE
+    row.reason = (
+        f"{size} bytes, more than" if size is not None else "more than"
+    ) + f" the limit of {limit} bytes (INBOUND_MAX_MESSAGE_BYTES): not read"
+    if note:
+        row.reason += f"; {note}"
+    try:
+        with transaction.atomic():
+            stored = (
+                InboundMessage.objects.filter(dedup_key=row.dedup_key)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if stored is not None:
+                return _count_again(stored, now)
+            row.reused_message_id_of_id = (
+                InboundMessage.objects.filter(message_id=row.message_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+                if row.message_id
+                else None
+            )
+            row.save(force_insert=True)
+    except IntegrityError:
+        stored = InboundMessage.objects.get(dedup_key=row.dedup_key)
+        return _count_again(stored.pk, now)
+    row.duplicate = False
+    return row
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The mail task (its name) to queue for the row; `kind` when it is an automatic
+    reply to the sender that counts towards the per-address limit."""
+
+    task: str
+    kind: str | None = None
+
+
+def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, now):
+    """Do what the decision says; returns the follow-up mail for the row, if any."""
+    user = look.user
+
+    row.reason = decision.reason
+    row.case_id = decision.case
+    if decision.route is Route.CASE_REPLY:
+        uploads, notes = _uploads(parsed)
+        row.attachment_notes = notes
+        try:
+            with transaction.atomic():  # a refusal leaves nothing half-posted
+                message = _post(decision.case, user, _body(parsed, notes), uploads, now)
+        except (case_services.CaseError, ValidationError) as exc:
+            row.outcome = Outcome.QUARANTINED
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            return None
+        row.outcome = Outcome.POSTED
+        row.case_message = message
+    elif decision.route is Route.NEW_CASE:
+        uploads, notes = _uploads(parsed)
+        row.attachment_notes = notes
+        try:
+            # In a savepoint: a refusal leaves no half-opened case behind.
+            with transaction.atomic():
+                case = case_services.case_open(
+                    # With its calendar: the case's deadlines are computed from it.
+                    account=Account.objects.select_related("office_hours").get(pk=decision.account),
+                    requester=user,
+                    subject=_subject(parsed),
+                    description=_body(parsed, notes),
+                    category=Category.INFORMATION,
+                    channel=Channel.EMAIL,
+                    attachments=uploads,
+                    # The acknowledgement is the customer's one mail about the filing.
+                    mail_requester=not decision.send_acknowledgement,
+                    now=now,
+                )
+        except (case_services.CaseError, ValidationError) as exc:
+            row.outcome = Outcome.QUARANTINED
+            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            return None
+        row.outcome = Outcome.OPENED
+        row.case = case
+        if decision.send_acknowledgement:
+            return FollowUp("inbound.send_acknowledgement")
+    elif decision.route is Route.DELIVERY_FAILURE:
+        row.outcome = Outcome.DELIVERY_FAILURE
+        report = parsed.delivery_report
+        if report is not None:
+            row.failed_recipient = report.failed_recipient[:320]
+            row.delivery_status = report.status[:16]
+            row.diagnostic_code = report.diagnostic_code
+        if report is not None and report.failed_recipient:
+            row.reason += f": {report.failed_recipient} {report.status} {report.diagnostic_code}"
+            row.reason = row.reason.strip()
+    else:
+        row.outcome = Outcome.QUARANTINED
+        if not parsed.from_address or look.access_reply_sent:
+            return None
+        if decision.tell_staff and look.sender_is_staff:
+            return FollowUp("inbound.send_held_notice", AccessReply.Kind.HELD)
+        if decision.send_access_reply:
+            return FollowUp("inbound.send_access_reply", AccessReply.Kind.ACCESS)
+    return None
+
+
+def _refusal(exc: Exception) -> str:
+    """A refused post or filing as a sentence for the quarantine's reason."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return exc.message
+
+
+def _post(case: Case | int, user, body: str, uploads, now):
+    """The reply on the case (the cases services lock the row; they take an id too)."""
+    if user.is_staff:
+        return case_services.case_reply(
+            case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
+        )
+    return case_services.case_customer_reply(
+        case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
+    )
+
+
+# --- staff actions on quarantine ----------------------------------------------------
+
+
+def _lock_quarantined(inbound: InboundMessage | int) -> InboundMessage:
+    pk = inbound.pk if isinstance(inbound, InboundMessage) else inbound
+    row = InboundMessage.objects.select_for_update().get(pk=pk)
+    if row.outcome != Outcome.QUARANTINED:
+        raise InboundError(_("This message is no longer in quarantine."))
+    return row
+
+
+def _settle(row: InboundMessage, outcome: str, actor, now, reason: str) -> InboundMessage:
+    row.outcome = outcome
+    row.settled_by = actor
+    row.settled_at = now
+    row.reason = f"{row.reason}\n{reason}".strip()
+    row.save()
+    return row
+
+
+def _requester_for(row: InboundMessage, requester):
+    if requester is not None:
+        return requester
+    user, account, _staff = selectors.sender(row.from_address)
+    if account is None:
+        raise InboundError(
+            _("Contact: %(address)s is not a contact of any account; choose the contact.")
+            % {"address": row.from_address or "—"}
+        )
+    return user
+
+
+def _parsed(row: InboundMessage) -> ParsedMessage | None:
+    return parse_message(bytes(row.raw)) if row.raw is not None else None
+
+
+@transaction.atomic
+def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
+    """Open a (non-critical) case from a quarantined message, for its sender or the
+    contact staff chose."""
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    requester = _requester_for(row, requester)
+    contact = getattr(requester, "contact", None)
+    if contact is None:
+        raise InboundError(_("Contact: choose a customer contact."))
+    parsed = _parsed(row)
+    uploads, notes = _uploads(parsed) if parsed else ([], "")
+    case = case_services.case_open(
+        account=contact.account,
+        requester=requester,
+        subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
+        description=(_body(parsed, notes) if parsed else (row.reply_text or row.full_text)),
+        category=Category.INFORMATION,
+        channel=Channel.EMAIL,
+        attachments=uploads,
+        now=now,
+    )
+    row.case = case
+    _settle(
+        row,
+        Outcome.OPENED,
+        actor,
+        now,
+        _("Case %(reference)s opened by %(who)s.")
+        % {"reference": case.reference, "who": actor.email},
+    )
+    return case
+
+
+@transaction.atomic
+def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
+    """Post a quarantined message on a case as the customer's reply (author: the sender
+    if a contact of the case's account, else the contact staff chose)."""
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    author = author or _requester_for(row, None)
+    contact = getattr(author, "contact", None)
+    if not author.is_staff and (contact is None or contact.account_id != case.account_id):
+        raise InboundError(
+            _("Contact: %(address)s is not a contact of the account of case %(reference)s.")
+            % {"address": author.email, "reference": case.reference}
+        )
+    parsed = _parsed(row)
+    uploads, notes = _uploads(parsed) if parsed else ([], "")
+    body = _body(parsed, notes) if parsed else (row.reply_text or row.full_text or "—")
+    try:
+        message = _post(case, author, body, uploads, now)
+    except (case_services.CaseError, ValidationError) as exc:
+        raise InboundError(_refusal(exc)) from exc
+    row.case = case
+    row.case_message = message
+    _settle(
+        row,
+        Outcome.POSTED,
+        actor,
+        now,
+        _("Attached to %(reference)s by %(who)s.")
+        % {"reference": case.reference, "who": actor.email},
+    )
+    return message
+
+
+@transaction.atomic
+def quarantine_discard(*, inbound, actor, now=None) -> InboundMessage:
+    now = now or timezone.now()
+    row = _lock_quarantined(inbound)
+    return _settle(
+        row, Outcome.DISCARDED, actor, now, _("Discarded by %(who)s.") % {"who": actor.email}
+    )
+
+
+def purge_raw_messages(*, now: datetime | None = None) -> int:
+    """Delete raw messages older than the retention period; the summary rows stay."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.INBOUND_RAW_MESSAGE_RETENTION_DAYS)
+    return InboundMessage.objects.filter(received_at__lt=cutoff, raw__isnull=False).update(
+        raw=None, raw_purged_at=now
+    )

@@ -1,0 +1,114 @@
+"""routing_lookup(): one query gives what sender(), case_by_message_ids() and
+case_by_reference() give one by one, and the dedup check; the hot path stays short."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inbound import selectors
+from inbound.models import AccessReply
+from inbound.services import ingest
+from tests.factories import UserFactory
+
+from .conftest import OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def one_by_one(address, thread_ids, reference):
+    user, account, staff = selectors.sender(address)
+    by_thread = selectors.case_by_message_ids(thread_ids)
+    return {
+        "user": user.pk if user else None,
+        "sender_account": account,
+        "sender_is_staff": staff,
+        "case": by_thread or selectors.case_by_reference(reference),
+    }
+
+
+def combined(address, thread_ids, reference):
+    look = selectors.routing_lookup(
+        dedup_key="never-stored@example.com",
+        address=address,
+        thread_ids=thread_ids,
+        reference=reference,
+    )
+    return {
+        "user": look.user.pk if look.user else None,
+        "sender_account": look.sender_account,
+        "sender_is_staff": look.sender_is_staff,
+        "case": look.by_thread or look.by_reference,
+    }
+
+
+def test_the_combined_lookup_answers_as_the_single_selectors(world, notification):
+    notification(OUR_NOTIFICATION, 126)
+    notification(OUR_OTHER_NOTIFICATION, 124)
+    inbound = ingest(corpus_bytes("forward.eml"))  # a stored inbound id with its case
+    mixed = UserFactory(email="mixed.case@acme.example")
+    # Stored in another case than mail gives it (as rows written past the form may be).
+    type(mixed).objects.filter(pk=mixed.pk).update(email="Mixed.Case@Acme.Example")
+    UserFactory(email="gone@acme.example", is_active=False)
+    addresses = [
+        "anna@acme.example",
+        "nick@northwind.example",
+        "sam.agent@example.com",
+        "mixed.case@acme.example",
+        "gone@acme.example",
+        "nobody@elsewhere.example",
+        "",
+    ]
+    threads = [
+        (),
+        (OUR_NOTIFICATION,),
+        (f"<{OUR_NOTIFICATION}>",),
+        ("unknown@x.example", OUR_OTHER_NOTIFICATION),
+        (inbound.message_id,),
+        (inbound.message_id, OUR_NOTIFICATION),
+        (OUR_OTHER_NOTIFICATION, inbound.message_id),
+        ("unknown@x.example",),
+    ]
+    for address in addresses:
+        for thread_ids in threads:
+            for reference in (None, "EE-000123", "ee-000125", "EE-999999"):
+                expected = one_by_one(address, thread_ids, reference)
+                assert combined(address, thread_ids, reference) == expected, (
+                    address,
+                    thread_ids,
+                    reference,
+                )
+
+
+def test_the_dedup_key_and_the_access_reply_period_are_in_the_same_query(world):
+    row = ingest(corpus_bytes("stranger-quoting-reference.eml"))
+    assert AccessReply.objects.filter(address=row.from_address).exists()
+    since = timezone.now() - timedelta(hours=1)
+    with CaptureQueriesContext(connection) as queries:
+        look = selectors.routing_lookup(
+            dedup_key=row.dedup_key, address="anna@acme.example", access_reply_since=since
+        )
+    assert len(queries) == 1
+    assert look.stored_id == row.pk and not look.access_reply_sent
+    look = selectors.routing_lookup(
+        dedup_key="x", address=row.from_address, access_reply_since=since
+    )
+    assert look.access_reply_sent and look.stored_id is None
+    later = timezone.now() + timedelta(hours=1)
+    look = selectors.routing_lookup(
+        dedup_key="x", address=row.from_address, access_reply_since=later
+    )
+    assert not look.access_reply_sent
+
+
+def test_a_reply_to_our_notification_is_stored_in_a_fixed_number_of_queries(world, notification):
+    notification(OUR_NOTIFICATION, 123)
+    with CaptureQueriesContext(connection) as queries:
+        ingest(corpus_bytes("gmail-reply.eml"))
+    sql = [q["sql"] for q in queries.captured_queries]
+    # One lookup, the case's row lock, message, case update, event, the inbound row
+    # (plus the transaction's savepoint statements).
+    work = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
+    assert len(work) == 6, "\n".join(work)

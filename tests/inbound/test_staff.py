@@ -1,0 +1,327 @@
+"""A reply by mail on the customer's case page and in the admin; the quarantine in the
+admin (reason, raw message, fixed query count) and its actions, recorded."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import roles
+from cases.models import CaseMessage
+from inbound.models import InboundMessage, Outcome
+from inbound.services import ingest
+from tests.factories import StaffFactory
+
+from .conftest import OUR_NOTIFICATION, corpus_bytes
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:inbound_inboundmessage_changelist")
+CASE_PAGE_QUERIES = 16
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def stranger_mail(n: int) -> bytes:
+    return (
+        f"From: Someone {n} <someone{n}@elsewhere.example>\r\nTo: support@example.com\r\n"
+        f"Subject: Question {n} about [EE-000123]\r\nMessage-ID: <s{n}@elsewhere.example>\r\n"
+        f"\r\nPlease help with {n}.\r\n"
+    ).encode()
+
+
+def test_a_reply_sent_by_mail_appears_on_the_customers_case_page_and_in_the_admin(world):
+    ingest(corpus_bytes("gmail-reply.eml"))
+    body = CaseMessage.objects.get(channel="email").body
+    line = body.strip().splitlines()[0]
+    page = signed_in(world.anna).get(reverse("case_detail", args=["EE-000123"]))
+    assert page.status_code == 200
+    assert line in page.content.decode()
+    admin_page = signed_in(world.agent).get(
+        reverse("admin:cases_case_change", args=[world.cases[123].pk])
+    )
+    assert admin_page.status_code == 200
+    assert line in admin_page.content.decode()
+
+
+def test_a_delivery_failure_shows_on_the_cases_admin_page(world, notification):
+    notification(OUR_NOTIFICATION, 123)
+    row = ingest(corpus_bytes("dsn-bounce.eml"))
+    assert row.outcome == Outcome.DELIVERY_FAILURE
+    url = reverse("admin:cases_case_change", args=[world.cases[123].pk])
+    page = signed_in(world.agent).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Delivery failures" in text
+    assert "jeroen.old@acme.example" in text and "5.1.1" in text
+    assert reverse("admin:inbound_inboundmessage_change", args=[row.pk]) in text
+    # Only the case the report is about shows it.
+    other = signed_in(world.agent).get(
+        reverse("admin:cases_case_change", args=[world.cases[124].pk])
+    )
+    assert "jeroen.old@acme.example" not in other.content.decode()
+
+
+def test_another_accounts_contact_never_sees_the_mailed_reply(world):
+    ingest(corpus_bytes("gmail-reply.eml"))
+    page = signed_in(world.nick).get(reverse("case_detail", args=["EE-000123"]))
+    assert page.status_code == 404
+
+
+def test_the_quarantine_shows_each_message_with_its_reason(world):
+    ingest(corpus_bytes("stranger-quoting-reference.eml"))
+    page = signed_in(world.agent).get(CHANGELIST, {"outcome__exact": "quarantined"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "mallory@evil.example is not a contact of the account" in text
+
+
+def test_the_quarantine_list_runs_a_fixed_number_of_queries(world, django_assert_num_queries):
+    client = signed_in(world.agent)
+    for n in range(3):
+        ingest(stranger_mail(n))
+    client.get(CHANGELIST)  # warm the session and content types
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(CHANGELIST).status_code == 200
+    for n in range(3, 23):
+        ingest(stranger_mail(n))
+    with django_assert_num_queries(len(three.captured_queries)):
+        assert client.get(CHANGELIST).status_code == 200
+
+
+def test_staff_see_the_raw_message_and_the_full_original_text(world):
+    row = ingest(corpus_bytes("gmail-reply.eml"))
+    page = signed_in(world.agent).get(reverse("admin:inbound_inboundmessage_change", args=[row.pk]))
+    text = page.content.decode()
+    assert "Message-ID: &lt;CAHx7mQ3rVb+8KpL2wD0uZ9aF@mail.gmail.com&gt;" in text
+    assert row.full_text.splitlines()[-1].strip()[:20] in text
+
+
+def test_customers_and_representatives_cannot_open_the_quarantine(world):
+    representative = StaffFactory(role=roles.CUSTOMER_SERVICE)
+    assert signed_in(world.anna).get(CHANGELIST).status_code == 302
+    assert signed_in(representative).get(CHANGELIST).status_code == 403
+
+
+def settle(client, row, action, **data):
+    url = reverse("admin:inbound_inboundmessage_settle", args=[row.pk, action])
+    return client.post(url, data, follow=True)
+
+
+def test_staff_open_a_case_from_a_quarantined_message_for_a_contact_they_choose(world):
+    row = ingest(corpus_bytes("iso-2022-jp-body.eml"))
+    assert row.outcome == Outcome.QUARANTINED
+    settle(signed_in(world.agent), row, "open", contact_email="jeroen@acme.example")
+    row.refresh_from_db()
+    assert row.outcome == Outcome.OPENED and row.case.requester == world.jeroen
+    assert (row.settled_by, row.case.channel) == (world.agent, "email")
+    assert "opened by sam.agent@example.com" in row.reason
+
+
+def test_staff_attach_a_quarantined_message_to_a_case(world):
+    row = ingest(corpus_bytes("out-of-office-nl.eml"))
+    settle(signed_in(world.agent), row, "attach", case_reference="ee-000126")
+    row.refresh_from_db()
+    assert row.outcome == Outcome.POSTED
+    assert row.case_message.case == world.cases[126]
+    assert row.case_message.author == world.anna
+
+
+def test_attaching_a_strangers_mail_to_a_case_needs_a_contact_of_that_account(world):
+    row = ingest(corpus_bytes("stranger-quoting-reference.eml"))
+    page = settle(signed_in(world.agent), row, "attach", case_reference="EE-000123")
+    assert "is not a contact of any account" in page.content.decode()
+    row.refresh_from_db()
+    assert row.outcome == Outcome.QUARANTINED
+    page = settle(
+        signed_in(world.agent),
+        row,
+        "attach",
+        case_reference="EE-000123",
+        contact_email="nick@northwind.example",
+    )
+    assert "is not a contact of the account of case EE-000123" in page.content.decode()
+    assert InboundMessage.objects.get(pk=row.pk).outcome == Outcome.QUARANTINED
+
+
+def test_a_discard_is_recorded_with_who_and_when(world):
+    row = ingest(corpus_bytes("mailing-list.eml"))
+    settle(signed_in(world.agent), row, "discard")
+    row.refresh_from_db()
+    assert (row.outcome, row.settled_by) == (Outcome.DISCARDED, world.agent)
+    assert row.settled_at is not None
+    # Settled once: a second action is refused with a sentence.
+    page = settle(signed_in(world.agent), row, "discard")
+    assert "no longer in quarantine" in page.content.decode()
+
+
+def test_a_tam_may_look_but_not_settle(world):
+    tam = StaffFactory(role=roles.TECHNICAL_ACCOUNT_MANAGERS)
+    row = ingest(corpus_bytes("mailing-list.eml"))
+    client = signed_in(tam)
+    assert (
+        client.get(reverse("admin:inbound_inboundmessage_change", args=[row.pk])).status_code == 200
+    )
+    assert settle(client, row, "discard").status_code == 403
+    row.refresh_from_db()
+    assert row.outcome == Outcome.QUARANTINED
+
+
+# --- who sent it: "sender not verified" and a reused Message-ID, for staff ---------
+
+
+class _Timeline(HTMLParser):
+    """The staff timeline's entries: each <li>'s text and its links (href, text, testid)."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries, self.depth, self.inside, self.link = [], 0, False, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ol" and attrs.get("data-testid") == "staff-timeline":
+            self.inside = True
+        elif self.inside and tag == "li":
+            self.entries.append({"text": "", "links": []})
+        elif self.inside and tag == "a" and self.entries:
+            self.link = [attrs.get("href"), "", attrs.get("data-testid")]
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self.inside:
+            self.inside = False
+        elif tag == "a" and self.link is not None:
+            self.entries[-1]["links"].append(tuple(self.link))
+            self.link = None
+
+    def handle_data(self, data):
+        if self.inside and self.entries:
+            self.entries[-1]["text"] += data
+            if self.link is not None:
+                self.link[1] += data
+
+
+def timeline(client, case):
+    return timeline_of(client.get(reverse("admin:cases_case_change", args=[case.pk])))
+
+
+def timeline_of(page):
+    assert page.status_code == 200
+    parser = _Timeline()
+    parser.feed(page.content.decode())
+    return parser.entries
+
+
+def entry_with(entries, text):
+    (found,) = [e for e in entries if text in e["text"]]
+    return found
+
+
+def inbound_url(row):
+    return reverse("admin:inbound_inboundmessage_change", args=[row.pk])
+
+
+def unverified_reply(n=1, **overrides) -> bytes:
+    values = {
+        "sender": "Jeroen Bakker <jeroen@acme.example>",
+        "subject": "Re: [EE-000124] API returns 503",
+        "message_id": f"<unverified-{n}@acme.example>",
+        "body": f"Still failing, try {n}.",
+    }
+    values.update(overrides)
+    return (
+        "Authentication-Results: mx.example.com; dmarc=none header.from=acme.example\r\n"
+        f"From: {values['sender']}\r\nTo: support@example.com\r\nSubject: {values['subject']}\r\n"
+        f"Message-ID: {values['message_id']}\r\n\r\n{values['body']}\r\n"
+    ).encode()
+
+
+def test_an_unverified_customer_reply_is_marked_beside_it_on_the_admin_case_page(world):
+    row = ingest(unverified_reply())
+    entry = entry_with(timeline(signed_in(world.agent), world.cases[124]), "Still failing, try 1.")
+    assert (inbound_url(row), "sender not verified", "sender-not-verified") in entry["links"]
+
+
+def test_a_verified_reply_carries_no_mark(world):
+    ingest(corpus_bytes("outlook-reply.eml"))  # dmarc=pass for acme.example
+    entries = timeline(signed_in(world.agent), world.cases[124])
+    assert not any(link[2] == "sender-not-verified" for e in entries for link in e["links"])
+
+
+def test_a_case_opened_by_an_unverified_mail_is_marked_beside_its_description(world):
+    row = ingest(unverified_reply(subject="A new question", body="Please add a domain."))
+    assert row.outcome == Outcome.OPENED
+    entries = timeline(signed_in(world.agent), row.case)
+    assert "Please add a domain." in entries[0]["text"]
+    assert (inbound_url(row), "sender not verified", "sender-not-verified") in entries[0]["links"]
+
+
+def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
+    world, django_assert_num_queries
+):
+    client = signed_in(world.agent)
+    url = reverse("admin:cases_case_change", args=[world.cases[124].pk])
+    ingest(unverified_reply(1))
+    client.get(url)  # warm caches (content types)
+    # session, user, permissions (own and groups), the case, its hotline calls, messages,
+    # their attachments, events, agreements, the bounces inline, the mail of the marks
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        client.get(url)
+    for n in range(2, 7):
+        ingest(unverified_reply(n))
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        page = client.get(url)
+    marked = [
+        e for e in timeline_of(page) if any(link[2] == "sender-not-verified" for link in e["links"])
+    ]
+    assert len(marked) == 6
+
+
+def test_the_customer_never_sees_the_mark(world):
+    ingest(unverified_reply())
+    page = signed_in(world.jeroen).get(reverse("case_detail", args=["EE-000124"]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Still failing, try 1." in text and "sender not verified" not in text
+
+
+def test_a_message_reusing_a_message_id_links_to_the_earlier_one_on_the_case_page(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    assert again.reused_message_id_of == first and again.outcome == Outcome.POSTED
+    entry = entry_with(
+        timeline(signed_in(world.agent), world.cases[124]), "Another text under the same id."
+    )
+    assert (
+        inbound_url(first),
+        "another message used this Message-ID before",
+        "reused-message-id",
+    ) in entry["links"]
+
+
+def test_the_inbound_message_page_shows_the_sender_check_and_the_earlier_message(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    page = signed_in(world.agent).get(inbound_url(again))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<strong class="sender-not-verified">Sender not verified (DMARC: none).</strong>' in text
+    assert (
+        f'Another message used this Message-ID before: <a href="{inbound_url(first)}">'
+        f"#{first.pk}</a>" in text
+    )
+
+
+def test_the_quarantine_list_filters_reused_message_ids(world):
+    first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
+    again = ingest(unverified_reply(1, body="Another text under the same id."))
+    page = signed_in(world.agent).get(CHANGELIST, {"reused_message_id_of__isempty": "0"})
+    assert page.status_code == 200
+    assert [r.pk for r in page.context["cl"].result_list] == [again.pk]
+    assert first.pk != again.pk
