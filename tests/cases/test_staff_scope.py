@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import CaseEvent
 
+from ..html import absent, one, page, text, texts
 from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -50,16 +51,22 @@ def case_with_note_and_file(case_a, agent, customer_a):
     return case_a
 
 
-def page_of(client, case) -> str:
+def page_of(client, case):
     response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    return page(response)
+
+
+def timeline(tree) -> str:
+    return text(tree, "[data-testid=staff-timeline]")
 
 
 def test_a_tam_reads_another_tams_case_but_is_offered_no_action(tam_b, case_with_note_and_file):
-    page = page_of(signed_in(tam_b), case_with_note_and_file)
-    assert "Webhooks arrive twice" in page and "staff eyes only" in page
-    assert "data-action=" not in page
+    case = case_with_note_and_file
+    tree = page_of(signed_in(tam_b), case)
+    assert f"{case.reference} Webhooks arrive twice" in texts(tree, "#content h2")
+    assert "staff eyes only" in timeline(tree)
+    absent(tree, "[data-action]")
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -103,7 +110,7 @@ def test_the_tam_works_the_cases_of_their_own_accounts(tam_a, case_a):
     url = reverse("admin:cases_case_act", args=[case_a.pk, "note"])
     assert signed_in(tam_a).post(url, {"note-body": "on it"}).status_code == 302
     assert case_a.messages.get().body == "on it"
-    assert 'data-action="note"' in page_of(signed_in(tam_a), case_a)
+    one(page_of(signed_in(tam_a), case_a), "[data-action=note]")
 
 
 @pytest.mark.parametrize("persona", ["agent", "manager", "superuser"])
@@ -129,15 +136,18 @@ def test_the_hotline_role_reads_the_case_without_notes_or_attachments(
     representative, case_with_note_and_file
 ):
     case = case_with_note_and_file
-    page = page_of(signed_in(representative), case)
-    assert "Webhooks arrive twice" in page and "Here is the log" in page
-    assert "staff eyes only" not in page
-    assert "smtp.log" not in page
-    assert "data-action=" not in page
+    tree = page_of(signed_in(representative), case)
+    assert f"{case.reference} Webhooks arrive twice" in texts(tree, "#content h2")
+    assert "Here is the log" in timeline(tree)
+    assert "staff eyes only" not in text(tree)
+    assert "smtp.log" not in text(tree)
+    absent(tree, "[data-action]")
     # The internal note's place in the timeline stays: an event without its text.
-    assert str(CaseEvent.Kind.NOTE_ADDED.label) in page
+    events = texts(tree, "[data-testid=staff-timeline] > li.event")
+    assert any(str(CaseEvent.Kind.NOTE_ADDED.label) in event for event in events)
     attachment = case.attachments.get()
     url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    absent(tree, f"a[href='{url}']")
     assert signed_in(representative).get(url).status_code == 403
 
 
@@ -149,10 +159,11 @@ def test_the_permissions_open_notes_and_attachments_to_the_hotline_role(
         representative.user_permissions.add(
             Permission.objects.get(codename=codename, content_type__app_label="cases")
         )
-    page = page_of(signed_in(representative), case)
-    assert "staff eyes only" in page and "smtp.log" in page
+    tree = page_of(signed_in(representative), case)
+    assert "staff eyes only" in timeline(tree)
     attachment = case.attachments.get()
     url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    assert text(tree, f"[data-testid=staff-timeline] a[href='{url}']") == "smtp.log"
     assert signed_in(representative).get(url).status_code == 200
 
 
@@ -175,5 +186,7 @@ def test_an_internal_notes_attachment_needs_the_notes_permission_too(representat
     )
     url = reverse("admin:cases_case_attachment", args=[case_a.pk, attachment.pk])
     assert signed_in(representative).get(url).status_code == 403
-    assert "internal.txt" not in page_of(signed_in(representative), case_a)
+    tree = page_of(signed_in(representative), case_a)
+    assert "internal.txt" not in text(tree)
+    absent(tree, f"a[href='{url}']")
     assert signed_in(agent).get(url).status_code == 200
