@@ -19,6 +19,8 @@ from cases.models import (
     Status,
 )
 
+from ..html import one, page, text, texts
+
 AMS = ZoneInfo("Europe/Amsterdam")
 # A Sunday, 03:00 in Amsterdam: the office is closed, the hotline is not.
 SUNDAY_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=AMS)
@@ -150,14 +152,13 @@ def test_the_customer_sees_callback_due_then_called_back(
     call = _call(representative, case=critical_case_a)
     url = reverse("case_detail", args=[critical_case_a.reference])
     with time_machine.travel(SUNDAY_3AM + timedelta(minutes=2), tick=False):
-        page = client_a.get(url).content.decode()
-    assert "callback due by" in page
+        shown = text(client_a.get(url).content, "[data-testid=callback]")
+    assert shown.startswith("callback due by ")
     critical.callback_log_attempt(
         call=call, agent=agent, outcome="reached", now=SUNDAY_3AM + timedelta(minutes=7)
     )
-    page = client_a.get(url).content.decode()
-    assert "called back at" in page
-    assert "callback due by" not in page
+    shown = text(client_a.get(url).content, "[data-testid=callback]")
+    assert shown.startswith("called back at ")
 
 
 def test_the_representative_records_a_call_on_the_intake_page(
@@ -172,8 +173,9 @@ def test_the_representative_records_a_call_on_the_intake_page(
         "email": "anna@alpha.example",
         "description": "Everything fails with 503.",
     }
-    found = client.post(url, {**fields, "find": "1"})
-    assert critical_case_a.reference in found.content.decode()
+    found = page(client.post(url, {**fields, "find": "1"}))
+    choice = one(found, f"[data-testid=candidates] input[value='case:{critical_case_a.pk}']")
+    assert critical_case_a.reference in text(found, f"label[for='{choice.get('id')}']")
     response = client.post(url, {**fields, "record": "1", "target": f"case:{critical_case_a.pk}"})
     assert response.status_code == 302
     call = HotlineCall.objects.get()
@@ -198,9 +200,9 @@ def test_customers_cannot_open_the_intake_page(client_a):
 
 def test_the_call_list_links_to_the_intake_page_and_the_report(client, representative):
     client.force_login(representative)
-    html = client.get(reverse("admin:cases_hotlinecall_changelist")).content.decode()
-    assert reverse("admin:cases_hotlinecall_intake") in html
-    assert reverse("admin:cases_sla_report") in html
+    tree = page(client.get(reverse("admin:cases_hotlinecall_changelist")))
+    assert text(tree, f"a[href='{reverse('admin:cases_hotlinecall_intake')}']") == "Record a call"
+    assert text(tree, f"a[href='{reverse('admin:cases_sla_report')}']") == "SLA oversight"
 
 
 @pytest.mark.parametrize(
@@ -221,7 +223,9 @@ def test_a_malformed_choice_on_the_intake_page_is_refused_with_a_sentence(
     }
     response = client.post(url, {**fields, "record": "1", "target": target})
     assert response.status_code == 200
-    assert "Choose the caller" in response.content.decode()
+    assert texts(response.content, "ul.messagelist li.error") == [
+        "Choose the caller's case or account below."
+    ]
     assert not HotlineCall.objects.exists()
 
 
@@ -290,7 +294,7 @@ def test_the_intake_refuses_to_link_a_call_to_another_accounts_case(
     ]
     # What was typed is kept on the form.
     assert response.context["form"]["description"].value() == "Everything fails with 503."
-    assert "Everything fails with 503.</textarea>" in response.content.decode()
+    assert text(response.content, "textarea[name=description]") == "Everything fails with 503."
     assert not HotlineCall.objects.exists()
     assert not critical_case_b.events.filter(kind=CaseEvent.Kind.HOTLINE_CALL).exists()
 
