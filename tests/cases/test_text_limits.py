@@ -13,6 +13,7 @@ from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 from inbound.models import Outcome
 from inbound.services import ingest
 
+from ..html import one, page, texts
 from .test_admin import act
 from .test_views import bug_form
 
@@ -20,6 +21,11 @@ pytestmark = pytest.mark.django_db
 
 OVER = "a" * TEXT_MAX_LENGTH + "b"
 SENTENCE = "At most 20,000 characters fit here; this text has 20,001."
+
+
+def kept(tree, css: str) -> str:
+    """What the field shows again: a textarea's text, without the newline after its tag."""
+    return one(tree, css).text_content().removeprefix("\n")
 
 
 def test_the_sentence_gives_both_figures_in_the_reader_s_language():
@@ -38,9 +44,9 @@ def test_the_sentence_gives_both_figures_in_the_reader_s_language():
 def test_a_case_with_a_text_over_the_limit_is_refused_and_the_text_kept(client_a, field):
     response = client_a.post(reverse("case_new"), bug_form(**{field: OVER}))
     assert response.status_code == 200
-    page = response.content.decode()
-    assert SENTENCE in page
-    assert f">\n{OVER}</textarea>" in page
+    tree = page(response)
+    assert texts(tree, f"#id_{field}_error") == [SENTENCE]
+    assert kept(tree, f"textarea[name={field}][aria-invalid=true]") == OVER
     assert not Case.objects.exists()
 
 
@@ -58,9 +64,9 @@ def test_a_customer_s_text_over_the_limit_is_refused_and_kept(client_a, case_a, 
     services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
     response = client_a.post(reverse(view, args=[case_a.reference]), {field: OVER})
     assert response.status_code == 400
-    page = response.content.decode()
-    assert SENTENCE in page
-    assert f">\n{OVER}</textarea>" in page
+    tree = page(response)
+    assert texts(tree, ".invalid-feedback") == [SENTENCE]
+    assert kept(tree, f"textarea[name={field}][aria-invalid=true]") == OVER
     assert case_a.messages.count() == 0
     case_a.refresh_from_db()
     assert case_a.status == Status.RESOLUTION_PROPOSED
@@ -84,11 +90,11 @@ def test_a_staff_text_over_the_limit_names_the_field_and_keeps_the_text(
     call = record_call(case=case_a)
     response = act(agent_client, case_a, action, **data)
     assert response.status_code == 200
-    page = response.content.decode()
+    tree = page(response)
     label = {"body": "Text", "reason": "Reason (the customer is told)", "notes": "Notes"}
     field = next(name for name in data if data[name] == OVER)
-    assert f"{label[field]}: {SENTENCE}" in page
-    assert f">\n{OVER}</textarea>" in page
+    assert texts(tree, "ul.messagelist li.error") == [f"{label[field]}: {SENTENCE}"]
+    assert kept(tree, f"textarea[name={action}-{field}]") == OVER
     case_a.refresh_from_db()
     assert case_a.status == Status.NEW and case_a.severity == "non_critical"
     assert not case_a.messages.exists()
@@ -110,7 +116,9 @@ def test_a_hotline_call_description_over_the_limit_is_refused(client, representa
         },
     )
     assert response.status_code == 200
-    assert SENTENCE in response.content.decode()
+    tree = page(response)
+    assert texts(tree, "[data-testid=hotline-intake] .errorlist li") == [SENTENCE]
+    assert kept(tree, "textarea[name=description]") == OVER
     assert not HotlineCall.objects.exists()
 
 
