@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from cases import critical, services, sla_report
 
+from ..html import one, page, select, texts
+
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
 T0 = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
@@ -67,9 +69,13 @@ def test_the_report_matches_hand_computed_figures(month_of_calls, manager, clien
     assert row.median == 12
     assert row.p90 == 20
     assert row.breached == [(month_of_calls.pk, month_of_calls.reference)]
-    page = response.content.decode()
-    assert "<svg" in page and "75%" in page
-    assert month_of_calls.reference in page
+    tree = page(response)
+    one(tree, "[data-testid=chart] svg")
+    table = [texts(tr, "td") for tr in select(tree, "[data-testid=sla-report] tbody tr")]
+    [callback] = [cells for cells in table if cells[2] == "3 / 4 (75%)"]
+    assert callback[5] == month_of_calls.reference
+    link = one(tree, f"[data-testid=sla-report] a[href*='/{month_of_calls.pk}/']")
+    assert link.text_content() == month_of_calls.reference
 
 
 def test_the_csv_export_has_one_line_per_account_and_deadline(month_of_calls, manager, client):

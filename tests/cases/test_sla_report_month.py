@@ -7,6 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ..html import attr, page, select, text
 from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -45,17 +46,18 @@ def test_a_month_the_report_cannot_show_is_a_sentence_over_this_month(
     for query in ({"month": month}, {"month": month, "format": "csv"}):
         response = manager_client.get(REPORT, query)
         assert response.status_code == 400
-        page = response.content.decode()
-        assert f'<p class="errornote" data-testid="month-problem">{sentence}</p>' in page
-        assert 'name="month" value="2026-11"' in page
+        tree = page(response)
+        assert text(tree, "p.errornote[data-testid=month-problem]") == sentence
+        assert attr(tree, "input[name=month]", "value") == "2026-11"
 
 
 @pytest.mark.parametrize("month", ["2000-01", "2026-11", ""])
 def test_a_month_of_the_report_is_shown(manager_client, month):
     response = manager_client.get(REPORT, {"month": month})
     assert response.status_code == 200
-    assert f'name="month" value="{month or "2026-11"}"' in response.content.decode()
-    assert 'data-testid="month-problem"' not in response.content.decode()
+    tree = page(response)
+    assert attr(tree, "input[name=month]", "value") == (month or "2026-11")
+    assert not select(tree, "[data-testid=month-problem]")
 
 
 def _a_month_of_the_report(value: str) -> bool:
@@ -82,5 +84,5 @@ def test_any_month_typed_is_the_report_or_a_sentence(manager_client, month):
     response = manager_client.get(REPORT, {"month": month})
     expected = 200 if _a_month_of_the_report(month) else 400
     assert response.status_code == expected
-    problem = 'data-testid="month-problem"' in response.content.decode()
+    problem = bool(select(response.content, "[data-testid=month-problem]"))
     assert problem is (expected == 400)
