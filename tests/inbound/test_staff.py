@@ -1,8 +1,6 @@
 """A reply by mail on the customer's case page and in the admin; the quarantine in the
 admin (reason, raw message, fixed query count) and its actions, recorded."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,6 +13,7 @@ from inbound.models import InboundMessage, Outcome
 from inbound.services import ingest
 from tests.factories import StaffFactory
 
+from ..html import absent, attr, one, page, select, text, texts
 from .conftest import OUR_NOTIFICATION, corpus_bytes
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +40,14 @@ def test_a_reply_sent_by_mail_appears_on_the_customers_case_page_and_in_the_admi
     ingest(corpus_bytes("gmail-reply.eml"))
     body = CaseMessage.objects.get(channel="email").body
     line = body.strip().splitlines()[0]
-    page = signed_in(world.anna).get(reverse("case_detail", args=["EE-000123"]))
-    assert page.status_code == 200
-    assert line in page.content.decode()
+    response = signed_in(world.anna).get(reverse("case_detail", args=["EE-000123"]))
+    assert response.status_code == 200
+    assert line in text(response.content, "[data-testid=timeline]")
     admin_page = signed_in(world.agent).get(
         reverse("admin:cases_case_change", args=[world.cases[123].pk])
     )
     assert admin_page.status_code == 200
-    assert line in admin_page.content.decode()
+    assert line in text(admin_page.content, "[data-testid=staff-timeline]")
 
 
 def test_a_delivery_failure_shows_on_the_cases_admin_page(world, notification):
@@ -56,17 +55,21 @@ def test_a_delivery_failure_shows_on_the_cases_admin_page(world, notification):
     row = ingest(corpus_bytes("dsn-bounce.eml"))
     assert row.outcome == Outcome.DELIVERY_FAILURE
     url = reverse("admin:cases_case_change", args=[world.cases[123].pk])
-    page = signed_in(world.agent).get(url)
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert "Delivery failures" in text
-    assert "jeroen.old@acme.example" in text and "5.1.1" in text
-    assert reverse("admin:inbound_inboundmessage_change", args=[row.pk]) in text
+    response = signed_in(world.agent).get(url)
+    assert response.status_code == 200
+    [failures] = [
+        g
+        for g in select(response.content, ".inline-group")
+        if "Delivery failures" in texts(g, "h2")
+    ]
+    [failure] = [tr for tr in select(failures, "tbody tr") if "jeroen.old@acme.example" in text(tr)]
+    assert "5.1.1" in text(failure)
+    one(failure, f"a[href='{reverse('admin:inbound_inboundmessage_change', args=[row.pk])}']")
     # Only the case the report is about shows it.
     other = signed_in(world.agent).get(
         reverse("admin:cases_case_change", args=[world.cases[124].pk])
     )
-    assert "jeroen.old@acme.example" not in other.content.decode()
+    assert "jeroen.old@acme.example" not in text(other.content)
 
 
 def test_another_accounts_contact_never_sees_the_mailed_reply(world):
@@ -136,18 +139,20 @@ def test_staff_attach_a_quarantined_message_to_a_case(world):
 
 def test_attaching_a_strangers_mail_to_a_case_needs_a_contact_of_that_account(world):
     row = ingest(corpus_bytes("stranger-quoting-reference.eml"))
-    page = settle(signed_in(world.agent), row, "attach", case_reference="EE-000123")
-    assert "is not a contact of any account" in page.content.decode()
+    response = settle(signed_in(world.agent), row, "attach", case_reference="EE-000123")
+    [refusal] = texts(response.content, "ul.messagelist li.error")
+    assert "is not a contact of any account" in refusal
     row.refresh_from_db()
     assert row.outcome == Outcome.QUARANTINED
-    page = settle(
+    response = settle(
         signed_in(world.agent),
         row,
         "attach",
         case_reference="EE-000123",
         contact_email="nick@northwind.example",
     )
-    assert "is not a contact of the account of case EE-000123" in page.content.decode()
+    [refusal] = texts(response.content, "ul.messagelist li.error")
+    assert "is not a contact of the account of case EE-000123" in refusal
     assert InboundMessage.objects.get(pk=row.pk).outcome == Outcome.QUARANTINED
 
 
@@ -158,8 +163,10 @@ def test_a_discard_is_recorded_with_who_and_when(world):
     assert (row.outcome, row.settled_by) == (Outcome.DISCARDED, world.agent)
     assert row.settled_at is not None
     # Settled once: a second action is refused with a sentence.
-    page = settle(signed_in(world.agent), row, "discard")
-    assert "no longer in quarantine" in page.content.decode()
+    response = settle(signed_in(world.agent), row, "discard")
+    assert texts(response.content, "ul.messagelist li.error") == [
+        "This message is no longer in quarantine."
+    ]
 
 
 def test_a_tam_may_look_but_not_settle(world):
@@ -177,45 +184,20 @@ def test_a_tam_may_look_but_not_settle(world):
 # --- who sent it: "sender not verified" and a reused Message-ID, for staff ---------
 
 
-class _Timeline(HTMLParser):
-    """The staff timeline's entries: each <li>'s text and its links (href, text, testid)."""
-
-    def __init__(self):
-        super().__init__()
-        self.entries, self.depth, self.inside, self.link = [], 0, False, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "ol" and attrs.get("data-testid") == "staff-timeline":
-            self.inside = True
-        elif self.inside and tag == "li":
-            self.entries.append({"text": "", "links": []})
-        elif self.inside and tag == "a" and self.entries:
-            self.link = [attrs.get("href"), "", attrs.get("data-testid")]
-
-    def handle_endtag(self, tag):
-        if tag == "ol" and self.inside:
-            self.inside = False
-        elif tag == "a" and self.link is not None:
-            self.entries[-1]["links"].append(tuple(self.link))
-            self.link = None
-
-    def handle_data(self, data):
-        if self.inside and self.entries:
-            self.entries[-1]["text"] += data
-            if self.link is not None:
-                self.link[1] += data
-
-
 def timeline(client, case):
     return timeline_of(client.get(reverse("admin:cases_case_change", args=[case.pk])))
 
 
 def timeline_of(page):
+    """The staff timeline's entries: each one's text and its links (href, text, testid)."""
     assert page.status_code == 200
-    parser = _Timeline()
-    parser.feed(page.content.decode())
-    return parser.entries
+    return [
+        {
+            "text": text(li),
+            "links": [(a.get("href"), text(a), a.get("data-testid")) for a in select(li, "a")],
+        }
+        for li in select(page.content, "[data-testid=staff-timeline] > li")
+    ]
 
 
 def entry_with(entries, text):
@@ -285,10 +267,12 @@ def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
 
 def test_the_customer_never_sees_the_mark(world):
     ingest(unverified_reply())
-    page = signed_in(world.jeroen).get(reverse("case_detail", args=["EE-000124"]))
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert "Still failing, try 1." in text and "sender not verified" not in text
+    response = signed_in(world.jeroen).get(reverse("case_detail", args=["EE-000124"]))
+    assert response.status_code == 200
+    tree = page(response)
+    assert "Still failing, try 1." in text(tree, "[data-testid=timeline]")
+    assert "sender not verified" not in text(tree)
+    absent(tree, "[data-testid=sender-not-verified], .sender-not-verified")
 
 
 def test_a_message_reusing_a_message_id_links_to_the_earlier_one_on_the_case_page(world):
@@ -308,14 +292,15 @@ def test_a_message_reusing_a_message_id_links_to_the_earlier_one_on_the_case_pag
 def test_the_inbound_message_page_shows_the_sender_check_and_the_earlier_message(world):
     first = ingest(unverified_reply(1, sender="Nick <nick@northwind.example>", subject="Hi"))
     again = ingest(unverified_reply(1, body="Another text under the same id."))
-    page = signed_in(world.agent).get(inbound_url(again))
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert '<strong class="sender-not-verified">Sender not verified (DMARC: none).</strong>' in text
-    assert (
-        f'Another message used this Message-ID before: <a href="{inbound_url(first)}">'
-        f"#{first.pk}</a>" in text
+    response = signed_in(world.agent).get(inbound_url(again))
+    assert response.status_code == 200
+    tree = page(response)
+    assert text(tree, ".field-sender_check strong.sender-not-verified") == (
+        "Sender not verified (DMARC: none)."
     )
+    reused = one(tree, ".field-reused_message_id .readonly")
+    assert text(reused) == f"Another message used this Message-ID before: #{first.pk}"
+    assert attr(reused, "a", "href") == inbound_url(first)
 
 
 def test_the_quarantine_list_filters_reused_message_ids(world):
