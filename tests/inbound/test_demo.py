@@ -15,6 +15,8 @@ from cases.models import Case
 from inbound.demo import BOUNCED_CASE, QUOTED_CASE, REPLY_CASE
 from inbound.models import InboundMessage, Outcome
 
+from ..html import text
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -39,8 +41,8 @@ def test_seed_demo_adds_inbound_mail_once():
     assert (reply.case, reply.case_message.author) == (replied, replied.requester)
     client = Client()
     client.force_login(replied.requester)
-    page = client.get(reverse("case_detail", args=[replied.reference]))
-    assert "dlv_3c1e9a07" in page.content.decode()
+    response = client.get(reverse("case_detail", args=[replied.reference]))
+    assert "dlv_3c1e9a07" in text(response.content, "[data-testid=timeline]")
 
     quoted = Case.objects.get(subject=QUOTED_CASE)
     stranger = InboundMessage.objects.get(outcome=Outcome.QUARANTINED)

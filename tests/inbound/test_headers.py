@@ -33,7 +33,8 @@ def test_whitespace_between_encoded_words_goes_but_not_around_text():
 
 def test_broken_encoded_words_decode_with_replacement():
     assert decode_encoded_words("=?no-such-charset?Q?caf=E9?=") == "café"
-    assert decode_encoded_words("=?utf-8?B?%%%?=") is not None
+    # Nothing of the base64 alphabet is left to decode, as Python's email package finds.
+    assert decode_encoded_words("=?utf-8?B?%%%?=") == ""
 
 
 def test_undeclared_8_bit_header_bytes_are_read_as_utf_8_or_windows_1252():
