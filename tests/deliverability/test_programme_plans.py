@@ -11,24 +11,27 @@ from deliverability.programme_services import ActualsRejected, actuals_import
 from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import StaffFactory
 
+from ..html import absent, one, page, select, text, texts
+
 pytestmark = pytest.mark.django_db
 
 
 def test_the_plan_page_charts_planned_against_actual_per_provider(
     client_a, plan_a, actual_over_plan
 ):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert body.count('class="warmup-chart') == 5
-    assert 'data-provider="microsoft"' in body
-    assert 'data-series="planned"' in body
-    assert 'data-advice="hold"' in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    charts = select(tree, "svg.warmup-chart")
+    assert len(charts) == 5
+    [microsoft] = [c for c in charts if c.get("data-provider") == "microsoft"]
+    assert len(select(microsoft, "[data-series=planned]")) == 1
+    one(microsoft, "[data-advice=hold]")
 
 
 def test_a_day_over_plan_is_flagged_with_the_advice_to_hold(client_a, plan_a, actual_over_plan):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert 'data-date="2027-01-05"' in body
-    assert "Hold: send tomorrow what was planned for today; do not advance." in body
-    assert "More sent than planned." in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    day = one(tree, "#flagged li[data-date='2027-01-05']")
+    assert "Hold: send tomorrow what was planned for today; do not advance." in text(day)
+    assert any(reason.endswith("More sent than planned.") for reason in texts(day, "ul li"))
 
 
 def test_high_complaints_advise_a_step_back(client_a, plan_a):
@@ -41,19 +44,22 @@ def test_high_complaints_advise_a_step_back(client_a, plan_a):
         bounces=0,
         complaints=2,
     )
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert "Step back: return to the previous day&#x27;s planned volume." in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    day = one(tree, "#flagged li[data-date='2027-01-04']")
+    assert "Step back: return to the previous day's planned volume." in text(day)
 
 
 def test_the_migration_phases_show_with_their_volume(client_a, plan_a):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert 'id="migration"' in body and "50%" in body and "25,000" in body
+    [phase] = select(
+        page(client_a.get(reverse("programme_plan", args=[plan_a.pk]))), "#migration tbody tr"
+    )
+    assert texts(phase, "td")[3:5] == ["50%", "25,000"]
 
 
 def test_a_phase_before_the_ips_are_warm_is_explained(client_a, plan_a):
     plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert "Phase 1: The warm IPs cannot carry" in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    assert text(tree, "#migration .alert").startswith("Phase 1: The warm IPs cannot carry")
 
 
 def test_the_plan_list_runs_a_fixed_number_of_queries(
@@ -66,8 +72,9 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(
     for n in range(5):
         make_plan(account_a, [ip_a], name=f"more {n}")
     with django_assert_num_queries(3):
-        body = client_a.get(reverse("programme_plans")).content.decode()
-    assert len(re.findall(r'href="/deliverability/plans/\d+/"', body)) == 6
+        tree = page(client_a.get(reverse("programme_plans")))
+    links = [a.get("href") for a in select(tree, "main a[href^='/deliverability/plans/']")]
+    assert len([href for href in links if re.fullmatch(r"/deliverability/plans/\d+/", href)]) == 6
 
 
 CSV = "date,provider,sent,delivered,bounces,complaints\n2027-01-04,gmail,80,79,1,0\n"
@@ -103,9 +110,10 @@ def _admin(user):
 def test_the_tam_uploads_actuals_and_sees_each_bad_row_with_line_and_field(tam_a, plan_a):
     url = reverse("admin:deliverability_warmupplan_upload", args=[plan_a.pk])
     bad = CSV + "31-02-2027,gmail,1,1,0,0\n2027-01-06,hotmial,1,1,0,0\n"
-    body = _admin(tam_a).post(url, {"text": bad}).content.decode()
-    assert "2 problems; nothing was imported." in body
-    assert "<td>3</td><td>date</td>" in body and "<td>4</td><td>provider</td>" in body
+    tree = page(_admin(tam_a).post(url, {"text": bad}))
+    assert text(tree, "#csv-errors") == "2 problems; nothing was imported."
+    rows = [texts(tr, "td")[:2] for tr in select(tree, "#csv-errors + table tbody tr")]
+    assert rows == [["3", "date"], ["4", "provider"]]
     assert plan_a.actuals.count() == 0
     response = _admin(tam_a).post(url, {"text": CSV})
     assert response.status_code == 302 and plan_a.actuals.count() == 1
@@ -163,7 +171,9 @@ def test_shares_that_do_not_add_up_are_refused_with_a_sentence(tam_a, account_a,
             **_empty_inlines(),
         },
     )
-    assert "The shares per mailbox provider must add up to 100%." in response.content.decode()
+    assert texts(response.content, ".errorlist li") == [
+        "The shares per mailbox provider must add up to 100%."
+    ]
 
 
 def test_an_agent_may_view_plans_but_not_edit_them(plan_a):
@@ -189,20 +199,22 @@ def _empty_inlines():
 def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, actual_over_plan):
     customer_a.language = "nl"
     customer_a.save()
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in body
-    assert "Meer verzonden dan gepland." in body
-    assert "inboxplaatsingspercentage wordt niet gegarandeerd" in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    day = one(tree, "#flagged li[data-date='2027-01-05']")
+    assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in text(day)
+    assert any(reason.endswith("Meer verzonden dan gepland.") for reason in texts(day, "ul li"))
+    assert "inboxplaatsingspercentage wordt niet gegarandeerd" in text(tree, "main")
 
 
 def test_the_plan_list_names_what_migration_planning_leaves_out(client_a, plan_a):
-    body = client_a.get(reverse("programme_plans")).content.decode()
-    assert "building or translating your templates and managing your internal projects" in body
+    shown = text(client_a.get(reverse("programme_plans")).content, "main")
+    assert "building or translating your templates and managing your internal projects" in shown
 
 
 def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert 'data-ready="0"' not in body  # the only phase is the first
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    assert len(select(tree, "#migration tbody tr")) == 1
+    absent(tree, "[data-ready]")  # the only phase is the first
     plan_a.phases.create(start_date=date(2027, 2, 10), share_moved=100)
     for day in (7, 8, 9):
         for provider in ("gmail", "microsoft", "yahoo", "apple", "others"):
@@ -215,8 +227,8 @@ def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
                 bounces=0,
                 complaints=0,
             )
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
-    assert 'data-ready="1"' in body
+    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    assert [b.get("data-ready") for b in select(tree, "#migration tbody [data-ready]")] == ["1"]
 
 
 def test_the_plan_page_runs_a_fixed_number_of_queries(
@@ -261,7 +273,8 @@ def test_the_tam_is_warned_of_a_phase_the_warm_ips_cannot_carry(tam_a, plan_a):
         "phases-0-share_moved": "50",
     }
     response = _admin(tam_a).post(url, data, follow=True)
-    assert "Phase 1: The warm IPs cannot carry this phase" in response.content.decode()
+    [warning] = texts(response.content, "ul.messagelist li.warning")
+    assert warning.startswith("Phase 1: The warm IPs cannot carry this phase")
 
 
 def _plan_form(plan, **changes):
