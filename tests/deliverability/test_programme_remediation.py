@@ -14,6 +14,8 @@ from deliverability.programme_services import (
 )
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, S3150
 
+from ..html import one, page, select, text, texts
+
 # The request names account A's own IP and domains (the vendor mediates for those only).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ip_a", "domain_a")]
 
@@ -37,8 +39,9 @@ def test_a_request_opens_a_support_case_on_the_customers_account(client_a, accou
 
 
 def test_the_request_shows_in_the_customers_case_list(client_a, remediation_a):
-    body = client_a.get(reverse("case_list")).content.decode()
-    assert remediation_a.case.reference in body
+    tree = page(client_a.get(reverse("case_list")))
+    link = one(tree, f"a[href='{reverse('case_detail', args=[remediation_a.case.reference])}']")
+    assert remediation_a.case.reference in text(link)
 
 
 def test_the_checklist_must_be_confirmed_before_the_request_is_accepted(client_a):
@@ -46,9 +49,10 @@ def test_the_checklist_must_be_confirmed_before_the_request_is_accepted(client_a
         reverse("programme_remediation_new"), _post_data(one_click_unsubscribe=False)
     )
     assert response.status_code == 200
-    assert (
-        "Confirm this best practice; Tier 1 remediation relies on it." in response.content.decode()
-    )
+    checkbox = one(response.content, "#remediation-form .form-check:has(#id_one_click_unsubscribe)")
+    assert texts(checkbox, ".text-danger") == [
+        "Confirm this best practice; Tier 1 remediation relies on it."
+    ]
     assert not Case.objects.exists()
 
 
@@ -61,10 +65,10 @@ def test_the_service_refuses_an_unconfirmed_checklist(account_a, customer_a):
 
 def test_a_listing_prefills_the_request(client_a, listing_a):
     url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
-    body = client_a.get(url).content.decode()
-    assert 'id="from-listing"' in body
-    assert "192.0.2.10</textarea>" in body
-    assert f"Listed on {listing_a.blocklist.name}" in body
+    tree = page(client_a.get(url))
+    assert listing_a.blocklist.name in text(tree, "#from-listing")
+    assert text(tree, "textarea[name=affected_ips]") == "192.0.2.10"
+    assert f"Listed on {listing_a.blocklist.name}" in text(tree, "textarea[name=bounce_text]")
 
 
 def test_another_accounts_listing_is_not_found(client_b, listing_a):
@@ -78,13 +82,16 @@ def test_the_blocklist_page_offers_remediation_for_a_listing(client_a, listing_a
     run = CheckRun.objects.create(account=listing_a.sending_ip.account, trigger="customer")
     listing_a.last_run = run
     listing_a.save()
-    body = client_a.get(reverse("deliverability_ip", args=[listing_a.sending_ip.pk])).content
-    assert f"?listing={listing_a.pk}".encode() in body
+    tree = page(client_a.get(reverse("deliverability_ip", args=[listing_a.sending_ip.pk])))
+    href = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    one(tree, f"a[href='{href}']")
 
 
 def test_the_portal_prefills_the_domains_it_knows(client_a, domain_a):
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
-    assert 'value="news.alpha.example"' in body
+    tree = page(client_a.get(reverse("programme_remediation_new")))
+    assert "news.alpha.example" in [
+        el.get("value") for el in select(tree, "#remediation-form [value]")
+    ]
 
 
 def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remediation_a, agent):
@@ -106,8 +113,11 @@ def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remedi
     )
     remediation_a.refresh_from_db()
     assert remediation_a.status == "resolved"
-    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
-    assert "SRX123" in body and "Mitigation granted." in body and "Block lifted" in body
+    steps = texts(
+        client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content, "#steps li"
+    )
+    assert "SRX123" in steps[1]
+    assert "Block lifted" in steps[2] and steps[2].endswith("Mitigation granted.")
 
 
 def test_a_submission_needs_its_channel(remediation_a, agent):
@@ -121,10 +131,12 @@ def test_tier2_is_marked_out_of_scope_with_the_contracts_wording(client_a, remed
     remediation_step_record(
         request=remediation_a, kind="tier2", on=date(2027, 1, 11), recorded_by=agent
     )
-    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
-    assert "Tier 2, out of scope" in body
-    assert "Tier 2 (custom) mediation are excluded from the support contract." in body
-    assert "Inbox placement rates are not guaranteed and the vendor is not responsible" in body
+    tier2 = text(
+        client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content, "#tier2"
+    )
+    assert "Tier 2, out of scope" in tier2
+    assert "Tier 2 (custom) mediation are excluded from the support contract." in tier2
+    assert "Inbox placement rates are not guaranteed and the vendor is not responsible" in tier2
     with pytest.raises(RemediationRefused):
         remediation_step_record(
             request=remediation_a, kind="answer", on=date(2027, 1, 12), recorded_by=agent
@@ -175,7 +187,7 @@ def test_no_page_promises_inbox_placement(client_a, remediation_a, plan_a):
         reverse("programme_remediations"),
         reverse("programme_plan", args=[plan_a.pk]),
     ):
-        body = client_a.get(url).content.decode().lower()
+        body = text(client_a.get(url).content).lower()
         assert "guarantee inbox" not in body and "guaranteed inbox" not in body
         assert "inbox placement rates are not guaranteed" in body
 
@@ -192,11 +204,12 @@ def test_the_checklist_is_prefilled_from_the_warm_up_actuals(client_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
-    assert "at or above 0.1% on a day of the warm-up actuals." in body
-    assert "has days flagged to hold or step back" in body
-    assert 'id="id_complaint_rate_ok" checked' not in body
-    assert 'id="id_warmup_followed" checked' not in body
+    form = one(page(client_a.get(reverse("programme_remediation_new"))), "#remediation-form")
+    evidence = texts(form, "ul.small > li")
+    assert any(e.endswith("at or above 0.1% on a day of the warm-up actuals.") for e in evidence)
+    assert any("has days flagged to hold or step back" in e for e in evidence)
+    assert one(form, "#id_complaint_rate_ok").get("checked") is None
+    assert one(form, "#id_warmup_followed").get("checked") is None
 
 
 def test_clean_actuals_prefill_the_warm_up_and_complaint_answers(client_a, plan_a):
@@ -211,9 +224,9 @@ def test_clean_actuals_prefill_the_warm_up_and_complaint_answers(client_a, plan_
         bounces=0,
         complaints=0,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
-    assert 'id="id_warmup_followed" checked' in body
-    assert 'id="id_complaint_rate_ok" checked' in body
+    form = one(page(client_a.get(reverse("programme_remediation_new"))), "#remediation-form")
+    one(form, "#id_warmup_followed[checked]")
+    one(form, "#id_complaint_rate_ok[checked]")
 
 
 def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
@@ -230,14 +243,20 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
-    assert "0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen." in body
-    assert "Het inboxplaatsingspercentage wordt niet gegarandeerd" in body
+    tree = page(client_a.get(reverse("programme_remediation_new")))
+    evidence = texts(tree, "#remediation-form ul.small > li")
+    assert any(
+        e.endswith("0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen.")
+        for e in evidence
+    )
+    assert "Het inboxplaatsingspercentage wordt niet gegarandeerd" in text(tree, ".contract-scope")
 
 
 def test_the_form_lists_current_listings_to_start_from(client_a, listing_a):
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
-    assert f'href="?listing={listing_a.pk}"' in body
+    tree = page(client_a.get(reverse("programme_remediation_new")))
+    assert listing_a.blocklist.name in text(
+        tree, f"#remediation-form a[href='?listing={listing_a.pk}']"
+    )
 
 
 def test_an_agent_cannot_delete_a_remediation_request(remediation_a, agent_client):
