@@ -7,6 +7,7 @@ from django.urls import reverse
 from core.text_limits import TEXT_MAX_LENGTH
 from deliverability.models import PlanningSession, RemediationRequest, TrendNote
 
+from ..html import one, page, text, texts
 from .test_programme_remediation import _post_data
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,10 @@ SENTENCE = "At most 20,000 characters fit here; this text has 20,001."
 def test_a_remediation_request_with_a_text_over_the_limit_is_refused_and_kept(client_a, field):
     response = client_a.post(reverse("programme_remediation_new"), _post_data(**{field: OVER}))
     assert response.status_code == 200
-    page = response.content.decode()
-    assert SENTENCE in page
-    assert f">\n{OVER}</textarea>" in page
+    tree = page(response)
+    column = one(tree, f"#remediation-form .row > div:has(textarea[name={field}])")
+    assert texts(column, ".text-danger") == [SENTENCE]
+    assert text(column, "textarea").removeprefix("\n") == OVER
     assert not RemediationRequest.objects.exists()
 
 
@@ -32,7 +34,7 @@ def test_a_trends_note_over_the_limit_is_refused_in_the_admin(client, tam_a, acc
         {"title": "Yahoo", "body": OVER, "accounts": [account_a.pk], "published_on": "2027-01-02"},
     )
     assert response.status_code == 200
-    assert SENTENCE in response.content.decode()
+    assert texts(response.content, ".errorlist li") == [SENTENCE]
     assert not TrendNote.objects.exists()
 
 
@@ -52,7 +54,7 @@ def test_a_planning_session_over_the_limit_is_refused_in_the_admin(client, tam_a
         reverse("admin:deliverability_planningsession_add"), {**data, field: OVER}
     )
     assert response.status_code == 200
-    assert SENTENCE in response.content.decode()
+    assert texts(response.content, ".errorlist li") == [SENTENCE]
     assert not PlanningSession.objects.exists()
 
 
@@ -81,5 +83,5 @@ def test_a_remediation_step_text_over_the_limit_is_refused_in_the_admin(
         },
     )
     assert response.status_code == 200
-    assert SENTENCE in response.content.decode()
+    assert texts(response.content, ".errorlist li") == [SENTENCE]
     assert not remediation_a.steps.exists()
