@@ -13,14 +13,17 @@ from deliverability.models import NextStep
 from deliverability.programme_services import next_step_remind, next_step_reminders
 from deliverability.tasks import next_step_reminders_task
 
+from ..html import page, select, text, texts
+
 pytestmark = pytest.mark.django_db
 DUE = datetime(2027, 1, 20, 8, tzinfo=UTC)
 
 
 def test_the_customer_sees_the_session_and_its_next_steps(client_a, session_a):
-    body = client_a.get(reverse("programme_session", args=[session_a.pk])).content.decode()
-    assert "Black Friday volume doubles." in body and "Add two IPs" in body
-    assert "Capacity growth" in body
+    tree = page(client_a.get(reverse("programme_session", args=[session_a.pk])))
+    assert "Capacity growth" in text(tree, "h1")
+    assert "Black Friday volume doubles." in text(tree, "main")
+    assert [texts(tr, "td")[0] for tr in select(tree, "#next-steps tbody tr")] == ["Add two IPs"]
 
 
 def test_the_tam_is_reminded_of_a_step_that_came_due_exactly_once(

@@ -18,6 +18,8 @@ from deliverability.warmup import (
     parse_actuals_csv,
 )
 
+from ..html import page, select, texts
+
 HEADER = "date,provider,sent,delivered,bounces,complaints"
 PROVIDERS = ("gmail", "microsoft", "yahoo", "apple", "others")
 
@@ -53,10 +55,10 @@ def test_a_file_over_the_limit_is_refused_whole_with_a_sentence(tam_client, plan
     assert len(content) > MAX_CSV_BYTES
     response = _upload(tam_client, plan_a, {"file": SimpleUploadedFile("actuals.csv", content)})
     assert response.status_code == 200
-    assert (
+    assert texts(response.content, ".errorlist li") == [
         "This is 2,073 KB of rows; at most 2,048 KB can be imported at once. "
-        "Split them over several uploads." in response.content.decode()
-    )
+        "Split them over several uploads."
+    ]
     assert plan_a.actuals.count() == 0
 
 
@@ -65,7 +67,8 @@ def test_pasted_rows_over_the_limit_are_refused_with_a_sentence(tam_client, plan
     text = _padded_file(rows=MAX_CSV_BYTES // 250 + 100, width=250).decode()
     response = _upload(tam_client, plan_a, {"text": text})
     assert response.status_code == 200
-    assert "This is 2,073 KB of rows; at most 2,048 KB" in response.content.decode()
+    [refusal] = texts(response.content, ".errorlist li")
+    assert refusal.startswith("This is 2,073 KB of rows; at most 2,048 KB")
     assert plan_a.actuals.count() == 0
 
 
@@ -86,9 +89,11 @@ def test_a_number_the_database_cannot_hold_is_an_error_on_its_line_and_field(
     text = f"{HEADER}\n2027-01-04,gmail,80,79,1,0\n2027-01-05,gmail,{sent},1,0,0\n"
     response = _upload(tam_client, plan_a, {"text": text})
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "1 problem; nothing was imported." in body
-    assert "<td>3</td><td>sent</td><td>More than 2,147,483,647: not a daily count.</td>" in body
+    tree = page(response)
+    assert texts(tree, "#csv-errors") == ["1 problem; nothing was imported."]
+    assert [texts(tr, "td") for tr in select(tree, "#csv-errors + table tbody tr")] == [
+        ["3", "sent", "More than 2,147,483,647: not a daily count."]
+    ]
     assert plan_a.actuals.count() == 0
 
 
