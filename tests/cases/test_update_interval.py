@@ -71,7 +71,7 @@ def test_a_daily_interval_agreed_after_the_workaround_restarts_the_clock(critica
         case=critical_case_a, minutes=1440, agreed_by="Anna", actor=agent, now=NOW
     )
     critical_case_a.refresh_from_db()
-    assert critical_case_a.next_update_due_at is not None
+    assert critical_case_a.next_update_due_at == NOW + timedelta(minutes=1440)
 
 
 def test_an_interval_out_of_range_is_refused_with_a_sentence(critical_case_a, agent):

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from cases.models import CaseMessage
@@ -158,10 +159,11 @@ def test_attaching_a_strangers_mail_to_a_case_needs_a_contact_of_that_account(wo
 
 def test_a_discard_is_recorded_with_who_and_when(world):
     row = ingest(corpus_bytes("mailing-list.eml"))
+    before = timezone.now()
     settle(signed_in(world.agent), row, "discard")
     row.refresh_from_db()
     assert (row.outcome, row.settled_by) == (Outcome.DISCARDED, world.agent)
-    assert row.settled_at is not None
+    assert before <= row.settled_at <= timezone.now()
     # Settled once: a second action is refused with a sentence.
     response = settle(signed_in(world.agent), row, "discard")
     assert texts(response.content, "ul.messagelist li.error") == [
