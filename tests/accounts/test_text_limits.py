@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import OfficeHoursCalendar
 from core.text_limits import TEXT_MAX_LENGTH
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -33,5 +34,7 @@ def test_an_office_hours_note_over_the_limit_is_refused_with_a_sentence(client, 
         },
     )
     assert response.status_code == 200
-    assert "At most 20,000 characters fit here; this text has 20,001." in response.content.decode()
+    assert texts(response.content, ".errorlist li") == [
+        "At most 20,000 characters fit here; this text has 20,001."
+    ]
     assert calendar.changes.count() == 0
