@@ -1,8 +1,8 @@
 """Asynchronous DNSBL lookups through the configured nameservers.
 
-Queries go out over one UDP socket per nameserver with their own small wire codec
-(a DNSBL check only needs A and TXT records); dnspython does the rare TCP fallback and
-reads the system's resolver configuration.
+A fixed set of asyncio workers asks through aiodns (c-ares, which writes and reads the DNS
+messages in C and multiplexes the queries to a nameserver on one socket); dnspython reads
+the system's resolver configuration when no nameservers are configured.
 
 No database here: a list of (key, query name, ListSpec) in, one dnsbl.Outcome per key out.
 Bounded concurrency, a timeout per try and a few retries, and an explicit outcome for each
@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import ipaddress
-import secrets
-import socket
-import struct
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-import dns.asyncquery
-import dns.exception
-import dns.message
-import dns.rcode
+import aiodns
+import aiodns.error
+import pycares
 
 from . import dnsbl
 from .dnsbl import ErrorKind, ListSpec, Outcome
@@ -76,195 +71,64 @@ def _port(text: str, raw) -> int:
     return int(text)
 
 
-A, TXT = 1, 16
-_HEADER = struct.Struct("!HHHHHH")
-_RR = struct.Struct("!HHIH")
+A, TXT = "A", "TXT"
 
-
-def encode_query(query_id: int, name: str, rdtype: int) -> bytes:
-    """A recursive query for one name, in wire format (RFC 1035 4.1)."""
-    return (
-        _HEADER.pack(query_id, 0x0100, 1, 0, 0, 0)
-        + encode_name(name)
-        + struct.pack("!HH", rdtype, 1)
-    )
-
-
-def encode_name(name: str) -> bytes:
-    labels = name.strip(".").lower().encode("ascii").split(b".")
-    if any(not 0 < len(label) < 64 for label in labels):
-        raise ValueError(f"{name!r} is not a valid DNS name")
-    return b"".join(bytes((len(label),)) + label for label in labels) + b"\0"
-
-
-@dataclass(frozen=True)
-class Response:
-    query_id: int
-    rcode: int
-    truncated: bool
-    qname: bytes  # wire form, lower case
-    addresses: tuple[str, ...]  # A records
-    texts: tuple[str, ...]  # TXT records
-
-
-def _skip_name(data: bytes, offset: int) -> int:
-    while True:
-        length = data[offset]
-        if length == 0:
-            return offset + 1
-        if length & 0xC0 == 0xC0:
-            return offset + 2
-        offset += length + 1
-
-
-def parse_response(data: bytes) -> Response:
-    """The parts of an answer the checker needs; ValueError when it is not a DNS response."""
-    try:
-        query_id, flags, qdcount, ancount, _ns, _ar = _HEADER.unpack_from(data, 0)
-        if not flags & 0x8000 or qdcount != 1:
-            raise ValueError("not a response to one question")
-        end = _skip_name(data, 12)
-        qname = data[12:end].lower()
-        offset = end + 4
-        addresses, texts = [], []
-        for _ in range(ancount):
-            offset = _skip_name(data, offset)
-            rtype, _cls, _ttl, rdlength = _RR.unpack_from(data, offset)
-            offset += _RR.size
-            rdata = data[offset : offset + rdlength]
-            if len(rdata) != rdlength:
-                raise ValueError("answer cut short")
-            offset += rdlength
-            if rtype == A and rdlength == 4:
-                addresses.append(socket.inet_ntoa(rdata))
-            elif rtype == TXT:
-                parts, i = [], 0
-                while i < rdlength:
-                    parts.append(rdata[i + 1 : i + 1 + rdata[i]])
-                    i += 1 + rdata[i]
-                texts.append(b"".join(parts).decode("utf-8", "replace"))
-    except (IndexError, struct.error) as exc:
-        raise ValueError("malformed DNS response") from exc
-    return Response(
-        query_id, flags & 0x000F, bool(flags & 0x0200), qname, tuple(addresses), tuple(texts)
-    )
-
-
-class _UdpClient:
-    """One UDP socket per nameserver, queries told apart by their 16-bit id.
-
-    A socket per query (what a stub resolver does) costs more than the query itself at
-    thousands of queries a second; c-ares multiplexes the same way. Every answer waiting
-    in the socket is read at each wake-up, not one per turn of the event loop.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, host: str, port: int):
-        self.loop = loop
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.sock = socket.socket(family, socket.SOCK_DGRAM)
-        self.sock.setblocking(False)
-        # Answers to a burst of queries arrive together: room for them all.
-        with contextlib.suppress(OSError):
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
-        self.sock.connect((host, port))
-        self.pending: dict[int, tuple[bytes, asyncio.Future]] = {}
-        loop.add_reader(self.sock.fileno(), self._drain)
-
-    def close(self) -> None:
-        self.loop.remove_reader(self.sock.fileno())
-        self.sock.close()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                data = self.sock.recv(65535)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # e.g. ICMP port unreachable: nobody listens there
-                for _qname, future in self.pending.values():
-                    if not future.done():
-                        future.set_exception(exc)
-                return
-            try:
-                response = parse_response(data)
-            except ValueError:
-                continue  # garbage
-            entry = self.pending.get(response.query_id)
-            if entry is None:
-                continue  # a late answer to a query we gave up on
-            qname, future = entry
-            if response.qname == qname and not future.done():
-                future.set_result(response)
-
-    async def query(self, name: str, rdtype: int, timeout: float) -> Response:
-        query_id = secrets.randbelow(65536)
-        while query_id in self.pending:
-            query_id = secrets.randbelow(65536)
-        wire = encode_query(query_id, name, rdtype)
-        future = self.loop.create_future()
-        self.pending[query_id] = (wire[12:-4], future)
-        timer = self.loop.call_later(timeout, _expire, future)
-        try:
-            try:
-                self.sock.send(wire)
-            except BlockingIOError:
-                await self.loop.sock_sendall(self.sock, wire)
-            return await future
-        finally:
-            timer.cancel()
-            del self.pending[query_id]
-
-
-def _expire(future: asyncio.Future) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError())
+# c-ares's answer codes, as the checker reads them. Anything else it reports (no server
+# there, a reply it could not read, ...) is a server failure.
+_STATUS = {
+    pycares.errno.ARES_ENOTFOUND: "nxdomain",
+    pycares.errno.ARES_ENODATA: "nodata",  # the name exists but has no such record
+    pycares.errno.ARES_EREFUSED: ErrorKind.REFUSED,
+    pycares.errno.ARES_ETIMEOUT: ErrorKind.TIMEOUT,
+    pycares.errno.ARES_EBADNAME: "invalid",
+}
 
 
 class _Transport:
+    """One aiodns resolver per nameserver; c-ares writes and reads the DNS messages, keeps
+    many queries in flight on one socket and falls back to TCP for a truncated answer."""
+
     def __init__(self, options: Options):
         self.options = options
         self.servers = options.nameservers or _system_nameservers()
-        self.clients: list[_UdpClient] = []
+        self.resolvers: list[aiodns.DNSResolver] = []
 
     async def open(self):
-        loop = asyncio.get_running_loop()
-        self.clients = [_UdpClient(loop, host, port) for host, port in self.servers]
-
-    def close(self):
-        for client in self.clients:
-            client.close()
-
-    async def lookup(self, name: str, rdtype, *, attempt: int):
-        """(status, records): status "nxdomain", "ok" or an ErrorKind."""
-        client = self.clients[attempt % len(self.clients)]
-        try:
-            response = await client.query(name, rdtype, self.options.timeout)
-        except TimeoutError:
-            return ErrorKind.TIMEOUT, None
-        except OSError:
-            return ErrorKind.SERVFAIL, None
-        if response.truncated:
-            response = await self._over_tcp(name, rdtype, attempt)
-            if response is None:
-                return ErrorKind.TIMEOUT, None
-        if response.rcode == dns.rcode.NXDOMAIN:
-            return "nxdomain", None
-        if response.rcode == dns.rcode.REFUSED:
-            return ErrorKind.REFUSED, None
-        if response.rcode != dns.rcode.NOERROR:
-            return ErrorKind.SERVFAIL, None
-        return "ok", response.addresses if rdtype == A else response.texts
-
-    async def _over_tcp(self, name: str, rdtype: int, attempt: int) -> Response | None:
-        """An answer too long for UDP (rare: many TXT strings), asked again over TCP."""
-        host, port = self.servers[attempt % len(self.servers)]
-        try:
-            message = await dns.asyncquery.tcp(
-                dns.message.make_query(name, rdtype), host, port=port, timeout=self.options.timeout
+        self.resolvers = [
+            aiodns.DNSResolver(
+                nameservers=[host],
+                udp_port=port,
+                tcp_port=port,
+                timeout=self.options.timeout,
+                tries=1,  # retries go to the next nameserver: see _lookup
             )
-        except (dns.exception.DNSException, OSError):
-            return None
-        return parse_response(message.to_wire())
+            for host, port in self.servers
+        ]
+
+    async def close(self):
+        for resolver in self.resolvers:
+            await resolver.close()
+
+    async def lookup(self, name: str, rdtype: str, *, attempt: int):
+        """(status, records): status "nxdomain", "ok" or an ErrorKind."""
+        resolver = self.resolvers[attempt % len(self.resolvers)]
+        try:
+            answers = await resolver.query(name, rdtype)
+        except aiodns.error.DNSError as exc:
+            status = _STATUS.get(exc.args[0] if exc.args else None, ErrorKind.SERVFAIL)
+            if status == "invalid":
+                raise ValueError(f"{name!r} is not a valid DNS name") from None
+            if status == "nodata":
+                return "ok", []
+            return status, None
+        if rdtype == A:
+            return "ok", [answer.host for answer in answers]
+        return "ok", [_text(answer.text) for answer in answers]
+
+
+def _text(value: str | bytes) -> str:
+    # pycares gives a TXT record as str, or as bytes when it is not UTF-8.
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 def _system_nameservers() -> tuple[tuple[str, int], ...]:
@@ -326,7 +190,7 @@ async def check_async(queries: list[Query], options: Options) -> dict[Hashable, 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, options.concurrency))))
     finally:
-        transport.close()
+        await transport.close()
     return results
 
 
