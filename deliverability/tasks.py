@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from . import programme_services, services
+from .blocklists import services
 from .models import CheckRun
+from .programme import services as programme_services
 
 # DNS is external I/O: a run that fails for a lost worker or a flaky network is retried.
 _RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 3}

@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from core import outbox
-from deliverability import services
+from deliverability.blocklists import services
 from deliverability.models import (
     Blocklist,
     CheckChunk,

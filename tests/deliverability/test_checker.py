@@ -2,8 +2,8 @@
 
 import pytest
 
-from deliverability import checker, dnsbl
-from deliverability.dnsbl import ErrorKind, ListSpec, State
+from deliverability.blocklists import checker, dnsbl
+from deliverability.blocklists.dnsbl import ErrorKind, ListSpec, State
 from tests.dns_server import RcodeServer, SilentServer
 
 ZEN = ListSpec(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from deliverability.models import NextStep
-from deliverability.programme_services import next_step_remind, next_step_reminders
+from deliverability.programme.services import next_step_remind, next_step_reminders
 from deliverability.tasks import next_step_reminders_task
 
 pytestmark = pytest.mark.django_db

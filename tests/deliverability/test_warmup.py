@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from deliverability.warmup import (
+from deliverability.programme.warmup import (
     Advice,
     DailyActual,
     Flag,
@@ -284,7 +284,7 @@ def test_mail_sent_before_the_warm_up_starts_is_flagged():
 
 
 def test_a_tolerance_allows_a_little_more_than_planned():
-    from deliverability.warmup import Thresholds
+    from deliverability.programme.warmup import Thresholds
 
     lenient = Thresholds(over_plan_tolerance=Decimal("0.05"))
     schedule = warmup_schedule(small_plan())

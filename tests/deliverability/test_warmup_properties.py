@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deliverability.warmup import (
+from deliverability.programme.warmup import (
     DEFAULT_CAPS,
     Advice,
     DailyActual,

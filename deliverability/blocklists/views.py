@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 
-from . import access, selectors, services
+from .. import access
+from . import selectors, services
 from .forms import SendingDomainForm
 
 

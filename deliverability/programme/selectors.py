@@ -7,8 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
 
-from . import warmup
-from .models import (
+from ..models import (
     ListingState,
     NextStep,
     PlanningSession,
@@ -19,6 +18,7 @@ from .models import (
     TrendNote,
     WarmupPlan,
 )
+from . import warmup
 
 CHART_MAX_DAYS = 120
 
@@ -85,21 +85,21 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
     """The schedule, the migration phases and the actuals judged against the plan."""
     ips = list(plan.ips.all())
     phases = list(plan.phases.all())
-    actuals = [a.as_pure() for a in plan.actuals.all()]
+    daily = [a.as_pure() for a in plan.actuals.all()]
     try:
         schedule = plan_schedule(plan, len(ips))
     except warmup.PlanError as exc:
         return PlanProgress(plan, ips, None, exc, None, None)
-    migration, migration_error = None, None
+    plan_migration, migration_error = None, None
     if phases:
         try:
-            migration = warmup.migration_plan(
+            plan_migration = warmup.migration_plan(
                 schedule,
                 [warmup.MigrationPhaseInput(p.start_date, p.share_moved) for p in phases],
             )
         except warmup.PlanError as exc:
             migration_error = exc
-    evaluations = warmup.evaluate_actuals(schedule, actuals)
+    evaluations = warmup.evaluate_actuals(schedule, daily)
     by_day: dict[date, list[warmup.DayEvaluation]] = {}
     for e in evaluations:
         by_day.setdefault(e.date, []).append(e)
@@ -132,8 +132,8 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
         if advice != warmup.Advice.ADVANCE:
             flagged.append(FlaggedDay(when, advice, [e for e in day_evals if e.flags]))
     phase_ready = {}
-    if migration:
-        for phase in migration.phases[1:]:
+    if plan_migration:
+        for phase in plan_migration.phases[1:]:
             phase_ready[phase.number] = warmup.ready_for_next_phase(
                 evaluations, on=phase.start_date
             )
@@ -142,7 +142,7 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
         ips,
         schedule,
         None,
-        migration,
+        plan_migration,
         migration_error,
         series,
         flagged,
