@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .blocklists import services
+from .blocklists import alerts, services
 from .models import CheckRun
 from .programme import services as programme_services
 
@@ -30,7 +30,7 @@ def chunk_execute_task(chunk_id: int):
 
 @shared_task(name="deliverability.alert_account", **_RETRY)
 def alert_account_task(run_id: int, account_id: int):
-    services.alert_account(run_id=run_id, account_id=account_id)
+    alerts.alert_account(run_id=run_id, account_id=account_id)
 
 
 @shared_task(name="deliverability.next_step_reminders")

@@ -1,9 +1,13 @@
-"""The bundled blocklist alert: one mail per recipient per run per account, in their language."""
+"""The bundled blocklist alert: one mail per recipient per run per account, in their language,
+and the case opened on a new listing on a major list."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,6 +16,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, User
 
 from .models import ListingEvent
+
+log = logging.getLogger(__name__)
 
 
 def recipients(account: Account) -> list[User]:
@@ -73,3 +79,73 @@ def case_text(*, account: Account, events: list[ListingEvent]) -> tuple[str, str
             {**_context(account, events), "recipient": None},
         )
     return subject[:200], body
+
+
+# The alert for a run's changes on one account ------------------------------------------
+
+
+def alert_account(*, run_id: int, account_id: int) -> int:
+    """One bundled mail per recipient for a run's changes on one account; 0 if nothing to say.
+
+    A new listing on a major list, or any delisting, makes a mail; the events are claimed
+    with a conditional update, so a task that runs twice mails once.
+    """
+    events = list(
+        ListingEvent.objects.filter(
+            run_id=run_id, account_id=account_id, baseline=False, notified_at__isnull=True
+        ).select_related("blocklist", "sending_ip", "sending_domain")
+    )
+    worth_telling = [
+        e
+        for e in events
+        if e.kind == ListingEvent.Kind.DELISTED
+        or (e.kind == ListingEvent.Kind.LISTED and e.blocklist.major)
+    ]
+    if not worth_telling:
+        # Only minor listings: nothing to mail, but marked as reported so the resume
+        # sweep does not come back to them.
+        ListingEvent.objects.filter(pk__in=[e.pk for e in events], notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        return 0
+    with transaction.atomic():
+        claimed = ListingEvent.objects.filter(
+            pk__in=[e.pk for e in events], notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if claimed != len(events):
+            # Another worker reported (part of) this run already.
+            transaction.set_rollback(True)
+            return 0
+        account = Account.objects.select_related("tam").get(pk=account_id)
+        sent = send_listing_alert(account=account, events=events)
+    new_major = [e for e in events if e.kind == ListingEvent.Kind.LISTED and e.blocklist.major]
+    if new_major and settings.BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING:
+        _open_case(account=account, events=new_major)
+    return sent
+
+
+def _open_case(*, account: Account, events: list[ListingEvent]) -> None:
+    """Open a deliverability case when the cases app offers `case_open` (imported late)."""
+    try:
+        from cases import services as case_services
+    except ImportError:
+        return
+    case_open = getattr(case_services, "case_open", None)
+    if case_open is None:
+        log.warning("BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING is on but cases has no case_open")
+        return
+    subject, body = case_text(account=account, events=events)
+    try:
+        with transaction.atomic():
+            # Opened by the account's TAM on the customer's behalf, as a staff case.
+            case_open(
+                account=account,
+                requester=account.tam,
+                subject=subject,
+                description=body,
+                category="information",
+                channel="staff",
+            )
+    except Exception:
+        # The alert mail has gone out; a case that cannot be opened must not undo it.
+        log.exception("could not open a deliverability case for account %s", account.pk)

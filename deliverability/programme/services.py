@@ -19,7 +19,7 @@ from core import outbox
 
 from ..blocklists import dnsbl
 from ..blocklists import selectors as blocklist_selectors
-from . import warmup
+from . import actuals_csv
 from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
 from .texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
 
@@ -37,7 +37,7 @@ def actuals_import(*, plan: WarmupPlan, text: str) -> int:
     """Store every row of a CSV of daily actuals, or none: returns the number of rows.
 
     A row for a day and provider already on record replaces it (a corrected export)."""
-    result = warmup.parse_actuals_csv(text)
+    result = actuals_csv.parse_actuals_csv(text)
     if not result.ok:
         raise ActualsRejected(result.errors)
     plan = WarmupPlan.objects.select_for_update().get(pk=plan.pk)

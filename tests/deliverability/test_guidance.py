@@ -107,7 +107,8 @@ def test_remediation_states_the_exclusions_and_never_promises_inbox_placement():
 
 
 def test_the_warm_up_article_gives_the_figures_the_schedule_uses():
-    from deliverability.programme.warmup import DEFAULT_CAPS, DEFAULT_GROWTH, Thresholds
+    from deliverability.programme.actuals import Thresholds
+    from deliverability.programme.warmup import DEFAULT_CAPS, DEFAULT_GROWTH
 
     english = get_article("warm-up", "en").body
     assert f"default is {DEFAULT_GROWTH}" in english
