@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 @register()
 def blocklist_settings(app_configs, **kwargs):
-    from .services import checker_options
+    from .blocklists.services import checker_options
 
     try:
         checker_options()

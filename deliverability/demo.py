@@ -66,7 +66,6 @@ def _seed_programme():
 
     from accounts.models import User
 
-    from . import warmup
     from .models import (
         DailyActual,
         MigrationPhase,
@@ -77,8 +76,9 @@ def _seed_programme():
         TrendNote,
         WarmupPlan,
     )
-    from .programme_selectors import plan_schedule
-    from .programme_services import remediation_open, remediation_step_record
+    from .programme import migration
+    from .programme.selectors import plan_schedule
+    from .programme.services import remediation_open, remediation_step_record
 
     account = Account.objects.filter(name="Acme Mail BV").first()
     if account is None:
@@ -102,7 +102,7 @@ def _seed_programme():
         for share in (25, 50, 100):
             MigrationPhase.objects.create(
                 plan=plan,
-                start_date=warmup.earliest_start(schedule, Decimal(share)) + timedelta(days=3),
+                start_date=migration.earliest_start(schedule, Decimal(share)) + timedelta(days=3),
                 share_moved=share,
             )
         for day in schedule.days[:6]:

@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from . import programme_services, services
+from .blocklists import alerts, services
 from .models import CheckRun
+from .programme import services as programme_services
 
 # DNS is external I/O: a run that fails for a lost worker or a flaky network is retried.
 _RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 3}
@@ -29,7 +30,7 @@ def chunk_execute_task(chunk_id: int):
 
 @shared_task(name="deliverability.alert_account", **_RETRY)
 def alert_account_task(run_id: int, account_id: int):
-    services.alert_account(run_id=run_id, account_id=account_id)
+    alerts.alert_account(run_id=run_id, account_id=account_id)
 
 
 @shared_task(name="deliverability.next_step_reminders")

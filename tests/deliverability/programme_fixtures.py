@@ -14,7 +14,7 @@ from deliverability.models import (
     TrendNote,
     WarmupPlan,
 )
-from deliverability.programme_services import remediation_open
+from deliverability.programme.services import remediation_open
 
 START = date(2027, 1, 4)
 S3150 = (

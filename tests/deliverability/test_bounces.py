@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deliverability.bounces import (
+from deliverability.programme.bounces import (
     RULES_FILE,
     Kind,
     classify,
@@ -14,7 +14,7 @@ from deliverability.bounces import (
     load_rules,
     split_messages,
 )
-from deliverability.warmup import Provider
+from deliverability.programme.warmup import Provider
 
 RULES = load_rules()
 RAW_RULES = tomllib.loads(RULES_FILE.read_text())["rule"]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from deliverability import services
+from deliverability.blocklists import services
 from deliverability.models import CheckRun
 from tests.signin.pages import text
 

@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from core import outbox
-from deliverability import services
+from deliverability.blocklists import alerts, services
 from deliverability.models import (
     Blocklist,
     CheckChunk,
@@ -324,7 +324,7 @@ def test_an_alert_task_that_runs_twice_mails_once(dns_zones, run_check, ip_a, cu
     run = run_check()
     sent = len(mail.outbox)
     assert sent == 2
-    assert services.alert_account(run_id=run.pk, account_id=ip_a.account_id) == 0
+    assert alerts.alert_account(run_id=run.pk, account_id=ip_a.account_id) == 0
     assert len(mail.outbox) == sent
 
 

@@ -26,7 +26,7 @@ def test_the_demo_programme_has_a_plan_with_one_flagged_day_and_runs_once(db):
         TrendNote,
         WarmupPlan,
     )
-    from deliverability.programme_selectors import plan_progress
+    from deliverability.programme.selectors import plan_progress
 
     accounts_demo.seed()
     demo.seed()

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliverability import dnsbl
-from deliverability.dnsbl import ErrorKind, ListSpec, State
+from deliverability.blocklists import dnsbl
+from deliverability.blocklists.dnsbl import ErrorKind, ListSpec, State
 
 ZEN = ListSpec(
     zone="zen.spamhaus.org",

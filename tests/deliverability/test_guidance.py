@@ -5,9 +5,9 @@ import re
 import pytest
 
 from cases.rendering import render_article
-from deliverability import guidance_library as library
-from deliverability.bounces import load_rules
-from deliverability.guidance_library import (
+from deliverability.programme import guidance_library as library
+from deliverability.programme.bounces import load_rules
+from deliverability.programme.guidance_library import (
     GUIDANCE_DIR,
     LANGUAGES,
     ArticleNotFound,
@@ -107,7 +107,8 @@ def test_remediation_states_the_exclusions_and_never_promises_inbox_placement():
 
 
 def test_the_warm_up_article_gives_the_figures_the_schedule_uses():
-    from deliverability.warmup import DEFAULT_CAPS, DEFAULT_GROWTH, Thresholds
+    from deliverability.programme.actuals import Thresholds
+    from deliverability.programme.warmup import DEFAULT_CAPS, DEFAULT_GROWTH
 
     english = get_article("warm-up", "en").body
     assert f"default is {DEFAULT_GROWTH}" in english

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliverability.history import segments
+from deliverability.blocklists.history import segments
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = START + timedelta(days=30)

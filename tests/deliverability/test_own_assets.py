@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Case
-from deliverability import dnsbl
+from deliverability.blocklists import dnsbl
 from deliverability.models import RemediationRequest, SendingDomain, SendingIP
 from tests.deliverability.test_programme_remediation import _post_data
 

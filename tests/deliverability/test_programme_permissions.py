@@ -101,7 +101,7 @@ def test_customer_b_cannot_file_with_account_a_listing(client_b, listing_a):
 def test_the_remediation_list_runs_a_fixed_number_of_queries(
     client_a, account_a, customer_a, remediation_a, django_assert_num_queries
 ):
-    from deliverability.programme_services import remediation_open
+    from deliverability.programme.services import remediation_open
     from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 
     client_a.get(reverse("programme_remediations"))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from deliverability.models import DailyActual
-from deliverability.programme_services import ActualsRejected, actuals_import
+from deliverability.programme.services import ActualsRejected, actuals_import
 from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import StaffFactory
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from deliverability.models import RemediationRequest, RemediationStep
-from deliverability.programme_services import (
+from deliverability.programme.services import (
     RemediationRefused,
     remediation_open,
     remediation_step_record,

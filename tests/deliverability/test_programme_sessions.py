@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from deliverability.models import NextStep
-from deliverability.programme_services import next_step_remind, next_step_reminders
+from deliverability.programme.services import next_step_remind, next_step_reminders
 from deliverability.tasks import next_step_reminders_task
 
 from ..html import page, select, text, texts

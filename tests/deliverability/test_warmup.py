@@ -5,21 +5,21 @@ from decimal import Decimal
 
 import pytest
 
-from deliverability.warmup import (
-    Advice,
+from deliverability.programme.actuals import (
     DailyActual,
+    evaluate_actual,
+    evaluate_actuals,
+    ready_for_next_phase,
+    strongest_advice,
+)
+from deliverability.programme.migration import MigrationPhaseInput, earliest_start, migration_plan
+from deliverability.programme.warmup import (
+    Advice,
     Flag,
-    MigrationPhaseInput,
     PlanError,
     ProviderCap,
     WarmupInput,
     days_to_target,
-    earliest_start,
-    evaluate_actual,
-    evaluate_actuals,
-    migration_plan,
-    ready_for_next_phase,
-    strongest_advice,
     warmup_schedule,
 )
 
@@ -284,7 +284,7 @@ def test_mail_sent_before_the_warm_up_starts_is_flagged():
 
 
 def test_a_tolerance_allows_a_little_more_than_planned():
-    from deliverability.warmup import Thresholds
+    from deliverability.programme.actuals import Thresholds
 
     lenient = Thresholds(over_plan_tolerance=Decimal("0.05"))
     schedule = warmup_schedule(small_plan())

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from deliverability.warmup import CsvReason, CsvRowError, DailyActual, parse_actuals_csv
+from deliverability.programme.actuals import DailyActual
+from deliverability.programme.actuals_csv import CsvReason, CsvRowError, parse_actuals_csv
 
 
 def test_a_good_file_gives_every_row():
@@ -77,7 +78,7 @@ def test_an_empty_file_is_an_error_and_a_header_alone_is_no_rows():
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr("deliverability.warmup.MAX_CSV_ROWS", 2)
+    monkeypatch.setattr("deliverability.programme.actuals_csv.MAX_CSV_ROWS", 2)
     lines = ["date,provider,sent,delivered,bounces,complaints"]
     lines += [f"2027-01-0{d},gmail,1,1,0,0" for d in (1, 2, 3)]
     result = parse_actuals_csv("\n".join(lines))

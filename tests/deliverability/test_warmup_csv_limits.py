@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliverability.warmup import (
+from deliverability.programme.actuals_csv import (
     MAX_CSV_BYTES,
     MAX_DAILY_COUNT,
     CsvReason,

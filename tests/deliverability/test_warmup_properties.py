@@ -6,15 +6,13 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deliverability.warmup import (
+from deliverability.programme.actuals import DailyActual, Thresholds, evaluate_actual
+from deliverability.programme.actuals_csv import parse_actuals_csv
+from deliverability.programme.warmup import (
     DEFAULT_CAPS,
     Advice,
-    DailyActual,
     Provider,
-    Thresholds,
     WarmupInput,
-    evaluate_actual,
-    parse_actuals_csv,
     warmup_schedule,
 )
 

@@ -29,7 +29,7 @@ from deliverability.models import (
     TrendNote,
     WarmupPlan,
 )
-from deliverability.programme_services import remediation_open
+from deliverability.programme.services import remediation_open
 from inbound.models import InboundMessage, Outcome
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 from tests.factories import UserFactory

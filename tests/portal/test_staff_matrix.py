@@ -597,7 +597,7 @@ def _build_world(media_root) -> World:
         SendingIP,
         TrendNote,
     )
-    from deliverability.programme_services import remediation_open
+    from deliverability.programme.services import remediation_open
     from inbound.models import AccessReply, InboundMessage, MailboxStatus, Outcome
     from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, make_plan
 

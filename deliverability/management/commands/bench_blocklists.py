@@ -14,8 +14,8 @@ import tracemalloc
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deliverability import checker, dnsbl
-from deliverability.dnsbl import ErrorKind, ListSpec
+from deliverability.blocklists import checker, dnsbl
+from deliverability.blocklists.dnsbl import ErrorKind, ListSpec
 
 SPAMHAUS_ERRORS = {
     "127.255.255.252": ErrorKind.REFUSED,

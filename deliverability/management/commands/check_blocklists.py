@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Account
-from deliverability import services
+from deliverability.blocklists import services
 from deliverability.models import CheckRun, ListingState, SendingDomain, SendingIP
 
 

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 
-from . import access, selectors, services
+from .. import access
+from . import assets, selectors, services
 from .forms import SendingDomainForm
 
 
@@ -54,7 +55,7 @@ def sending_domain_add(request):
     form = SendingDomainForm(request.POST or None, account=request.account)
     if request.method == "POST" and form.is_valid():
         try:
-            domain = services.sending_domain_add(
+            domain = assets.sending_domain_add(
                 account=request.account,
                 name=form.cleaned_data["name"],
                 purpose=form.cleaned_data["purpose"],
@@ -69,12 +70,12 @@ def sending_domain_add(request):
                 % {"domain": domain.name},
             )
             return redirect("deliverability_home")
-    cap = services.domain_cap()
+    cap = assets.domain_cap()
     at_cap = selectors.domain_count(request.account) >= cap
     return render(
         request,
         "deliverability/domain_form.html",
-        {"form": form, "cap_sentence": services.domain_cap_sentence(cap) if at_cap else None},
+        {"form": form, "cap_sentence": assets.domain_cap_sentence(cap) if at_cap else None},
     )
 
 

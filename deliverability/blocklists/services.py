@@ -1,4 +1,5 @@
-"""Every change of state of blocklist monitoring: assets, check runs, listings, alerts."""
+"""Check runs: started, cut into chunks, executed, resumed and finished, and the listings
+they find recorded. The customer's own domains are added in assets.py; alerts in alerts.py."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 from core import outbox
 
-from . import checker, dnsbl, selectors
+from . import checker, dnsbl
 from .models import (
     Blocklist,
     CheckChunk,
@@ -51,43 +50,6 @@ def checker_options() -> checker.Options:
         timeout=settings.BLOCKLIST_TIMEOUT_SECONDS,
         retries=settings.BLOCKLIST_RETRIES,
     )
-
-
-# Assets ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def sending_domain_add(*, account: Account, name: str, purpose: str, added_by=None):
-    """A customer's new domain: validated by the model, refused when its registrable
-    domain is another account's (the customer adds only their own), and within the
-    account's cap (DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT). ValidationError says why."""
-    # The account's row is the lock: two additions at the cap cannot both pass.
-    Account.objects.select_for_update().filter(pk=account.pk).first()
-    if selectors.domain_count(account) >= (cap := domain_cap()):
-        raise ValidationError(domain_cap_sentence(cap))
-    domain = SendingDomain(account=account, name=name, purpose=purpose, added_by=added_by)
-    domain.full_clean()
-    if selectors.domain_held_elsewhere(account, domain.name):
-        raise ValidationError({"name": DOMAIN_OF_ANOTHER_ACCOUNT})
-    domain.save()
-    return domain
-
-
-DOMAIN_OF_ANOTHER_ACCOUNT = gettext_lazy(
-    "This domain is monitored for another customer account. If you send with it, ask "
-    "your Technical Account Manager to add it."
-)
-
-
-def domain_cap() -> int:
-    return settings.DELIVERABILITY_MAX_DOMAINS_PER_ACCOUNT
-
-
-def domain_cap_sentence(cap: int) -> str:
-    return _(
-        "Your account monitors %(count)s domains, the most it can. Ask your Technical "
-        "Account Manager to remove one you no longer use or to raise the limit."
-    ) % {"count": cap}
 
 
 # Runs -----------------------------------------------------------------------------------
@@ -390,77 +352,3 @@ def run_finish(*, run_id: int) -> bool:
     for account_id in sorted(set(account_ids)):
         outbox.enqueue("deliverability.alert_account", run_id, account_id)
     return True
-
-
-# Alerts ---------------------------------------------------------------------------------
-
-
-def alert_account(*, run_id: int, account_id: int) -> int:
-    """One bundled mail per recipient for a run's changes on one account; 0 if nothing to say.
-
-    A new listing on a major list, or any delisting, makes a mail; the events are claimed
-    with a conditional update, so a task that runs twice mails once.
-    """
-    from .alerts import send_listing_alert
-
-    events = list(
-        ListingEvent.objects.filter(
-            run_id=run_id, account_id=account_id, baseline=False, notified_at__isnull=True
-        ).select_related("blocklist", "sending_ip", "sending_domain")
-    )
-    worth_telling = [
-        e
-        for e in events
-        if e.kind == ListingEvent.Kind.DELISTED
-        or (e.kind == ListingEvent.Kind.LISTED and e.blocklist.major)
-    ]
-    if not worth_telling:
-        # Only minor listings: nothing to mail, but marked as reported so the resume
-        # sweep does not come back to them.
-        ListingEvent.objects.filter(pk__in=[e.pk for e in events], notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        )
-        return 0
-    with transaction.atomic():
-        claimed = ListingEvent.objects.filter(
-            pk__in=[e.pk for e in events], notified_at__isnull=True
-        ).update(notified_at=timezone.now())
-        if claimed != len(events):
-            # Another worker reported (part of) this run already.
-            transaction.set_rollback(True)
-            return 0
-        account = Account.objects.select_related("tam").get(pk=account_id)
-        sent = send_listing_alert(account=account, events=events)
-    new_major = [e for e in events if e.kind == ListingEvent.Kind.LISTED and e.blocklist.major]
-    if new_major and settings.BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING:
-        _open_case(account=account, events=new_major)
-    return sent
-
-
-def _open_case(*, account: Account, events: list[ListingEvent]) -> None:
-    """Open a deliverability case when the cases app offers `case_open` (imported late)."""
-    try:
-        from cases import services as case_services
-    except ImportError:
-        return
-    case_open = getattr(case_services, "case_open", None)
-    if case_open is None:
-        log.warning("BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING is on but cases has no case_open")
-        return
-    from .alerts import case_text
-
-    subject, body = case_text(account=account, events=events)
-    try:
-        with transaction.atomic():
-            # Opened by the account's TAM on the customer's behalf, as a staff case.
-            case_open(
-                account=account,
-                requester=account.tam,
-                subject=subject,
-                description=body,
-                category="information",
-                channel="staff",
-            )
-    except Exception:
-        # The alert mail has gone out; a case that cannot be opened must not undo it.
-        log.exception("could not open a deliverability case for account %s", account.pk)

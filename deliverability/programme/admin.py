@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 
-from . import programme_services, staff_access, warmup
-from .models import (
+from .. import staff_access
+from ..models import (
     DailyActual,
     MigrationPhase,
     NextStep,
@@ -24,9 +24,10 @@ from .models import (
     TrendNote,
     WarmupPlan,
 )
-from .programme_forms import ActualsUploadForm
-from .programme_selectors import plan_progress
-from .programme_texts import PLAN_ERRORS, csv_sentence
+from . import services, warmup
+from .forms import ActualsUploadForm
+from .selectors import plan_progress
+from .texts import PLAN_ERRORS, csv_sentence
 
 
 class _OwnAccountsAdmin(admin.ModelAdmin):
@@ -176,8 +177,8 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
-                count = programme_services.actuals_import(plan=plan, text=form.cleaned_data["csv"])
-            except programme_services.ActualsRejected as exc:
+                count = services.actuals_import(plan=plan, text=form.cleaned_data["csv"])
+            except services.ActualsRejected as exc:
                 errors = [
                     {
                         "line": e.line,
@@ -260,7 +261,7 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
                 continue
             data = step_form.cleaned_data
             try:
-                programme_services.remediation_step_record(
+                services.remediation_step_record(
                     request=form.instance,
                     kind=data["kind"],
                     on=data["on"],
@@ -270,7 +271,7 @@ class RemediationRequestAdmin(_OwnAccountsAdmin):
                     outcome=data.get("outcome", ""),
                     text=data.get("text", ""),
                 )
-            except programme_services.RemediationRefused as exc:
+            except services.RemediationRefused as exc:
                 messages.error(request, str(exc))
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
 
-from . import warmup
-from .models import (
+from ..models import (
     ListingState,
     NextStep,
     PlanningSession,
@@ -19,6 +18,7 @@ from .models import (
     TrendNote,
     WarmupPlan,
 )
+from . import actuals, migration, warmup
 
 CHART_MAX_DAYS = 120
 
@@ -53,7 +53,7 @@ class ProviderSeries:
 class FlaggedDay:
     date: date
     advice: str
-    evaluations: list[warmup.DayEvaluation]
+    evaluations: list[actuals.DayEvaluation]
 
 
 @dataclass
@@ -62,11 +62,11 @@ class PlanProgress:
     ips: list
     schedule: warmup.WarmupSchedule | None
     error: warmup.PlanError | None
-    migration: warmup.MigrationPlan | None
+    migration: migration.MigrationPlan | None
     migration_error: warmup.PlanError | None
     series: list[ProviderSeries] = field(default_factory=list)
     flagged: list[FlaggedDay] = field(default_factory=list)
-    evaluations: list[warmup.DayEvaluation] = field(default_factory=list)
+    evaluations: list[actuals.DayEvaluation] = field(default_factory=list)
     phase_ready: dict[int, bool] = field(default_factory=dict)
 
     def phase_rows(self):
@@ -85,22 +85,22 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
     """The schedule, the migration phases and the actuals judged against the plan."""
     ips = list(plan.ips.all())
     phases = list(plan.phases.all())
-    actuals = [a.as_pure() for a in plan.actuals.all()]
+    daily = [a.as_pure() for a in plan.actuals.all()]
     try:
         schedule = plan_schedule(plan, len(ips))
     except warmup.PlanError as exc:
         return PlanProgress(plan, ips, None, exc, None, None)
-    migration, migration_error = None, None
+    plan_migration, migration_error = None, None
     if phases:
         try:
-            migration = warmup.migration_plan(
+            plan_migration = migration.migration_plan(
                 schedule,
-                [warmup.MigrationPhaseInput(p.start_date, p.share_moved) for p in phases],
+                [migration.MigrationPhaseInput(p.start_date, p.share_moved) for p in phases],
             )
         except warmup.PlanError as exc:
             migration_error = exc
-    evaluations = warmup.evaluate_actuals(schedule, actuals)
-    by_day: dict[date, list[warmup.DayEvaluation]] = {}
+    evaluations = actuals.evaluate_actuals(schedule, daily)
+    by_day: dict[date, list[actuals.DayEvaluation]] = {}
     for e in evaluations:
         by_day.setdefault(e.date, []).append(e)
     last = max([schedule.end_date, *by_day.keys()])
@@ -128,13 +128,13 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
         series.append(ProviderSeries(provider, warmup.Provider.LABELS[provider], days))
     flagged = []
     for when, day_evals in sorted(by_day.items()):
-        advice = warmup.strongest_advice(day_evals)
+        advice = actuals.strongest_advice(day_evals)
         if advice != warmup.Advice.ADVANCE:
             flagged.append(FlaggedDay(when, advice, [e for e in day_evals if e.flags]))
     phase_ready = {}
-    if migration:
-        for phase in migration.phases[1:]:
-            phase_ready[phase.number] = warmup.ready_for_next_phase(
+    if plan_migration:
+        for phase in plan_migration.phases[1:]:
+            phase_ready[phase.number] = actuals.ready_for_next_phase(
                 evaluations, on=phase.start_date
             )
     return PlanProgress(
@@ -142,7 +142,7 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
         ips,
         schedule,
         None,
-        migration,
+        plan_migration,
         migration_error,
         series,
         flagged,

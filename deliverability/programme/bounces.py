@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from deliverability.warmup import Provider
+from .warmup import Provider
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "bounce_rules.toml"
 MAX_TEXT = 200_000  # characters read from a paste

@@ -4,7 +4,7 @@ flags, CSV reasons, plan errors, bounce kinds)."""
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import bounces, warmup
+from . import actuals_csv, bounces, warmup
 
 ADVICE = {
     warmup.Advice.ADVANCE: _("All well: follow the plan tomorrow."),
@@ -27,41 +27,43 @@ FLAGS = {
     ),
 }
 CSV_REASONS = {
-    warmup.CsvReason.EMPTY_FILE: _("The file is empty."),
-    warmup.CsvReason.MISSING_COLUMN: _(
+    actuals_csv.CsvReason.EMPTY_FILE: _("The file is empty."),
+    actuals_csv.CsvReason.MISSING_COLUMN: _(
         "This column is missing from the header (expected: date, provider, sent, delivered, "
         "bounces, complaints)."
     ),
-    warmup.CsvReason.UNKNOWN_COLUMN: _(
+    actuals_csv.CsvReason.UNKNOWN_COLUMN: _(
         "This column is not one of date, provider, sent, delivered, bounces, complaints."
     ),
-    warmup.CsvReason.WRONG_FIELD_COUNT: _(
+    actuals_csv.CsvReason.WRONG_FIELD_COUNT: _(
         "The row has a different number of fields than the header."
     ),
-    warmup.CsvReason.REQUIRED: _("This field is empty."),
-    warmup.CsvReason.INVALID_DATE: _("Not a date; write it as 2027-01-31."),
-    warmup.CsvReason.UNKNOWN_PROVIDER: _(
+    actuals_csv.CsvReason.REQUIRED: _("This field is empty."),
+    actuals_csv.CsvReason.INVALID_DATE: _("Not a date; write it as 2027-01-31."),
+    actuals_csv.CsvReason.UNKNOWN_PROVIDER: _(
         "Not a mailbox provider; use gmail, microsoft, yahoo, apple or others."
     ),
-    warmup.CsvReason.NOT_A_WHOLE_NUMBER: _(
+    actuals_csv.CsvReason.NOT_A_WHOLE_NUMBER: _(
         "Not a whole number of 0 or more (write 12500, without separators)."
     ),
-    warmup.CsvReason.OUT_OF_RANGE: _("More than %(max_count)s: not a daily count."),
-    warmup.CsvReason.MORE_THAN_SENT: _("More than the number sent."),
-    warmup.CsvReason.MORE_THAN_DELIVERED: _("More complaints than messages delivered."),
-    warmup.CsvReason.DUPLICATE_ROW: _("This date and provider are already in the file."),
-    warmup.CsvReason.TOO_MANY_ROWS: _("The file has too many rows; split it."),
-    warmup.CsvReason.UNREADABLE: _("The file is not readable as CSV."),
+    actuals_csv.CsvReason.OUT_OF_RANGE: _("More than %(max_count)s: not a daily count."),
+    actuals_csv.CsvReason.MORE_THAN_SENT: _("More than the number sent."),
+    actuals_csv.CsvReason.MORE_THAN_DELIVERED: _("More complaints than messages delivered."),
+    actuals_csv.CsvReason.DUPLICATE_ROW: _("This date and provider are already in the file."),
+    actuals_csv.CsvReason.TOO_MANY_ROWS: _("The file has too many rows; split it."),
+    actuals_csv.CsvReason.UNREADABLE: _("The file is not readable as CSV."),
 }
 
 
-def csv_sentence(error: warmup.CsvRowError) -> str:
+def csv_sentence(error: actuals_csv.CsvRowError) -> str:
     """The reader's sentence for a refused row of a CSV of daily actuals."""
     sentence = CSV_REASONS.get(error.reason)
     if sentence is None:
         return error.message
-    if error.reason == warmup.CsvReason.OUT_OF_RANGE:
-        return sentence % {"max_count": number_format(warmup.MAX_DAILY_COUNT, force_grouping=True)}
+    if error.reason == actuals_csv.CsvReason.OUT_OF_RANGE:
+        return sentence % {
+            "max_count": number_format(actuals_csv.MAX_DAILY_COUNT, force_grouping=True)
+        }
     return str(sentence)
 
 

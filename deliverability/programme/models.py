@@ -15,7 +15,7 @@ from accounts.models import Account
 from cases.rendering import render_article
 from core.text_limits import TextLengthValidator
 
-from . import warmup
+from . import actuals, warmup
 
 
 class ProviderChoice(models.TextChoices):
@@ -162,8 +162,8 @@ class DailyActual(models.Model):
     def __str__(self):
         return f"{self.date} {self.provider}"
 
-    def as_pure(self) -> warmup.DailyActual:
-        return warmup.DailyActual(
+    def as_pure(self) -> actuals.DailyActual:
+        return actuals.DailyActual(
             date=self.date,
             provider=self.provider,
             sent=self.sent,

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.access import customer_account, customer_required
 from core.text_limits import TEXT_MAX_LENGTH
 
-from . import access, bounces, guidance_library, programme_selectors, programme_services, warmup
-from .programme_forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm
-from .programme_texts import ADVICE, BOUNCE_ADVICE, BOUNCE_KINDS, FLAGS, PLAN_ERRORS
+from .. import access
+from . import bounces, guidance_library, selectors, services, warmup
+from .forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm
+from .texts import ADVICE, BOUNCE_ADVICE, BOUNCE_KINDS, FLAGS, PLAN_ERRORS
 
 
 def _signed_in_reader(view):
@@ -43,14 +44,14 @@ def _plan_error(error):
 
 @customer_required
 def plan_list(request):
-    plans = programme_selectors.plans_for_account(request.account)
+    plans = selectors.plans_for_account(request.account)
     return render(request, "deliverability/plan_list.html", {"plans": plans})
 
 
 @customer_required
 def plan_detail(request, pk):
     plan = access.warmup_plan_for_customer(request.user, pk)
-    progress = programme_selectors.plan_progress(plan)
+    progress = selectors.plan_progress(plan)
     flagged = [
         {
             "date": f.date,
@@ -78,7 +79,7 @@ def plan_detail(request, pk):
 
 @customer_required
 def remediation_list(request):
-    requests_ = programme_selectors.remediation_requests_for_account(request.account)
+    requests_ = selectors.remediation_requests_for_account(request.account)
     return render(request, "deliverability/remediation_list.html", {"requests": requests_})
 
 
@@ -106,7 +107,7 @@ def _prefill(request):
         stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
         initial["bounce_text"] = f"{stamp} {initial['bounce_text']}"
         initial["first_seen"] = timezone.localdate()
-    initial.update(programme_selectors.remediation_defaults(request.account, initial))
+    initial.update(selectors.remediation_defaults(request.account, initial))
     return initial, listing
 
 
@@ -118,7 +119,7 @@ def _known_rule(rule_id: str) -> str:
 @customer_required
 def remediation_new(request):
     initial, listing = _prefill(request)
-    evidence = programme_selectors.checklist_evidence(request.account)
+    evidence = selectors.checklist_evidence(request.account)
     for name in ("warmup_followed", "complaint_rate_ok"):
         if getattr(evidence, name) is not None:
             initial[name] = getattr(evidence, name)
@@ -128,14 +129,14 @@ def remediation_new(request):
         fields = dict(form.cleaned_data)
         fields["provider_label"] = dict(form.fields["provider"].choices)[fields["provider"]]
         try:
-            remediation = programme_services.remediation_open(
+            remediation = services.remediation_open(
                 account=request.account,
                 requester=request.user,
                 fields=fields,
                 listing=listing,
                 bounce_rule=_known_rule(request.POST.get("rule", "")),
             )
-        except programme_services.RemediationRefused as exc:
+        except services.RemediationRefused as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -146,7 +147,7 @@ def remediation_new(request):
                 % {"ref": remediation.case.reference},
             )
             return redirect("programme_remediation", pk=remediation.pk)
-    listings = programme_selectors.listed_states_for_account(request.account)
+    listings = selectors.listed_states_for_account(request.account)
     return render(
         request,
         "deliverability/remediation_form.html",
@@ -164,7 +165,7 @@ def remediation_new(request):
 @customer_required
 def remediation_detail(request, pk):
     remediation = access.remediation_request_for_customer(request.user, pk)
-    steps = programme_selectors.remediation_steps(remediation)
+    steps = selectors.remediation_steps(remediation)
     return render(
         request,
         "deliverability/remediation_detail.html",
@@ -223,8 +224,8 @@ def programme_home(request):
         request,
         "deliverability/programme_home.html",
         {
-            "notes": programme_selectors.trend_notes_for_account(request.account),
-            "sessions": programme_selectors.planning_sessions_for_account(request.account),
+            "notes": selectors.trend_notes_for_account(request.account),
+            "sessions": selectors.planning_sessions_for_account(request.account),
         },
     )
 

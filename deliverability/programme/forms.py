@@ -4,7 +4,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from . import warmup
+from . import actuals_csv
 from .models import RemediationRequest, RemediationStep
 
 CHECKLIST_LABELS = {
@@ -99,7 +99,7 @@ class ActualsUploadForm(forms.Form):
         upload = data.get("file")
         if upload:
             # Refused whole, never cut: the import is all rows or none.
-            if upload.size > warmup.MAX_CSV_BYTES:
+            if upload.size > actuals_csv.MAX_CSV_BYTES:
                 raise forms.ValidationError({"file": _too_big(upload.size)})
             try:
                 data["csv"] = upload.read().decode("utf-8-sig")
@@ -109,7 +109,7 @@ class ActualsUploadForm(forms.Form):
                 ) from None
         elif data.get("text"):
             size = len(data["text"].encode())
-            if size > warmup.MAX_CSV_BYTES:
+            if size > actuals_csv.MAX_CSV_BYTES:
                 raise forms.ValidationError({"text": _too_big(size)})
             data["csv"] = data["text"]
         else:
@@ -123,7 +123,7 @@ def _too_big(size: int) -> str:
         "Split them over several uploads."
     ) % {
         "size": number_format(math.ceil(size / 1024), force_grouping=True),
-        "max": number_format(warmup.MAX_CSV_BYTES // 1024, force_grouping=True),
+        "max": number_format(actuals_csv.MAX_CSV_BYTES // 1024, force_grouping=True),
     }
 
 

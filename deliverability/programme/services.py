@@ -17,9 +17,11 @@ from cases.models import Category
 from cases.services import case_open
 from core import outbox
 
-from . import dnsbl, selectors, warmup
+from ..blocklists import dnsbl
+from ..blocklists import selectors as blocklist_selectors
+from . import actuals_csv
 from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
-from .programme_texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
+from .texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
 
 
 class ActualsRejected(Exception):
@@ -35,7 +37,7 @@ def actuals_import(*, plan: WarmupPlan, text: str) -> int:
     """Store every row of a CSV of daily actuals, or none: returns the number of rows.
 
     A row for a day and provider already on record replaces it (a corrected export)."""
-    result = warmup.parse_actuals_csv(text)
+    result = actuals_csv.parse_actuals_csv(text)
     if not result.ok:
         raise ActualsRejected(result.errors)
     plan = WarmupPlan.objects.select_for_update().get(pk=plan.pk)
@@ -116,7 +118,7 @@ def _check_own_assets(account, fields: dict) -> None:
     networks, problems = dnsbl.parse_networks(fields.get("affected_ips", ""))
     for token, problem in problems:
         errors.setdefault("affected_ips", []).append(_NETWORK_PROBLEMS[problem] % {"ip": token})
-    owners = selectors.ips_of_accounts(networks)
+    owners = blocklist_selectors.ips_of_accounts(networks)
     dedicated = fields.get("ip_type") == RemediationRequest.IpType.DEDICATED
     for network in networks:
         held = [acc for addr, acc in owners.items() if ipaddress.ip_address(addr) in network]
@@ -132,7 +134,7 @@ def _check_own_assets(account, fields: dict) -> None:
         except ValueError:
             errors[name] = [_("Enter a domain name such as mail.example.com.")]
             continue
-        if name == "from_domain" and not selectors.domain_is_accounts(account, domain):
+        if name == "from_domain" and not blocklist_selectors.domain_is_accounts(account, domain):
             errors[name] = [
                 _(
                     "“%(domain)s” is not one of your account's monitored domains: add it under "
@@ -140,7 +142,7 @@ def _check_own_assets(account, fields: dict) -> None:
                 )
                 % {"domain": domain}
             ]
-        elif selectors.domain_held_elsewhere(account, domain):
+        elif blocklist_selectors.domain_held_elsewhere(account, domain):
             errors[name] = [
                 _("“%(domain)s” is monitored for another customer account.") % {"domain": domain}
             ]
@@ -211,7 +213,7 @@ def next_step_reminders(*, now: datetime | None = None) -> int:
     The sweep claims nothing: each task claims its step and sends in one transaction, so a
     failed send leaves the step unclaimed for the next sweep, and a task that runs twice
     mails once."""
-    from .programme_selectors import next_steps_due
+    from .selectors import next_steps_due
 
     now = now or timezone.now()
     step_ids = list(next_steps_due(now.date()).order_by("pk").values_list("pk", flat=True))
