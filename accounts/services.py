@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core import outbox
+from core.mail import render_mail
 
 from .alerts import Alert, active_notifier_names
 from .models import User
@@ -66,6 +66,5 @@ def login_send_password_link(*, login: User, why: str = FROM_STAFF) -> None:
         "token": default_token_generator.make_token(login),
     }
     with translation.override(login.language):
-        subject = render_to_string("accounts/emails/password_link_subject.txt", context)
-        body = render_to_string("accounts/emails/password_link.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [login.email])
+        mail = render_mail("accounts/emails/password_link", context)
+    send_mail(mail.subject, mail.text, None, [login.email])

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
+from core.mail import render_mail
 
 from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement, Severity, Status
 from .rendering import render_markdown, verbatim
@@ -141,9 +141,8 @@ def send_event_mail(event_id: int) -> int:
                 "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
                 "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
             }
-            subject = _header_text(f"[{case.reference}] {case.subject}")
-            body = render_to_string("cases/emails/case_update.txt", context)
-            html = render_to_string("cases/emails/case_update.html", context)
+            mail_text = render_mail("cases/emails/case_update", context, html=True)
+            subject, body, html = _header_text(mail_text.subject), mail_text.text, mail_text.html
         domain = settings.SUPPORT_EMAIL_ADDRESS.rpartition("@")[2] or "localhost"
         message_id = make_msgid(domain=domain)
         headers = {"Message-ID": message_id}

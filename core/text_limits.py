@@ -10,14 +10,12 @@ to show. Text that arrives by mail is stored whole: the limit is checked by form
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 TEXT_MAX_LENGTH = 20_000
 
 
-@deconstructible
 class TextLengthValidator(MaxLengthValidator):
     """At most `limit_value` characters, with a sentence giving both figures."""
 
@@ -38,3 +36,8 @@ class TextLengthValidator(MaxLengthValidator):
                     "show_value": number_format(length, force_grouping=True),
                 },
             )
+
+    def deconstruct(self):
+        # Migrations see Django's validator with the same limit: they never validate, so
+        # they need nothing from this module.
+        return "django.core.validators.MaxLengthValidator", (self.limit_value,), {}

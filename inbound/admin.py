@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from cases.admin import CaseAdmin
 from cases.models import Case
 
-from . import selectors, services
+from . import quarantine, selectors
 from .models import AccessReply, InboundMessage, MailboxStatus, Outcome
 
 RAW_PREVIEW_LIMIT = 200_000
@@ -216,9 +216,9 @@ class InboundMessageAdmin(admin.ModelAdmin):
         done = 0
         for pk in queryset.filter(outcome=Outcome.QUARANTINED).values_list("pk", flat=True):
             try:
-                services.quarantine_discard(inbound=pk, actor=request.user)
+                quarantine.quarantine_discard(inbound=pk, actor=request.user)
                 done += 1
-            except services.InboundError:
+            except quarantine.InboundError:
                 continue
         self.message_user(request, gettext("%(count)d messages discarded.") % {"count": done})
 
@@ -267,23 +267,23 @@ class InboundMessageAdmin(admin.ModelAdmin):
         case = form.cleaned_data["case_reference"]
         try:
             if action == "open":
-                case = services.quarantine_open_case(
+                case = quarantine.quarantine_open_case(
                     inbound=row, actor=request.user, requester=contact
                 )
                 done = gettext("Case %(reference)s opened.") % {"reference": case.reference}
             elif action == "attach":
                 if case is None:
-                    raise services.InboundError(gettext("Support case: enter its reference."))
-                services.quarantine_attach(
+                    raise quarantine.InboundError(gettext("Support case: enter its reference."))
+                quarantine.quarantine_attach(
                     inbound=row, actor=request.user, case=case, author=contact
                 )
                 done = gettext("Posted on case %(reference)s.") % {"reference": case.reference}
             elif action == "discard":
-                services.quarantine_discard(inbound=row, actor=request.user)
+                quarantine.quarantine_discard(inbound=row, actor=request.user)
                 done = gettext("Message discarded.")
             else:
-                raise services.InboundError(gettext("Unknown action."))
-        except services.InboundError as exc:
+                raise quarantine.InboundError(gettext("Unknown action."))
+        except quarantine.InboundError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(back)
         self.message_user(request, done, messages.SUCCESS)

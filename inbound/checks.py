@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .imap import configuration_problems
+from .imap_config import configuration_problems
 
 
 @register()

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid, sanitize_address
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.models import OutboundMessage
+from core.mail import render_mail
 
 from .headers import preferred_language
 from .models import InboundMessage
@@ -34,22 +34,20 @@ def _send(row: InboundMessage, *, template: str, to: str, language: str, context
             "new_case_url": base + reverse("case_new"),
             "portal_url": base + "/",
         }
-        subject = render_to_string(f"inbound/emails/{template}-subject.txt", context).strip()
-        body = render_to_string(f"inbound/emails/{template}.txt", context)
-        html = render_to_string(f"inbound/emails/{template}.html", context)
+        text = render_mail(f"inbound/emails/{template}", context, html=True)
     domain = settings.SUPPORT_EMAIL_ADDRESS.rpartition("@")[2] or "localhost"
     headers = {"Message-ID": make_msgid(domain=domain), "Auto-Submitted": "auto-replied"}
     if row.message_id:
         headers["In-Reply-To"] = f"<{row.message_id}>"
         headers["References"] = f"<{row.message_id}>"
     mail = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=body,
+        subject=text.subject,
+        body=text.text,
         to=[to],
         reply_to=[settings.SUPPORT_EMAIL_ADDRESS],
         headers=headers,
     )
-    mail.attach_alternative(html, "text/html")
+    mail.attach_alternative(text.html, "text/html")
     mail.send()
     return headers["Message-ID"], mail.subject
 

@@ -21,7 +21,8 @@ from accounts.alerts import Alert
 from accounts.models import User
 from accounts.services import alert_staff
 
-from .imap import ImapConfig, ImapError, ImapMailbox
+from .imap import ImapMailbox
+from .imap_config import ImapConfig, ImapError
 from .models import MailboxStatus, ReceivedVia
 from .services import ingest, record_too_large
 

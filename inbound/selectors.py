@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, CharField, F, Min, Q, QuerySet, Value, When
+from django.db.models import Case as DbCase
+from django.db.models.functions import Cast
 
-from accounts.models import Contact
 from cases.models import Case, OutboundMessage
 
 from .headers import normalise_message_id
@@ -133,50 +134,99 @@ class RoutingLookup:
     same_message_id_same_sender: int | None = None
 
 
-@cache
-def _names() -> dict[str, str]:
-    """Quoted table and column names for the lookups' SQL: {case}, {case_account} ..."""
-    quote = connection.ops.quote_name
-    models = {
-        "inbound": InboundMessage,
-        "user": get_user_model(),
-        "contact": Contact,
-        "outbound": OutboundMessage,
-        "case": Case,
-        "access": AccessReply,
+# The lookup is one UNION ALL of ORM queries of the same five columns: (kind of row, id,
+# id, flag or id, text). A column a part does not use is a typed NULL: PostgreSQL types a
+# UNION's columns pair by pair, and an untyped NULL next to another would become text,
+# which no id column matches.
+#
+# Building and compiling that union costs the web of Python about three times what
+# running it costs the database, and it runs for every message that arrives. So each
+# shape of it (which parts, how many thread ids) is compiled once, with a named `_Slot`
+# in the place of each value, and its SQL reused with the values put in the slots.
+_NO_ID = Cast(Value(None), BigIntegerField())
+_NO_TEXT = Cast(Value(None), CharField())
+_COLUMNS = ("row_kind", "row_one", "row_two", "row_flag", "row_text")
+
+
+class _Slot(str):
+    """The name of a value in a compiled statement; the ORM passes it through as a string."""
+
+
+def _part(queryset: QuerySet, kind: str, one, two=_NO_ID, flag=_NO_ID, text=_NO_TEXT):
+    columns = dict(zip(_COLUMNS, (Value(kind), one, two, flag, text), strict=True))
+    return queryset.order_by().annotate(**columns).values_list(*_COLUMNS)
+
+
+def _ids(name: str, count: int) -> list[_Slot]:
+    return [_Slot(f"{name}{n}") for n in range(count)]
+
+
+def _stored() -> QuerySet:
+    return _part(InboundMessage.objects.filter(dedup_key=_Slot("dedup_key")), "stored", F("pk"))
+
+
+def _same_message_id() -> QuerySet:
+    """The first message with this Message-ID, and the first from the same sender: one
+    row when any message matches, none otherwise."""
+    same_sender = DbCase(When(from_address=_Slot("from_address"), then=F("pk")))
+    return (
+        InboundMessage.objects.filter(message_id=_Slot("message_id"))
+        .order_by()
+        .values(row_kind=Value("same_id"))
+        .annotate(row_one=Min("pk"), row_two=Min(same_sender), row_flag=_NO_ID, row_text=_NO_TEXT)
+        .values_list(*_COLUMNS)
+    )
+
+
+def _sender() -> QuerySet:
+    staff = DbCase(When(is_staff=True, then=Value(1)), default=Value(0))
+    users = _active_users().filter(email=_Slot("address"))
+    return _part(users, "sender", F("pk"), F("contact__account"), staff, F("email"))
+
+
+def _access_reply() -> QuerySet:
+    replies = AccessReply.objects.filter(
+        address=_Slot("address_lower"), sent_at__gte=Value(_Slot("since"))
+    )
+    return _part(replies, "access", F("pk"))
+
+
+def _outbound(count: int) -> QuerySet:
+    ours = OutboundMessage.objects.filter(message_id__in=_ids("form", count))
+    return _part(ours, "outbound", F("case"), F("case__account"), text=F("message_id"))
+
+
+def _inbound(count: int) -> QuerySet:
+    stored = threading_messages().filter(message_id__in=_ids("thread", count))
+    return _part(stored, "inbound", F("case"), F("case__account"), F("pk"), F("message_id"))
+
+
+def _reference() -> QuerySet:
+    cases = Case.objects.filter(reference=_Slot("reference"))
+    return _part(cases, "reference", F("pk"), F("account"))
+
+
+@lru_cache(maxsize=256)
+def _statement(vendor: str, parts: tuple) -> tuple[str, tuple]:
+    """The SQL and parameters of the union of these parts, as ("name", *arguments)."""
+    builders = {
+        "stored": _stored,
+        "same_id": _same_message_id,
+        "sender": _sender,
+        "access": _access_reply,
+        "outbound": _outbound,
+        "inbound": _inbound,
+        "reference": _reference,
     }
-    names = {key: quote(model._meta.db_table) for key, model in models.items()}
-    for key, model in models.items():
-        for f in model._meta.concrete_fields:
-            names[f"{key}_{f.name}"] = quote(f.column)
-    # PostgreSQL types a UNION's columns pair by pair: an untyped NULL next to another
-    # would become text, which no id column matches.
-    names["no_id"] = "CAST(NULL AS BIGINT)"
-    return names
+    first, *rest = [builders[name](*arguments) for name, *arguments in parts]
+    return (first.union(*rest, all=True) if rest else first).query.sql_with_params()
 
 
-class _Union:
-    """SELECTs of five columns (kind, id, id, flag, text) run as one UNION ALL query."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-        self.params: list = []
-
-    def select(self, sql: str, *params) -> None:
-        self.parts.append(sql.format(**_names()))
-        self.params.extend(params)
-
-    def rows(self) -> list[tuple]:
-        if not self.parts:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(self.parts), self.params)
-            return cursor.fetchall()
-
-
-def _in(values: list[str]) -> str:
-    """Placeholders for an IN list: the values themselves always go as parameters."""
-    return "(" + ", ".join(["%s"] * len(values)) + ")"
+def _rows(parts: list[tuple], values: dict) -> list[tuple]:
+    sql, params = _statement(connection.vendor, tuple(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[p] if isinstance(p, _Slot) else p for p in params])
+        return cursor.fetchall()
 
 
 def routing_lookup(
@@ -200,69 +250,42 @@ def routing_lookup(
     before, and whether the same sender did. Among stored inbound messages a thread id
     names, one whose case is of the sender's account is preferred (a reused id)."""
     ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
-    first = _Union()
-    first.select(
-        "SELECT 'stored', {inbound_id}, {no_id}, {no_id}, NULL FROM {inbound} "
-        "WHERE {inbound_dedup_key} = %s",
-        dedup_key,
-    )
+    forms = _both_forms(ordered)
+    values = {
+        "dedup_key": dedup_key,
+        "message_id": (message_id or "")[:255],
+        "from_address": from_address,
+        "address": address,
+        "address_lower": address.lower(),
+        "reference": (reference or "").upper(),
+        **{f"form{n}": form for n, form in enumerate(forms)},
+        **{f"thread{n}": thread for n, thread in enumerate(ordered)},
+    }
+    first = [("stored",)]
     if message_id:
-        first.select(
-            "SELECT 'same_id', MIN({inbound_id}), "
-            "MIN(CASE WHEN {inbound_from_address} = %s THEN {inbound_id} END), {no_id}, NULL "
-            "FROM {inbound} WHERE {inbound_message_id} = %s",
-            from_address,
-            message_id[:255],
-        )
+        first.append(("same_id",))
     if address:
-        first.select(
-            "SELECT 'sender', u.{user_id}, c.{contact_account}, "
-            "CASE WHEN u.{user_is_staff} THEN 1 ELSE 0 END, u.{user_email} "
-            "FROM {user} u LEFT OUTER JOIN {contact} c ON c.{contact_user} = u.{user_id} "
-            "WHERE u.{user_email} = %s AND u.{user_is_active} = %s",
-            address,
-            True,
-        )
+        first.append(("sender",))
         if access_reply_since is not None:
-            first.select(
-                "SELECT 'access', {access_id}, {no_id}, {no_id}, NULL FROM {access} "
-                "WHERE {access_address} = %s AND {access_sent_at} >= %s",
-                address.lower(),
-                access_reply_since,
-            )
+            first.append(("access",))
+            values["since"] = connection.ops.adapt_datetimefield_value(access_reply_since)
     if ordered:
-        forms = _both_forms(ordered)
-        first.select(
-            "SELECT 'outbound', o.{outbound_case}, k.{case_account}, {no_id}, "  # noqa: S608 - names and %s only
-            "o.{outbound_message_id} FROM {outbound} o "
-            "INNER JOIN {case} k ON k.{case_id} = o.{outbound_case} "
-            "WHERE o.{outbound_message_id} IN " + _in(forms),
-            *forms,
-        )
+        first.append(("outbound", len(forms)))
     elif reference:
-        _select_reference(first, reference)
+        first.append(("reference",))
 
     found: dict = {}
     outbound: dict[str, tuple[int, int]] = {}
     inbound_rows: list[tuple[int, str, int, int]] = []
-    rows = first.rows()
+    rows = _rows(first, values)
     ours = {normalise_message_id(row[4]) for row in rows if row[0] == "outbound"}
     if ordered and ordered[0] not in ours:
         # As case_by_message_ids(): stored inbound ids count when our own newest does
         # not match; the reference when the thread matches nothing.
-        second = _Union()
-        second.select(
-            "SELECT 'inbound', i.{inbound_case}, k.{case_account}, i.{inbound_id}, "  # noqa: S608 - names and %s only
-            "i.{inbound_message_id} FROM {inbound} i "
-            "INNER JOIN {case} k ON k.{case_id} = i.{inbound_case} "
-            "WHERE i.{inbound_outcome} IN " + _in(THREADING_OUTCOMES) + " "
-            "AND i.{inbound_message_id} IN " + _in(ordered),
-            *THREADING_OUTCOMES,
-            *ordered,
-        )
+        second = [("inbound", len(ordered))]
         if reference:
-            _select_reference(second, reference)
-        rows += second.rows()
+            second.append(("reference",))
+        rows += _rows(second, values)
     for kind, one, two, flag, text in rows:
         if kind == "stored":
             found["stored_id"] = one
@@ -300,14 +323,6 @@ def routing_lookup(
             inbound.setdefault(text, (case, case_account))
         found["by_thread"] = _first_in_order(ordered, outbound, inbound)
     return RoutingLookup(**found)
-
-
-def _select_reference(union: _Union, reference: str) -> None:
-    union.select(
-        "SELECT 'reference', {case_id}, {case_account}, {no_id}, NULL FROM {case} "
-        "WHERE {case_reference} = %s",
-        reference.upper(),
-    )
 
 
 def sender_by_any_case(address: str):

@@ -16,15 +16,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from cases import services as case_services
-from cases.models import Case, Category, Channel
+from cases.models import Category, Channel
 from core import outbox
 
 from . import selectors
@@ -35,16 +33,10 @@ from .parse import (
     MAX_HEADER_BYTES,
     ParsedMessage,
     parse_message,
-    screen_attachments,
     split_header_section,
 )
+from .posting import attachments_to_post, case_subject, post_reply, post_text, refusal
 from .routing import Decision, Route, RoutingFacts, route
-
-MAX_SUBJECT = 200
-
-
-class InboundError(Exception):
-    """A staff action on an inbound message that cannot be done; the message says why."""
 
 
 def _own_addresses() -> list[str]:
@@ -86,52 +78,6 @@ def _facts(parsed: ParsedMessage, classification, auth: SenderAuthentication, no
         message_id_used_by_sender_before=look.same_message_id_same_sender,
     )
     return facts, look
-
-
-def _uploads(parsed: ParsedMessage) -> tuple[list[SimpleUploadedFile], str]:
-    accepted, rejected = screen_attachments(
-        parsed.attachments,
-        max_bytes=settings.CASES_ATTACHMENT_MAX_BYTES,
-        max_files=settings.CASES_ATTACHMENT_MAX_FILES,
-        allowed_types=settings.CASES_ATTACHMENT_TYPES,
-    )
-    uploads = [
-        SimpleUploadedFile(
-            (a.filename or "attachment")[:200], a.content, content_type=a.guessed_type
-        )
-        for a in accepted
-    ]
-    notes = "\n".join(f"{r.attachment.filename or 'attachment'}: {r.reason}" for r in rejected)
-    return uploads, notes
-
-
-# Text posted on a case from one message, at most: a mail of megabytes of text is kept
-# whole on its inbound row for staff, not rendered on every visit of the case page.
-# (Above the forms' TEXT_MAX_LENGTH: what a customer mails is not refused for length.)
-MAX_POSTED_TEXT = 50_000
-
-
-def _body(parsed: ParsedMessage, notes: str) -> str:
-    body = (parsed.reply_text or parsed.text or "").strip()
-    if not body:
-        body = _("(The message had no text.)")
-    if notes:
-        body += "\n\n" + _("Attachments not accepted (size or type): %(files)s") % {
-            "files": "; ".join(notes.splitlines())
-        }
-    limit = MAX_POSTED_TEXT
-    if len(body) > limit:
-        note = "\n\n" + _(
-            "(The message was cut at %(count)d characters; staff keep its full text.)"
-        ) % {"count": limit - 200}
-        body = body[: limit - 200].rstrip() + note
-    return body
-
-
-def _subject(parsed: ParsedMessage) -> str:
-    from .headers import clean_subject
-
-    return (clean_subject(parsed.subject) or _("Message by email"))[:MAX_SUBJECT]
 
 
 def _new_row(
@@ -286,19 +232,19 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
     row.reason = decision.reason
     row.case_id = decision.case
     if decision.route is Route.CASE_REPLY:
-        uploads, notes = _uploads(parsed)
+        uploads, notes = attachments_to_post(parsed)
         row.attachment_notes = notes
         try:
             with transaction.atomic():  # a refusal leaves nothing half-posted
-                message = _post(decision.case, user, _body(parsed, notes), uploads, now)
+                message = post_reply(decision.case, user, post_text(parsed, notes), uploads, now)
         except (case_services.CaseError, ValidationError) as exc:
             row.outcome = Outcome.QUARANTINED
-            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            row.reason = f"{decision.reason}, but {refusal(exc)}"
             return None
         row.outcome = Outcome.POSTED
         row.case_message = message
     elif decision.route is Route.NEW_CASE:
-        uploads, notes = _uploads(parsed)
+        uploads, notes = attachments_to_post(parsed)
         row.attachment_notes = notes
         try:
             # In a savepoint: a refusal leaves no half-opened case behind.
@@ -307,8 +253,8 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
                     # With its calendar: the case's deadlines are computed from it.
                     account=Account.objects.select_related("office_hours").get(pk=decision.account),
                     requester=user,
-                    subject=_subject(parsed),
-                    description=_body(parsed, notes),
+                    subject=case_subject(parsed),
+                    description=post_text(parsed, notes),
                     category=Category.INFORMATION,
                     channel=Channel.EMAIL,
                     attachments=uploads,
@@ -318,7 +264,7 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
                 )
         except (case_services.CaseError, ValidationError) as exc:
             row.outcome = Outcome.QUARANTINED
-            row.reason = f"{decision.reason}, but {_refusal(exc)}"
+            row.reason = f"{decision.reason}, but {refusal(exc)}"
             return None
         row.outcome = Outcome.OPENED
         row.case = case
@@ -343,136 +289,6 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         if decision.send_access_reply:
             return FollowUp("inbound.send_access_reply", AccessReply.Kind.ACCESS)
     return None
-
-
-def _refusal(exc: Exception) -> str:
-    """A refused post or filing as a sentence for the quarantine's reason."""
-    if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
-    return exc.message
-
-
-def _post(case: Case | int, user, body: str, uploads, now):
-    """The reply on the case (the cases services lock the row; they take an id too)."""
-    if user.is_staff:
-        return case_services.case_reply(
-            case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
-        )
-    return case_services.case_customer_reply(
-        case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
-    )
-
-
-# --- staff actions on quarantine ----------------------------------------------------
-
-
-def _lock_quarantined(inbound: InboundMessage | int) -> InboundMessage:
-    pk = inbound.pk if isinstance(inbound, InboundMessage) else inbound
-    row = InboundMessage.objects.select_for_update().get(pk=pk)
-    if row.outcome != Outcome.QUARANTINED:
-        raise InboundError(_("This message is no longer in quarantine."))
-    return row
-
-
-def _settle(row: InboundMessage, outcome: str, actor, now, reason: str) -> InboundMessage:
-    row.outcome = outcome
-    row.settled_by = actor
-    row.settled_at = now
-    row.reason = f"{row.reason}\n{reason}".strip()
-    row.save()
-    return row
-
-
-def _requester_for(row: InboundMessage, requester):
-    if requester is not None:
-        return requester
-    user, account, _staff = selectors.sender(row.from_address)
-    if account is None:
-        raise InboundError(
-            _("Contact: %(address)s is not a contact of any account; choose the contact.")
-            % {"address": row.from_address or "—"}
-        )
-    return user
-
-
-def _parsed(row: InboundMessage) -> ParsedMessage | None:
-    return parse_message(bytes(row.raw)) if row.raw is not None else None
-
-
-@transaction.atomic
-def quarantine_open_case(*, inbound, actor, requester=None, now=None) -> Case:
-    """Open a (non-critical) case from a quarantined message, for its sender or the
-    contact staff chose."""
-    now = now or timezone.now()
-    row = _lock_quarantined(inbound)
-    requester = _requester_for(row, requester)
-    contact = getattr(requester, "contact", None)
-    if contact is None:
-        raise InboundError(_("Contact: choose a customer contact."))
-    parsed = _parsed(row)
-    uploads, notes = _uploads(parsed) if parsed else ([], "")
-    case = case_services.case_open(
-        account=contact.account,
-        requester=requester,
-        subject=(_subject(parsed) if parsed else row.subject[:MAX_SUBJECT]) or "—",
-        description=(_body(parsed, notes) if parsed else (row.reply_text or row.full_text)),
-        category=Category.INFORMATION,
-        channel=Channel.EMAIL,
-        attachments=uploads,
-        now=now,
-    )
-    row.case = case
-    _settle(
-        row,
-        Outcome.OPENED,
-        actor,
-        now,
-        _("Case %(reference)s opened by %(who)s.")
-        % {"reference": case.reference, "who": actor.email},
-    )
-    return case
-
-
-@transaction.atomic
-def quarantine_attach(*, inbound, actor, case: Case, author=None, now=None):
-    """Post a quarantined message on a case as the customer's reply (author: the sender
-    if a contact of the case's account, else the contact staff chose)."""
-    now = now or timezone.now()
-    row = _lock_quarantined(inbound)
-    author = author or _requester_for(row, None)
-    contact = getattr(author, "contact", None)
-    if not author.is_staff and (contact is None or contact.account_id != case.account_id):
-        raise InboundError(
-            _("Contact: %(address)s is not a contact of the account of case %(reference)s.")
-            % {"address": author.email, "reference": case.reference}
-        )
-    parsed = _parsed(row)
-    uploads, notes = _uploads(parsed) if parsed else ([], "")
-    body = _body(parsed, notes) if parsed else (row.reply_text or row.full_text or "—")
-    try:
-        message = _post(case, author, body, uploads, now)
-    except (case_services.CaseError, ValidationError) as exc:
-        raise InboundError(_refusal(exc)) from exc
-    row.case = case
-    row.case_message = message
-    _settle(
-        row,
-        Outcome.POSTED,
-        actor,
-        now,
-        _("Attached to %(reference)s by %(who)s.")
-        % {"reference": case.reference, "who": actor.email},
-    )
-    return message
-
-
-@transaction.atomic
-def quarantine_discard(*, inbound, actor, now=None) -> InboundMessage:
-    now = now or timezone.now()
-    row = _lock_quarantined(inbound)
-    return _settle(
-        row, Outcome.DISCARDED, actor, now, _("Discarded by %(who)s.") % {"who": actor.email}
-    )
 
 
 def purge_raw_messages(*, now: datetime | None = None) -> int:

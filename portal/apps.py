@@ -9,8 +9,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Registered on import: the system checks, the whole-number lookups.
-        from . import checks, lookups  # noqa: F401
-        from .roles import sync_after_migrate
+        from . import checks, lookups, roles, schedule  # noqa: F401
 
-        # Every `migrate` brings the staff roles to the table in portal/roles.py.
-        post_migrate.connect(sync_after_migrate, dispatch_uid="portal.roles.sync_after_migrate")
+        # Every `migrate` brings the staff roles to the table in portal/roles.py, and
+        # creates the beat entries of portal/schedule.py that are missing.
+        post_migrate.connect(
+            roles.sync_after_migrate, dispatch_uid="portal.roles.sync_after_migrate"
+        )
+        post_migrate.connect(
+            schedule.sync_after_migrate, dispatch_uid="portal.schedule.sync_after_migrate"
+        )

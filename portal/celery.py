@@ -10,11 +10,6 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Beat entries kept in code: beat writes them to its table (Periodic tasks in the admin)
-# each time it starts.
-app.conf.beat_schedule = {
-    "Outbox: send the tasks a broker outage left": {
-        "task": "core.drain_outbox",
-        "schedule": 60.0,
-    },
-}
+# Beat's entries are kept in code in portal/schedule.py and written to beat's table
+# (Periodic tasks in the admin) after every `migrate`: none are given here, where beat
+# would write them again at each start over what staff changed in the admin.

@@ -1,6 +1,6 @@
-from django.db import migrations
+"""Once the staff roles' groups and permissions. The roles' permissions are applied after every `migrate` from portal/roles.py."""
 
-from accounts.roles import sync_roles
+from django.db import migrations
 
 
 class Migration(migrations.Migration):
@@ -10,4 +10,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = []

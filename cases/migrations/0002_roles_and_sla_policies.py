@@ -1,30 +1,7 @@
+"""The default SLA policies. (Once also the roles' permissions: they are applied after
+every `migrate` from portal/roles.py.)"""
+
 from django.db import migrations
-
-from accounts import roles
-from accounts.roles import role_sync
-
-READ = [
-    "cases.view_case",
-    "cases.view_casemessage",
-    "cases.view_caseevent",
-    "cases.view_attachment",
-    "cases.view_resolutionagreement",
-    "cases.view_outboundmessage",
-    "cases.view_slapolicy",
-]
-
-PERMISSIONS = {
-    roles.SUPPORT_AGENTS: [*READ, "cases.change_case"],
-    roles.TECHNICAL_ACCOUNT_MANAGERS: [*READ, "cases.change_case"],
-    roles.CUSTOMER_SERVICE: ["cases.view_case", "cases.view_caseevent", "cases.view_slapolicy"],
-    roles.SUPPORT_MANAGERS: [
-        *READ,
-        "cases.change_case",
-        "cases.add_slapolicy",
-        "cases.change_slapolicy",
-        "cases.delete_slapolicy",
-    ],
-}
 
 
 def default_policies(apps, schema_editor):
@@ -54,6 +31,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(role_sync(PERMISSIONS), migrations.RunPython.noop),
         migrations.RunPython(default_policies, migrations.RunPython.noop),
     ]

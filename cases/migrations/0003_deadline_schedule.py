@@ -1,21 +1,6 @@
-"""Deadlines follow office-hours changes: Celery beat recomputes open cases' deadlines."""
+"""Once the beat entry that recomputes open cases' deadlines. Beat's entries are created after every `migrate` from portal/schedule.py."""
 
 from django.db import migrations
-
-TASK_NAME = "Support cases: recompute first-response deadlines"
-
-
-def create(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = IntervalSchedule.objects.get_or_create(every=10, period="minutes")
-    PeriodicTask.objects.get_or_create(
-        name=TASK_NAME, defaults={"task": "cases.recompute_deadlines", "interval": schedule}
-    )
-
-
-def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
 
 
 class Migration(migrations.Migration):
@@ -23,4 +8,4 @@ class Migration(migrations.Migration):
         ("cases", "0002_roles_and_sla_policies"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
-    operations = [migrations.RunPython(create, remove)]
+    operations = []

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, User
+from core.mail import render_mail
 
 from .models import ListingEvent
 
@@ -58,11 +59,8 @@ def send_listing_alert(*, account: Account, events: list[ListingEvent]) -> int:
             timezone.override(user.time_zone or account.time_zone),
         ):
             ctx = {**context, "recipient": user}
-            subject = " ".join(
-                render_to_string("deliverability/emails/listing_alert_subject.txt", ctx).split()
-            )
-            body = render_to_string("deliverability/emails/listing_alert_body.txt", ctx)
-        messages.append(EmailMultiAlternatives(subject, body, to=[user.email]))
+            mail = render_mail("deliverability/emails/listing_alert", ctx)
+        messages.append(EmailMultiAlternatives(mail.subject, mail.text, to=[user.email]))
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
@@ -75,7 +73,7 @@ def case_text(*, account: Account, events: list[ListingEvent]) -> tuple[str, str
             "assets": ", ".join(sorted({str(e.asset) for e in events}))
         }
         body = render_to_string(
-            "deliverability/emails/listing_alert_body.txt",
+            "deliverability/emails/listing_alert.txt",
             {**_context(account, events), "recipient": None},
         )
     return subject[:200], body

@@ -87,7 +87,7 @@ def test_an_sla_policy_changed_while_the_broker_is_down_moves_deadlines_after_it
 
 
 def test_a_mailbox_failure_alert_raised_while_the_broker_is_down_is_kept(broker, manager):
-    from inbound.imap import ImapConfig, TlsMode
+    from inbound.imap_config import ImapConfig, TlsMode
     from inbound.polling import poll_mailbox
 
     broker.down()

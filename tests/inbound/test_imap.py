@@ -4,13 +4,12 @@ nothing, and marking processed (keyword or move) only when asked."""
 
 import pytest
 
-from inbound.imap import (
-    PROCESSED_KEYWORD,
+from inbound.imap import PROCESSED_KEYWORD, ImapMailbox
+from inbound.imap_config import (
     ImapConfig,
     ImapConfigurationError,
     ImapConnectionError,
     ImapLoginError,
-    ImapMailbox,
     ImapTlsError,
     TlsMode,
     configuration_problems,

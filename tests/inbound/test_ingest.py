@@ -317,7 +317,7 @@ def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
 
 
 def test_a_reply_of_megabytes_of_text_is_posted_cut_and_kept_whole_for_staff(world):
-    from inbound.services import MAX_POSTED_TEXT
+    from inbound.posting import MAX_POSTED_TEXT
 
     text = "".join(f"Log line {n}: connection timed out after DATA\r\n" for n in range(40_000))
     raw = (

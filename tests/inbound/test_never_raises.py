@@ -15,8 +15,10 @@ from inbound.headers import (
     normalise_message_id,
     parse_message_id_list,
 )
+from inbound.html_text import html_to_text
 from inbound.parse import ParsedMessage, parse_message
-from inbound.text import decode_bytes, html_to_text, split_reply
+from inbound.quoting import split_reply
+from inbound.text import decode_bytes
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -3,7 +3,9 @@ quoted history."""
 
 import pytest
 
-from inbound.text import decode_bytes, html_to_text, normalise_charset, split_reply
+from inbound.html_text import html_to_text
+from inbound.quoting import split_reply
+from inbound.text import decode_bytes, normalise_charset
 
 
 @pytest.mark.parametrize(
