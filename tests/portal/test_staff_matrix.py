@@ -831,6 +831,8 @@ LIST_MARKERS = {
     "axes.accesslog": lambda o: o.username,
     "axes.accessfailurelog": lambda o: o.username,
     "signin.authenticator": lambda o: o.user.full_name,
+    # The list shows the task's name and its schedule in columns of their own.
+    "django_celery_beat.periodictask": lambda o: o.name,
 }
 # What shows that the object's page may be changed, when the save button does not.
 EDIT_SIGNS = {
@@ -859,7 +861,13 @@ def check_changelist(world, persona, label, obj, outcome):
         assert response["Location"].endswith("?tam=mine")
     else:
         assert response.status_code == 200
-        assert (list_marker(label, obj) in result_rows(response)) is (outcome == LIST)
+        if label == "django_celery_beat.clockedschedule":
+            # Shown only as a time in the reader's zone: found by its link.
+            link = f"#result_list a[href='{admin_url(obj, 'change', obj.pk)}']"
+            listed = bool(parsed.select(response.content, link))
+        else:
+            listed = list_marker(label, obj) in result_rows(response)
+        assert listed is (outcome == LIST)
 
 
 def check_add(world, persona, label, obj, outcome):
