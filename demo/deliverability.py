@@ -1,8 +1,7 @@
 """Demo data: sending IPs (IPv4 and IPv6) and sending domains on each demo account."""
 
 from accounts.models import Account
-
-from .models import SendingDomain, SendingIP
+from deliverability.models import SendingDomain, SendingIP
 
 F, DKIM, RP, TRACK = (
     SendingDomain.Purpose.FROM,
@@ -65,9 +64,8 @@ def _seed_programme():
     from django.utils import timezone
 
     from accounts.models import User
-
-    from . import warmup
-    from .models import (
+    from deliverability import warmup
+    from deliverability.models import (
         DailyActual,
         MigrationPhase,
         NextStep,
@@ -77,8 +75,8 @@ def _seed_programme():
         TrendNote,
         WarmupPlan,
     )
-    from .programme_selectors import plan_schedule
-    from .programme_services import remediation_open, remediation_step_record
+    from deliverability.programme_selectors import plan_schedule
+    from deliverability.programme_services import remediation_open, remediation_step_record
 
     account = Account.objects.filter(name="Acme Mail BV").first()
     if account is None:
