@@ -13,7 +13,7 @@ export PORTAL_HOST PORTAL_PORT
 
 MESSAGES_IGNORE := --ignore='tests/*' --ignore='var/*' --ignore='docs/*' --ignore='static/*'
 
-.PHONY: run test lint migrate seed messages bench lock clean
+.PHONY: run test lint migrate seed messages bench bench-load lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 	$(BIN)/python manage.py bench_blocklists $(BLOCKLIST_BENCH_ARGS)
 	$(BIN)/python manage.py bench_inbound $(INBOUND_BENCH_ARGS)
+
+# The customer pages and the admin case queue under wrk, side by side with django-helpdesk
+# (installed into var/helpdesk/.venv on the first run). PostgreSQL only; needs wrk:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load make bench-load
+bench-load: $(VENV)/.installed
+	$(BIN)/python manage.py bench_load $(LOAD_BENCH_ARGS)
 
 # Recompile the locks after a change to the dependencies in pyproject.toml. Pins already
 # in the locks are kept; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`)

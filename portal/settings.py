@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cases",
     "inbound",
     "deliverability",
+    "demo",
+    "benchmarks",
     "portal.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

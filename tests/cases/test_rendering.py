@@ -102,7 +102,7 @@ def test_the_benchmark_renders_every_case_at_both_lengths():
 
     from django.core.management import call_command
 
-    from cases.management.commands.bench_rendering import CASES
+    from benchmarks.management.commands.bench_rendering import CASES
 
     out = StringIO()
     call_command("bench_rendering", "--repeat", "1", stdout=out)

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Account
 from deliverability.models import CheckRun, WarmupPlan
+from demo.accounts import DEMO_PASSWORD
 
 from .conftest import csp_violations, sign_in, type_code
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 
 from .conftest import sign_in
 

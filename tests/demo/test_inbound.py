@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from cases.models import Case
-from inbound.demo import BOUNCED_CASE, QUOTED_CASE, REPLY_CASE
+from demo.inbound import BOUNCED_CASE, QUOTED_CASE, REPLY_CASE
 from inbound.models import InboundMessage, Outcome
 
 from ..html import text

@@ -4,13 +4,13 @@ import importlib.util
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app seeds its own demo data, in dependency order.
+# One module per app, seeded in layer order.
 DEMO_MODULES = [
-    "accounts.demo",
-    "accounts.signin.demo",
-    "cases.demo",
-    "inbound.demo",
-    "deliverability.demo",
+    "demo.accounts",
+    "demo.signin",
+    "demo.cases",
+    "demo.inbound",
+    "demo.deliverability",
 ]
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         self._authenticators()
 
     def _authenticators(self):
-        from accounts.signin import demo
+        from demo import signin
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -43,6 +43,6 @@ class Command(BaseCommand):
                 "python manage.py totp_code EMAIL"
             )
         )
-        for email, secret, uri in demo.authenticators():
+        for email, secret, uri in signin.authenticators():
             self.stdout.write(f"  {email:<32} {secret}")
             self.stdout.write(f"  {'':<32} {uri}")

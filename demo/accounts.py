@@ -8,8 +8,8 @@ from datetime import date, time
 
 from django.contrib.auth.models import Group
 
-from . import roles
-from .models import (
+from accounts import roles
+from accounts.models import (
     Account,
     Contact,
     Holiday,

@@ -1,8 +1,7 @@
 """Demo data: sending IPs (IPv4 and IPv6) and sending domains on each demo account."""
 
 from accounts.models import Account
-
-from .models import SendingDomain, SendingIP
+from deliverability.models import SendingDomain, SendingIP
 
 F, DKIM, RP, TRACK = (
     SendingDomain.Purpose.FROM,
@@ -65,8 +64,7 @@ def _seed_programme():
     from django.utils import timezone
 
     from accounts.models import User
-
-    from .models import (
+    from deliverability.models import (
         DailyActual,
         MigrationPhase,
         NextStep,
@@ -76,9 +74,9 @@ def _seed_programme():
         TrendNote,
         WarmupPlan,
     )
-    from .programme import migration
-    from .programme.selectors import plan_schedule
-    from .programme.services import remediation_open, remediation_step_record
+    from deliverability.programme import migration
+    from deliverability.programme.selectors import plan_schedule
+    from deliverability.programme.services import remediation_open, remediation_step_record
 
     account = Account.objects.filter(name="Acme Mail BV").first()
     if account is None:

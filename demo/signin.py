@@ -6,8 +6,7 @@ from __future__ import annotations
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-
-from . import second_factor, services
+from accounts.signin import second_factor, services
 
 
 def seed() -> list[tuple[str, str, str]]:
@@ -28,7 +27,7 @@ def authenticators() -> list[tuple[str, str, str]]:
 
 
 def _demo_staff():
-    from accounts.demo import STAFF
+    from demo.accounts import STAFF
 
     emails = ["admin@example.com", *(row[0] for row in STAFF)]
     return User.objects.filter(email__in=emails, is_staff=True).order_by("email")

@@ -15,10 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import Case, CaseMessage, OutboundMessage
-
-from .headers import normalise_message_id
-from .models import InboundMessage
-from .services import ingest
+from inbound.headers import normalise_message_id
+from inbound.models import InboundMessage
+from inbound.services import ingest
 
 ACCOUNT = "Acme Mail BV"
 REPLY_CASE = "Bounce webhooks arrive twice"

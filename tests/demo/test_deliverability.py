@@ -1,8 +1,8 @@
 """Demo data: sending IPs (IPv4 and IPv6) and domains on each demo account."""
 
-from accounts import demo as accounts_demo
-from deliverability import demo
 from deliverability.models import SendingDomain, SendingIP
+from demo import accounts as accounts_demo
+from demo import deliverability as demo
 
 
 def test_each_demo_account_gets_ipv4_ipv6_and_domains_and_a_second_run_changes_nothing(db):

@@ -58,8 +58,8 @@ def test_a_second_seed_demo_changes_no_row_of_any_table():
 def test_each_demo_staff_login_has_an_authenticator_whose_secret_is_printed(capsys):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.demo import STAFF
     from accounts.signin.second_factor import secret_for_people
+    from demo.accounts import STAFF
 
     call_command("seed_demo")
     out = capsys.readouterr().out
