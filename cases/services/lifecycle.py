@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from core import outbox
 
-from . import classification, deadlines, selectors
-from .deadlines import policy_for, recompute_deadlines, recompute_next_update
-from .models import (
+from .. import classification, deadlines, selectors
+from ..deadlines import policy_for, recompute_deadlines, recompute_next_update
+from ..models import (
     Attachment,
     Case,
     CaseEvent,

@@ -18,8 +18,8 @@ from accounts.models import Account
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from .deadlines import policy_for, recompute_next_update
-from .models import (
+from ..deadlines import policy_for, recompute_next_update
+from ..models import (
     OPEN_STATUSES,
     CallbackAttempt,
     Case,
@@ -29,7 +29,7 @@ from .models import (
     HotlineCall,
     Severity,
 )
-from .services import (
+from .lifecycle import (
     CaseError,
     Kind,
     case_open,

@@ -22,8 +22,7 @@ from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from .critical import _emails, case_admin_url, managers_and_tam
-from .models import (
+from ..models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
@@ -33,6 +32,7 @@ from .models import (
     SlaNotice,
     SlaPolicy,
 )
+from .hotline import _emails, case_admin_url, managers_and_tam
 
 Stage = SlaNotice.Stage
 DEFAULT_LEADS = {
