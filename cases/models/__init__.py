@@ -1,32 +1,23 @@
-"""Support cases (Supportzaak): the case, its messages, audit events, attachments,
-resolution agreements, SLA policies and the mail sent about it."""
+"""Support cases (Supportzaak): the case, its conversation and audit log, resolution
+agreements, SLA policies and notices, and Severity 1 hotline calls."""
 
-from .case import (
+from .case import Case
+from .choices import (
     OPEN_STATUSES,
     REFERENCE_PREFIX,
-    AgreementOutcome,
-    Attachment,
-    CallbackAttempt,
-    CallbackOutcome,
-    Case,
-    CaseEvent,
-    CaseMessage,
     Category,
     Channel,
     DeadlineKind,
     FailureCause,
-    HotlineCall,
-    OutboundMessage,
-    ResolutionAgreement,
     Severity,
-    SlaNotice,
-    SlaPolicy,
     Status,
-    Visibility,
-    attachment_path,
-    next_due_expression,
     reference_for,
 )
+from .events import CaseEvent
+from .hotline import CallbackAttempt, CallbackOutcome, HotlineCall
+from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
+from .resolution import AgreementOutcome, ResolutionAgreement
+from .sla import SlaNotice, SlaPolicy
 
 __all__ = [
     "OPEN_STATUSES",
@@ -51,6 +42,5 @@ __all__ = [
     "Status",
     "Visibility",
     "attachment_path",
-    "next_due_expression",
     "reference_for",
 ]

@@ -380,6 +380,7 @@ def test_deadlines_at_filing_are_what_recomputing_them_gives(
     from accounts.models import Holiday
     from cases.deadlines import recompute_deadlines, recompute_next_update
     from cases.models import SlaPolicy
+    from cases.services.update_interval import default_update_interval
 
     Holiday.objects.create(calendar=account_a.office_hours, date=NOW.date().replace(day=24))
     if policies == "with update intervals":
@@ -392,7 +393,7 @@ def test_deadlines_at_filing_are_what_recomputing_them_gives(
     at_filing = {name: getattr(case, name) for name in columns}
     assert case.first_response_due_at > opened_at
 
-    services._default_update_interval(case)  # the general path, as on reclassification
+    default_update_interval(case)  # the general path, as on reclassification
     recompute_deadlines(case)
     recompute_next_update(case)
     case.refresh_from_db()
