@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import TextLengthValidator
@@ -15,38 +14,12 @@ from .choices import (
     OPEN_STATUSES,
     Category,
     Channel,
+    DeadlineKind,
     FailureCause,
     Severity,
     Status,
     choices_check,
 )
-
-
-def next_due_expression():
-    """The nearest deadline agents work to on an open case: a hotline callback not yet
-    made, the first response while the customer waits for it, or the next update agreed
-    with them (set only while that clock runs); else nothing. Stored as
-    `Case.next_due_at`, which the agents' queue orders by."""
-    is_open = Q(status__in=list(OPEN_STATUSES))
-
-    def while_(condition, field):
-        return models.Case(
-            models.When(condition, then=models.F(field)),
-            default=None,
-            output_field=models.DateTimeField(),
-        )
-
-    deadlines = [
-        while_(is_open, "callback_due_at"),
-        while_(
-            is_open & Q(first_response_at__isnull=True) & Q(waiting_since__isnull=True),
-            "first_response_due_at",
-        ),
-        while_(is_open, "next_update_due_at"),
-    ]
-    # LEAST skips NULLs in PostgreSQL but returns NULL in SQLite: each deadline leads
-    # one COALESCE in which the others stand in for it when it is NULL.
-    return Least(*(Coalesce(*deadlines[i:], *deadlines[:i]) for i in range(len(deadlines))))
 
 
 class Case(models.Model):
@@ -119,18 +92,17 @@ class Case(models.Model):
     # Since when the case waits on the customer: the SLA clock is paused meanwhile.
     waiting_since = models.DateTimeField(_("waiting on customer since"), null=True, blank=True)
 
-    # Deadlines are columns: the agents' queue and the sweep find them through indexes.
+    # Deadlines are columns, kept by `cases.deadlines`: the agents' queue and the sweep
+    # find them through indexes.
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
-    # The earliest callback due of the case's hotline calls not yet called back (kept by
-    # cases.critical; the calls themselves hold the truth).
+    # The earliest callback due of the case's hotline calls not yet called back (the
+    # calls themselves hold the truth).
     callback_due_at = models.DateTimeField(_("hotline callback due"), null=True, blank=True)
-    # Kept by the database from the columns above, so every write path keeps it true and
-    # the agents' queue reads and orders by a plain indexed column.
-    next_due_at = models.GeneratedField(
-        expression=next_due_expression(),
-        output_field=models.DateTimeField(null=True),
-        db_persist=True,
-        verbose_name=_("next deadline"),
+    # The nearest of the deadlines and which one it is, which the agents' queue orders and
+    # filters by: stored with the columns it comes from by `cases.deadlines.save`.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_due_kind = models.CharField(
+        _("kind of next deadline"), max_length=16, choices=DeadlineKind.choices, blank=True
     )
 
     # The update interval agreed with the customer (critical: wall clock; non-critical:
@@ -181,6 +153,10 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=choices_check("channel", Channel), name="case_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=choices_check("next_due_kind", DeadlineKind) | Q(next_due_kind=""),
+                name="case_next_due_kind_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(status="resolved") | Q(resolved_at__isnull=False),

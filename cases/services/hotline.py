@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from accounts.models import Account
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from ..deadlines import policy_for
+from .. import deadlines
 from ..models import (
     OPEN_STATUSES,
     CallbackAttempt,
@@ -129,7 +129,7 @@ def hotline_record_call(
         )
         case = lock_case(case)
         created = True
-    policy = policy_for(Severity.CRITICAL)
+    policy = deadlines.policy_for(Severity.CRITICAL)
     minutes = policy.callback_minutes if policy else DEFAULT_CALLBACK_MINUTES
     call = HotlineCall.objects.create(
         company_name=company_name.strip(),
@@ -145,7 +145,7 @@ def hotline_record_call(
         callback_due_at=now + timedelta(minutes=minutes),
     )
     if case is not None:
-        _keep_callback_due(case)
+        deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
         record_event(
             case,
             Kind.HOTLINE_CALL,
@@ -186,17 +186,6 @@ def hotline_record_call(
     return call
 
 
-def _keep_callback_due(case: Case) -> None:
-    """The case's copy of its earliest callback still to make, which the agents' queue
-    orders by (the case is locked by the caller)."""
-    due = case.hotline_calls.filter(called_back_at__isnull=True).aggregate(
-        due=Min("callback_due_at")
-    )["due"]
-    if due != case.callback_due_at:
-        Case.objects.filter(pk=case.pk).update(callback_due_at=due)
-        case.callback_due_at = due
-
-
 @transaction.atomic
 def callback_log_attempt(
     *,
@@ -235,7 +224,7 @@ def callback_log_attempt(
             data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
         )
         if first:
-            _keep_callback_due(case)
+            deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
             record_fulfilment(
                 case,
                 DeadlineKind.CALLBACK,

@@ -14,8 +14,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .. import selectors
-from ..deadlines import recompute_deadlines, recompute_next_update
+from .. import deadlines, selectors
 from ..models import Case, ResolutionAgreement, Severity, Status
 from .base import CaseError, Kind, lock_case, queue_mail, record_event, resolve_now, vars_of
 from .update_interval import default_update_interval
@@ -66,28 +65,30 @@ def move(
     *,
     actor,
     now,
+    changed: set[str],
     kind=Kind.STATUS_CHANGED,
     detail="",
     mail=True,
     **data,
 ):
-    """Change status (already locked), pause or resume the SLA clock, write the event."""
+    """Change status (already locked), pause or resume the SLA clock, write the event.
+    The fields it sets join `changed`, which the caller saves with `deadlines.save`."""
     refuse_move(case, to_status)
     from_status = case.status
     case.status = to_status
     case.updated_at = now
+    changed.update(("status", "updated_at"))
     if to_status == Status.WAITING_ON_CUSTOMER:
-        case.waiting_since = now
+        _set(case, "waiting_since", now, changed)
     elif from_status == Status.WAITING_ON_CUSTOMER:
-        case.waiting_since = None
+        _set(case, "waiting_since", None, changed)
     if to_status == Status.RESOLVED:
-        case.resolved_at = now
+        _set(case, "resolved_at", now, changed)
     if to_status == Status.CLOSED:
-        case.closed_at = now
+        _set(case, "closed_at", now, changed)
     if to_status not in (Status.RESOLVED, Status.CLOSED):
-        case.resolved_at = None
-        case.closed_at = None
-    case.save()
+        _set(case, "resolved_at", None, changed)
+        _set(case, "closed_at", None, changed)
     event = record_event(
         case,
         kind,
@@ -98,12 +99,15 @@ def move(
         to_status=to_status,
         data=data,
     )
-    if from_status == Status.WAITING_ON_CUSTOMER:
-        recompute_deadlines(case)
-    recompute_next_update(case)
     if mail:
         queue_mail(event)
     return event
+
+
+def _set(case: Case, field: str, value, changed: set[str]) -> None:
+    if getattr(case, field) != value:
+        setattr(case, field, value)
+        changed.add(field)
 
 
 # --- work --------------------------------------------------------------------------
@@ -147,7 +151,9 @@ def case_set_status(
         ResolutionAgreement.objects.filter(
             case=case, outcome=ResolutionAgreement.Outcome.PENDING
         ).update(outcome=ResolutionAgreement.Outcome.WITHDRAWN, decided_at=now)
-    move(case, status, actor=actor, now=now, detail=detail)
+    changed: set[str] = set()
+    move(case, status, actor=actor, now=now, changed=changed, detail=detail)
+    deadlines.save(case, changed)
     return case
 
 
@@ -155,7 +161,9 @@ def case_set_status(
 def case_close(*, case: Case, actor, now: datetime | None = None) -> Case:
     now = resolve_now(now)
     case = lock_case(case)
-    move(case, Status.CLOSED, actor=actor, now=now, kind=Kind.CLOSED)
+    changed: set[str] = set()
+    move(case, Status.CLOSED, actor=actor, now=now, changed=changed, kind=Kind.CLOSED)
+    deadlines.save(case, changed)
     return case
 
 
@@ -167,7 +175,17 @@ def case_reopen(*, case: Case, actor, reason: str, now: datetime | None = None) 
     case = lock_case(case)
     if case.status not in (Status.RESOLVED, Status.CLOSED):
         raise CaseError(_("Case %(reference)s is still open.") % vars_of(case))
-    move(case, Status.IN_PROGRESS, actor=actor, now=now, kind=Kind.REOPENED, detail=reason)
+    changed: set[str] = set()
+    move(
+        case,
+        Status.IN_PROGRESS,
+        actor=actor,
+        now=now,
+        changed=changed,
+        kind=Kind.REOPENED,
+        detail=reason,
+    )
+    deadlines.save(case, changed)
     return case
 
 
@@ -190,7 +208,7 @@ def case_reclassify(
     old = case.severity
     case.severity = severity
     case.updated_at = now
-    case.save(update_fields=["severity", "updated_at"])
+    changed = {"severity", "updated_at"}
     event = record_event(
         case,
         Kind.RECLASSIFIED,
@@ -199,10 +217,10 @@ def case_reclassify(
         detail=reason,
         data={"from": old, "to": severity},
     )
-    # The event first: a critical first-response clock starts at the reclassification.
-    recompute_deadlines(case)
     if case.update_interval_agreed_at is None:
-        default_update_interval(case)
+        default_update_interval(case, changed)
+    # After the event: a critical first-response clock starts at the reclassification.
+    deadlines.save(case, changed)
     queue_mail(event)
     return case
 

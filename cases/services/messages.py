@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..deadlines import recompute_next_update
+from .. import deadlines
 from ..models import Attachment, Case, CaseMessage, Channel, DeadlineKind, Status
 from .base import (
     CaseError,
@@ -39,10 +39,10 @@ def store_attachments(case, message, files: Iterable[UploadedFile], uploader, no
         )
 
 
-def mark_first_response(case: Case, actor, now) -> None:
+def mark_first_response(case: Case, actor, now, changed: set[str]) -> None:
     if case.first_response_at is None:
         case.first_response_at = now
-        case.save(update_fields=["first_response_at"])
+        changed.add("first_response_at")
         record_event(case, Kind.FIRST_RESPONSE, actor=actor, now=now, public=False)
         record_fulfilment(
             case,
@@ -54,20 +54,20 @@ def mark_first_response(case: Case, actor, now) -> None:
         )
 
 
-def assign_if_unassigned(case: Case, agent, now) -> None:
+def assign_if_unassigned(case: Case, agent, now, changed: set[str]) -> None:
     """The first agent to write to the customer takes primary responsibility for
     contact, unless someone has it already."""
     if case.assigned_agent_id is None:
         case.assigned_agent = agent
-        case.save(update_fields=["assigned_agent"])
+        changed.add("assigned_agent")
         record_event(
             case, Kind.ASSIGNED, actor=agent, now=now, public=False, data={"agent": agent.pk}
         )
 
 
-def mark_public_update(case: Case, actor, now) -> None:
+def mark_public_update(case: Case, actor, now, changed: set[str]) -> None:
     """A public update to the customer: meets the next-update deadline and restarts the
-    agreed interval."""
+    agreed interval (`deadlines.save` works out the next one)."""
     if case.next_update_due_at is not None:
         record_fulfilment(
             case,
@@ -78,8 +78,7 @@ def mark_public_update(case: Case, actor, now) -> None:
             actor=actor,
         )
     case.last_public_update_at = now
-    case.save(update_fields=["last_public_update_at"])
-    recompute_next_update(case)
+    changed.add("last_public_update_at")
 
 
 # --- conversation ----------------------------------------------------------------
@@ -105,15 +104,18 @@ def case_reply(
         case=case, author=author, body=body, channel=channel, created_at=now
     )
     store_attachments(case, message, attachments, author, now)
-    mark_first_response(case, author, now)
-    mark_public_update(case, author, now)
-    assign_if_unassigned(case, author, now)
+    changed: set[str] = set()
+    mark_first_response(case, author, now, changed)
+    mark_public_update(case, author, now, changed)
+    assign_if_unassigned(case, author, now, changed)
     if case.status == Status.NEW:
         # The reply itself is mailed; the implied start of work is not, separately.
-        move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
+        move(case, Status.IN_PROGRESS, actor=author, now=now, changed=changed, mail=False)
     case.updated_at = now
-    case.save(update_fields=["updated_at"])
+    changed.add("updated_at")
     event = record_event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
+    # One UPDATE of the case row for all of the above, with the deadlines they move.
+    deadlines.save(case, changed)
     queue_mail(event)
     return message
 
@@ -140,11 +142,12 @@ def case_customer_reply(
         case=case, author=author, body=body, channel=channel, created_at=now
     )
     store_attachments(case, message, attachments, author, now)
+    changed = {"updated_at"}
     if case.status == Status.WAITING_ON_CUSTOMER:
-        move(case, Status.IN_PROGRESS, actor=author, now=now, mail=False)
+        move(case, Status.IN_PROGRESS, actor=author, now=now, changed=changed, mail=False)
     case.updated_at = now
-    case.save(update_fields=["updated_at"])
     record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
+    deadlines.save(case, changed)
     return message
 
 
@@ -178,17 +181,21 @@ def case_provide_workaround(
     message = CaseMessage.objects.create(
         case=case, author=actor, body=body, channel=Channel.STAFF, created_at=now
     )
-    mark_first_response(case, actor, now)
-    mark_public_update(case, actor, now)
-    assign_if_unassigned(case, actor, now)
-    case.workaround_at = case.workaround_at or now
-    case.save(update_fields=["workaround_at"])
+    changed: set[str] = set()
+    mark_first_response(case, actor, now, changed)
+    mark_public_update(case, actor, now, changed)
+    assign_if_unassigned(case, actor, now, changed)
+    if case.workaround_at is None:
+        case.workaround_at = now
+        changed.add("workaround_at")
     move(
         case,
         Status.WORKAROUND_PROVIDED,
         actor=actor,
         now=now,
+        changed=changed,
         kind=Kind.WORKAROUND_PROVIDED,
         message=message.pk,
     )
+    deadlines.save(case, changed)
     return message

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import deadlines
 from ..models import Case, ResolutionAgreement, Status
 from .base import CaseError, Kind, lock_case, resolve_now, vars_of
 from .lifecycle import move, refuse_move
@@ -26,21 +27,23 @@ def case_propose_resolution(
     agreement = ResolutionAgreement.objects.create(
         case=case, summary=summary, proposed_by=actor, proposed_at=now
     )
-    mark_first_response(case, actor, now)
+    changed = {"resolution_proposed_at"}
+    mark_first_response(case, actor, now, changed)
     # The proposal is an update too; the update clock then waits for the answer.
-    mark_public_update(case, actor, now)
-    assign_if_unassigned(case, actor, now)
+    mark_public_update(case, actor, now, changed)
+    assign_if_unassigned(case, actor, now, changed)
     case.resolution_proposed_at = now
-    case.save(update_fields=["resolution_proposed_at"])
     move(
         case,
         Status.RESOLUTION_PROPOSED,
         actor=actor,
         now=now,
+        changed=changed,
         kind=Kind.RESOLUTION_PROPOSED,
         detail=summary,
         agreement=agreement.pk,
     )
+    deadlines.save(case, changed)
     return agreement
 
 
@@ -87,15 +90,18 @@ def case_accept_resolution(
     agreement.customer = customer
     agreement.customer_name = customer.full_name or customer.email
     agreement.save()
+    changed: set[str] = set()
     move(
         case,
         Status.RESOLVED,
         actor=customer,
         now=now,
+        changed=changed,
         kind=Kind.RESOLUTION_ACCEPTED,
         agreement=agreement.pk,
         method=method,
     )
+    deadlines.save(case, changed)
     return agreement
 
 
@@ -121,15 +127,18 @@ def case_reject_resolution(
     agreement.customer_name = customer.full_name or customer.email
     agreement.reason = reason
     agreement.save()
+    changed: set[str] = set()
     move(
         case,
         Status.IN_PROGRESS,
         actor=customer,
         now=now,
+        changed=changed,
         kind=Kind.RESOLUTION_REJECTED,
         detail=reason,
         agreement=agreement.pk,
     )
+    deadlines.save(case, changed)
     return agreement
 
 
@@ -166,15 +175,18 @@ def case_record_agreement(
     agreement.customer_name = customer_name.strip()
     agreement.recorded_by = actor
     agreement.save()
+    changed: set[str] = set()
     move(
         case,
         Status.RESOLVED,
         actor=actor,
         now=now,
+        changed=changed,
         kind=Kind.RESOLUTION_ACCEPTED,
         agreement=agreement.pk,
         method=method,
         customer_name=agreement.customer_name,
         agreed_at=agreed_at.isoformat(),
     )
+    deadlines.save(case, changed)
     return agreement

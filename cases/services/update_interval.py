@@ -8,29 +8,30 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..deadlines import policy_for, recompute_next_update
+from .. import deadlines
 from ..models import Case, Severity
 from .base import CaseError, Kind, lock_case, record_event, resolve_now
 
 MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
 
 
-def default_update_interval(case: Case) -> None:
-    policy = policy_for(case.severity)
+def default_update_interval(case: Case, changed: set[str]) -> None:
+    """The SLA policy's interval for the case's severity, agreed by no one yet (the
+    fields join `changed`, which the caller saves with `deadlines.save`)."""
+    policy = deadlines.policy_for(case.severity)
     minutes = policy.update_interval_minutes if policy else None
     case.agreed_update_interval = minutes
     case.update_interval_office_hours = not case.is_critical
     case.update_interval_agreed_by = ""
     case.update_interval_agreed_at = None
-    case.save(
-        update_fields=[
+    changed.update(
+        (
             "agreed_update_interval",
             "update_interval_office_hours",
             "update_interval_agreed_by",
             "update_interval_agreed_at",
-        ]
+        )
     )
-    recompute_next_update(case)
 
 
 @transaction.atomic
@@ -62,14 +63,6 @@ def case_agree_update_interval(
     case.agreed_update_interval = int(minutes)
     case.update_interval_agreed_by = agreed_by.strip()[:150]
     case.update_interval_agreed_at = now
-    case.save(
-        update_fields=[
-            "agreed_update_interval",
-            "update_interval_agreed_by",
-            "update_interval_agreed_at",
-        ]
-    )
-    recompute_next_update(case)
     record_event(
         case,
         Kind.INTERVAL_AGREED,
@@ -83,5 +76,9 @@ def case_agree_update_interval(
             "agreed_by": case.update_interval_agreed_by,
             "side": "staff" if actor.is_staff else "customer",
         },
+    )
+    deadlines.save(
+        case,
+        ["agreed_update_interval", "update_interval_agreed_by", "update_interval_agreed_at"],
     )
     return case
