@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core import outbox
 
-from . import critical, selectors, services, staff_access
+from . import selectors, services, staff_access
 from .forms import (
     CallbackForm,
     IntervalForm,
@@ -179,11 +179,11 @@ def _run(name: str, case: Case, user, data: dict):
         call = selectors.call_to_return(case)
         if call is None:
             raise services.CaseError(_("No hotline call is recorded on this case."))
-        critical.callback_log_attempt(
+        services.callback_log_attempt(
             call=call, agent=user, outcome=data["outcome"], notes=data["notes"], at=data["at"]
         )
     elif name == "agree_interval":
-        critical.case_agree_update_interval(
+        services.case_agree_update_interval(
             case=case, minutes=data["minutes"], agreed_by=data["agreed_by"], actor=user
         )
 

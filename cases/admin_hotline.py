@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 
-from . import critical, staff_access
+from . import services, staff_access
 from .forms import HotlineIntakeForm
 from .models import CallbackAttempt, Case, HotlineCall
 from .services import CaseError
@@ -37,10 +37,10 @@ def candidates(data: dict) -> list[dict]:
     critical cases (the one to link is proposed first)."""
     found: dict[int, Account] = {}
     for key in ("company_name", "email", "phone"):
-        for account in critical.accounts_matching(data.get(key) or ""):
+        for account in services.accounts_matching(data.get(key) or ""):
             found.setdefault(account.pk, account)
     return [
-        {"account": account, "cases": list(critical.open_critical_cases(account)[:5])}
+        {"account": account, "cases": list(services.open_critical_cases(account)[:5])}
         for account in sorted(found.values(), key=lambda a: a.name)
     ]
 
@@ -69,7 +69,7 @@ def link_target(target: str, found: list[dict]) -> tuple[Account | None, Case | 
                 ),
             )
         return account, None, ""
-    case = critical.open_case_of(int(pk), accounts)
+    case = services.open_case_of(int(pk), accounts)
     if case is None:
         return (
             None,
@@ -174,7 +174,7 @@ class HotlineCallAdmin(admin.ModelAdmin):
                 messages.error(request, refusal)
             else:
                 try:
-                    call = critical.hotline_record_call(
+                    call = services.hotline_record_call(
                         recorded_by=request.user, account=account, case=case, **form.cleaned_data
                     )
                 except CaseError as error:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 
-from . import classification, critical, selectors, services
+from . import classification, selectors, services
 from .access import attachment_for_customer, case_for_customer
 from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
 from .models import Channel, ResolutionAgreement, Status
@@ -216,7 +216,7 @@ def case_interval(request, reference):
     form = CustomerIntervalForm(request.POST)
 
     def action(data):
-        critical.case_agree_update_interval(
+        services.case_agree_update_interval(
             case=case,
             minutes=data["minutes"],
             agreed_by=request.user.full_name or request.user.email,

@@ -199,7 +199,7 @@ OVERDUE_SUBJECT = "Every SMTP injection fails with 451 after STARTTLS"
 
 
 def _record(case, representative, at, phone):
-    from cases.critical import hotline_record_call
+    from cases.services import hotline_record_call
 
     person = case.requester
     return hotline_record_call(
@@ -217,8 +217,8 @@ def _record(case, representative, at, phone):
 def _seed_hotline(agent, now) -> None:
     """Hotline calls, callbacks and agreed intervals on the demo critical cases; one
     call and one update already overdue, so the first sweep has work to do."""
-    from cases.critical import callback_log_attempt, case_agree_update_interval
     from cases.models import HotlineCall
+    from cases.services import callback_log_attempt, case_agree_update_interval
 
     representative = User.objects.filter(email=REPRESENTATIVE).first() or agent
     acme = Account.objects.filter(name="Acme Mail BV").first()

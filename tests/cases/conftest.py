@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from cases import critical, services
+from cases import services
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # A Wednesday, 10:00 in Amsterdam: office hours are open.
@@ -85,7 +85,7 @@ def record_call(representative):
             "description": "down",
             **overrides,
         }
-        return critical.hotline_record_call(**fields)
+        return services.hotline_record_call(**fields)
 
     return record
 

@@ -249,8 +249,6 @@ def test_an_agreed_update_is_the_next_deadline_of_an_answered_critical_case(
 def test_a_hotline_callback_still_to_make_leads_the_queue_until_it_is_made(
     agent_client, agent, file_case, record_call
 ):
-    from cases import critical
-
     waiting = file_case(subject="non-critical")  # first response due 14:00
     burning = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
     services.case_reply(case=burning, author=agent, body="On it.", now=NOW)  # update due 11:00
@@ -266,7 +264,7 @@ def test_a_hotline_callback_still_to_make_leads_the_queue_until_it_is_made(
         return page[start : page.index("</tr>", start)]
 
     assert "hotline callback" in row_of(burning)
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call, agent=agent, outcome="reached", at=NOW + timedelta(minutes=4)
     )
     burning.refresh_from_db()

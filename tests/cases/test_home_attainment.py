@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import critical, services
+from cases import services
 
 from ..html import page, texts
 
@@ -17,7 +17,7 @@ def test_the_home_page_shows_the_accounts_own_attainment(
 ):
     now = timezone.now()
     call = record_call(case=critical_case_a, now=now - timedelta(minutes=10))
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call, agent=agent, outcome="reached", at=now - timedelta(minutes=4), now=now
     )
     services.case_reply(case=case_b, author=agent, body="Bravo's answer", now=now)

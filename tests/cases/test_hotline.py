@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from cases import critical, services
+from cases import services
 from cases.models import (
     CallbackAttempt,
     Case,
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _call(representative, account=None, case=None, now=SUNDAY_3AM):
-    return critical.hotline_record_call(
+    return services.hotline_record_call(
         recorded_by=representative,
         company_name="Alpha Mail BV",
         contact_person="Anna",
@@ -74,14 +74,14 @@ def test_the_first_callback_attempt_decides_the_callback_sla(
     representative, critical_case_a, agent
 ):
     call = _call(representative, case=critical_case_a)
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call,
         agent=agent,
         outcome=CallbackAttempt.Outcome.VOICEMAIL,
         at=SUNDAY_3AM + timedelta(minutes=9),
         now=SUNDAY_3AM + timedelta(minutes=9),
     )
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call,
         agent=agent,
         outcome=CallbackAttempt.Outcome.REACHED,
@@ -120,7 +120,7 @@ def test_the_callback_is_warned_before_and_escalated_once_after_the_deadline(
 
 def test_a_callback_logged_in_time_is_never_escalated(representative, critical_case_a, agent):
     call = _call(representative, case=critical_case_a)
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call, agent=agent, outcome="reached", now=SUNDAY_3AM + timedelta(minutes=4)
     )
     done = services.sla_sweep(now=SUNDAY_3AM + timedelta(minutes=30))
@@ -130,12 +130,12 @@ def test_a_callback_logged_in_time_is_never_escalated(representative, critical_c
 def test_a_callback_needs_an_outcome(representative, critical_case_a, agent):
     call = _call(representative, case=critical_case_a)
     with pytest.raises(services.CaseError, match="outcome"):
-        critical.callback_log_attempt(call=call, agent=agent, outcome="maybe", now=SUNDAY_3AM)
+        services.callback_log_attempt(call=call, agent=agent, outcome="maybe", now=SUNDAY_3AM)
 
 
 def test_a_missing_vital_field_is_named(representative, critical_case_a):
     with pytest.raises(services.CaseError, match="phone number"):
-        critical.hotline_record_call(
+        services.hotline_record_call(
             recorded_by=representative,
             company_name="Alpha",
             contact_person="Anna",
@@ -154,7 +154,7 @@ def test_the_customer_sees_callback_due_then_called_back(
     with time_machine.travel(SUNDAY_3AM + timedelta(minutes=2), tick=False):
         shown = text(client_a.get(url).content, "[data-testid=callback]")
     assert shown.startswith("callback due by ")
-    critical.callback_log_attempt(
+    services.callback_log_attempt(
         call=call, agent=agent, outcome="reached", now=SUNDAY_3AM + timedelta(minutes=7)
     )
     shown = text(client_a.get(url).content, "[data-testid=callback]")

@@ -356,10 +356,10 @@ def test_a_case_reclassified_to_critical_is_due_fifteen_minutes_after_the_reclas
     assert case_a.next_update_due_at == later + timedelta(minutes=60)
     assert services.sla_sweep(now=later + timedelta(minutes=1))["first_response_breach"] == 0
 
-    from cases.deadlines import recompute_deadlines
+    from cases.deadlines import first_response_due
 
-    recompute_deadlines(case_a)  # derivable again from the recorded events
-    assert case_a.first_response_due_at == later + timedelta(minutes=15)
+    # Derivable again from the recorded events.
+    assert first_response_due(case_a) == later + timedelta(minutes=15)
 
 
 FILING_TIMES = [
@@ -378,8 +378,9 @@ def test_deadlines_at_filing_are_what_recomputing_them_gives(
     file_case, account_a, agent, opened_at, policies, critical
 ):
     from accounts.models import Holiday
-    from cases.deadlines import recompute_deadlines, recompute_next_update
-    from cases.models import SlaPolicy
+    from cases import deadlines
+    from cases.models import DeadlineKind, SlaPolicy
+    from cases.services.update_interval import default_update_interval
 
     Holiday.objects.create(calendar=account_a.office_hours, date=NOW.date().replace(day=24))
     if policies == "with update intervals":
@@ -388,13 +389,20 @@ def test_deadlines_at_filing_are_what_recomputing_them_gives(
         SlaPolicy.objects.all().delete()
     answers = {"api_all_failing": True, "api_failure_cause": "server"} if critical else {}
     case = file_case(now=opened_at, **answers)
-    columns = ["first_response_due_at", "agreed_update_interval", "next_update_due_at"]
+    columns = [
+        "first_response_due_at",
+        "agreed_update_interval",
+        "next_update_due_at",
+        "next_due_at",
+        "next_due_kind",
+    ]
     at_filing = {name: getattr(case, name) for name in columns}
     assert case.first_response_due_at > opened_at
 
-    services._default_update_interval(case)  # the general path, as on reclassification
-    recompute_deadlines(case)
-    recompute_next_update(case)
+    changed: set[str] = set()
+    default_update_interval(case, changed)  # the general path, as on reclassification
+    every_clock = [DeadlineKind.FIRST_RESPONSE, DeadlineKind.NEXT_UPDATE]
+    deadlines.save(case, changed, recompute=every_clock)
     case.refresh_from_db()
     assert {name: getattr(case, name) for name in columns} == at_filing
     assert case.update_interval_office_hours is not critical

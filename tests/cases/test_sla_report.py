@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from cases import critical, services, sla_report
+from cases import services, sla_report
 
 from ..html import one, page, select, texts
 
@@ -56,7 +56,7 @@ def month_of_calls(record_call, agent, critical_case_a):
         received = T0 + timedelta(days=i)
         call = record_call(case=critical_case_a, now=received)
         at = received + timedelta(minutes=minutes)
-        critical.callback_log_attempt(call=call, agent=agent, outcome="reached", at=at, now=at)
+        services.callback_log_attempt(call=call, agent=agent, outcome="reached", at=at, now=at)
     return critical_case_a
 
 

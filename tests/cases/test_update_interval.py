@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases import critical, services
+from cases import services
 from cases.models import CaseEvent, DeadlineKind, SlaNotice, Status
 
 from .conftest import NOW
@@ -20,7 +20,7 @@ def test_a_critical_case_starts_with_the_policy_interval(critical_case_a):
 
 
 def test_a_thirty_minute_interval_fires_on_time_and_stops_at_the_workaround(critical_case_a, agent):
-    critical.case_agree_update_interval(
+    services.case_agree_update_interval(
         case=critical_case_a, minutes=30, agreed_by="Anna", actor=agent, now=NOW
     )
     critical_case_a.refresh_from_db()
@@ -47,10 +47,10 @@ def test_a_thirty_minute_interval_fires_on_time_and_stops_at_the_workaround(crit
 
 
 def test_renegotiation_moves_the_deadline_and_is_on_record(critical_case_a, customer_a, agent):
-    critical.case_agree_update_interval(
+    services.case_agree_update_interval(
         case=critical_case_a, minutes=30, agreed_by="Anna", actor=agent, now=NOW
     )
-    critical.case_agree_update_interval(
+    services.case_agree_update_interval(
         case=critical_case_a,
         minutes=120,
         agreed_by="Anna",
@@ -67,7 +67,7 @@ def test_renegotiation_moves_the_deadline_and_is_on_record(critical_case_a, cust
 
 def test_a_daily_interval_agreed_after_the_workaround_restarts_the_clock(critical_case_a, agent):
     services.case_provide_workaround(case=critical_case_a, actor=agent, body="x", now=NOW)
-    critical.case_agree_update_interval(
+    services.case_agree_update_interval(
         case=critical_case_a, minutes=1440, agreed_by="Anna", actor=agent, now=NOW
     )
     critical_case_a.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_daily_interval_agreed_after_the_workaround_restarts_the_clock(critica
 
 def test_an_interval_out_of_range_is_refused_with_a_sentence(critical_case_a, agent):
     with pytest.raises(services.CaseError, match="between"):
-        critical.case_agree_update_interval(
+        services.case_agree_update_interval(
             case=critical_case_a, minutes=1, agreed_by="Anna", actor=agent
         )
 
@@ -103,7 +103,7 @@ def test_the_sla_sweep_command_prints_what_it_did(critical_case_a, capsys):
 
 def test_a_customer_cannot_agree_an_interval_on_a_non_critical_case(case_a, customer_a):
     with pytest.raises(services.CaseError, match="critical case"):
-        critical.case_agree_update_interval(
+        services.case_agree_update_interval(
             case=case_a, minutes=30, agreed_by="Anna", actor=customer_a, now=NOW
         )
     case_a.refresh_from_db()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import OfficeHoursCalendar
-from cases import critical, services
+from cases import services
 from cases.models import Attachment
 from deliverability.models import (
     Blocklist,
@@ -105,7 +105,7 @@ def world(account_a, customer_a, agent, representative, tam_a):
         uploaded_by=customer_a,
         uploaded_at=timezone.now(),
     )
-    call = critical.hotline_record_call(
+    call = services.hotline_record_call(
         recorded_by=representative,
         company_name="Alpha",
         contact_person="Anna",

@@ -585,7 +585,7 @@ def _build_world(media_root) -> World:
 
     from accounts.models import OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
-    from cases import critical, services
+    from cases import services
     from cases.models import CaseEvent, OutboundMessage, SlaPolicy
     from deliverability.models import (
         Blocklist,
@@ -626,7 +626,7 @@ def _build_world(media_root) -> World:
         attachments=[SimpleUploadedFile("smtp.log", b"421 busy", content_type="text/plain")],
     )
     attachment = case.attachments.get()
-    call = critical.hotline_record_call(
+    call = services.hotline_record_call(
         recorded_by=users["representative"],
         company_name="Alpha Mail BV",
         contact_person="Anna Matrix",

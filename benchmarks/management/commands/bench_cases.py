@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Account, Contact, OfficeHoursCalendar, OpeningRange, User
+from cases import deadlines
 from cases.models import Case, CaseEvent, CaseMessage, Status
 
 PREFIX = "Bench Account "
@@ -226,6 +227,8 @@ class Command(BaseCommand):
                     first_response_due_at=now - timedelta(days=2),
                 )
             )
+        for case in cases:
+            deadlines.set_next_deadline(case)
         created = Case.objects.bulk_create(cases, batch_size=2000)
         Case.objects.filter(reference__isnull=True).update(
             reference=Concat(

@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Account, Contact, OfficeHoursCalendar, User
-from cases import services
+from cases import deadlines, services
 from cases.models import Case, SlaNotice
 
 ACCOUNT = "SLA sweep benchmark BV"
@@ -63,6 +63,7 @@ def _grow(account, user, target: int) -> None:
                 next_update_due_at=later if i % 10 == 0 else None,
             )
         )
+        deadlines.set_next_deadline(batch[-1])
         if len(batch) == 5000:
             Case.objects.bulk_create(batch)
             batch = []

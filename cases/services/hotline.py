@@ -1,25 +1,23 @@
-"""Critical issues: Severity 1 hotline calls, callback attempts, the update interval
-agreed with the customer, and the staff alerts about them."""
+"""The Severity 1 hotline: the representative records a call (filing a critical case
+from it when there is none to link), the on-call agents are alerted, and agents log
+their callback attempts; the first one decides the callback SLA."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Min, Q
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
 from accounts.alerts import Alert
 from accounts.models import Account
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from .deadlines import policy_for, recompute_next_update
-from .models import (
+from .. import deadlines
+from ..models import (
     OPEN_STATUSES,
     CallbackAttempt,
     Case,
@@ -29,45 +27,11 @@ from .models import (
     HotlineCall,
     Severity,
 )
-from .services import (
-    CaseError,
-    Kind,
-    case_open,
-    lock_case,
-    record_event,
-    record_fulfilment,
-    resolve_now,
-)
+from .alerts import case_admin_url, emails_of
+from .base import CaseError, Kind, lock_case, record_event, record_fulfilment, resolve_now
+from .intake import case_open
 
-MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
 DEFAULT_CALLBACK_MINUTES = 15
-
-
-# --- alerts --------------------------------------------------------------------
-
-
-def case_admin_url(case_id: int | None) -> str:
-    from django.conf import settings
-
-    if case_id is None:
-        return settings.PORTAL_BASE_URL + reverse("admin:cases_hotlinecall_changelist")
-    return settings.PORTAL_BASE_URL + reverse("admin:cases_case_change", args=[case_id])
-
-
-def _emails(users) -> tuple[str, ...]:
-    return tuple(sorted({u.email for u in users if u.email}))
-
-
-def managers_and_tam(account: Account | None) -> tuple[str, ...]:
-    users = list(
-        get_user_model().objects.filter(
-            is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS
-        )
-    )
-    if account is not None and account.tam_id:
-        users.append(account.tam)
-    return _emails(users)
-
 
 # --- the hotline ---------------------------------------------------------------
 
@@ -165,7 +129,7 @@ def hotline_record_call(
         )
         case = lock_case(case)
         created = True
-    policy = policy_for(Severity.CRITICAL)
+    policy = deadlines.policy_for(Severity.CRITICAL)
     minutes = policy.callback_minutes if policy else DEFAULT_CALLBACK_MINUTES
     call = HotlineCall.objects.create(
         company_name=company_name.strip(),
@@ -181,7 +145,7 @@ def hotline_record_call(
         callback_due_at=now + timedelta(minutes=minutes),
     )
     if case is not None:
-        _keep_callback_due(case)
+        deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
         record_event(
             case,
             Kind.HOTLINE_CALL,
@@ -210,7 +174,7 @@ def hotline_record_call(
                     call.description,
                 ]
             ),
-            recipients=_emails(on_call_staff(at=now)),
+            recipients=emails_of(on_call_staff(at=now)),
             url=case_admin_url(case.pk if case else None),
             data={
                 "call": call.pk,
@@ -220,17 +184,6 @@ def hotline_record_call(
         )
     )
     return call
-
-
-def _keep_callback_due(case: Case) -> None:
-    """The case's copy of its earliest callback still to make, which the agents' queue
-    orders by (the case is locked by the caller)."""
-    due = case.hotline_calls.filter(called_back_at__isnull=True).aggregate(
-        due=Min("callback_due_at")
-    )["due"]
-    if due != case.callback_due_at:
-        Case.objects.filter(pk=case.pk).update(callback_due_at=due)
-        case.callback_due_at = due
 
 
 @transaction.atomic
@@ -271,7 +224,7 @@ def callback_log_attempt(
             data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
         )
         if first:
-            _keep_callback_due(case)
+            deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
             record_fulfilment(
                 case,
                 DeadlineKind.CALLBACK,
@@ -282,60 +235,3 @@ def callback_log_attempt(
                 subject_id=call.pk,
             )
     return attempt
-
-
-# --- the agreed update interval ---------------------------------------------------
-
-
-@transaction.atomic
-def case_agree_update_interval(
-    *,
-    case: Case,
-    minutes: int,
-    agreed_by: str,
-    actor,
-    now: datetime | None = None,
-) -> Case:
-    """Customer and vendor agree (again) how often the customer gets an update; the next
-    update is due one interval after the last one. Every change is on record."""
-    now = resolve_now(now)
-    if not MIN_INTERVAL <= int(minutes) <= MAX_INTERVAL:
-        raise CaseError(
-            _("The update interval must be between %(min)s minutes and %(max)s days.")
-            % {"min": MIN_INTERVAL, "max": MAX_INTERVAL // (24 * 60)}
-        )
-    if not (agreed_by or "").strip():
-        raise CaseError(_("Give the name of the person who agreed the interval."))
-    case = lock_case(case)
-    if not case.is_open:
-        raise CaseError(_("Case %(reference)s is no longer open.") % {"reference": case.reference})
-    if not actor.is_staff and case.severity != Severity.CRITICAL:
-        # The agreed update interval is a term of critical cases only.
-        raise CaseError(_("An update interval can only be agreed for a critical case."))
-    before = case.agreed_update_interval
-    case.agreed_update_interval = int(minutes)
-    case.update_interval_agreed_by = agreed_by.strip()[:150]
-    case.update_interval_agreed_at = now
-    case.save(
-        update_fields=[
-            "agreed_update_interval",
-            "update_interval_agreed_by",
-            "update_interval_agreed_at",
-        ]
-    )
-    recompute_next_update(case)
-    record_event(
-        case,
-        Kind.INTERVAL_AGREED,
-        actor=actor,
-        now=now,
-        detail=_("every %(minutes)s minutes, agreed by %(who)s")
-        % {"minutes": minutes, "who": case.update_interval_agreed_by},
-        data={
-            "from": before,
-            "to": int(minutes),
-            "agreed_by": case.update_interval_agreed_by,
-            "side": "staff" if actor.is_staff else "customer",
-        },
-    )
-    return case

@@ -22,8 +22,7 @@ from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
-from .critical import _emails, case_admin_url, managers_and_tam
-from .models import (
+from ..models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
@@ -33,6 +32,7 @@ from .models import (
     SlaNotice,
     SlaPolicy,
 )
+from .alerts import case_admin_url, emails_of, managers_and_tam
 
 Stage = SlaNotice.Stage
 DEFAULT_LEADS = {
@@ -140,9 +140,9 @@ def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None, no
     what = case.reference if case else (call.company_name if call else "")
     if stage == Stage.WARNING:
         if case is not None and case.assigned_agent_id and case.assigned_agent.is_active:
-            recipients = _emails([case.assigned_agent])
+            recipients = emails_of([case.assigned_agent])
         else:
-            recipients = _emails(on_call_staff(at=now))
+            recipients = emails_of(on_call_staff(at=now))
         subject = _("SLA warning: %(what)s, %(deadline)s due %(when)s")
     else:
         recipients = managers_and_tam(case.account if case else (call.account if call else None))
@@ -205,3 +205,9 @@ def sweep(*, now: datetime) -> Counter:
         if _act(due, stage, now):
             done[f"{due.kind}_{stage}"] += 1
     return done
+
+
+def sla_sweep(*, now: datetime | None = None) -> Counter:
+    """Warn of deadlines coming up, escalate breached ones, send what the outbox holds.
+    Safe to run concurrently: each warning and breach is claimed once."""
+    return sweep(now=now or timezone.now())

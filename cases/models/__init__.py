@@ -1,0 +1,46 @@
+"""Support cases (Supportzaak): the case, its conversation and audit log, resolution
+agreements, SLA policies and notices, and Severity 1 hotline calls."""
+
+from .case import Case
+from .choices import (
+    OPEN_STATUSES,
+    REFERENCE_PREFIX,
+    Category,
+    Channel,
+    DeadlineKind,
+    FailureCause,
+    Severity,
+    Status,
+    reference_for,
+)
+from .events import CaseEvent
+from .hotline import CallbackAttempt, CallbackOutcome, HotlineCall
+from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
+from .resolution import AgreementOutcome, ResolutionAgreement
+from .sla import SlaNotice, SlaPolicy
+
+__all__ = [
+    "OPEN_STATUSES",
+    "REFERENCE_PREFIX",
+    "AgreementOutcome",
+    "Attachment",
+    "CallbackAttempt",
+    "CallbackOutcome",
+    "Case",
+    "CaseEvent",
+    "CaseMessage",
+    "Category",
+    "Channel",
+    "DeadlineKind",
+    "FailureCause",
+    "HotlineCall",
+    "OutboundMessage",
+    "ResolutionAgreement",
+    "Severity",
+    "SlaNotice",
+    "SlaPolicy",
+    "Status",
+    "Visibility",
+    "attachment_path",
+    "reference_for",
+]

@@ -1,0 +1,68 @@
+"""The audit log of a case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.text_limits import TextLengthValidator
+
+from .case import Case
+from .choices import Status
+
+
+class CaseEvent(models.Model):
+    """The audit log of a case: every change of state, with who and when. SLA verdicts
+    are recomputed from it."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case filed")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        REPLIED = "replied", _("Public reply")
+        CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+        NOTE_ADDED = "note_added", _("Internal note")
+        ASSIGNED = "assigned", _("Assigned")
+        WORKAROUND_PROVIDED = "workaround_provided", _("Workaround provided")
+        RESOLUTION_PROPOSED = "resolution_proposed", _("Resolution proposed")
+        RESOLUTION_ACCEPTED = "resolution_accepted", _("Resolution accepted")
+        RESOLUTION_REJECTED = "resolution_rejected", _("Resolution rejected")
+        RECLASSIFIED = "reclassified", _("Reclassified")
+        ESCALATED = "escalated", _("Escalated to the Technical Account Manager")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        FIRST_RESPONSE = "first_response", _("First response given")
+        DEADLINE_SET = "deadline_set", _("Deadline set")
+        HOTLINE_CALL = "hotline_call", _("Severity 1 hotline call recorded")
+        CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
+        INTERVAL_AGREED = "interval_agreed", _("Update interval agreed")
+        SLA_WARNING = "sla_warning", _("SLA warning")
+        SLA_BREACH = "sla_breach", _("SLA breached")
+        SLA_FULFILLED = "sla_fulfilled", _("SLA deadline fulfilled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    # Shown to the customer on the case timeline (internal notes and assignments are not).
+    public = models.BooleanField(default=True)
+    detail = models.TextField(_("detail"), blank=True, validators=[TextLengthValidator()])
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_time")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,90 @@
+"""SLA policies and the claims that a deadline was warned about or breached."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+from .choices import DeadlineKind, Severity, choices_check
+
+
+class SlaPolicy(models.Model):
+    """How soon the first response is due for a severity: office minutes on the
+    account's calendar, or wall-clock minutes around the clock."""
+
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices, unique=True)
+    first_response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
+    office_hours_only = models.BooleanField(
+        _("count office hours only"),
+        help_text=_("Off: the minutes run 24 hours a day, 7 days a week, 365 days a year."),
+    )
+    callback_minutes = models.PositiveIntegerField(
+        _("hotline callback within (minutes, wall clock)"), default=15
+    )
+    update_interval_minutes = models.PositiveIntegerField(
+        _("default update interval (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Critical issues: the interval proposed to the customer, wall clock. "
+            "Non-critical issues: optional progress updates, in office minutes."
+        ),
+    )
+    first_response_warning_minutes = models.PositiveIntegerField(
+        _("warn before the first response deadline (minutes)"), default=5
+    )
+    callback_warning_minutes = models.PositiveIntegerField(
+        _("warn before the callback deadline (minutes)"), default=5
+    )
+    update_warning_minutes = models.PositiveIntegerField(
+        _("warn before an update is due (minutes)"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["severity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("severity", Severity), name="sla_policy_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_minutes__gt=0), name="sla_policy_minutes_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.get_severity_display())
+
+
+class SlaNotice(models.Model):
+    """The claim that a deadline was warned about or breached: the unique constraint
+    makes each happen once, however many sweeps run at the same time."""
+
+    class Stage(models.TextChoices):
+        WARNING = "warning", _("warning")
+        BREACH = "breach", _("breach")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="sla_notices"
+    )
+    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
+    # The case for case deadlines, the hotline call for callbacks.
+    subject_id = models.PositiveIntegerField()
+    deadline = models.DateTimeField()
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SLA notice")
+        verbose_name_plural = _("SLA notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "deadline", "stage"], name="sla_notice_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.stage} {self.deadline:%Y-%m-%d %H:%M}"

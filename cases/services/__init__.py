@@ -1,0 +1,74 @@
+"""Every change of state of a support case, one function per action, by what it is
+about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
+(`messages`), resolution by mutual agreement (`resolution`), the agreed update interval
+(`update_interval`), the Severity 1 hotline (`hotline`) and the SLA sweep (`sweep`).
+Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
+the services through this package."""
+
+from .base import MAILED_KINDS, CaseError, Kind, lock_case, record_event, resolve_now
+from .hotline import (
+    accounts_matching,
+    callback_log_attempt,
+    hotline_record_call,
+    open_case_of,
+    open_critical_cases,
+)
+from .intake import case_open
+from .lifecycle import (
+    TRANSITIONS,
+    can_move,
+    case_assign,
+    case_close,
+    case_escalate,
+    case_reclassify,
+    case_reopen,
+    case_set_following,
+    case_set_status,
+    escalation_wait_sentence,
+)
+from .messages import case_add_note, case_customer_reply, case_provide_workaround, case_reply
+from .resolution import (
+    case_accept_resolution,
+    case_propose_resolution,
+    case_record_agreement,
+    case_reject_resolution,
+)
+from .sweep import sla_sweep
+from .update_interval import MAX_INTERVAL, MIN_INTERVAL, case_agree_update_interval
+
+__all__ = [
+    "MAILED_KINDS",
+    "MAX_INTERVAL",
+    "MIN_INTERVAL",
+    "TRANSITIONS",
+    "CaseError",
+    "Kind",
+    "accounts_matching",
+    "callback_log_attempt",
+    "can_move",
+    "case_accept_resolution",
+    "case_add_note",
+    "case_agree_update_interval",
+    "case_assign",
+    "case_close",
+    "case_customer_reply",
+    "case_escalate",
+    "case_open",
+    "case_propose_resolution",
+    "case_provide_workaround",
+    "case_reclassify",
+    "case_record_agreement",
+    "case_reject_resolution",
+    "case_reopen",
+    "case_reply",
+    "case_set_following",
+    "case_set_status",
+    "escalation_wait_sentence",
+    "hotline_record_call",
+    "lock_case",
+    "open_case_of",
+    "open_critical_cases",
+    "record_event",
+    "resolve_now",
+    "sla_sweep",
+]

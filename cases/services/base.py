@@ -1,0 +1,90 @@
+"""What every case service shares: the refusal error, the row lock, the audit event
+and the mail queued for it, and the record of a fulfilled SLA deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from core import outbox
+
+from ..models import Case, CaseEvent
+
+Kind = CaseEvent.Kind
+
+# Events the customer is mailed about (internal notes and assignments never are).
+MAILED_KINDS = frozenset(
+    {
+        Kind.OPENED,
+        Kind.REPLIED,
+        Kind.WORKAROUND_PROVIDED,
+        Kind.RESOLUTION_PROPOSED,
+        Kind.RESOLUTION_ACCEPTED,
+        Kind.RECLASSIFIED,
+        Kind.STATUS_CHANGED,
+        Kind.CLOSED,
+        Kind.REOPENED,
+        Kind.ESCALATED,
+    }
+)
+
+
+class CaseError(Exception):
+    """A refused action, with a sentence for the person who tried it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def vars_of(case: Case) -> dict:
+    return {"reference": case.reference}
+
+
+def resolve_now(now: datetime | None) -> datetime:
+    """The time passed in, or the current time."""
+    return now or timezone.now()
+
+
+def lock_case(case: Case | int) -> Case:
+    """The case's row, locked until the transaction ends."""
+    pk = case if isinstance(case, int) else case.pk
+    return Case.objects.select_for_update().select_related("account").get(pk=pk)
+
+
+def record_event(
+    case: Case, kind: str, *, actor, now, public=True, detail="", **fields
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, at=now, public=public, detail=detail, **fields
+    )
+
+
+def queue_mail(event: CaseEvent) -> None:
+    if event.kind not in MAILED_KINDS or not event.public:
+        return
+    outbox.enqueue("cases.tasks.send_case_mail", event.pk)
+
+
+def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, subject_id=None):
+    """An SLA deadline was fulfilled: met or late, with the minutes it took. The SLA
+    report is computed from these events."""
+    if case is None or due is None:
+        return None
+    return record_event(
+        case,
+        Kind.SLA_FULFILLED,
+        actor=actor,
+        now=at,
+        public=False,
+        data={
+            "deadline_kind": kind,
+            "subject_id": subject_id or case.pk,
+            "start": start.isoformat(),
+            "due": due.isoformat(),
+            "at": at.isoformat(),
+            "minutes": round((at - start).total_seconds() / 60, 2),
+            "met": at <= due,
+        },
+    )

@@ -1,0 +1,90 @@
+"""Filing a support case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+
+from .. import classification, deadlines
+from ..models import Case, Category, Channel, Severity, Status, reference_for
+from .base import CaseError, Kind, queue_mail, record_event, resolve_now
+from .messages import store_attachments
+
+
+@transaction.atomic
+def case_open(
+    *,
+    account: Account,
+    requester,
+    subject: str,
+    description: str,
+    category: str,
+    api_all_failing: bool = False,
+    api_failure_cause: str = "",
+    smtp_all_failing: bool = False,
+    smtp_failure_cause: str = "",
+    failing_since: datetime | None = None,
+    error_samples: str = "",
+    channel: str = Channel.PORTAL,
+    attachments: Iterable[UploadedFile] = (),
+    severity: str | None = None,
+    mail_requester: bool = True,
+    now: datetime | None = None,
+) -> Case:
+    """File a support case. Severity follows the contract's definition, not the typing;
+    staff filing for a caller (the hotline) may state it with `severity`. A caller that
+    answers the filing itself (the acknowledgement of a case opened by mail) passes
+    `mail_requester=False`: the customer gets one mail, not two."""
+    now = resolve_now(now)
+    if category not in Category.values:
+        raise CaseError(_("Choose what you need: a software bug, configuration or information."))
+    if severity is not None and severity not in Severity.values:
+        raise CaseError(_("Choose a severity: critical or non-critical."))
+    answers = classification.Answers(
+        category=category,
+        api_all_failing=api_all_failing,
+        api_failure_cause=api_failure_cause if api_all_failing else "",
+        smtp_all_failing=smtp_all_failing,
+        smtp_failure_cause=smtp_failure_cause if smtp_all_failing else "",
+    )
+    severity = severity or classification.severity(answers)
+    case = Case.objects.create(
+        account=account,
+        requester=requester,
+        # One line, whichever way it came in (a hotline description, a folded mail
+        # header): it heads every mail about the case.
+        subject=" ".join(subject.split()),
+        description=description,
+        category=category,
+        api_all_failing=answers.api_all_failing,
+        api_failure_cause=answers.api_failure_cause,
+        smtp_all_failing=answers.smtp_all_failing,
+        smtp_failure_cause=answers.smtp_failure_cause,
+        failing_since=failing_since,
+        error_samples=error_samples,
+        severity=severity,
+        channel=channel,
+        opened_at=now,
+        updated_at=now,
+        **deadlines.at_filing(severity, account, now),
+    )
+    case.reference = reference_for(case.pk)
+    case.save(update_fields=["reference"])
+    store_attachments(case, None, attachments, requester, now)
+    event = record_event(
+        case,
+        Kind.OPENED,
+        actor=requester,
+        now=now,
+        to_status=Status.NEW,
+        data={"severity": case.severity, "channel": channel},
+    )
+    if mail_requester:
+        queue_mail(event)
+    return case
