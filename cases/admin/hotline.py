@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
 
-from . import critical, staff_access
-from .forms import HotlineIntakeForm
-from .models import CallbackAttempt, Case, HotlineCall
-from .services import CaseError
+from .. import critical, staff_access
+from ..forms import HotlineIntakeForm
+from ..models import CallbackAttempt, Case, HotlineCall
+from ..services import CaseError
 
 
 class CallbackAttemptInline(admin.TabularInline):
