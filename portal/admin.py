@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.functional import SimpleLazyObject
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -23,6 +24,12 @@ class PortalAdminSite(admin.AdminSite):
         from accounts.signin.forms import StaffSignInForm
 
         return StaffSignInForm
+
+    def get_app_list(self, request, app_label=None):
+        # Django's list, built when a page first reads it: every page's context asks for
+        # it, but only the index and the sidebar show it (the case queue has no sidebar).
+        build = super().get_app_list
+        return SimpleLazyObject(lambda: build(request, app_label))
 
 
 class PortalAdminConfig(AdminConfig):
