@@ -422,3 +422,33 @@ def test_the_stored_next_deadline_follows_the_case_through_its_states(
         method="phone",
     )
     assert next_due(burning) is None  # resolved: nothing is due any more
+
+
+def test_the_call_list_links_each_call_to_its_case_and_marks_its_callback(
+    agent_client, agent, file_case, record_call
+):
+    from cases import critical
+
+    burning = file_case(subject="critical", api_all_failing=True, api_failure_cause="server")
+    call = record_call(case=burning, now=NOW)  # callback due 10:15
+    record_call(now=NOW)  # no case linked yet
+    calls = reverse("admin:cases_hotlinecall_changelist")
+
+    def cells(column):
+        with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
+            page = parsed(agent_client.get(calls))
+        return find_all(find(page, "table", id="result_list"), class_=f"field-{column}")
+
+    links = [find_all(cell, "a") for cell in cells("case_link")]
+    assert sorted(len(found) for found in links) == [0, 1]
+    (link,) = next(found for found in links if found)
+    assert attribute(link, "href") == reverse("admin:cases_case_change", args=[burning.pk])
+    assert text(link) == burning.reference
+    overdue = [find_all(cell, "strong", class_="overdue") for cell in cells("callback")]
+    assert all(len(found) == 1 for found in overdue)
+    assert text(overdue[0][0]).startswith("OVERDUE ")
+    critical.callback_log_attempt(
+        call=call, agent=agent, outcome="reached", at=NOW + timedelta(minutes=10)
+    )
+    met = [e for cell in cells("callback") for e in find_all(cell, "span", class_="callback-met")]
+    assert len(met) == 1 and text(met[0]).startswith("called back at ")
