@@ -20,7 +20,7 @@ from .conftest import OUR_NOTIFICATION, corpus_bytes
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:inbound_inboundmessage_changelist")
-CASE_PAGE_QUERIES = 16
+CASE_PAGE_QUERIES = 17
 
 
 def signed_in(user):
@@ -255,7 +255,7 @@ def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
     url = reverse("admin:cases_case_change", args=[world.cases[124].pk])
     ingest(unverified_reply(1))
     client.get(url)  # warm caches (content types)
-    # session, user, permissions (own and groups), the case, its hotline calls, messages,
+    # session, user, permissions (own, then groups'), the case, its hotline calls, messages,
     # their attachments, events, agreements, the bounces inline, the mail of the marks
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         client.get(url)

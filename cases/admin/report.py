@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import selectors, sla_report, staff_access
-from .models import DeadlineKind
+from .. import selectors, sla_report, staff_access
+from ..models import DeadlineKind
 
 FIRST_MONTH = "2000-01"
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)

@@ -1,3 +1,6 @@
+"""Logins in the admin: staff and customer logins, their roles, and the links that let
+their owners choose a password (nobody sets a customer's password)."""
+
 import logging
 import smtplib
 
@@ -7,26 +10,17 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import roles, services, staff_access
-from .admin_autocomplete import AutocompleteAdmin
-from .models import (
-    Account,
-    Contact,
-    Holiday,
-    OfficeHoursCalendar,
-    OfficeHoursChange,
-    OnCallShift,
-    OpeningRange,
+from .. import roles, services, staff_access
+from ..models import (
     User,
 )
+from .choices import autocomplete_choices
 
 log = logging.getLogger(__name__)
 
@@ -67,27 +61,6 @@ class RoleFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(groups__name=self.value())
         return queryset
-
-
-def autocomplete_choices(admin_site, request, queryset):
-    """In the admin's autocomplete, narrow `queryset` to the choices the form behind it
-    accepts: the source model's admin says which (`choices_for(request, field_name)`), so
-    a TAM is not offered accounts or logins they may not choose."""
-    match = request.resolver_match
-    if match is None or match.url_name != "autocomplete":
-        return queryset
-    app_label, model_name = request.GET.get("app_label"), request.GET.get("model_name")
-    source_admin = next(
-        (
-            model_admin
-            for model, model_admin in admin_site._registry.items()
-            if (model._meta.app_label, model._meta.model_name) == (app_label, model_name)
-        ),
-        None,
-    )
-    choices = getattr(source_admin, "choices_for", None)
-    allowed = choices(request, request.GET.get("field_name")) if choices else None
-    return queryset if allowed is None else queryset.filter(pk__in=allowed)
 
 
 def _mail_password_link(request, login, *, new: bool) -> bool:
@@ -249,192 +222,3 @@ class UserAdmin(BaseUserAdmin):
     def account_name(self, obj):
         contact = getattr(obj, "contact", None)
         return contact.account.name if contact else "—"
-
-
-class ContactInline(AutocompleteAdmin, admin.TabularInline):
-    model = Contact
-    extra = 0
-    autocomplete_fields = ["user"]
-
-    def has_add_permission(self, request, obj=None):
-        return staff_access.contact_permission(request.user, "add", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return staff_access.contact_permission(request.user, "change", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return staff_access.contact_permission(request.user, "delete", obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = staff_access.attachable_logins(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MyAccountsFilter(admin.SimpleListFilter):
-    title = _("Technical Account Manager")
-    parameter_name = "tam"
-
-    def lookups(self, request, model_admin):
-        tams = User.objects.filter(tam_accounts__isnull=False).distinct().order_by("full_name")
-        return [("mine", _("My accounts")), ("all", _("All accounts"))] + [
-            (str(tam.pk), tam.full_name) for tam in tams
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "mine":
-            return queryset.filter(tam=request.user)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(tam_id=int(self.value()))
-        return queryset
-
-    def choices(self, changelist):
-        # No "All" of Django's own: "all" above is explicit, so a TAM can leave "mine".
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-@admin.register(Account)
-class AccountAdmin(AutocompleteAdmin, admin.ModelAdmin):
-    list_display = ["name", "tam", "office_hours", "time_zone", "contact_count"]
-    list_filter = [MyAccountsFilter, "office_hours"]
-    list_select_related = ["tam", "office_hours"]
-    search_fields = ["name", "contacts__user__email", "contacts__user__full_name"]
-    autocomplete_fields = ["tam"]
-    inlines = [ContactInline]
-
-    def get_queryset(self, request):
-        # A grouped query ignores Meta.ordering: the autocomplete pages need an order.
-        qs = super().get_queryset(request).annotate(contact_total=Count("contacts"))
-        return qs.order_by("name")
-
-    def has_add_permission(self, request):
-        return staff_access.may_add_account(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return staff_access.may_change_account(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return staff_access.may_delete_account(request.user, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not staff_access.may_assign_tam(request.user):
-            fields.append("tam")
-        return fields
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
-
-    @admin.display(description=_("contacts"), ordering="contact_total")
-    def contact_count(self, obj):
-        return obj.contact_total
-
-    def changelist_view(self, request, extra_context=None):
-        # A TAM opens "my accounts" by default; the filter offers all accounts too.
-        if (
-            not request.GET
-            and request.user.has_role(roles.TECHNICAL_ACCOUNT_MANAGERS)
-            and "_changelist_filters" not in request.GET
-        ):
-            return HttpResponseRedirect(f"{request.path}?tam=mine")
-        return super().changelist_view(request, extra_context)
-
-
-@admin.register(Contact)
-class ContactAdmin(AutocompleteAdmin, admin.ModelAdmin):
-    list_display = ["user", "account", "role"]
-    list_filter = ["role"]
-    list_select_related = ["user", "account"]
-    search_fields = ["user__email", "user__full_name", "account__name"]
-    autocomplete_fields = ["user", "account"]
-
-    def has_add_permission(self, request):
-        return staff_access.may_add_contact(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return staff_access.may_change_contact(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return staff_access.may_delete_contact(request.user, obj)
-
-    def choices_for(self, request, field_name):
-        if field_name == "account":
-            return staff_access.contact_accounts(request.user)
-        if field_name == "user":
-            return staff_access.attachable_logins(request.user)
-        return None
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = self.choices_for(request, db_field.name)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class OpeningRangeInline(admin.TabularInline):
-    model = OpeningRange
-    extra = 0
-
-
-class HolidayInline(admin.TabularInline):
-    model = Holiday
-    extra = 0
-
-
-class OfficeHoursChangeInline(admin.StackedInline):
-    model = OfficeHoursChange
-    extra = 0
-    fields = [("kind", "starts_on", "ends_on"), ("opens", "closes"), "note", "note_nl"]
-
-
-@admin.register(OfficeHoursCalendar)
-class OfficeHoursCalendarAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "account_count"]
-    search_fields = ["name"]
-    inlines = [OpeningRangeInline, HolidayInline, OfficeHoursChangeInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(account_total=Count("accounts"))
-
-    @admin.display(description=_("accounts"), ordering="account_total")
-    def account_count(self, obj):
-        return obj.account_total
-
-
-admin.site.site_header = _("Email Enterprise Support: staff")
-admin.site.site_title = _("Support staff")
-admin.site.index_title = _("Workplace")
-
-
-class CurrentShiftFilter(admin.SimpleListFilter):
-    title = _("when")
-    parameter_name = "when"
-
-    def lookups(self, request, model_admin):
-        return [("now", _("On call now")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "now":
-            return queryset.filter(starts_at__lte=now, ends_at__gt=now)
-        if self.value() == "upcoming":
-            return queryset.filter(starts_at__gt=now)
-        if self.value() == "past":
-            return queryset.filter(ends_at__lte=now)
-        return queryset
-
-
-@admin.register(OnCallShift)
-class OnCallShiftAdmin(AutocompleteAdmin, admin.ModelAdmin):
-    list_display = ["agent", "starts_at", "ends_at", "note"]
-    list_filter = [CurrentShiftFilter, "agent"]
-    list_select_related = ["agent"]
-    autocomplete_fields = ["agent"]
-    date_hierarchy = "starts_at"
-    search_fields = ["agent__full_name", "agent__email", "note"]
