@@ -9,7 +9,6 @@ this module works out the rows and links as plain values."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
@@ -21,9 +20,10 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import OPEN_STATUSES, Case, DeadlineKind, Severity, Status
+from .. import deadlines
+from ..models import OPEN_STATUSES, Case, Severity, Status
 
-DUE_SOON = timedelta(hours=1)
+DUE_SOON = deadlines.DUE_SOON
 PER_PAGE = 25
 
 
@@ -152,55 +152,18 @@ def ordered(cases: QuerySet, keys: list[tuple[int, bool]]) -> QuerySet:
 # What the rows read: the description and the error samples, the longest columns, stay
 # in the database.
 ROW_FIELDS = (
-    "pk",
     "reference",
     "subject",
     "severity",
     "status",
-    "callback_due_at",
-    "first_response_due_at",
     "first_response_at",
     "waiting_since",
     "next_due_at",
+    "next_due_kind",
     "account__name",
-    "assigned_agent_id",
     "assigned_agent__full_name",
     "assigned_agent__email",
 )
-
-
-def deadline(case: dict, now) -> dict:
-    """The next deadline as the queue shows it: when (on the reader's clock), which of
-    the deadlines it is, and whether it is overdue, due soon or later."""
-    due = case["next_due_at"]
-    if due is None:
-        paused = (
-            case["waiting_since"] is not None
-            and case["status"] in OPEN_STATUSES
-            and case["first_response_at"] is None
-        )
-        return {"state": "paused" if paused else "none"}
-    if due == case["callback_due_at"]:
-        kind = DeadlineKind.CALLBACK
-    elif (
-        case["first_response_at"] is None
-        and case["waiting_since"] is None
-        and due == case["first_response_due_at"]
-    ):
-        kind = DeadlineKind.FIRST_RESPONSE
-    else:
-        kind = DeadlineKind.NEXT_UPDATE
-    if due < now:
-        state = "overdue"
-    elif due <= now + DUE_SOON:
-        state = "soon"
-    else:
-        state = "later"
-    return {
-        "state": state,
-        "at": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
-        "kind": kind.label,
-    }
 
 
 def _query_string(params: dict[str, str], **changes) -> str:
@@ -227,7 +190,11 @@ def queue_view(model_admin, request, extra_context=None):
     if query:
         cases = searched(cases, query)
     first = (page - 1) * PER_PAGE
-    found = list(ordered(cases, keys).values(*ROW_FIELDS)[first : first + PER_PAGE + 1])
+    found = list(
+        ordered(cases, keys)
+        .select_related("account", "assigned_agent")
+        .only(*ROW_FIELDS)[first : first + PER_PAGE + 1]
+    )
     has_next = len(found) > PER_PAGE
     found = found[:PER_PAGE]
 
@@ -239,16 +206,11 @@ def queue_view(model_admin, request, extra_context=None):
     prefix = change_url.removesuffix("0/change/")
     rows = [
         {
-            "url": f"{prefix}{case['pk']}/change/" + (f"?{back}" if back else ""),
-            "reference": case["reference"],
-            "deadline": deadline(case, now),
-            "severity": case["severity"],
-            "severity_label": Severity(case["severity"]).label,
-            "status_label": Status(case["status"]).label,
-            "subject": case["subject"],
-            "account": case["account__name"],
-            "agent": (case["assigned_agent__full_name"] or case["assigned_agent__email"])
-            if case["assigned_agent_id"]
+            "url": f"{prefix}{case.pk}/change/" + (f"?{back}" if back else ""),
+            "case": case,
+            "deadline": deadlines.for_queue(case, now, DUE_SOON),
+            "agent": (case.assigned_agent.full_name or case.assigned_agent.email)
+            if case.assigned_agent_id
             else None,
         }
         for case in found
