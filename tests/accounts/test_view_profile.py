@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_profile_page_requires_login(client):
-    response = client.get(reverse("profile"))
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
 
 
 def test_a_customer_saves_language_and_time_zone(client_a, customer_a):
     response = client_a.post(
-        reverse("profile"),
+        reverse("accounts:profile"),
         {"full_name": "Alice A.", "phone": "+31 6 1", "language": "nl", "time_zone": "Asia/Tokyo"},
     )
     assert response.status_code == 302
@@ -31,13 +31,13 @@ def test_a_customer_saves_language_and_time_zone(client_a, customer_a):
         "Asia/Tokyo",
     )
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
-    page = client_a.get(reverse("profile")).content.decode()
+    page = client_a.get(reverse("accounts:profile")).content.decode()
     assert "Uw profiel is opgeslagen." in page
 
 
 def test_an_unknown_time_zone_is_refused_with_a_sentence_naming_the_field(client_a, customer_a):
     response = client_a.post(
-        reverse("profile"),
+        reverse("accounts:profile"),
         {"full_name": "Alice", "phone": "", "language": "en", "time_zone": "Mars/Olympus"},
     )
     assert response.status_code == 200
@@ -48,23 +48,27 @@ def test_an_unknown_time_zone_is_refused_with_a_sentence_naming_the_field(client
 
 
 def test_switching_language_is_kept_on_the_profile(client_a, customer_a):
-    response = client_a.post(reverse("set_language"), {"language": "nl", "next": "/me/profile/"})
+    response = client_a.post(
+        reverse("accounts:set_language"), {"language": "nl", "next": "/me/profile/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/me/profile/"
     customer_a.refresh_from_db()
     assert customer_a.language == "nl"
-    assert "Profiel" in client_a.get(reverse("profile")).content.decode()
+    assert "Profiel" in client_a.get(reverse("accounts:profile")).content.decode()
 
 
 def test_switching_language_never_redirects_off_site(client_a):
     response = client_a.post(
-        reverse("set_language"), {"language": "nl", "next": "https://evil.example/"}
+        reverse("accounts:set_language"), {"language": "nl", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
 
 
 def test_an_anonymous_visitor_can_switch_language_by_cookie(client):
-    response = client.post(reverse("set_language"), {"language": "nl", "next": "/accounts/login/"})
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "nl", "next": "/accounts/login/"}
+    )
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
     assert "Inloggen op het supportportaal" in client.get("/accounts/login/").content.decode()
 

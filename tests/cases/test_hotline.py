@@ -148,7 +148,7 @@ def test_the_customer_sees_callback_due_then_called_back(
     representative, critical_case_a, agent, client_a
 ):
     call = _call(representative, case=critical_case_a)
-    url = reverse("case_detail", args=[critical_case_a.reference])
+    url = reverse("cases:detail", args=[critical_case_a.reference])
     with time_machine.travel(SUNDAY_3AM + timedelta(minutes=2), tick=False):
         page = client_a.get(url).content.decode()
     assert "callback due by" in page

@@ -27,7 +27,7 @@ def test_bracketed_text_shows_on_the_customer_page_the_admin_timeline_and_the_ma
     opened_mail = _html_mail(mail.outbox[-1])
     services.case_reply(case=case, author=agent, body="Is <X-Trace> sent as well?")
     reply_mail = _html_mail(mail.outbox[-1])
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     admin = agent_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     for html in (page, admin, opened_mail):
         assert "The header &lt;X-Request-Id&gt; is missing" in html
@@ -40,7 +40,7 @@ def test_html_in_the_text_is_shown_as_text_not_markup(client_a, file_case):
         description="<script>alert(1)</script> <b>bold?</b> <img src=x onerror=alert(1)>\n\n"
         "<div>\nblock\n</div>"
     )
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     html = _html_mail(mail.outbox[-1])
     for rendered in (page, html):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
@@ -58,7 +58,7 @@ def test_markdown_and_autolinks_keep_working(client_a, file_case):
         f"See <https://example.com/help> or [docs](https://example.com/docs).\n\n"
         f"{SMTP}\n\n[x](javascript:alert(1))"
     )
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "<em>Hi</em> <strong>there</strong> <code>&lt;code&gt;</code>" in page
     assert "<li>one &lt;1&gt;</li>" in page
     assert "<pre><code>550 5.7.1 &lt;user@example.com&gt;: Recipient" in page
@@ -72,7 +72,7 @@ def test_markdown_and_autolinks_keep_working(client_a, file_case):
 
 
 def _pages(client_a, agent_client, case) -> tuple[str, str]:
-    page = client_a.get(reverse("case_detail", args=[case.reference]))
+    page = client_a.get(reverse("cases:detail", args=[case.reference]))
     admin = agent_client.get(reverse("admin:cases_case_change", args=[case.pk]))
     assert page.status_code == 200
     assert admin.status_code == 200
@@ -100,7 +100,7 @@ def test_a_maximum_length_run_of_brackets_shows_on_the_case_pages(
 
 def test_headings_start_below_the_page_s_own(client_a, file_case):
     case = file_case(description="# Steps\n\n## Seen\n\n###### Last")
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "<h3>Steps</h3>" in page
     assert "<h4>Seen</h4>" in page
     assert "<h6>Last</h6>" in page
@@ -108,7 +108,7 @@ def test_headings_start_below_the_page_s_own(client_a, file_case):
 
 def test_line_breaks_show_as_typed(client_a, file_case):
     case = file_case(description="first line\nsecond line\n\nnext paragraph")
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "<p>first line<br>\nsecond line</p>" in page
     assert "<p>next paragraph</p>" in page
 
@@ -116,7 +116,7 @@ def test_line_breaks_show_as_typed(client_a, file_case):
 def test_a_text_longer_than_markdown_formats_shows_as_typed(client_a, file_case):
     text = "**not bold** <X-Request-Id>\n" * (rendering.MARKDOWN_MAX_LENGTH // 20)
     case = file_case(description=text)
-    page = client_a.get(reverse("case_detail", args=[case.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "**not bold** &lt;X-Request-Id&gt;<br>**not bold**" in page
     assert "<strong>not bold</strong>" not in page
 
@@ -140,5 +140,5 @@ def test_a_reason_is_mailed_as_typed_as_the_case_page_shows_it(client_a, case_a,
         case=case_a, actor=agent, severity="critical", reason="**All** calls fail <503>"
     )
     assert "**All** calls fail &lt;503&gt;" in _html_mail(mail.outbox[-1])
-    page = client_a.get(reverse("case_detail", args=[case_a.reference])).content.decode()
+    page = client_a.get(reverse("cases:detail", args=[case_a.reference])).content.decode()
     assert "**All** calls fail &lt;503&gt;" in page

@@ -16,7 +16,7 @@ MS_AUTH = (
 
 def test_each_pasted_message_gets_its_provider_and_kind(client_a):
     body = client_a.post(
-        reverse("programme_bounces"), {"text": f"{S3150}\n\n{MS_AUTH}"}
+        reverse("deliverability:bounces"), {"text": f"{S3150}\n\n{MS_AUTH}"}
     ).content.decode()
     assert body.count('class="card mb-3 bounce-result"') == 2
     assert 'data-kind="reputation_block" data-provider="microsoft"' in body
@@ -24,12 +24,12 @@ def test_each_pasted_message_gets_its_provider_and_kind(client_a):
 
 
 def test_a_configuration_problem_links_to_its_guidance(client_a):
-    body = client_a.post(reverse("programme_bounces"), {"text": MS_AUTH}).content.decode()
-    assert reverse("programme_guidance_article", args=["bulk-senders"]) in body
+    body = client_a.post(reverse("deliverability:bounces"), {"text": MS_AUTH}).content.decode()
+    assert reverse("deliverability:guidance_article", args=["bulk-senders"]) in body
 
 
 def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, ip_a, domain_a):
-    body = client_a.post(reverse("programme_bounces"), {"text": S3150}).content.decode()
+    body = client_a.post(reverse("deliverability:bounces"), {"text": S3150}).content.decode()
     assert 'name="rule" value="microsoft-s3150"' in body
     query = {
         "provider": "microsoft",
@@ -38,7 +38,7 @@ def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, ip
         "bounce_text": S3150,
         "rule": "microsoft-s3150",
     }
-    form = client_a.get(reverse("programme_remediation_new"), query).content.decode()
+    form = client_a.get(reverse("deliverability:remediation_new"), query).content.decode()
     assert '<option value="microsoft" selected>' in form
     assert "192.0.2.10</textarea>" in form
     assert "(S3150)" in form and 'id="from-bounce"' in form
@@ -58,17 +58,17 @@ def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, ip
         "warmup_followed": "on",
         "rule": "microsoft-s3150",
     }
-    client_a.post(reverse("programme_remediation_new"), data)
+    client_a.post(reverse("deliverability:remediation_new"), data)
     assert RemediationRequest.objects.get().bounce_rule == "microsoft-s3150"
 
 
 def test_an_agent_can_diagnose_without_the_customer_button(agent_client):
-    response = agent_client.post(reverse("programme_bounces"), {"text": S3150})
+    response = agent_client.post(reverse("deliverability:bounces"), {"text": S3150})
     body = response.content.decode()
     assert response.status_code == 200 and 'data-kind="reputation_block"' in body
     assert 'name="rule"' not in body
 
 
 def test_an_empty_paste_says_which_field(client_a):
-    body = client_a.post(reverse("programme_bounces"), {"text": ""}).content.decode()
+    body = client_a.post(reverse("deliverability:bounces"), {"text": ""}).content.decode()
     assert "This field is required." in body

@@ -9,13 +9,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_library_lists_the_articles_by_topic(client_a):
-    body = client_a.get(reverse("programme_guidance")).content.decode()
+    body = client_a.get(reverse("deliverability:guidance")).content.decode()
     for slug in ("warm-up", "authentication", "list-hygiene", "bulk-senders", "remediation"):
-        assert reverse("programme_guidance_article", args=[slug]) in body
+        assert reverse("deliverability:guidance_article", args=[slug]) in body
 
 
 def test_an_article_is_shown_in_the_users_language(client_a, customer_a):
-    url = reverse("programme_guidance_article", args=["warm-up"])
+    url = reverse("deliverability:guidance_article", args=["warm-up"])
     english = client_a.get(url).content.decode()
     customer_a.language = "nl"
     customer_a.save()
@@ -27,12 +27,14 @@ def test_an_article_is_shown_in_the_users_language(client_a, customer_a):
 
 
 def test_an_unknown_article_is_not_found(client_a):
-    assert client_a.get(reverse("programme_guidance_article", args=["nope"])).status_code == 404
+    assert (
+        client_a.get(reverse("deliverability:guidance_article", args=["nope"])).status_code == 404
+    )
 
 
 def test_trends_notes_reach_the_accounts_they_were_published_to(client_a, client_b, note_a):
-    assert "under 0.1%" in client_a.get(reverse("programme_home")).content.decode()
-    assert note_a.title not in client_b.get(reverse("programme_home")).content.decode()
+    assert "under 0.1%" in client_a.get(reverse("deliverability:programme")).content.decode()
+    assert note_a.title not in client_b.get(reverse("deliverability:programme")).content.decode()
 
 
 def test_a_note_is_sanitised(client_a, account_a, tam_a):
@@ -40,16 +42,16 @@ def test_a_note_is_sanitised(client_a, account_a, tam_a):
         author=tam_a, title="x", body="<script>alert(1)</script>ok", published_on="2027-01-01"
     )
     note.accounts.add(account_a)
-    body = client_a.get(reverse("programme_home")).content.decode()
+    body = client_a.get(reverse("deliverability:programme")).content.decode()
     assert "<script>alert(1)" not in body
 
 
 def test_the_programme_page_runs_a_fixed_number_of_queries(
     client_a, account_a, tam_a, session_a, note_a, django_assert_num_queries
 ):
-    client_a.get(reverse("programme_home"))
+    client_a.get(reverse("deliverability:programme"))
     with django_assert_num_queries(5):
-        client_a.get(reverse("programme_home"))
+        client_a.get(reverse("deliverability:programme"))
     for n in range(3):
         extra = TrendNote.objects.create(
             author=tam_a, title=f"n{n}", body="b", published_on="2027-01-02"
@@ -58,4 +60,4 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
         session_a.pk = None
         session_a.save()
     with django_assert_num_queries(5):
-        client_a.get(reverse("programme_home"))
+        client_a.get(reverse("deliverability:programme"))

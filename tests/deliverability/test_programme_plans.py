@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_plan_page_charts_planned_against_actual_per_provider(
     client_a, plan_a, actual_over_plan
 ):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert body.count('class="warmup-chart') == 5
     assert 'data-provider="microsoft"' in body
     assert 'data-series="planned"' in body
@@ -25,7 +25,7 @@ def test_the_plan_page_charts_planned_against_actual_per_provider(
 
 
 def test_a_day_over_plan_is_flagged_with_the_advice_to_hold(client_a, plan_a, actual_over_plan):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert 'data-date="2027-01-05"' in body
     assert "Hold: send tomorrow what was planned for today; do not advance." in body
     assert "More sent than planned." in body
@@ -41,18 +41,18 @@ def test_high_complaints_advise_a_step_back(client_a, plan_a):
         bounces=0,
         complaints=2,
     )
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert "Step back: return to the previous day&#x27;s planned volume." in body
 
 
 def test_the_migration_phases_show_with_their_volume(client_a, plan_a):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert 'id="migration"' in body and "50%" in body and "25,000" in body
 
 
 def test_a_phase_before_the_ips_are_warm_is_explained(client_a, plan_a):
     plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert "Phase 1: The warm IPs cannot carry" in body
 
 
@@ -60,13 +60,13 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(
     client_a, account_a, ip_a, django_assert_num_queries
 ):
     make_plan(account_a, [ip_a], name="one")
-    client_a.get(reverse("programme_plans"))  # warm the session
+    client_a.get(reverse("deliverability:plans"))  # warm the session
     with django_assert_num_queries(3):
-        client_a.get(reverse("programme_plans"))
+        client_a.get(reverse("deliverability:plans"))
     for n in range(5):
         make_plan(account_a, [ip_a], name=f"more {n}")
     with django_assert_num_queries(3):
-        body = client_a.get(reverse("programme_plans")).content.decode()
+        body = client_a.get(reverse("deliverability:plans")).content.decode()
     assert len(re.findall(r'href="/deliverability/plans/\d+/"', body)) == 6
 
 
@@ -189,19 +189,19 @@ def _empty_inlines():
 def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, actual_over_plan):
     customer_a.language = "nl"
     customer_a.save()
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in body
     assert "Meer verzonden dan gepland." in body
     assert "inboxplaatsingspercentage wordt niet gegarandeerd" in body
 
 
 def test_the_plan_list_names_what_migration_planning_leaves_out(client_a, plan_a):
-    body = client_a.get(reverse("programme_plans")).content.decode()
+    body = client_a.get(reverse("deliverability:plans")).content.decode()
     assert "building or translating your templates and managing your internal projects" in body
 
 
 def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert 'data-ready="0"' not in body  # the only phase is the first
     plan_a.phases.create(start_date=date(2027, 2, 10), share_moved=100)
     for day in (7, 8, 9):
@@ -215,14 +215,14 @@ def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
                 bounces=0,
                 complaints=0,
             )
-    body = client_a.get(reverse("programme_plan", args=[plan_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
     assert 'data-ready="1"' in body
 
 
 def test_the_plan_page_runs_a_fixed_number_of_queries(
     client_a, plan_a, actual_over_plan, django_assert_num_queries
 ):
-    url = reverse("programme_plan", args=[plan_a.pk])
+    url = reverse("deliverability:plan", args=[plan_a.pk])
     client_a.get(url)
     with django_assert_num_queries(6):
         client_a.get(url)

@@ -26,10 +26,10 @@ def _post_data(**changes):
 
 
 def test_a_request_opens_a_support_case_on_the_customers_account(client_a, account_a):
-    response = client_a.post(reverse("programme_remediation_new"), _post_data())
+    response = client_a.post(reverse("deliverability:remediation_new"), _post_data())
     remediation = RemediationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("programme_remediation", args=[remediation.pk])
+    assert response["Location"] == reverse("deliverability:remediation", args=[remediation.pk])
     case = remediation.case
     assert case.account == account_a and case.category == "configuration"
     assert "ISP-block remediation: Microsoft" in case.subject
@@ -37,13 +37,13 @@ def test_a_request_opens_a_support_case_on_the_customers_account(client_a, accou
 
 
 def test_the_request_shows_in_the_customers_case_list(client_a, remediation_a):
-    body = client_a.get(reverse("case_list")).content.decode()
+    body = client_a.get(reverse("cases:list")).content.decode()
     assert remediation_a.case.reference in body
 
 
 def test_the_checklist_must_be_confirmed_before_the_request_is_accepted(client_a):
     response = client_a.post(
-        reverse("programme_remediation_new"), _post_data(one_click_unsubscribe=False)
+        reverse("deliverability:remediation_new"), _post_data(one_click_unsubscribe=False)
     )
     assert response.status_code == 200
     assert (
@@ -60,7 +60,7 @@ def test_the_service_refuses_an_unconfirmed_checklist(account_a, customer_a):
 
 
 def test_a_listing_prefills_the_request(client_a, listing_a):
-    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
     body = client_a.get(url).content.decode()
     assert 'id="from-listing"' in body
     assert "192.0.2.10</textarea>" in body
@@ -68,7 +68,7 @@ def test_a_listing_prefills_the_request(client_a, listing_a):
 
 
 def test_another_accounts_listing_is_not_found(client_b, listing_a):
-    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
     assert client_b.get(url).status_code == 404
 
 
@@ -78,12 +78,12 @@ def test_the_blocklist_page_offers_remediation_for_a_listing(client_a, listing_a
     run = CheckRun.objects.create(account=listing_a.sending_ip.account, trigger="customer")
     listing_a.last_run = run
     listing_a.save()
-    body = client_a.get(reverse("deliverability_ip", args=[listing_a.sending_ip.pk])).content
+    body = client_a.get(reverse("deliverability:ip", args=[listing_a.sending_ip.pk])).content
     assert f"?listing={listing_a.pk}".encode() in body
 
 
 def test_the_portal_prefills_the_domains_it_knows(client_a, domain_a):
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    body = client_a.get(reverse("deliverability:remediation_new")).content.decode()
     assert 'value="news.alpha.example"' in body
 
 
@@ -106,7 +106,9 @@ def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remedi
     )
     remediation_a.refresh_from_db()
     assert remediation_a.status == "resolved"
-    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
+    body = client_a.get(
+        reverse("deliverability:remediation", args=[remediation_a.pk])
+    ).content.decode()
     assert "SRX123" in body and "Mitigation granted." in body and "Block lifted" in body
 
 
@@ -121,7 +123,9 @@ def test_tier2_is_marked_out_of_scope_with_the_contracts_wording(client_a, remed
     remediation_step_record(
         request=remediation_a, kind="tier2", on=date(2027, 1, 11), recorded_by=agent
     )
-    body = client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content.decode()
+    body = client_a.get(
+        reverse("deliverability:remediation", args=[remediation_a.pk])
+    ).content.decode()
     assert "Tier 2, out of scope" in body
     assert "Tier 2 (custom) mediation are excluded from the support contract." in body
     assert "Inbox placement rates are not guaranteed and the vendor is not responsible" in body
@@ -170,10 +174,10 @@ def test_an_agent_records_a_step_in_the_admin(remediation_a, agent_client):
 
 def test_no_page_promises_inbox_placement(client_a, remediation_a, plan_a):
     for url in (
-        reverse("programme_remediation_new"),
-        reverse("programme_remediation", args=[remediation_a.pk]),
-        reverse("programme_remediations"),
-        reverse("programme_plan", args=[plan_a.pk]),
+        reverse("deliverability:remediation_new"),
+        reverse("deliverability:remediation", args=[remediation_a.pk]),
+        reverse("deliverability:remediations"),
+        reverse("deliverability:plan", args=[plan_a.pk]),
     ):
         body = client_a.get(url).content.decode().lower()
         assert "guarantee inbox" not in body and "guaranteed inbox" not in body
@@ -192,7 +196,7 @@ def test_the_checklist_is_prefilled_from_the_warm_up_actuals(client_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    body = client_a.get(reverse("deliverability:remediation_new")).content.decode()
     assert "at or above 0.1% on a day of the warm-up actuals." in body
     assert "has days flagged to hold or step back" in body
     assert 'id="id_complaint_rate_ok" checked' not in body
@@ -211,7 +215,7 @@ def test_clean_actuals_prefill_the_warm_up_and_complaint_answers(client_a, plan_
         bounces=0,
         complaints=0,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    body = client_a.get(reverse("deliverability:remediation_new")).content.decode()
     assert 'id="id_warmup_followed" checked' in body
     assert 'id="id_complaint_rate_ok" checked' in body
 
@@ -230,13 +234,13 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    body = client_a.get(reverse("deliverability:remediation_new")).content.decode()
     assert "0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen." in body
     assert "Het inboxplaatsingspercentage wordt niet gegarandeerd" in body
 
 
 def test_the_form_lists_current_listings_to_start_from(client_a, listing_a):
-    body = client_a.get(reverse("programme_remediation_new")).content.decode()
+    body = client_a.get(reverse("deliverability:remediation_new")).content.decode()
     assert f'href="?listing={listing_a.pk}"' in body
 
 

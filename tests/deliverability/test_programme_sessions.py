@@ -18,7 +18,7 @@ DUE = datetime(2027, 1, 20, 8, tzinfo=UTC)
 
 
 def test_the_customer_sees_the_session_and_its_next_steps(client_a, session_a):
-    body = client_a.get(reverse("programme_session", args=[session_a.pk])).content.decode()
+    body = client_a.get(reverse("deliverability:session", args=[session_a.pk])).content.decode()
     assert "Black Friday volume doubles." in body and "Add two IPs" in body
     assert "Capacity growth" in body
 

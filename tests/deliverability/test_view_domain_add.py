@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from deliverability.models import SendingDomain
 
-URL = reverse("deliverability_domain_add")
+URL = reverse("deliverability:domain_add")
 
 
 def test_a_customer_adds_a_domain_to_their_own_account(client_a, customer_a, account_a):

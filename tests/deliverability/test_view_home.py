@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from deliverability.models import Blocklist, CheckRun, ListingState, SendingDomain, SendingIP
 
-URL = reverse("deliverability_home")
+URL = reverse("deliverability:home")
 
 
 def _listed(ip, zone="zen.spamhaus.org", **fields):

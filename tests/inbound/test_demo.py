@@ -39,7 +39,7 @@ def test_seed_demo_adds_inbound_mail_once():
     assert (reply.case, reply.case_message.author) == (replied, replied.requester)
     client = Client()
     client.force_login(replied.requester)
-    page = client.get(reverse("case_detail", args=[replied.reference]))
+    page = client.get(reverse("cases:detail", args=[replied.reference]))
     assert "dlv_3c1e9a07" in page.content.decode()
 
     quoted = Case.objects.get(subject=QUOTED_CASE)
