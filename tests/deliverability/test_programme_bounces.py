@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from deliverability.models import RemediationRequest
 from tests.deliverability.programme_fixtures import S3150
+from tests.pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +16,10 @@ MS_AUTH = (
 
 
 def test_each_pasted_message_gets_its_provider_and_kind(client_a):
-    body = client_a.post(
-        reverse("deliverability:bounces"), {"text": f"{S3150}\n\n{MS_AUTH}"}
-    ).content.decode()
-    assert body.count('class="card mb-3 bounce-result"') == 2
-    assert 'data-kind="reputation_block" data-provider="microsoft"' in body
-    assert 'data-kind="configuration" data-provider="microsoft"' in body
+    page = Page(client_a.post(reverse("deliverability:bounces"), {"text": f"{S3150}\n\n{MS_AUTH}"}))
+    assert len(page.select(".card.bounce-result")) == 2
+    kinds = {(e.get("data-kind"), e.get("data-provider")) for e in page.select("[data-kind]")}
+    assert kinds == {("reputation_block", "microsoft"), ("configuration", "microsoft")}
 
 
 def test_a_configuration_problem_links_to_its_guidance(client_a):
@@ -64,9 +63,10 @@ def test_a_pasted_s3150_bounce_turns_into_a_prefilled_tier1_request(client_a, ip
 
 def test_an_agent_can_diagnose_without_the_customer_button(agent_client):
     response = agent_client.post(reverse("deliverability:bounces"), {"text": S3150})
-    body = response.content.decode()
-    assert response.status_code == 200 and 'data-kind="reputation_block"' in body
-    assert 'name="rule"' not in body
+    page = Page(response)
+    assert response.status_code == 200
+    assert page.attrs("[data-kind]", "data-kind") == ["reputation_block"]
+    assert not page.has("[name=rule]")
 
 
 def test_an_empty_paste_says_which_field(client_a):

@@ -10,6 +10,7 @@ from deliverability.models import DailyActual
 from deliverability.programme_services import ActualsRejected, actuals_import
 from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import StaffFactory
+from tests.pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,8 @@ def test_high_complaints_advise_a_step_back(client_a, plan_a):
         bounces=0,
         complaints=2,
     )
-    body = client_a.get(reverse("deliverability:plan", args=[plan_a.pk])).content.decode()
-    assert "Step back: return to the previous day&#x27;s planned volume." in body
+    body = Page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
+    assert "Step back: return to the previous day's planned volume." in body
 
 
 def test_the_migration_phases_show_with_their_volume(client_a, plan_a):

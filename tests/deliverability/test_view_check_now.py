@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from core.models import OutboxTask
 from deliverability.models import CheckRun, ListingState
+from tests.pages import Page
 
 
 def test_check_now_checks_the_customers_account_and_shows_progress(
@@ -26,8 +27,9 @@ def test_a_check_in_progress_shows_a_progress_bar(client_a, account_a, ip_a):
     CheckRun.objects.create(
         account=account_a, trigger="customer", status="running", chunks_total=4, chunks_done=1
     )
-    body = client_a.get(reverse("deliverability:home")).content.decode()
-    assert 'id="check-progress"' in body and 'id="check-bar" data-percent="25"' in body
+    body = Page(client_a.get(reverse("deliverability:home")))
+    assert body.has("#check-progress")
+    assert body.attrs("#check-bar", "data-percent") == ["25"]
 
 
 def test_another_accounts_run_is_not_found(client_b, account_a):
