@@ -11,6 +11,11 @@ PORTAL_HOST ?= 127.0.0.1
 PORTAL_PORT ?= 8000
 export PORTAL_HOST PORTAL_PORT
 
+# Customer pages are Jinja2 templates, the admin and the mails Django templates: djLint
+# checks each set with its own profile (settings in pyproject.toml).
+JINJA_TEMPLATES := $(wildcard */jinja2 */*/jinja2)
+DJANGO_TEMPLATES := $(wildcard templates */templates */*/templates)
+
 MESSAGES_IGNORE := --ignore='tests/*' --ignore='var/*' --ignore='docs/*' --ignore='static/*'
 
 .PHONY: run test lint migrate seed messages bench bench-load lock clean
@@ -44,11 +49,16 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/djlint --check --profile=jinja $(JINJA_TEMPLATES)
+	$(BIN)/djlint --lint --profile=jinja $(JINJA_TEMPLATES)
+	$(BIN)/djlint --check --profile=django $(DJANGO_TEMPLATES)
+	$(BIN)/djlint --lint --profile=django $(DJANGO_TEMPLATES)
 
 test: lint | var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Refresh every app's Dutch catalogue from the code, then compile (needs GNU gettext).
+# portal's makemessages reads the Jinja2 templates with Jinja2's extractor for Babel.
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --no-location $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -v0

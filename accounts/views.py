@@ -20,7 +20,7 @@ def profile(request):
         user = services.user_update_profile(user=request.user, **form.cleaned_data)
         with override(user.language):
             messages.success(request, _("Your profile has been saved."))
-        response = redirect("profile")
+        response = redirect("accounts:profile")
         _remember_language(response, user.language)
         return response
     return render(

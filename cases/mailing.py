@@ -124,7 +124,7 @@ def send_event_mail(event_id: int) -> int:
             continue
         language = recipient.language or settings.LANGUAGE_CODE
         with translation.override(language), timezone.override(recipient.time_zone):
-            path = reverse("case_detail", args=[case.reference])
+            path = reverse("cases:detail", args=[case.reference])
             if recipient.is_staff:
                 path = reverse("admin:cases_case_change", args=[case.pk])
             text, markdown = _text(event)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
 
-from . import sla
+from . import sla, sla_report
 from .access import cases_visible_to
 from .models import (
     OPEN_STATUSES,
@@ -20,6 +20,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseMessage,
+    DeadlineKind,
     HotlineCall,
     ResolutionAgreement,
     Severity,
@@ -339,6 +340,19 @@ def sla_events(*, start, end, tam=None, account=None) -> list[dict]:
             "case_id", "case__reference", "case__account__name", "kind", "data"
         )
     ]
+
+
+def sla_attainment_this_month(account, now: datetime) -> dict:
+    """The account's SLA attainment this month (UTC), from the SLA events: one query."""
+    start = datetime(now.year, now.month, 1, tzinfo=UTC)
+    end = start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
+    rows = sla_report.attainment(
+        sla_report.outcomes_from_events(sla_events(start=start, end=end, account=account))
+    )
+    return {
+        "rows": [{"row": r, "label": DeadlineKind(r.kind).label} for r in rows],
+        "month": start,
+    }
 
 
 def next_escalation_at(case: Case, now: datetime) -> datetime | None:

@@ -60,7 +60,7 @@ def case_new(request):
             **form.answers(),
         )
         messages.success(request, _("Case %(reference)s is filed.") % {"reference": case.reference})
-        return redirect("case_detail", reference=case.reference)
+        return redirect("cases:detail", reference=case.reference)
     opening = selectors.next_opening(request.account, now)
     return render(
         request,
@@ -131,7 +131,7 @@ def _act(request, case, form_name, form, action):
         except services.CaseError as error:
             messages.error(request, error.message)
         else:
-            return redirect("case_detail", reference=case.reference)
+            return redirect("cases:detail", reference=case.reference)
     return render(
         request,
         "cases/case_detail.html",
@@ -174,7 +174,7 @@ def case_accept(request, reference):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you: the case is resolved by mutual agreement."))
-    return redirect("case_detail", reference=case.reference)
+    return redirect("cases:detail", reference=case.reference)
 
 
 @require_POST
@@ -237,7 +237,7 @@ def case_follow(request, reference):
         messages.success(request, _("You get the mail about this case."))
     else:
         messages.success(request, _("You no longer get the mail about this case."))
-    return redirect("case_detail", reference=case.reference)
+    return redirect("cases:detail", reference=case.reference)
 
 
 @customer_required

@@ -31,7 +31,7 @@ def _send(row: InboundMessage, *, template: str, to: str, language: str, context
             "inbound": row,
             "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
             "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
-            "new_case_url": base + reverse("case_new"),
+            "new_case_url": base + reverse("cases:new"),
             "portal_url": base + "/",
         }
         text = render_mail(f"inbound/emails/{template}", context, html=True)
@@ -75,7 +75,7 @@ def send_acknowledgement(row: InboundMessage) -> bool:
             "case": case,
             "recipient": requester,
             "case_url": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("case_detail", args=[case.reference]),
+            + reverse("cases:detail", args=[case.reference]),
         },
     )
     # Sent first, recorded after, as for every case mail: a worker that dies in between

@@ -41,6 +41,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_pages_report_their_context():
+    """The test client reads a page's context (`response.context`) from the
+    template_rendered signal, which Django's test set-up makes only its own engine send:
+    the Jinja2 customer pages send it here too."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def instrumented(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    backend.Template.render = instrumented
+    yield
+    backend.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _restore_migrated_rows(request):
     marker = request.node.get_closest_marker("django_db")

@@ -15,11 +15,11 @@ from . import services
 SESSION_KEY = "signin_second_factor"
 # What a person between password and code may still reach.
 OPEN_VIEWS = {
-    "signin_verify",
-    "signin_setup",
-    "signin_backup_codes",
+    "signin:verify",
+    "signin:setup",
+    "signin:backup_codes",
     "logout",
-    "set_language",
+    "accounts:set_language",
     "admin:logout",
 }
 
@@ -47,7 +47,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         if second_factor_needed(request) and _view_name(request) not in OPEN_VIEWS:
             query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('signin_verify')}?{query}")
+            return HttpResponseRedirect(f"{reverse('signin:verify')}?{query}")
         return self.get_response(request)
 
 

@@ -2,9 +2,11 @@ from django.urls import path
 
 from . import views
 
+app_name = "signin"
+
 urlpatterns = [
-    path("", views.verify, name="signin_verify"),
-    path("set-up/", views.setup, name="signin_setup"),
-    path("backup-codes/", views.backup_codes, name="signin_backup_codes"),
-    path("turn-off/", views.remove, name="signin_remove"),
+    path("", views.verify, name="verify"),
+    path("set-up/", views.setup, name="setup"),
+    path("backup-codes/", views.backup_codes, name="backup_codes"),
+    path("turn-off/", views.remove, name="remove"),
 ]

@@ -86,7 +86,7 @@ def verify(request):
         return redirect(next_url)
     if not services.has_second_factor(user):
         if user.is_staff and settings.STAFF_MFA_REQUIRED:
-            return redirect(_with_next("signin_setup", next_url))
+            return redirect(_with_next("signin:setup", next_url))
         return redirect(next_url)
     form = CodeForm(request.POST or None)
     status = 200
@@ -121,7 +121,7 @@ def setup(request):
     next_url = _next_url(request)
     if not user.is_verified() and services.has_second_factor(user):
         # Between password and code: only the code opens the door, not a new authenticator.
-        return redirect(_with_next("signin_verify", next_url))
+        return redirect(_with_next("signin:verify", next_url))
     device = services.second_factor_start(user=user)
     form = CodeForm(request.POST or None)
     status = 200
@@ -129,7 +129,7 @@ def setup(request):
         if device.verify_token(form.cleaned_data["code"]):
             request.session[CODES_KEY] = services.second_factor_confirm(user=user, device=device)
             _signed_in_with(request, device)
-            return redirect(_with_next("signin_backup_codes", next_url))
+            return redirect(_with_next("signin:backup_codes", next_url))
         status = 400
         form.add_error(
             "code",
@@ -160,11 +160,11 @@ def setup(request):
 def backup_codes(request):
     """The backup codes, shown once; new ones on request (the old ones stop working)."""
     if not request.user.is_verified():
-        return redirect(_with_next("signin_verify", request.get_full_path()))
+        return redirect(_with_next("signin:verify", request.get_full_path()))
     next_url = _next_url(request)
     if request.method == "POST":
         request.session[CODES_KEY] = services.backup_codes_renew(user=request.user)
-        return redirect(_with_next("signin_backup_codes", next_url))
+        return redirect(_with_next("signin:backup_codes", next_url))
     codes = request.session.pop(CODES_KEY, None)
     return render(request, "signin/backup_codes.html", {"codes": codes, "next": next_url})
 
@@ -175,11 +175,11 @@ def remove(request):
     """A customer turns the second factor off (staff cannot while it is required)."""
     user = request.user
     if not user.is_verified():
-        return redirect(_with_next("signin_verify", reverse("profile")))
+        return redirect(_with_next("signin:verify", reverse("accounts:profile")))
     if user.is_staff and settings.STAFF_MFA_REQUIRED:
         messages.error(request, _("Staff sign in with a second factor; it cannot be turned off."))
-        return redirect("profile")
+        return redirect("accounts:profile")
     services.second_factor_remove(user=user)
     request.session[SESSION_KEY] = False
     messages.success(request, _("Two-step sign-in is off: you sign in with your password alone."))
-    return redirect("profile")
+    return redirect("accounts:profile")

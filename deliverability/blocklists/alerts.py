@@ -40,7 +40,7 @@ def _context(account: Account, events: list[ListingEvent]) -> dict:
         "account": account,
         "listed": sorted(listed, key=lambda e: (not e.blocklist.major, str(e.asset))),
         "delisted": sorted(delisted, key=lambda e: str(e.asset)),
-        "page_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("deliverability_home"),
+        "page_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("deliverability:home"),
         "checked_at": max(e.at for e in events),
     }
 

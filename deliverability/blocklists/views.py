@@ -69,7 +69,7 @@ def sending_domain_add(request):
                 _("%(domain)s is now monitored; it is checked with the next run.")
                 % {"domain": domain.name},
             )
-            return redirect("deliverability_home")
+            return redirect("deliverability:home")
     cap = assets.domain_cap()
     at_cap = selectors.domain_count(request.account) >= cap
     return render(
@@ -116,4 +116,4 @@ def check_progress(request, pk):
 def _home_url():
     from django.urls import reverse
 
-    return reverse("deliverability_home")
+    return reverse("deliverability:home")

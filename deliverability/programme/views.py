@@ -146,7 +146,7 @@ def remediation_new(request):
                 _("Your remediation request is filed as support case %(ref)s.")
                 % {"ref": remediation.case.reference},
             )
-            return redirect("programme_remediation", pk=remediation.pk)
+            return redirect("deliverability:remediation", pk=remediation.pk)
     listings = selectors.listed_states_for_account(request.account)
     return render(
         request,

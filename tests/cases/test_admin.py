@@ -335,7 +335,7 @@ def test_an_agent_attaches_a_file_to_a_reply_and_the_customer_downloads_it(
         },
     )
     attachment = case_a.attachments.get()
-    url = reverse("case_attachment", args=[case_a.reference, attachment.pk])
+    url = reverse("cases:attachment", args=[case_a.reference, attachment.pk])
     assert b"".join(client_a.get(url).streaming_content) == b"patched"
 
 

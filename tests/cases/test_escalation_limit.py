@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def escalate(client, case, reason="Still no answer"):
-    return client.post(reverse("case_escalate", args=[case.reference]), {"reason": reason})
+    return client.post(reverse("cases:escalate", args=[case.reference]), {"reason": reason})
 
 
 def test_a_second_escalation_within_a_day_is_refused_with_the_time_it_can_be_done(
@@ -25,7 +25,7 @@ def test_a_second_escalation_within_a_day_is_refused_with_the_time_it_can_be_don
 ):
     with time_machine.travel(NOW, tick=False):
         done = client_a.post(
-            reverse("case_escalate", args=[case_a.reference]), {"reason": "No answer"}, follow=True
+            reverse("cases:escalate", args=[case_a.reference]), {"reason": "No answer"}, follow=True
         )
     assert (
         text(done, "message")
@@ -48,14 +48,14 @@ def test_the_case_page_says_when_the_case_can_be_escalated_again(client_a, case_
     with time_machine.travel(NOW, tick=False):
         escalate(client_a, case_a)
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
-        page = client_a.get(reverse("case_detail", args=[case_a.reference]))
+        page = client_a.get(reverse("cases:detail", args=[case_a.reference]))
     assert (
         text(page, "escalate-again") == "You can escalate this case again from 26 Nov 2026, 10:00."
     )
     with time_machine.travel(NOW + timedelta(hours=24, seconds=1), tick=False):
-        page = client_a.get(reverse("case_detail", args=[case_a.reference]))
+        page = client_a.get(reverse("cases:detail", args=[case_a.reference]))
     assert "escalate-again" not in page.content.decode()
-    assert 'action="{}"'.format(reverse("case_escalate", args=[case_a.reference])) in (
+    assert 'action="{}"'.format(reverse("cases:escalate", args=[case_a.reference])) in (
         page.content.decode()
     )
 

@@ -150,7 +150,7 @@ def test_the_customer_sees_callback_due_then_called_back(
     representative, critical_case_a, agent, client_a
 ):
     call = _call(representative, case=critical_case_a)
-    url = reverse("case_detail", args=[critical_case_a.reference])
+    url = reverse("cases:detail", args=[critical_case_a.reference])
     with time_machine.travel(SUNDAY_3AM + timedelta(minutes=2), tick=False):
         shown = text(client_a.get(url).content, "[data-testid=callback]")
     assert shown.startswith("callback due by ")

@@ -28,15 +28,15 @@ def case_with_file(customer_a, account_a):
 def customer_urls(case, attachment):
     ref = case.reference
     return {
-        "list": ("get", reverse("case_list")),
-        "new": ("get", reverse("case_new")),
-        "detail": ("get", reverse("case_detail", args=[ref])),
-        "reply": ("post", reverse("case_reply", args=[ref])),
-        "accept": ("post", reverse("case_accept", args=[ref])),
-        "reject": ("post", reverse("case_reject", args=[ref])),
-        "escalate": ("post", reverse("case_escalate", args=[ref])),
-        "follow": ("post", reverse("case_follow", args=[ref])),
-        "attachment": ("get", reverse("case_attachment", args=[ref, attachment.pk])),
+        "list": ("get", reverse("cases:list")),
+        "new": ("get", reverse("cases:new")),
+        "detail": ("get", reverse("cases:detail", args=[ref])),
+        "reply": ("post", reverse("cases:reply", args=[ref])),
+        "accept": ("post", reverse("cases:accept", args=[ref])),
+        "reject": ("post", reverse("cases:reject", args=[ref])),
+        "escalate": ("post", reverse("cases:escalate", args=[ref])),
+        "follow": ("post", reverse("cases:follow", args=[ref])),
+        "attachment": ("get", reverse("cases:attachment", args=[ref, attachment.pk])),
     }
 
 
@@ -87,7 +87,7 @@ def test_every_case_url_for_every_persona(persona_client, request, name, case_wi
 @pytest.mark.django_db
 def test_the_owner_downloads_an_attachment_as_a_file(client_a, case_with_file):
     case, attachment = case_with_file
-    response = client_a.get(reverse("case_attachment", args=[case.reference, attachment.pk]))
+    response = client_a.get(reverse("cases:attachment", args=[case.reference, attachment.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"421 busy"
     assert response["Content-Disposition"].startswith("attachment")
@@ -106,7 +106,7 @@ def test_an_attachment_of_another_case_cannot_be_reached_through_mine(
         description="x",
         category="information",
     )
-    url = reverse("case_attachment", args=[mine.reference, attachment.pk])
+    url = reverse("cases:attachment", args=[mine.reference, attachment.pk])
     assert client_b.get(url).status_code == 404
 
 
@@ -161,9 +161,9 @@ def test_a_contact_who_leaves_or_moves_loses_the_old_account_at_once(
 ):
     from accounts.models import Contact
 
-    url = reverse("case_detail", args=[case_a.reference])
+    url = reverse("cases:detail", args=[case_a.reference])
     assert client_a.get(url).status_code == 200
     Contact.objects.filter(user=customer_a).update(account=account_b)
     assert client_a.get(url).status_code == 404
     Contact.objects.filter(user=customer_a).delete()
-    assert client_a.get(reverse("case_list")).status_code == 403
+    assert client_a.get(reverse("cases:list")).status_code == 403

@@ -29,7 +29,7 @@ def test_bracketed_text_shows_on_the_customer_page_the_admin_timeline_and_the_ma
     opened_mail = _html_mail(mail.outbox[-1])
     services.case_reply(case=case, author=agent, body="Is <X-Trace> sent as well?")
     reply_mail = _html_mail(mail.outbox[-1])
-    customer = page(client_a.get(reverse("case_detail", args=[case.reference])))
+    customer = page(client_a.get(reverse("cases:detail", args=[case.reference])))
     admin = page(agent_client.get(reverse("admin:cases_case_change", args=[case.pk])))
     shown = {
         "page": texts(customer, ".case-text"),
@@ -50,7 +50,7 @@ def test_html_in_the_text_is_shown_as_text_not_markup(client_a, file_case):
         description="<script>alert(1)</script> <b>bold?</b> <img src=x onerror=alert(1)>\n\n"
         "<div>\nblock\n</div>"
     )
-    customer = one(page(client_a.get(reverse("case_detail", args=[case.reference]))), ".case-text")
+    customer = one(page(client_a.get(reverse("cases:detail", args=[case.reference]))), ".case-text")
     html = page(_html_mail(mail.outbox[-1]))
     for rendered in (customer, html):
         shown = text(rendered)
@@ -69,7 +69,7 @@ def test_markdown_and_autolinks_keep_working(client_a, file_case):
         f"See <https://example.com/help> or [docs](https://example.com/docs).\n\n"
         f"{SMTP}\n\n[x](javascript:alert(1))"
     )
-    shown = one(page(client_a.get(reverse("case_detail", args=[case.reference]))), ".case-text")
+    shown = one(page(client_a.get(reverse("cases:detail", args=[case.reference]))), ".case-text")
     first = select(shown, "p")[0]
     assert [(el.tag, text(el)) for el in first] == [
         ("em", "Hi"),
@@ -93,7 +93,7 @@ def test_markdown_and_autolinks_keep_working(client_a, file_case):
 
 
 def _pages(client_a, agent_client, case) -> tuple[str, str]:
-    customer = client_a.get(reverse("case_detail", args=[case.reference]))
+    customer = client_a.get(reverse("cases:detail", args=[case.reference]))
     admin = agent_client.get(reverse("admin:cases_case_change", args=[case.pk]))
     assert customer.status_code == 200
     assert admin.status_code == 200
@@ -124,7 +124,7 @@ def test_a_maximum_length_run_of_brackets_shows_on_the_case_pages(
 
 def test_headings_start_below_the_page_s_own(client_a, file_case):
     case = file_case(description="# Steps\n\n## Seen\n\n###### Last")
-    shown = one(page(client_a.get(reverse("case_detail", args=[case.reference]))), ".case-text")
+    shown = one(page(client_a.get(reverse("cases:detail", args=[case.reference]))), ".case-text")
     assert [(h.tag, text(h)) for h in select(shown, "h1, h2, h3, h4, h5, h6")] == [
         ("h3", "Steps"),
         ("h4", "Seen"),
@@ -134,7 +134,7 @@ def test_headings_start_below_the_page_s_own(client_a, file_case):
 
 def test_line_breaks_show_as_typed(client_a, file_case):
     case = file_case(description="first line\nsecond line\n\nnext paragraph")
-    shown = one(page(client_a.get(reverse("case_detail", args=[case.reference]))), ".case-text")
+    shown = one(page(client_a.get(reverse("cases:detail", args=[case.reference]))), ".case-text")
     first, second = select(shown, "p")
     assert (first.text, [br.tail.strip() for br in first]) == ("first line", ["second line"])
     assert [br.tag for br in first] == ["br"]
@@ -144,7 +144,7 @@ def test_line_breaks_show_as_typed(client_a, file_case):
 def test_a_text_longer_than_markdown_formats_shows_as_typed(client_a, file_case):
     typed = "**not bold** <X-Request-Id>\n" * (rendering.MARKDOWN_MAX_LENGTH // 20)
     case = file_case(description=typed)
-    shown = one(page(client_a.get(reverse("case_detail", args=[case.reference]))), ".case-text")
+    shown = one(page(client_a.get(reverse("cases:detail", args=[case.reference]))), ".case-text")
     assert text(shown) == " ".join(typed.split())
     assert len(select(shown, "br")) >= typed.count("\n") - 1
     absent(shown, "strong, x-request-id")
@@ -169,5 +169,5 @@ def test_a_reason_is_mailed_as_typed_as_the_case_page_shows_it(client_a, case_a,
         case=case_a, actor=agent, severity="critical", reason="**All** calls fail <503>"
     )
     assert "**All** calls fail <503>" in text(page(_html_mail(mail.outbox[-1])))
-    customer = page(client_a.get(reverse("case_detail", args=[case_a.reference])))
+    customer = page(client_a.get(reverse("cases:detail", args=[case_a.reference])))
     assert "**All** calls fail <503>" in text(one(customer, "[data-testid=timeline]"))

@@ -42,7 +42,7 @@ def test_the_sentence_gives_both_figures_in_the_reader_s_language():
 
 @pytest.mark.parametrize("field", ["description", "error_samples"])
 def test_a_case_with_a_text_over_the_limit_is_refused_and_the_text_kept(client_a, field):
-    response = client_a.post(reverse("case_new"), bug_form(**{field: OVER}))
+    response = client_a.post(reverse("cases:new"), bug_form(**{field: OVER}))
     assert response.status_code == 200
     tree = page(response)
     assert texts(tree, f"#id_{field}_error") == [SENTENCE]
@@ -52,13 +52,13 @@ def test_a_case_with_a_text_over_the_limit_is_refused_and_the_text_kept(client_a
 
 def test_a_description_of_exactly_the_limit_is_filed(client_a):
     text = "a" * TEXT_MAX_LENGTH
-    client_a.post(reverse("case_new"), bug_form(description=text))
+    client_a.post(reverse("cases:new"), bug_form(description=text))
     assert Case.objects.get().description == text
 
 
 @pytest.mark.parametrize(
     ("view", "field"),
-    [("case_reply", "body"), ("case_reject", "reason"), ("case_escalate", "reason")],
+    [("cases:reply", "body"), ("cases:reject", "reason"), ("cases:escalate", "reason")],
 )
 def test_a_customer_s_text_over_the_limit_is_refused_and_kept(client_a, case_a, agent, view, field):
     services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")

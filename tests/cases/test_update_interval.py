@@ -82,7 +82,7 @@ def test_an_interval_out_of_range_is_refused_with_a_sentence(critical_case_a, ag
 
 
 def test_the_customer_renegotiates_on_the_case_page(critical_case_a, client_a):
-    url = reverse("case_interval", args=[critical_case_a.reference])
+    url = reverse("cases:interval", args=[critical_case_a.reference])
     response = client_a.post(url, {"minutes": "240"})
     assert response.status_code == 302
     critical_case_a.refresh_from_db()
@@ -90,7 +90,7 @@ def test_the_customer_renegotiates_on_the_case_page(critical_case_a, client_a):
 
 
 def test_the_other_account_cannot_renegotiate(critical_case_a, client_b):
-    url = reverse("case_interval", args=[critical_case_a.reference])
+    url = reverse("cases:interval", args=[critical_case_a.reference])
     assert client_b.post(url, {"minutes": "240"}).status_code == 404
 
 
@@ -112,7 +112,7 @@ def test_a_customer_cannot_agree_an_interval_on_a_non_critical_case(case_a, cust
 
 
 def test_posting_an_interval_on_a_non_critical_case_changes_nothing(case_a, client_a):
-    url = reverse("case_interval", args=[case_a.reference])
+    url = reverse("cases:interval", args=[case_a.reference])
     response = client_a.post(url, {"minutes": "30"})
     assert response.status_code == 409
     assert "critical case" in response.content.decode()

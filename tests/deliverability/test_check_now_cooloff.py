@@ -14,8 +14,8 @@ from tests.signin.pages import text
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-HOME = reverse("deliverability_home")
-CHECK = reverse("deliverability_check_now")
+HOME = reverse("deliverability:home")
+CHECK = reverse("deliverability:check_now")
 
 
 def test_a_second_check_within_the_cool_off_is_refused_with_the_next_possible_time(

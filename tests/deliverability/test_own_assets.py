@@ -15,8 +15,8 @@ from tests.deliverability.test_programme_remediation import _post_data
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("deliverability_domain_add")
-FILE = reverse("programme_remediation_new")
+ADD = reverse("deliverability:domain_add")
+FILE = reverse("deliverability:remediation_new")
 
 
 @pytest.fixture

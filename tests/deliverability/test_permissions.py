@@ -18,9 +18,9 @@ PERSONAS = {
 def urls(ip_a, domain_a, account_a):
     run = CheckRun.objects.create(account=account_a, trigger="customer")
     return [
-        reverse("deliverability_ip", args=[ip_a.pk]),
-        reverse("deliverability_domain", args=[domain_a.pk]),
-        reverse("deliverability_check_progress", args=[run.pk]),
+        reverse("deliverability:ip", args=[ip_a.pk]),
+        reverse("deliverability:domain", args=[domain_a.pk]),
+        reverse("deliverability:check_progress", args=[run.pk]),
     ]
 
 
@@ -45,4 +45,4 @@ def test_staff_get_the_notice_and_none_of_the_customers_data(agent_client, urls)
     indirect=["persona_client"],
 )
 def test_the_add_domain_page(persona_client, status):
-    assert persona_client.get(reverse("deliverability_domain_add")).status_code == status
+    assert persona_client.get(reverse("deliverability:domain_add")).status_code == status

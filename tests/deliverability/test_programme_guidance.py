@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliverability.models import TrendNote
+from tests.pages import Page
 
 from ..html import absent, attr, page, select, text
 
@@ -11,13 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_library_lists_the_articles_by_topic(client_a):
-    tree = page(client_a.get(reverse("programme_guidance")))
+    tree = page(client_a.get(reverse("deliverability:guidance")))
     for slug in ("warm-up", "authentication", "list-hygiene", "bulk-senders", "remediation"):
-        assert text(tree, f"main a[href='{reverse('programme_guidance_article', args=[slug])}']")
+        assert text(tree, f"main a[href='{reverse('deliverability:guidance_article', args=[slug])}']")
 
 
 def test_an_article_is_shown_in_the_users_language(client_a, customer_a):
-    url = reverse("programme_guidance_article", args=["warm-up"])
+    url = reverse("deliverability:guidance_article", args=["warm-up"])
     english = page(client_a.get(url))
     customer_a.language = "nl"
     customer_a.save()
@@ -30,14 +31,16 @@ def test_an_article_is_shown_in_the_users_language(client_a, customer_a):
 
 
 def test_an_unknown_article_is_not_found(client_a):
-    assert client_a.get(reverse("programme_guidance_article", args=["nope"])).status_code == 404
+    assert (
+        client_a.get(reverse("deliverability:guidance_article", args=["nope"])).status_code == 404
+    )
 
 
 def test_trends_notes_reach_the_accounts_they_were_published_to(client_a, client_b, note_a):
-    [note] = select(client_a.get(reverse("programme_home")).content, "article.trend-note")
+    [note] = select(client_a.get(reverse("deliverability:programme")).content, "article.trend-note")
     assert text(note, "h3") == note_a.title
     assert text(note, "strong") == "under 0.1%"
-    assert note_a.title not in text(client_b.get(reverse("programme_home")).content)
+    assert note_a.title not in text(client_b.get(reverse("deliverability:programme")).content)
 
 
 def test_a_note_is_sanitised(client_a, account_a, tam_a):
@@ -45,7 +48,7 @@ def test_a_note_is_sanitised(client_a, account_a, tam_a):
         author=tam_a, title="x", body="<script>alert(1)</script>ok", published_on="2027-01-01"
     )
     note.accounts.add(account_a)
-    tree = page(client_a.get(reverse("programme_home")))
+    tree = page(client_a.get(reverse("deliverability:programme")))
     [shown] = [n for n in select(tree, "article.trend-note") if text(n, "h3") == "x"]
     absent(shown, "script")
     assert text(shown).endswith("ok")
@@ -54,9 +57,9 @@ def test_a_note_is_sanitised(client_a, account_a, tam_a):
 def test_the_programme_page_runs_a_fixed_number_of_queries(
     client_a, account_a, tam_a, session_a, note_a, django_assert_num_queries
 ):
-    client_a.get(reverse("programme_home"))
+    client_a.get(reverse("deliverability:programme"))
     with django_assert_num_queries(5):
-        client_a.get(reverse("programme_home"))
+        client_a.get(reverse("deliverability:programme"))
     for n in range(3):
         extra = TrendNote.objects.create(
             author=tam_a, title=f"n{n}", body="b", published_on="2027-01-02"
@@ -65,4 +68,4 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
         session_a.pk = None
         session_a.save()
     with django_assert_num_queries(5):
-        client_a.get(reverse("programme_home"))
+        client_a.get(reverse("deliverability:programme"))

@@ -32,9 +32,9 @@ READER_PAGES = {  # bounce diagnosis and guidance: customers and staff alike
 @pytest.fixture
 def object_urls(plan_a, remediation_a, session_a):
     return [
-        reverse("programme_plan", args=[plan_a.pk]),
-        reverse("programme_remediation", args=[remediation_a.pk]),
-        reverse("programme_session", args=[session_a.pk]),
+        reverse("deliverability:plan", args=[plan_a.pk]),
+        reverse("deliverability:remediation", args=[remediation_a.pk]),
+        reverse("deliverability:session", args=[session_a.pk]),
     ]
 
 
@@ -53,26 +53,26 @@ def test_account_a_objects_are_seen_by_account_a_only(persona_client, status, ob
 )
 def test_the_list_pages_show_each_customer_their_own(persona_client, status, plan_a, note_a):
     for name in (
-        "programme_plans",
-        "programme_remediations",
-        "programme_remediation_new",
-        "programme_home",
+        "deliverability:plans",
+        "deliverability:remediations",
+        "deliverability:remediation_new",
+        "deliverability:programme",
     ):
         response = persona_client.get(reverse(name))
         assert response.status_code == status, name
 
 
 def test_the_lists_show_only_the_customers_own_plans_and_notes(client_a, client_b, plan_a, note_a):
-    for name in ("programme_plans", "programme_home"):
+    for name in ("deliverability:plans", "deliverability:programme"):
         assert client_b.get(reverse(name)).status_code == 200
-    plan_link = f"a[href='{reverse('programme_plan', args=[plan_a.pk])}']"
-    assert text(client_a.get(reverse("programme_plans")).content, plan_link) == plan_a.name
-    absent(client_b.get(reverse("programme_plans")).content, plan_link)
-    assert plan_a.name not in text(client_b.get(reverse("programme_plans")).content)
-    assert texts(client_a.get(reverse("programme_home")).content, ".trend-note h3") == [
+    plan_link = f"a[href='{reverse('deliverability:plan', args=[plan_a.pk])}']"
+    assert text(client_a.get(reverse("deliverability:plans")).content, plan_link) == plan_a.name
+    absent(client_b.get(reverse("deliverability:plans")).content, plan_link)
+    assert plan_a.name not in text(client_b.get(reverse("deliverability:plans")).content)
+    assert texts(client_a.get(reverse("deliverability:programme")).content, ".trend-note h3") == [
         note_a.title
     ]
-    absent(client_b.get(reverse("programme_home")).content, ".trend-note")
+    absent(client_b.get(reverse("deliverability:programme")).content, ".trend-note")
 
 
 @pytest.mark.parametrize(
@@ -80,9 +80,9 @@ def test_the_lists_show_only_the_customers_own_plans_and_notes(client_a, client_
 )
 def test_bounce_diagnosis_and_guidance(persona_client, status):
     for url in (
-        reverse("programme_bounces"),
-        reverse("programme_guidance"),
-        reverse("programme_guidance_article", args=["warm-up"]),
+        reverse("deliverability:bounces"),
+        reverse("deliverability:guidance"),
+        reverse("deliverability:guidance_article", args=["warm-up"]),
     ):
         assert persona_client.get(url).status_code == status, url
 
@@ -94,7 +94,7 @@ def test_staff_get_the_notice_and_none_of_the_customers_data(agent_client, objec
 
 
 def test_customer_b_cannot_file_with_account_a_listing(client_b, listing_a):
-    response = client_b.get(reverse("programme_remediation_new") + f"?listing={listing_a.pk}")
+    response = client_b.get(reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}")
     assert response.status_code == 404
 
 
@@ -104,13 +104,13 @@ def test_the_remediation_list_runs_a_fixed_number_of_queries(
     from deliverability.programme.services import remediation_open
     from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 
-    client_a.get(reverse("programme_remediations"))
+    client_a.get(reverse("deliverability:remediations"))
     with django_assert_num_queries(3):
-        client_a.get(reverse("programme_remediations"))
+        client_a.get(reverse("deliverability:remediations"))
     for _ in range(4):
         remediation_open(account=account_a, requester=customer_a, fields=dict(REMEDIATION_FIELDS))
     with django_assert_num_queries(3):
-        tree = page(client_a.get(reverse("programme_remediations")))
+        tree = page(client_a.get(reverse("deliverability:remediations")))
     assert RemediationRequest.objects.count() == 5
     references = [texts(tr, "td")[0] for tr in select(tree, "main tbody tr")]
     assert sorted(references) == sorted(r.case.reference for r in RemediationRequest.objects.all())
@@ -137,5 +137,5 @@ def test_the_actuals_upload_is_for_the_tam_and_managers(persona_client, status, 
 def test_an_unknown_bounce_rule_is_not_stored(client_a, ip_a, domain_a):
     from tests.deliverability.test_programme_remediation import _post_data
 
-    client_a.post(reverse("programme_remediation_new"), {**_post_data(), "rule": "made-up"})
+    client_a.post(reverse("deliverability:remediation_new"), {**_post_data(), "rule": "made-up"})
     assert RemediationRequest.objects.get().bounce_rule == ""

@@ -10,6 +10,7 @@ from deliverability.models import DailyActual
 from deliverability.programme.services import ActualsRejected, actuals_import
 from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import StaffFactory
+from tests.pages import Page
 
 from ..html import absent, one, page, select, text, texts
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_plan_page_charts_planned_against_actual_per_provider(
     client_a, plan_a, actual_over_plan
 ):
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     charts = select(tree, "svg.warmup-chart")
     assert len(charts) == 5
     [microsoft] = [c for c in charts if c.get("data-provider") == "microsoft"]
@@ -28,7 +29,7 @@ def test_the_plan_page_charts_planned_against_actual_per_provider(
 
 
 def test_a_day_over_plan_is_flagged_with_the_advice_to_hold(client_a, plan_a, actual_over_plan):
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     day = one(tree, "#flagged li[data-date='2027-01-05']")
     assert "Hold: send tomorrow what was planned for today; do not advance." in text(day)
     assert any(reason.endswith("More sent than planned.") for reason in texts(day, "ul li"))
@@ -44,21 +45,21 @@ def test_high_complaints_advise_a_step_back(client_a, plan_a):
         bounces=0,
         complaints=2,
     )
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     day = one(tree, "#flagged li[data-date='2027-01-04']")
     assert "Step back: return to the previous day's planned volume." in text(day)
 
 
 def test_the_migration_phases_show_with_their_volume(client_a, plan_a):
     [phase] = select(
-        page(client_a.get(reverse("programme_plan", args=[plan_a.pk]))), "#migration tbody tr"
+        page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk]))), "#migration tbody tr"
     )
     assert texts(phase, "td")[3:5] == ["50%", "25,000"]
 
 
 def test_a_phase_before_the_ips_are_warm_is_explained(client_a, plan_a):
     plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     assert text(tree, "#migration .alert").startswith("Phase 1: The warm IPs cannot carry")
 
 
@@ -66,13 +67,13 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(
     client_a, account_a, ip_a, django_assert_num_queries
 ):
     make_plan(account_a, [ip_a], name="one")
-    client_a.get(reverse("programme_plans"))  # warm the session
+    client_a.get(reverse("deliverability:plans"))  # warm the session
     with django_assert_num_queries(3):
-        client_a.get(reverse("programme_plans"))
+        client_a.get(reverse("deliverability:plans"))
     for n in range(5):
         make_plan(account_a, [ip_a], name=f"more {n}")
     with django_assert_num_queries(3):
-        tree = page(client_a.get(reverse("programme_plans")))
+        tree = page(client_a.get(reverse("deliverability:plans")))
     links = [a.get("href") for a in select(tree, "main a[href^='/deliverability/plans/']")]
     assert len([href for href in links if re.fullmatch(r"/deliverability/plans/\d+/", href)]) == 6
 
@@ -199,7 +200,7 @@ def _empty_inlines():
 def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, actual_over_plan):
     customer_a.language = "nl"
     customer_a.save()
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     day = one(tree, "#flagged li[data-date='2027-01-05']")
     assert "Vasthouden: verstuur morgen wat voor vandaag gepland was" in text(day)
     assert any(reason.endswith("Meer verzonden dan gepland.") for reason in texts(day, "ul li"))
@@ -207,12 +208,12 @@ def test_the_advice_is_in_dutch_for_a_dutch_user(client_a, customer_a, plan_a, a
 
 
 def test_the_plan_list_names_what_migration_planning_leaves_out(client_a, plan_a):
-    shown = text(client_a.get(reverse("programme_plans")).content, "main")
+    shown = text(client_a.get(reverse("deliverability:plans")).content, "main")
     assert "building or translating your templates and managing your internal projects" in shown
 
 
 def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     assert len(select(tree, "#migration tbody tr")) == 1
     absent(tree, "[data-ready]")  # the only phase is the first
     plan_a.phases.create(start_date=date(2027, 2, 10), share_moved=100)
@@ -227,14 +228,14 @@ def test_a_phase_shows_whether_the_clean_days_before_it_hold(client_a, plan_a):
                 bounces=0,
                 complaints=0,
             )
-    tree = page(client_a.get(reverse("programme_plan", args=[plan_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
     assert [b.get("data-ready") for b in select(tree, "#migration tbody [data-ready]")] == ["1"]
 
 
 def test_the_plan_page_runs_a_fixed_number_of_queries(
     client_a, plan_a, actual_over_plan, django_assert_num_queries
 ):
-    url = reverse("programme_plan", args=[plan_a.pk])
+    url = reverse("deliverability:plan", args=[plan_a.pk])
     client_a.get(url)
     with django_assert_num_queries(6):
         client_a.get(url)

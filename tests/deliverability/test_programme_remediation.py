@@ -28,10 +28,10 @@ def _post_data(**changes):
 
 
 def test_a_request_opens_a_support_case_on_the_customers_account(client_a, account_a):
-    response = client_a.post(reverse("programme_remediation_new"), _post_data())
+    response = client_a.post(reverse("deliverability:remediation_new"), _post_data())
     remediation = RemediationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("programme_remediation", args=[remediation.pk])
+    assert response["Location"] == reverse("deliverability:remediation", args=[remediation.pk])
     case = remediation.case
     assert case.account == account_a and case.category == "configuration"
     assert "ISP-block remediation: Microsoft" in case.subject
@@ -39,14 +39,14 @@ def test_a_request_opens_a_support_case_on_the_customers_account(client_a, accou
 
 
 def test_the_request_shows_in_the_customers_case_list(client_a, remediation_a):
-    tree = page(client_a.get(reverse("case_list")))
-    link = one(tree, f"a[href='{reverse('case_detail', args=[remediation_a.case.reference])}']")
+    tree = page(client_a.get(reverse("cases:list")))
+    link = one(tree, f"a[href='{reverse('cases:detail', args=[remediation_a.case.reference])}']")
     assert remediation_a.case.reference in text(link)
 
 
 def test_the_checklist_must_be_confirmed_before_the_request_is_accepted(client_a):
     response = client_a.post(
-        reverse("programme_remediation_new"), _post_data(one_click_unsubscribe=False)
+        reverse("deliverability:remediation_new"), _post_data(one_click_unsubscribe=False)
     )
     assert response.status_code == 200
     checkbox = one(response.content, "#remediation-form .form-check:has(#id_one_click_unsubscribe)")
@@ -64,7 +64,7 @@ def test_the_service_refuses_an_unconfirmed_checklist(account_a, customer_a):
 
 
 def test_a_listing_prefills_the_request(client_a, listing_a):
-    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
     tree = page(client_a.get(url))
     assert listing_a.blocklist.name in text(tree, "#from-listing")
     assert text(tree, "textarea[name=affected_ips]") == "192.0.2.10"
@@ -72,7 +72,7 @@ def test_a_listing_prefills_the_request(client_a, listing_a):
 
 
 def test_another_accounts_listing_is_not_found(client_b, listing_a):
-    url = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
     assert client_b.get(url).status_code == 404
 
 
@@ -82,13 +82,13 @@ def test_the_blocklist_page_offers_remediation_for_a_listing(client_a, listing_a
     run = CheckRun.objects.create(account=listing_a.sending_ip.account, trigger="customer")
     listing_a.last_run = run
     listing_a.save()
-    tree = page(client_a.get(reverse("deliverability_ip", args=[listing_a.sending_ip.pk])))
-    href = reverse("programme_remediation_new") + f"?listing={listing_a.pk}"
+    tree = page(client_a.get(reverse("deliverability:ip", args=[listing_a.sending_ip.pk])))
+    href = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
     one(tree, f"a[href='{href}']")
 
 
 def test_the_portal_prefills_the_domains_it_knows(client_a, domain_a):
-    tree = page(client_a.get(reverse("programme_remediation_new")))
+    tree = page(client_a.get(reverse("deliverability:remediation_new")))
     assert "news.alpha.example" in [
         el.get("value") for el in select(tree, "#remediation-form [value]")
     ]
@@ -114,7 +114,7 @@ def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remedi
     remediation_a.refresh_from_db()
     assert remediation_a.status == "resolved"
     steps = texts(
-        client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content, "#steps li"
+        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content, "#steps li"
     )
     assert "SRX123" in steps[1]
     assert "Block lifted" in steps[2] and steps[2].endswith("Mitigation granted.")
@@ -132,7 +132,7 @@ def test_tier2_is_marked_out_of_scope_with_the_contracts_wording(client_a, remed
         request=remediation_a, kind="tier2", on=date(2027, 1, 11), recorded_by=agent
     )
     tier2 = text(
-        client_a.get(reverse("programme_remediation", args=[remediation_a.pk])).content, "#tier2"
+        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content, "#tier2"
     )
     assert "Tier 2, out of scope" in tier2
     assert "Tier 2 (custom) mediation are excluded from the support contract." in tier2
@@ -182,10 +182,10 @@ def test_an_agent_records_a_step_in_the_admin(remediation_a, agent_client):
 
 def test_no_page_promises_inbox_placement(client_a, remediation_a, plan_a):
     for url in (
-        reverse("programme_remediation_new"),
-        reverse("programme_remediation", args=[remediation_a.pk]),
-        reverse("programme_remediations"),
-        reverse("programme_plan", args=[plan_a.pk]),
+        reverse("deliverability:remediation_new"),
+        reverse("deliverability:remediation", args=[remediation_a.pk]),
+        reverse("deliverability:remediations"),
+        reverse("deliverability:plan", args=[plan_a.pk]),
     ):
         body = text(client_a.get(url).content).lower()
         assert "guarantee inbox" not in body and "guaranteed inbox" not in body
@@ -204,7 +204,7 @@ def test_the_checklist_is_prefilled_from_the_warm_up_actuals(client_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    form = one(page(client_a.get(reverse("programme_remediation_new"))), "#remediation-form")
+    form = one(page(client_a.get(reverse("deliverability:remediation_new"))), "#remediation-form")
     evidence = texts(form, "ul.small > li")
     assert any(e.endswith("at or above 0.1% on a day of the warm-up actuals.") for e in evidence)
     assert any("has days flagged to hold or step back" in e for e in evidence)
@@ -224,7 +224,7 @@ def test_clean_actuals_prefill_the_warm_up_and_complaint_answers(client_a, plan_
         bounces=0,
         complaints=0,
     )
-    form = one(page(client_a.get(reverse("programme_remediation_new"))), "#remediation-form")
+    form = one(page(client_a.get(reverse("deliverability:remediation_new"))), "#remediation-form")
     one(form, "#id_warmup_followed[checked]")
     one(form, "#id_complaint_rate_ok[checked]")
 
@@ -243,7 +243,7 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
         bounces=0,
         complaints=1,
     )
-    tree = page(client_a.get(reverse("programme_remediation_new")))
+    tree = page(client_a.get(reverse("deliverability:remediation_new")))
     evidence = texts(tree, "#remediation-form ul.small > li")
     assert any(
         e.endswith("0,1% of hoger op een dag van de werkelijke cijfers van het opwarmen.")
@@ -253,7 +253,7 @@ def test_the_checklist_evidence_reads_in_dutch(client_a, customer_a, plan_a):
 
 
 def test_the_form_lists_current_listings_to_start_from(client_a, listing_a):
-    tree = page(client_a.get(reverse("programme_remediation_new")))
+    tree = page(client_a.get(reverse("deliverability:remediation_new")))
     assert listing_a.blocklist.name in text(
         tree, f"#remediation-form a[href='?listing={listing_a.pk}']"
     )

@@ -21,7 +21,7 @@ DUE = datetime(2027, 1, 20, 8, tzinfo=UTC)
 
 
 def test_the_customer_sees_the_session_and_its_next_steps(client_a, session_a):
-    tree = page(client_a.get(reverse("programme_session", args=[session_a.pk])))
+    tree = page(client_a.get(reverse("deliverability:session", args=[session_a.pk])))
     assert "Capacity growth" in text(tree, "h1")
     assert "Black Friday volume doubles." in text(tree, "main")
     assert [texts(tr, "td")[0] for tr in select(tree, "#next-steps tbody tr")] == ["Add two IPs"]

@@ -18,7 +18,7 @@ SENTENCE = "At most 20,000 characters fit here; this text has 20,001."
 
 @pytest.mark.parametrize("field", ["bounce_text", "sample_headers", "affected_ips"])
 def test_a_remediation_request_with_a_text_over_the_limit_is_refused_and_kept(client_a, field):
-    response = client_a.post(reverse("programme_remediation_new"), _post_data(**{field: OVER}))
+    response = client_a.post(reverse("deliverability:remediation_new"), _post_data(**{field: OVER}))
     assert response.status_code == 200
     tree = page(response)
     column = one(tree, f"#remediation-form .row > div:has(textarea[name={field}])")

@@ -3,8 +3,9 @@
 from django.urls import reverse
 
 from deliverability.models import SendingDomain
+from tests.pages import Page
 
-URL = reverse("deliverability_domain_add")
+URL = reverse("deliverability:domain_add")
 
 
 def test_a_customer_adds_a_domain_to_their_own_account(client_a, customer_a, account_a):
@@ -21,18 +22,18 @@ def test_a_customer_adds_a_domain_to_their_own_account(client_a, customer_a, acc
 def test_a_name_that_is_not_a_domain_gets_a_clear_error(client_a):
     response = client_a.post(URL, {"name": "not a domain", "purpose": "from"})
     assert response.status_code == 200
-    assert "Enter a domain name such as mail.example.com." in response.content.decode()
+    assert "Enter a domain name such as mail.example.com." in Page(response)
     assert not SendingDomain.objects.exists()
 
 
 def test_a_public_suffix_is_refused(client_a):
     response = client_a.post(URL, {"name": "co.uk", "purpose": "from"})
-    assert "public suffix" in response.content.decode()
+    assert "public suffix" in Page(response)
 
 
 def test_the_same_domain_for_the_same_use_is_refused_once_monitored(client_a, domain_a):
     response = client_a.post(URL, {"name": "news.alpha.example", "purpose": "from"})
-    assert "already monitored" in response.content.decode()
+    assert "already monitored" in Page(response)
     assert SendingDomain.objects.count() == 1
 
 

@@ -41,7 +41,7 @@ def test_seed_demo_adds_inbound_mail_once():
     assert (reply.case, reply.case_message.author) == (replied, replied.requester)
     client = Client()
     client.force_login(replied.requester)
-    response = client.get(reverse("case_detail", args=[replied.reference]))
+    response = client.get(reverse("cases:detail", args=[replied.reference]))
     assert "dlv_3c1e9a07" in text(response.content, "[data-testid=timeline]")
 
     quoted = Case.objects.get(subject=QUOTED_CASE)

@@ -41,7 +41,7 @@ def test_a_reply_sent_by_mail_appears_on_the_customers_case_page_and_in_the_admi
     ingest(corpus_bytes("gmail-reply.eml"))
     body = CaseMessage.objects.get(channel="email").body
     line = body.strip().splitlines()[0]
-    response = signed_in(world.anna).get(reverse("case_detail", args=["EE-000123"]))
+    response = signed_in(world.anna).get(reverse("cases:detail", args=["EE-000123"]))
     assert response.status_code == 200
     assert line in text(response.content, "[data-testid=timeline]")
     admin_page = signed_in(world.agent).get(
@@ -75,7 +75,7 @@ def test_a_delivery_failure_shows_on_the_cases_admin_page(world, notification):
 
 def test_another_accounts_contact_never_sees_the_mailed_reply(world):
     ingest(corpus_bytes("gmail-reply.eml"))
-    page = signed_in(world.nick).get(reverse("case_detail", args=["EE-000123"]))
+    page = signed_in(world.nick).get(reverse("cases:detail", args=["EE-000123"]))
     assert page.status_code == 404
 
 
@@ -271,7 +271,7 @@ def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
 
 def test_the_customer_never_sees_the_mark(world):
     ingest(unverified_reply())
-    response = signed_in(world.jeroen).get(reverse("case_detail", args=["EE-000124"]))
+    response = signed_in(world.jeroen).get(reverse("cases:detail", args=["EE-000124"]))
     assert response.status_code == 200
     tree = page(response)
     assert "Still failing, try 1." in text(tree, "[data-testid=timeline]")

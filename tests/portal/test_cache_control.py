@@ -31,7 +31,7 @@ def test_an_attachment_download_is_private_and_not_stored(client_a, customer_a, 
         attachments=[SimpleUploadedFile("bounces.csv", b"a,b\n", content_type="text/csv")],
     )
     attachment = case.attachments.get()
-    response = client_a.get(reverse("case_attachment", args=[case.reference, attachment.pk]))
+    response = client_a.get(reverse("cases:attachment", args=[case.reference, attachment.pk]))
     assert response.status_code == 200
     assert {"private", "no-store"} <= directives(response)
 

@@ -45,5 +45,5 @@ def test_an_attachment_download_keeps_its_own_stricter_policy(client_a, customer
         category="information",
         attachments=[SimpleUploadedFile("b.csv", b"a,b\n", content_type="text/csv")],
     )
-    url = reverse("case_attachment", args=[case.reference, case.attachments.get().pk])
+    url = reverse("cases:attachment", args=[case.reference, case.attachments.get().pk])
     assert client_a.get(url)["Content-Security-Policy"] == "default-src 'none'; sandbox"

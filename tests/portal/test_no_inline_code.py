@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Django templates (the admin) and Jinja2 templates (the customer pages).
 PAGES = sorted(
     p
-    for p in ROOT.glob("**/templates/**/*.html")
+    for pattern in ("**/templates/**/*.html", "**/jinja2/**/*.html")
+    for p in ROOT.glob(pattern)
     if ".venv" not in p.parts and "emails" not in p.parts
 )
 INLINE = [

@@ -179,32 +179,32 @@ def world(account_a, customer_a, agent, representative, tam_a):
 CUSTOMER_PAGES = {
     # name: (URL arguments from the world, the query parameters the page reads)
     "home": (lambda w: [], []),
-    "case_list": (lambda w: [], ["page", "open"]),
-    "case_new": (lambda w: [], []),
-    "case_detail": (lambda w: [w["case"].reference], []),
-    "case_attachment": (lambda w: [w["case"].reference, w["attachment"].pk], []),
-    "deliverability_home": (lambda w: [], ["run"]),
-    "deliverability_ip": (lambda w: [w["ip"].pk], []),
-    "deliverability_domain": (lambda w: [w["domain"].pk], []),
-    "deliverability_domain_add": (lambda w: [], []),
-    "deliverability_check_progress": (lambda w: [w["run"].pk], []),
-    "programme_plans": (lambda w: [], []),
-    "programme_plan": (lambda w: [w["plan"].pk], []),
-    "programme_remediations": (lambda w: [], []),
-    "programme_remediation_new": (
+    "cases:list": (lambda w: [], ["page", "open"]),
+    "cases:new": (lambda w: [], []),
+    "cases:detail": (lambda w: [w["case"].reference], []),
+    "cases:attachment": (lambda w: [w["case"].reference, w["attachment"].pk], []),
+    "deliverability:home": (lambda w: [], ["run"]),
+    "deliverability:ip": (lambda w: [w["ip"].pk], []),
+    "deliverability:domain": (lambda w: [w["domain"].pk], []),
+    "deliverability:domain_add": (lambda w: [], []),
+    "deliverability:check_progress": (lambda w: [w["run"].pk], []),
+    "deliverability:plans": (lambda w: [], []),
+    "deliverability:plan": (lambda w: [w["plan"].pk], []),
+    "deliverability:remediations": (lambda w: [], []),
+    "deliverability:remediation_new": (
         lambda w: [],
         ["listing", "provider", "affected_ips", "from_domain", "bounce_text", "rule"],
     ),
-    "programme_remediation": (lambda w: [w["remediation"].pk], []),
-    "programme_bounces": (lambda w: [], []),
-    "programme_guidance": (lambda w: [], []),
-    "programme_guidance_article": (lambda w: ["warm-up"], []),
-    "programme_home": (lambda w: [], []),
-    "programme_session": (lambda w: [w["session"].pk], []),
-    "profile": (lambda w: [], []),
-    "signin_verify": (lambda w: [], ["next"]),
-    "signin_setup": (lambda w: [], ["next"]),
-    "signin_backup_codes": (lambda w: [], ["next"]),
+    "deliverability:remediation": (lambda w: [w["remediation"].pk], []),
+    "deliverability:bounces": (lambda w: [], []),
+    "deliverability:guidance": (lambda w: [], []),
+    "deliverability:guidance_article": (lambda w: ["warm-up"], []),
+    "deliverability:programme": (lambda w: [], []),
+    "deliverability:session": (lambda w: [w["session"].pk], []),
+    "accounts:profile": (lambda w: [], []),
+    "signin:verify": (lambda w: [], ["next"]),
+    "signin:setup": (lambda w: [], ["next"]),
+    "signin:backup_codes": (lambda w: [], ["next"]),
 }
 
 
@@ -248,21 +248,21 @@ REMEDIATION_FORM = [
 ]  # fmt: skip
 CUSTOMER_FORMS = {
     # name: (URL arguments, the fields the form posts)
-    "case_new": (lambda w: [], CASE_FORM),
-    "case_reply": (lambda w: [w["case"].reference], ["body"]),
-    "case_accept": (lambda w: [w["case"].reference], ["answering"]),
-    "case_reject": (lambda w: [w["case"].reference], ["reason", "answering"]),
-    "case_escalate": (lambda w: [w["case"].reference], ["reason"]),
-    "case_follow": (lambda w: [w["case"].reference], ["follow"]),
-    "case_interval": (lambda w: [w["case"].reference], ["minutes"]),
-    "deliverability_domain_add": (lambda w: [], ["name", "purpose"]),
-    "programme_remediation_new": (lambda w: [], REMEDIATION_FORM),
-    "programme_bounces": (lambda w: [], ["text"]),
-    "profile": (lambda w: [], ["full_name", "phone", "language", "time_zone"]),
-    "set_language": (lambda w: [], ["language", "next"]),
-    "signin_verify": (lambda w: [], ["code", "next"]),
-    "signin_setup": (lambda w: [], ["code", "next"]),
-    "signin_remove": (lambda w: [], []),
+    "cases:new": (lambda w: [], CASE_FORM),
+    "cases:reply": (lambda w: [w["case"].reference], ["body"]),
+    "cases:accept": (lambda w: [w["case"].reference], ["answering"]),
+    "cases:reject": (lambda w: [w["case"].reference], ["reason", "answering"]),
+    "cases:escalate": (lambda w: [w["case"].reference], ["reason"]),
+    "cases:follow": (lambda w: [w["case"].reference], ["follow"]),
+    "cases:interval": (lambda w: [w["case"].reference], ["minutes"]),
+    "deliverability:domain_add": (lambda w: [], ["name", "purpose"]),
+    "deliverability:remediation_new": (lambda w: [], REMEDIATION_FORM),
+    "deliverability:bounces": (lambda w: [], ["text"]),
+    "accounts:profile": (lambda w: [], ["full_name", "phone", "language", "time_zone"]),
+    "accounts:set_language": (lambda w: [], ["language", "next"]),
+    "signin:verify": (lambda w: [], ["code", "next"]),
+    "signin:setup": (lambda w: [], ["code", "next"]),
+    "signin:remove": (lambda w: [], []),
 }
 
 
@@ -494,12 +494,17 @@ def test_the_staff_views_answer_anything(world, staff_client):
 def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     from django.urls import get_resolver
 
+    def names(resolver, prefix=""):
+        for name in resolver.reverse_dict:
+            if isinstance(name, str):
+                yield prefix + name
+        for namespace, (_, inner) in resolver.namespace_dict.items():
+            yield from names(inner, f"{prefix}{namespace}:")
+
     named = {
-        name
-        for name in get_resolver().reverse_dict
-        if isinstance(name, str) and not name.startswith(("admin", "password", "log"))
+        name for name in names(get_resolver()) if not name.startswith(("admin", "password", "log"))
     }
-    posted_only = {"case_reply", "case_accept", "case_reject", "case_escalate", "case_follow",
-                   "case_interval", "set_language", "deliverability_check_now",
-                   "signin_remove"}  # fmt: skip
+    posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
+                   "cases:interval", "accounts:set_language", "deliverability:check_now",
+                   "signin:remove"}  # fmt: skip
     assert named - set(CUSTOMER_PAGES) - posted_only == set()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Holiday, OfficeHoursChange
 from tests.factories import AccountFactory, ContactFactory
+from tests.pages import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +29,17 @@ def test_it_shows_the_accounts_tam_with_phone_and_email_links(client_a, tam_a):
     tam_a.full_name, tam_a.phone = "Tessa de Vries", "+31 20 555 0101"
     tam_a.save()
     response = client_a.get(HOME)
-    html = response.content.decode()
+    html = Page(response)
     assert response.status_code == 200
     assert "Tessa de Vries" in html
-    assert 'href="tel:+31205550101"' in html
-    assert f'href="mailto:{tam_a.email}"' in html
+    assert html.text('a[href="tel:+31205550101"]') == "+31 20 555 0101"
+    assert html.text(f'a[href="mailto:{tam_a.email}"]') == tam_a.email
 
 
 def test_a_customer_sees_only_their_own_accounts_tam(client_a, account_a, account_b):
     account_b.tam.full_name = "Bravo's Manager"
     account_b.tam.save()
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert account_a.name in html
     assert account_b.name not in html
     assert "Bravo's Manager" not in html
@@ -46,14 +47,14 @@ def test_a_customer_sees_only_their_own_accounts_tam(client_a, account_a, accoun
 
 @time_machine.travel(OPEN_WEDNESDAY, tick=False)
 def test_during_office_hours_the_tam_is_available_now(client_a):
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "Available now" in html
     assert "office hours until 17:00" in html
 
 
 @time_machine.travel(FRIDAY_EVENING, tick=False)
 def test_outside_office_hours_it_says_when_the_tam_is_next_available(client_a):
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "Outside office hours" in html
     assert "next available Monday 30 November, 09:00" in html
 
@@ -62,7 +63,7 @@ def test_outside_office_hours_it_says_when_the_tam_is_next_available(client_a):
 def test_times_are_shown_in_the_customers_own_time_zone(client_a, customer_a):
     customer_a.time_zone = "America/New_York"
     customer_a.save()
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     # Monday 09:00 in Amsterdam is 03:00 in New York.
     assert "next available Monday 30 November, 03:00" in html
     assert "03:00–11:00" in html
@@ -72,7 +73,7 @@ def test_times_are_shown_in_the_customers_own_time_zone(client_a, customer_a):
 @time_machine.travel(FRIDAY_EVENING, tick=False)
 def test_a_holiday_moves_the_next_availability(client_a, account_a):
     Holiday.objects.create(calendar=account_a.office_hours, date=date(2026, 11, 30), name="X")
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "next available Tuesday 1 December, 09:00" in html
 
 
@@ -96,7 +97,7 @@ def test_current_and_upcoming_vendor_changes_are_shown_with_their_note(client_a,
         ends_on=date(2026, 11, 2),
         note="A change that is over.",
     )
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "Christmas Eve: we close at 15:00." in html
     assert "Shortened hours" in html
     assert "A change that is over." not in html
@@ -114,13 +115,13 @@ def test_a_shortened_day_shows_in_the_coming_week(client_a, account_a):
         closes=time(12),
         note="Team day.",
     )
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "09:00–12:00" in html
 
 
 @time_machine.travel(OPEN_WEDNESDAY, tick=False)
 def test_it_shows_the_severity_1_hotline(client_a, settings):
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert settings.SEVERITY1_HOTLINE in html
     assert "24 hours a day, 7 days a week, 365 days a year" in html
 
@@ -129,7 +130,7 @@ def test_it_shows_the_severity_1_hotline(client_a, settings):
 def test_it_speaks_dutch_with_the_contracts_terms(client_a, customer_a):
     customer_a.language = "nl"
     customer_a.save()
-    html = client_a.get(HOME).content.decode()
+    html = Page(client_a.get(HOME))
     assert "Technische Accountmanager" in html
     assert "kantooruren" in html
     assert "Ernst 1 Hotline" in html
@@ -140,15 +141,15 @@ def test_a_user_without_an_account_gets_a_clear_page(client, no_account_user):
     client.force_login(no_account_user)
     response = client.get(HOME)
     assert response.status_code == 403
-    assert "not linked to a customer account" in response.content.decode()
+    assert "not linked to a customer account" in Page(response)
 
 
 def test_a_staff_member_is_pointed_to_the_admin(agent_client):
     response = agent_client.get(HOME)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = Page(response)
     assert "This page is for customers" in html
-    assert reverse("admin:index") in html
+    assert reverse("admin:index") in html.links()
 
 
 @time_machine.travel(OPEN_WEDNESDAY, tick=False)

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ADMIN = "/admin/"
-VERIFY = reverse("signin_verify")
-SETUP = reverse("signin_setup")
-CODES = reverse("signin_backup_codes")
+VERIFY = reverse("signin:verify")
+SETUP = reverse("signin:setup")
+CODES = reverse("signin:backup_codes")
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +149,7 @@ def test_between_password_and_code_no_other_page_opens(clock, agent, client_a):
         assert client.get(url)["Location"].startswith(f"{VERIFY}?next=")
     # Nor may a new authenticator be set up: only the code opens the door.
     assert client.get(SETUP)["Location"].startswith(f"{VERIFY}?next=")
-    assert client.post(reverse("signin_remove"))["Location"].startswith(f"{VERIFY}?next=")
+    assert client.post(reverse("signin:remove"))["Location"].startswith(f"{VERIFY}?next=")
     assert TOTPDevice.objects.filter(user=agent).count() == 1
 
 
@@ -171,13 +171,15 @@ def test_a_customer_turns_it_on_from_the_profile_and_is_asked_at_the_next_sign_i
 ):
     client = Client()
     password_sign_in(client, customer_a, url="/accounts/login/")
-    profile = client.get(reverse("profile"))
+    profile = client.get(reverse("accounts:profile"))
     assert text(profile, "second-factor").startswith("Two-step sign-in Off:")
     client.get(f"{SETUP}?next=/me/profile/")
     device = TOTPDevice.objects.get(user=customer_a)
     done = client.post(SETUP, {"code": code_for(device), "next": "/me/profile/"})
     assert done["Location"] == f"{CODES}?next=%2Fme%2Fprofile%2F"
-    assert text(client.get(reverse("profile")), "second-factor").startswith("Two-step sign-in On:")
+    assert text(client.get(reverse("accounts:profile")), "second-factor").startswith(
+        "Two-step sign-in On:"
+    )
 
     later = Client()
     password_sign_in(later, customer_a, url="/accounts/login/")
@@ -192,7 +194,7 @@ def test_a_customer_turns_it_off_again(clock, customer_a):
     client = Client()
     password_sign_in(client, customer_a, url="/accounts/login/")
     client.post(VERIFY, {"code": code_for(device)})
-    response = client.post(reverse("signin_remove"), follow=True)
+    response = client.post(reverse("signin:remove"), follow=True)
     assert text(response, "message") == (
         "Two-step sign-in is off: you sign in with your password alone."
     )
@@ -207,7 +209,7 @@ def test_staff_cannot_turn_it_off_while_it_is_required(clock, agent):
     client = Client()
     password_sign_in(client, agent)
     client.post(VERIFY, {"code": code_for(device)})
-    client.post(reverse("signin_remove"))
+    client.post(reverse("signin:remove"))
     assert TOTPDevice.objects.filter(user=agent).exists()
 
 

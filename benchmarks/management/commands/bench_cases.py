@@ -87,7 +87,7 @@ class Command(BaseCommand):
             f"{Account.objects.count():,} accounts (seeded in {time.monotonic() - started:.1f} s)"
         )
         pages = [
-            ("customer case list", reverse("case_list"), "customer"),
+            ("customer case list", reverse("cases:list"), "customer"),
             ("case detail (50 messages)", fixture["detail_url"], "customer"),
             ("customer home", reverse("home"), "customer"),
             ("admin changelist", reverse("admin:cases_case_changelist"), "agent"),
@@ -147,7 +147,7 @@ class Command(BaseCommand):
         return {
             "customer": customer,
             "agent": agent,
-            "detail_url": reverse("case_detail", args=[detail.reference]),
+            "detail_url": reverse("cases:detail", args=[detail.reference]),
         }
 
     def _seed(self, n_cases: int, n_accounts: int, n_messages: int) -> None:

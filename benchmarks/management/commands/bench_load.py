@@ -155,7 +155,7 @@ class Command(CasesBench):
             customer = self.session_cookie(fixture["customer"])
             agent = self.session_cookie(fixture["agent"])
         return [
-            ("customer case list", reverse("case_list"), customer),
+            ("customer case list", reverse("cases:list"), customer),
             ("case page (50 messages)", fixture["detail_url"], customer),
             ("customer home", reverse("home"), customer),
             ("admin case queue", reverse("admin:cases_case_changelist"), agent),
