@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from deliverability.models import RemediationRequest
 from tests.deliverability.programme_fixtures import S3150
-from tests.pages import Page
 
 from ..html import absent, attr, one, page, select, text, texts
 

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from deliverability.models import TrendNote
-from tests.pages import Page
 
 from ..html import absent, attr, page, select, text
 
@@ -14,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_the_library_lists_the_articles_by_topic(client_a):
     tree = page(client_a.get(reverse("deliverability:guidance")))
     for slug in ("warm-up", "authentication", "list-hygiene", "bulk-senders", "remediation"):
-        assert text(tree, f"main a[href='{reverse('deliverability:guidance_article', args=[slug])}']")
+        assert text(
+            tree, f"main a[href='{reverse('deliverability:guidance_article', args=[slug])}']"
+        )
 
 
 def test_an_article_is_shown_in_the_users_language(client_a, customer_a):

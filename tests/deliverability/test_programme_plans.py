@@ -10,7 +10,6 @@ from deliverability.models import DailyActual
 from deliverability.programme.services import ActualsRejected, actuals_import
 from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import StaffFactory
-from tests.pages import Page
 
 from ..html import absent, one, page, select, text, texts
 

@@ -114,7 +114,8 @@ def test_staff_steps_move_the_status_and_the_customer_sees_them(client_a, remedi
     remediation_a.refresh_from_db()
     assert remediation_a.status == "resolved"
     steps = texts(
-        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content, "#steps li"
+        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content,
+        "#steps li",
     )
     assert "SRX123" in steps[1]
     assert "Block lifted" in steps[2] and steps[2].endswith("Mitigation granted.")
@@ -132,7 +133,8 @@ def test_tier2_is_marked_out_of_scope_with_the_contracts_wording(client_a, remed
         request=remediation_a, kind="tier2", on=date(2027, 1, 11), recorded_by=agent
     )
     tier2 = text(
-        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content, "#tier2"
+        client_a.get(reverse("deliverability:remediation", args=[remediation_a.pk])).content,
+        "#tier2",
     )
     assert "Tier 2, out of scope" in tier2
     assert "Tier 2 (custom) mediation are excluded from the support contract." in tier2
