@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup
 
-from cases import listing, selectors
+from cases import deadlines, selectors
 from cases.models import ResolutionAgreement
 from cases.rendering import render_markdown
 from deliverability.templatetags.blocklist_chart import history_chart
@@ -79,7 +79,7 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         get_current_language=translation.get_language,
         fragment_cache=fragment_cache,
-        case_next_deadline=listing.next_deadline,
+        case_next_deadline=deadlines.for_customer,
         sla_attainment=sla_attainment,
         history_chart=history_chart,
         warmup_chart=warmup_chart,
