@@ -129,7 +129,7 @@ def sort_keys(value: str) -> list[tuple[int, bool]]:
     for part in value.split("."):
         descending = part.startswith("-")
         digits = part.removeprefix("-")
-        if not digits.isdigit() or len(digits) > 2:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 2:
             continue
         index = int(digits) - 1
         if 0 <= index < len(COLUMNS) and index not in seen and COLUMNS[index].ordering:
@@ -173,7 +173,7 @@ def _query_string(params: dict[str, str], **changes) -> str:
 
 def _page_number(value: str | None) -> int:
     # A page the queue cannot show is the first.
-    if value and value.isdigit() and len(value) < 7:
+    if value and value.isascii() and value.isdigit() and len(value) < 7:
         return max(int(value), 1)
     return 1
 

@@ -184,7 +184,16 @@ def test_the_queue_pages_by_previous_and_next(agent_client, file_case):
 
 
 @pytest.mark.parametrize(
-    "query", ["?p=x", "?p=-1", "?p=9" + "9" * 30, "?o=x.-99.3", "?severity__exact=x"]
+    "query",
+    [
+        "?p=x",
+        "?p=-1",
+        "?p=%C2%B2",
+        "?o=%C2%B2",
+        "?p=9" + "9" * 30,
+        "?o=x.-99.3",
+        "?severity__exact=x",
+    ],
 )
 def test_a_parameter_the_queue_cannot_use_is_left_out(agent_client, case_a, query):
     response = agent_client.get(CHANGELIST + query)
