@@ -92,29 +92,56 @@ def attainment(outcomes: Iterable[Outcome]) -> list[Row]:
     return [rows[k] for k in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1])))]
 
 
-def svg_chart(rows: list[Row], labels: dict[str, str]) -> str:
-    """Horizontal bars of the share met, one per account and kind; no script, no CDN."""
-    colors = {"callback": "#b02a37", "first_response": "#0d6efd", "next_update": "#198754"}
-    bar, gap, left, width = 18, 6, 320, 360
-    height = max(1, len(rows)) * (bar + gap) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{left + width + 60}" '
-        f'height="{height}" font-family="sans-serif" font-size="12">'
-    ]
+COLOURS = {"callback": "#b02a37", "first_response": "#0d6efd", "next_update": "#198754"}
+BAR, GAP, LEFT, WIDTH = 18, 6, 320, 360
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    y: int
+    text_y: int
+    label: str  # account · deadline kind
+    met_width: float
+    colour: str
+    percent: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: int
+    track_width: int
+    bar_height: int
+    label_x: int
+    percent_x: int
+    bars: list[ChartBar]
+
+
+def chart(rows: list[Row], labels: dict[str, str]) -> Chart:
+    """Horizontal bars of the share met, one per account and kind (the template
+    `cases/charts/sla_attainment.svg.html` draws them; no script, no CDN)."""
+    bars = []
     for i, row in enumerate(rows):
-        y = 10 + i * (bar + gap)
+        y = 10 + i * (BAR + GAP)
         share = row.share or 0
-        label = f"{row.account} · {labels.get(row.kind, row.kind)}"
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{_escape(label)}</text>'
-            f'<rect x="{left}" y="{y}" width="{width}" height="{bar}" fill="#e9ecef"/>'
-            f'<rect x="{left}" y="{y}" width="{share * width:.1f}" height="{bar}" '
-            f'fill="{colors[row.kind]}"/>'
-            f'<text x="{left + width + 6}" y="{y + 13}">{share * 100:.0f}%</text>'
+        bars.append(
+            ChartBar(
+                y=y,
+                text_y=y + 13,
+                label=f"{row.account} · {labels.get(row.kind, row.kind)}",
+                met_width=round(share * WIDTH, 1),
+                colour=COLOURS[row.kind],
+                percent=f"{share * 100:.0f}%",
+            )
         )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Chart(
+        width=LEFT + WIDTH + 60,
+        height=max(1, len(rows)) * (BAR + GAP) + 30,
+        left=LEFT,
+        track_width=WIDTH,
+        bar_height=BAR,
+        label_x=LEFT - 6,
+        percent_x=LEFT + WIDTH + 6,
+        bars=bars,
+    )

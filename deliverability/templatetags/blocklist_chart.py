@@ -1,9 +1,16 @@
-"""The listing history chart, drawn on the server as SVG (no script, no CDN)."""
+"""The listing history chart, drawn on the server as SVG (no script, no CDN).
+
+`history_geometry` works out where each lane and segment goes (pure, plain values);
+the template `deliverability/charts/blocklist_history.svg.html` writes the SVG.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -11,72 +18,99 @@ register = template.Library()
 LABEL_WIDTH, WIDTH, LANE, GAP, AXIS = 170, 900, 22, 8, 24
 
 
-@register.simple_tag
-def history_chart(lanes):
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    colour: str
+    listed: str  # "1" listed, "0" not listed, "-" not monitored yet
+    label: str  # the list and the state, for the tooltip
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Lane:
+    name: str
+    y: int
+    label_y: float
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    anchor: str
+    when: datetime
+
+
+@dataclass(frozen=True)
+class HistoryChart:
+    width: int
+    height: int
+    lane_height: int
+    axis_y: int
+    lanes: list[Lane]
+    ticks: list[Tick]
+
+
+def _state(listed: bool | None) -> tuple[str, str, str]:
+    if listed is None:
+        return _("not monitored yet"), "#dee2e6", "-"
+    if listed:
+        return _("listed"), "#dc3545", "1"
+    return _("not listed"), "#198754", "0"
+
+
+def history_geometry(lanes) -> HistoryChart | None:
     """One lane per list: red where the asset was listed, green where it was not."""
     if not lanes:
-        return ""
+        return None
     start = lanes[0].segments[0].start
     end = lanes[0].segments[-1].end
     span = (end - start).total_seconds() or 1
     plot = WIDTH - LABEL_WIDTH
-    height = len(lanes) * (LANE + GAP) + AXIS
-    parts = []
+    drawn = []
     for i, lane in enumerate(lanes):
-        y = i * (LANE + GAP)
-        parts.append(
-            format_html(
-                '<text x="0" y="{}" font-size="12" dominant-baseline="middle">{}</text>',
-                y + LANE / 2,
-                lane.blocklist.name,
-            )
-        )
+        bars = []
         for seg in lane.segments:
             x = LABEL_WIDTH + plot * (seg.start - start).total_seconds() / span
             # A listing of a few minutes is still worth seeing on a 30-day chart.
             w = max(4.0 if seg.listed else 1.0, plot * (seg.end - seg.start).total_seconds() / span)
             x = min(x, WIDTH - w)
-            if seg.listed is None:
-                state, colour, flag = _("not monitored yet"), "#dee2e6", "-"
-            elif seg.listed:
-                state, colour, flag = _("listed"), "#dc3545", "1"
-            else:
-                state, colour, flag = _("not listed"), "#198754", "0"
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}" '
-                    'data-listed="{}"><title>{}: {} – {}</title></rect>',
-                    f"{x:.1f}",
-                    y,
-                    f"{w:.1f}",
-                    LANE,
+            state, colour, flag = _state(seg.listed)
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(w, 1),
                     colour,
                     flag,
                     f"{lane.blocklist.name}, {state}",
-                    date_format(seg.start, "j M H:i"),
-                    date_format(seg.end, "j M H:i"),
+                    seg.start,
+                    seg.end,
                 )
             )
-    axis_y = len(lanes) * (LANE + GAP) + 14
-    ticks = format_html_join(
-        "",
-        '<text x="{}" y="{}" font-size="11" text-anchor="{}" fill="#6c757d">{}</text>',
-        (
-            (
-                f"{LABEL_WIDTH + plot * f:.1f}",
-                axis_y,
-                anchor,
-                date_format(start + (end - start) * f, "j M"),
-            )
-            for f, anchor in ((0, "start"), (0.5, "middle"), (1, "end"))
-        ),
+        y = i * (LANE + GAP)
+        drawn.append(Lane(lane.blocklist.name, y, y + LANE / 2, bars))
+    ticks = [
+        Tick(round(LABEL_WIDTH + plot * f, 1), anchor, start + (end - start) * f)
+        for f, anchor in ((0, "start"), (0.5, "middle"), (1, "end"))
+    ]
+    return HistoryChart(
+        width=WIDTH,
+        height=len(lanes) * (LANE + GAP) + AXIS,
+        lane_height=LANE,
+        axis_y=len(lanes) * (LANE + GAP) + 14,
+        lanes=drawn,
+        ticks=ticks,
     )
-    return format_html(
-        '<svg class="blocklist-history" role="img" aria-label="{}" viewBox="0 0 {} {}" '
-        'width="100%" xmlns="http://www.w3.org/2000/svg">{}{}</svg>',
-        _("Listing history, last 30 days"),
-        WIDTH,
-        height,
-        mark_safe("".join(parts)),  # noqa: S308 - every part was escaped by format_html
-        ticks,
+
+
+@register.simple_tag
+def history_chart(lanes) -> str:
+    chart = history_geometry(lanes)
+    if chart is None:
+        return ""
+    return render_to_string(
+        "deliverability/charts/blocklist_history.svg.html", {"chart": chart}, using="django"
     )

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases import services, sla_report
@@ -99,3 +100,23 @@ def test_a_tam_sees_only_their_accounts(month_of_calls, case_b, client, tam_a):
     client.force_login(tam_a)
     response = client.get(reverse("admin:cases_sla_report") + "?month=2026-11")
     assert {r["row"].account for r in response.context["rows"]} == {month_of_calls.account.name}
+
+
+def test_the_chart_has_one_bar_per_account_and_deadline_with_the_share_met():
+    rows = [sla_report.Row("A", "callback", total=4, met=3), sla_report.Row("B", "next_update")]
+    chart = sla_report.chart(rows, {"callback": "Callback"})
+    assert [(b.label, b.met_width, b.percent) for b in chart.bars] == [
+        ("A · Callback", 270.0, "75%"),
+        ("B · next_update", 0.0, "0%"),
+    ]
+    assert chart.height == 2 * 24 + 30
+
+
+def test_an_account_name_with_markup_stays_text_in_the_chart():
+    rows = [sla_report.Row("<b>A</b> & co", "callback", total=1, met=1)]
+    html = render_to_string(
+        "cases/charts/sla_attainment.svg.html", {"chart": sla_report.chart(rows, {})}
+    )
+    svg = one(page(html), "svg")
+    assert not select(svg, "b")
+    assert texts(svg, "text") == ["<b>A</b> & co · callback", "100%"]
