@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import truncatechars
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from . import quarantine, selectors
 from .models import AccessReply, InboundMessage, MailboxStatus, Outcome
 
 RAW_PREVIEW_LIMIT = 200_000
+TEXT_BLOCK = "admin/inbound/_text_block.html"
 
 
 class SettleForm(forms.Form):
@@ -157,10 +158,12 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def case_link(self, obj):
         if obj.case_id is None:
             return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:cases_case_change", args=[obj.case_id]),
-            obj.case.reference,
+        return render_to_string(
+            "admin/inbound/_link.html",
+            {
+                "url": reverse("admin:cases_case_change", args=[obj.case_id]),
+                "text": obj.case.reference,
+            },
         )
 
     @admin.display(description=_("sender verified"), boolean=True)
@@ -171,43 +174,42 @@ class InboundMessageAdmin(admin.ModelAdmin):
     def sender_check(self, obj):
         if obj.sender_verified:
             return gettext("Verified: DMARC passed for the From address.")
-        return format_html(
-            '<strong class="sender-not-verified">{}</strong>',
-            gettext("Sender not verified (DMARC: %(result)s).")
-            % {"result": obj.dmarc or gettext("no result")},
-        )
+        text = gettext("Sender not verified (DMARC: %(result)s).") % {
+            "result": obj.dmarc or gettext("no result")
+        }
+        return render_to_string("admin/inbound/_sender_not_verified.html", {"text": text})
 
     @admin.display(description=_("Message-ID used before"))
     def reused_message_id(self, obj):
         if obj.reused_message_id_of_id is None:
             return "—"
-        return format_html(
-            '{} <a href="{}">{}</a>',
-            gettext("Another message used this Message-ID before:"),
-            reverse("admin:inbound_inboundmessage_change", args=[obj.reused_message_id_of_id]),
-            f"#{obj.reused_message_id_of_id}",
+        earlier = obj.reused_message_id_of_id
+        return render_to_string(
+            "admin/inbound/_reused_message_id.html",
+            {
+                "text": gettext("Another message used this Message-ID before:"),
+                "url": reverse("admin:inbound_inboundmessage_change", args=[earlier]),
+                "pk": earlier,
+            },
         )
 
     @admin.display(description=_("reply as posted"))
     def reply_text_block(self, obj):
-        return format_html('<pre class="pre-wrap">{}</pre>', obj.reply_text)
+        return render_to_string(TEXT_BLOCK, {"text": obj.reply_text})
 
     @admin.display(description=_("full original text"))
     def full_text_block(self, obj):
-        return format_html('<pre class="pre-wrap">{}</pre>', obj.full_text)
+        return render_to_string(TEXT_BLOCK, {"text": obj.full_text})
 
     @admin.display(description=_("raw message"))
     def raw_message(self, obj):
         if obj.raw is None:
             return gettext("Deleted after the retention period.")
+        note = None
         if obj.outcome == Outcome.TOO_LARGE:
-            return format_html(
-                '<p>{}</p><pre class="pre-wrap scroll">{}</pre>',
-                gettext("Too large to read: only its header section is kept."),
-                bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace"),
-            )
+            note = gettext("Too large to read: only its header section is kept.")
         text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
-        return format_html('<pre class="pre-wrap scroll">{}</pre>', text)
+        return render_to_string(TEXT_BLOCK, {"text": text, "note": note, "scroll": True})
 
     @admin.action(
         description=_("Discard the selected quarantined messages"), permissions=["change"]
@@ -344,10 +346,12 @@ class DeliveryFailureInline(admin.TabularInline):
 
     @admin.display(description=_("report"))
     def report(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:inbound_inboundmessage_change", args=[obj.pk]),
-            gettext("the delivery report"),
+        return render_to_string(
+            "admin/inbound/_link.html",
+            {
+                "url": reverse("admin:inbound_inboundmessage_change", args=[obj.pk]),
+                "text": gettext("the delivery report"),
+            },
         )
 
 

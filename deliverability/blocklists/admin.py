@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, F, When
 from django.forms.fields import InvalidJSONInput
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_autocomplete import AutocompleteAdmin
@@ -39,8 +39,9 @@ def check_now(modeladmin, request, queryset):
         url = reverse("admin:deliverability_checkrun_change", args=[run.pk])
         modeladmin.message_user(
             request,
-            format_html(
-                '{} <a href="{}">{}</a>', account.name, url, _("follow the check's progress")
+            render_to_string(
+                "admin/deliverability/_check_started.html",
+                {"account": account.name, "url": url, "text": _("follow the check's progress")},
             ),
             messages.SUCCESS,
         )

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -138,7 +138,9 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
         if obj is None or obj.pk is None:
             return "–"
         url = reverse("admin:deliverability_warmupplan_upload", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("upload CSV"))
+        return render_to_string(
+            "admin/deliverability/_link.html", {"url": url, "text": _("upload CSV")}
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

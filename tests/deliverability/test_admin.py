@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from deliverability.models import Blocklist, CheckRun, ListingState, SendingIP
 
+from ..html import attr, select, text
+
 
 def _client(user):
     c = Client()
@@ -56,7 +58,9 @@ def test_staff_start_a_check_of_an_account_from_the_ip_list(
     run = CheckRun.objects.get()
     assert (run.trigger, run.account, run.requested_by) == ("staff", ip_a.account, agent)
     assert run.status == "finished"
-    assert "follow the check" in response.content.decode()
+    [done] = select(response.content, "ul.messagelist li.success")
+    assert text(done) == f"{ip_a.account.name} follow the check's progress"
+    assert attr(done, "a", "href") == reverse("admin:deliverability_checkrun_change", args=[run.pk])
 
 
 @pytest.mark.parametrize(

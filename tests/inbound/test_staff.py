@@ -110,6 +110,27 @@ def test_staff_see_the_raw_message_and_the_full_original_text(world):
     assert row.full_text.splitlines()[-1].strip()[:20] in text(tree, ".field-full_text_block pre")
 
 
+HOSTILE = '<img src=x onerror="alert(1)"></pre><script>alert(2)</script>'
+
+
+def test_markup_in_a_mail_shows_as_text_on_the_inbound_message_page(world):
+    mail = (
+        f"From: Mallory <mallory@elsewhere.example>\r\nTo: support@example.com\r\n"
+        f"Subject: {HOSTILE}\r\nMessage-ID: <hostile@elsewhere.example>\r\n"
+        f"\r\n{HOSTILE}\r\n"
+    ).encode()
+    row = ingest(mail)
+    url = reverse("admin:inbound_inboundmessage_change", args=[row.pk])
+    tree = page(signed_in(world.agent).get(url))
+    for field in ("raw_message", "full_text_block"):
+        block = one(tree, f".field-{field} .readonly")
+        assert HOSTILE in text(block, "pre")
+        absent(block, "img, script")
+    listed = page(signed_in(world.agent).get(CHANGELIST))
+    assert HOSTILE[:40] in text(listed, "#result_list .field-short_subject")
+    absent(listed, "#result_list img[onerror], #result_list script")
+
+
 def test_customers_and_representatives_cannot_open_the_quarantine(world):
     representative = StaffFactory(role=roles.CUSTOMER_SERVICE)
     assert signed_in(world.anna).get(CHANGELIST).status_code == 302
