@@ -10,7 +10,6 @@ names the element it means and a template can be re-indented without breaking it
     text(el) / text(tree, "h1")               # its text, whitespace collapsed
     texts(tree, "td.status")                  # the text of every match
     attr(tree, "a.case", "href")              # an attribute of the one match
-    by_testid("message")                      # "[data-testid='message']", the usual selector
 
 A test that reads one page many ways may hold it as a `Page`, the same functions as methods:
 
@@ -31,7 +30,6 @@ __all__ = [
     "Page",
     "absent",
     "attr",
-    "by_testid",
     "one",
     "page",
     "select",
@@ -101,11 +99,6 @@ def texts(source, css: str) -> list[str]:
 def attr(source, css: str, name: str) -> str | None:
     """Attribute `name` of the one element matching `css` (None when it has none)."""
     return one(source, css).get(name)
-
-
-def by_testid(testid: str) -> str:
-    """The CSS selector of the elements whose data-testid is `testid`."""
-    return f"[data-testid='{testid}']"
 
 
 class Page:
