@@ -10,6 +10,12 @@ names the element it means and a template can be re-indented without breaking it
     text(el) / text(tree, "h1")               # its text, whitespace collapsed
     texts(tree, "td.status")                  # the text of every match
     attr(tree, "a.case", "href")              # an attribute of the one match
+
+A test that reads one page many ways may hold it as a `Page`, the same functions as methods:
+
+    body = Page(response)
+    "Office hours are open now." in body      # the body's text, whitespace collapsed
+    body.has(".scope-note"), body.links(), body.attrs("[title]", "title")
 """
 
 from __future__ import annotations
@@ -19,7 +25,17 @@ import copy
 import lxml.html
 from lxml.html import HtmlElement
 
-__all__ = ["HtmlElement", "absent", "attr", "one", "page", "select", "text", "texts"]
+__all__ = [
+    "HtmlElement",
+    "Page",
+    "absent",
+    "attr",
+    "one",
+    "page",
+    "select",
+    "text",
+    "texts",
+]
 
 
 def page(source) -> HtmlElement:
@@ -83,3 +99,39 @@ def texts(source, css: str) -> list[str]:
 def attr(source, css: str, name: str) -> str | None:
     """Attribute `name` of the one element matching `css` (None when it has none)."""
     return one(source, css).get(name)
+
+
+class Page:
+    """One parsed page and the functions above as its methods."""
+
+    def __init__(self, source):
+        self.root = page(source)
+
+    def select(self, css: str) -> list[HtmlElement]:
+        return select(self.root, css)
+
+    def one(self, css: str) -> HtmlElement:
+        return one(self.root, css)
+
+    def has(self, css: str) -> bool:
+        return bool(self.select(css))
+
+    def text(self, css: str | None = None) -> str:
+        """The text of the body, or of every element `css` finds, joined by a space."""
+        if css is None:
+            return text(self.root.body)
+        return " ".join(texts(self.root, css))
+
+    def texts(self, css: str) -> list[str]:
+        return texts(self.root, css)
+
+    def attrs(self, css: str, name: str) -> list[str]:
+        """Attribute `name` of every element `css` finds that has it."""
+        return [el.get(name) for el in self.select(css) if el.get(name) is not None]
+
+    def links(self) -> list[str]:
+        return self.attrs("a", "href")
+
+    def __contains__(self, words: str) -> bool:
+        """Whether the body's text holds `words` (whitespace collapsed on both sides)."""
+        return " ".join(words.split()) in self.text()

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.pages import Page
+from tests.html import Page
 
 pytestmark = pytest.mark.django_db
 

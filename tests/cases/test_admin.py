@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, Status
-from tests.admin_html import attribute, find, find_all, parsed, text
+from tests.html import absent, attr, one, page, select, text
 
 from .conftest import NOW
 
@@ -31,32 +31,28 @@ def act(client, case, action, **data):
 
 def queue_rows(response) -> list[dict]:
     """The queue's rows, each as its cells' text (and the reference's link)."""
-    tables = find_all(parsed(response), "table", id="result_list")
+    tables = select(response, "table#result_list")
     if not tables:
         return []
     rows = []
-    for tr in find_all(find(tables[0], "tbody"), "tr"):
+    for tr in select(one(tables[0], "tbody"), "tr"):
         row = {
-            column: text(find(tr, class_=f"field-{column}"))
+            column: text(tr, f".field-{column}")
             for column in ("ref", "deadline", "severity", "status", "subject", "account", "agent")
         }
-        row["url"] = attribute(find(find(tr, "th", class_="field-ref"), "a"), "href")
-        row["due"] = [attribute(e, "data-due") for e in find_all(tr, data_due=True)]
+        row["url"] = attr(tr, "th.field-ref a", "href")
+        row["due"] = [e.get("data-due") for e in select(tr, "[data-due]")]
         row["tr"] = tr
         rows.append(row)
     return rows
 
 
 def offered_actions(page) -> set[str]:
-    return {attribute(e, "data-action") for e in find_all(page, data_action=True)}
+    return {e.get("data-action") for e in select(page, "[data-action]")}
 
 
 def messages_of(response) -> list[str]:
-    return [
-        text(li)
-        for ul in find_all(parsed(response), "ul", class_="messagelist")
-        for li in find_all(ul, "li")
-    ]
+    return [text(li) for li in select(response, "ul.messagelist li")]
 
 
 def references(client, query="", **data) -> list[str]:
@@ -95,18 +91,18 @@ def test_filters_mine_my_accounts_and_due_within_the_hour(agent_client, agent, f
 
 
 def test_the_filters_show_what_is_chosen_and_keep_the_other_choices(agent_client, case_a):
-    page = parsed(agent_client.get(CHANGELIST, {"mine": "me", "q": "Alpha"}))
-    filters = find(page, "nav", id="changelist-filter")
-    chosen = [text(li) for li in find_all(filters, "li", class_="selected")]
+    tree = page(agent_client.get(CHANGELIST, {"mine": "me", "q": "Alpha"}))
+    filters = one(tree, "nav#changelist-filter")
+    chosen = [text(li) for li in select(filters, "li.selected")]
     assert chosen == ["All", "All", "All", "Assigned to me", "All", "All"]
-    overdue = next(a for a in find_all(filters, "a") if text(a) == "Overdue")
-    assert parse_qs(attribute(overdue, "href")[1:]) == {
+    overdue = next(a for a in select(filters, "a") if text(a) == "Overdue")
+    assert parse_qs(overdue.get("href")[1:]) == {
         "mine": ["me"],
         "q": ["Alpha"],
         "due": ["overdue"],
     }
-    assert attribute(find(page, "input", id="searchbar"), "value") == "Alpha"
-    assert find(page, "input", type="hidden", name="mine")
+    assert attr(tree, "input#searchbar", "value") == "Alpha"
+    assert one(tree, "input[type=hidden][name=mine]") is not None
 
 
 def test_a_tam_filters_on_their_own_accounts(tam_a, case_a, case_b, client):
@@ -135,7 +131,7 @@ def test_the_queue_shows_each_case_s_columns_and_leads_to_its_page(
         response = agent_client.get(CHANGELIST + query)
     rows = {row["ref"]: row for row in queue_rows(response)}
     assert rows
-    assert not find_all(find(parsed(response), "table", id="result_list"), "b")  # escaped
+    absent(one(response, "table#result_list"), "b")  # escaped
     cases = Case.objects.filter(reference__in=rows).select_related("account", "assigned_agent")
     assert len(cases) == len(rows)
     for case in cases:
@@ -145,7 +141,7 @@ def test_the_queue_shows_each_case_s_columns_and_leads_to_its_page(
         preserved = parse_qs(urlsplit(row["url"]).query).get("_changelist_filters")
         assert preserved == ([query[1:]] if query else None)
         assert row["subject"] == case.subject
-        assert attribute(find(find(row["tr"], class_="field-subject"), "a"), "href") == row["url"]
+        assert attr(row["tr"], ".field-subject a", "href") == row["url"]
         assert row["severity"] == case.get_severity_display()
         assert row["status"] == case.get_status_display()
         assert row["account"] == case.account.name
@@ -161,24 +157,23 @@ def test_the_columns_sort_the_queue_both_ways(agent_client, file_case):
     b = file_case(subject="Bananas")
     assert references(agent_client, "?o=5") == [a.reference, b.reference]
     assert references(agent_client, "?o=-5") == [b.reference, a.reference]
-    page = parsed(agent_client.get(CHANGELIST + "?o=5"))
-    subject = find(page, "th", class_="column-subject")
-    assert "ascending" in attribute(subject, "class").split()
-    assert parse_qs(attribute(find(subject, "a"), "href")[1:]) == {"o": ["-5"]}
+    subject = one(agent_client.get(CHANGELIST + "?o=5"), "th.column-subject")
+    assert "ascending" in subject.classes
+    assert parse_qs(attr(subject, "a", "href")[1:]) == {"o": ["-5"]}
 
 
 def test_the_queue_pages_by_previous_and_next(agent_client, file_case):
     for i in range(27):
         file_case(subject=f"case {i}")
-    first = parsed(agent_client.get(CHANGELIST))
-    assert len(find_all(find(first, "tbody"), "tr")) == 25
-    assert text(find(first, "p", class_="paginator")).startswith("Cases 1 to 25")
-    assert not find_all(first, "a", rel="prev")
-    following = attribute(find(first, "a", rel="next"), "href")
-    second = parsed(agent_client.get(CHANGELIST + following))
-    assert len(find_all(find(second, "tbody"), "tr")) == 2
-    assert not find_all(second, "a", rel="next")
-    assert attribute(find(second, "a", rel="prev"), "href") == "?"
+    first = page(agent_client.get(CHANGELIST))
+    assert len(select(one(first, "tbody"), "tr")) == 25
+    assert text(first, "p.paginator").startswith("Cases 1 to 25")
+    absent(first, "a[rel=prev]")
+    following = attr(first, "a[rel=next]", "href")
+    second = page(agent_client.get(CHANGELIST + following))
+    assert len(select(one(second, "tbody"), "tr")) == 2
+    absent(second, "a[rel=next]")
+    assert attr(second, "a[rel=prev]", "href") == "?"
     all_refs = references(agent_client) + references(agent_client, following)
     assert len(set(all_refs)) == 27
 
@@ -202,10 +197,10 @@ def test_a_parameter_the_queue_cannot_use_is_left_out(agent_client, case_a, quer
 
 
 def test_a_page_past_the_last_is_empty_with_a_way_back(agent_client, case_a):
-    page = parsed(agent_client.get(CHANGELIST + "?p=3"))
-    assert not find_all(page, "table", id="result_list")
-    assert text(find(page, "p", class_="case-queue-empty")) == "No case matches."
-    assert attribute(find(page, "a", rel="prev"), "href") == "?p=2"
+    tree = page(agent_client.get(CHANGELIST + "?p=3"))
+    absent(tree, "table#result_list")
+    assert text(tree, "p.case-queue-empty") == "No case matches."
+    assert attr(tree, "a[rel=prev]", "href") == "?p=2"
 
 
 def test_a_post_to_the_queue_shows_the_list_again(agent_client, case_a):
@@ -237,10 +232,10 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 
 def test_the_case_page_shows_the_timeline_with_internal_notes(agent_client, case_a, agent):
     services.case_add_note(case=case_a, author=agent, body="staff eyes only")
-    page = parsed(agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])))
-    timeline = find(page, "ol", class_="case-timeline")
-    assert "staff eyes only" in text(find_all(timeline, "li", class_="internal")[-1])
-    assert "propose" in offered_actions(page)
+    tree = page(agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])))
+    timeline = one(tree, "ol.case-timeline")
+    assert "staff eyes only" in text(select(timeline, "li.internal")[-1])
+    assert "propose" in offered_actions(tree)
 
 
 def test_actions_call_the_services(agent_client, agent, case_a, customer_a):
@@ -264,7 +259,7 @@ def test_actions_call_the_services(agent_client, agent, case_a, customer_a):
     )
     case_a.refresh_from_db()
     assert case_a.status == Status.RESOLVED
-    agreement = find_all(find(parsed(response), "div", class_="case-panel"), "li")
+    agreement = select(one(response, "div.case-panel"), "li")
     assert any("Alice" in text(li) for li in agreement)
 
 
@@ -281,15 +276,17 @@ def test_a_refused_reply_keeps_what_the_agent_typed(agent_client, case_a):
         agent_client, case_a, "reply", body="A long answer & <details>", attachments=[tool]
     )
     assert any("“tool.exe” is not a file type we accept" in m for m in messages_of(response))
-    reply = find(parsed(response), "details", data_action="reply")
-    assert attribute(reply, "open") is None and ("open", None) in reply.attributes
-    assert text(find(reply, "textarea", name="reply-body")) == "A long answer & <details>"
+    reply = one(response, "details[data-action=reply]")
+    assert reply.get("open") == ""  # open, to show what was typed
+    assert text(reply, "textarea[name=reply-body]") == "A long answer & <details>"
     assert not case_a.messages.exists()
     # Typed text waits for one page only.
-    page = parsed(agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])))
-    reply = find(page, "details", data_action="reply")
-    assert ("open", None) not in reply.attributes
-    assert text(find(reply, "textarea", name="reply-body")) == ""
+    reply = one(
+        agent_client.get(reverse("admin:cases_case_change", args=[case_a.pk])),
+        "details[data-action=reply]",
+    )
+    assert reply.get("open") is None
+    assert text(reply, "textarea[name=reply-body]") == ""
 
 
 def test_an_agreement_dated_in_year_one_is_refused_with_a_sentence(agent_client, case_a, agent):
@@ -304,8 +301,8 @@ def test_an_agreement_dated_in_year_one_is_refused_with_a_sentence(agent_client,
     )
     assert response.status_code == 200
     assert any("Give a date in 2000 or later." in m for m in messages_of(response))
-    name = find(parsed(response), "input", name="record_agreement-customer_name")
-    assert attribute(name, "value") == "Alice"  # the name typed is kept
+    name = attr(response, "input[name=record_agreement-customer_name]", "value")
+    assert name == "Alice"  # the name typed is kept
     case_a.refresh_from_db()
     assert case_a.status == Status.RESOLUTION_PROPOSED
 
@@ -324,10 +321,10 @@ def test_a_bad_action_form_names_the_field(agent_client, case_a):
 
 def test_only_the_moves_the_status_allows_are_offered(agent_client, case_a, agent):
     url = reverse("admin:cases_case_change", args=[case_a.pk])
-    actions = offered_actions(parsed(agent_client.get(url)))
+    actions = offered_actions(page(agent_client.get(url)))
     assert "propose" in actions and "close" not in actions
     services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
-    actions = offered_actions(parsed(agent_client.get(url)))
+    actions = offered_actions(page(agent_client.get(url)))
     assert "record_agreement" in actions and "propose" not in actions
 
 
@@ -350,10 +347,10 @@ def test_an_agent_attaches_a_file_to_a_reply_and_the_customer_downloads_it(
 
 def test_the_queue_gives_its_columns_the_width_of_the_page(agent_client, case_a):
     queue = agent_client.get(CHANGELIST)
-    other = parsed(agent_client.get(reverse("admin:cases_hotlinecall_changelist")))
-    assert not find_all(parsed(queue), id="nav-sidebar")
+    other = page(agent_client.get(reverse("admin:cases_hotlinecall_changelist")))
+    absent(queue, "#nav-sidebar")
     assert [row["ref"] for row in queue_rows(queue)] == [case_a.reference]
-    assert find(other, "nav", id="nav-sidebar")
+    assert one(other, "nav#nav-sidebar") is not None
 
 
 def test_an_agreed_update_is_the_next_deadline_of_an_answered_critical_case(
@@ -442,19 +439,19 @@ def test_the_call_list_links_each_call_to_its_case_and_marks_its_callback(
 
     def cells(column):
         with time_machine.travel(NOW + timedelta(minutes=20), tick=False):
-            page = parsed(agent_client.get(calls))
-        return find_all(find(page, "table", id="result_list"), class_=f"field-{column}")
+            tree = page(agent_client.get(calls))
+        return select(one(tree, "table#result_list"), f".field-{column}")
 
-    links = [find_all(cell, "a") for cell in cells("case_link")]
+    links = [select(cell, "a") for cell in cells("case_link")]
     assert sorted(len(found) for found in links) == [0, 1]
     (link,) = next(found for found in links if found)
-    assert attribute(link, "href") == reverse("admin:cases_case_change", args=[burning.pk])
+    assert link.get("href") == reverse("admin:cases_case_change", args=[burning.pk])
     assert text(link) == burning.reference
-    overdue = [find_all(cell, "strong", class_="overdue") for cell in cells("callback")]
+    overdue = [select(cell, "strong.overdue") for cell in cells("callback")]
     assert all(len(found) == 1 for found in overdue)
     assert text(overdue[0][0]).startswith("OVERDUE ")
     services.callback_log_attempt(
         call=call, agent=agent, outcome="reached", at=NOW + timedelta(minutes=10)
     )
-    met = [e for cell in cells("callback") for e in find_all(cell, "span", class_="callback-met")]
+    met = [e for cell in cells("callback") for e in select(cell, "span.callback-met")]
     assert len(met) == 1 and text(met[0]).startswith("called back at ")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import CaseEvent
-from tests.signin.pages import text
+from tests.html import text
 
 from .conftest import NOW
 
@@ -28,7 +28,7 @@ def test_a_second_escalation_within_a_day_is_refused_with_the_time_it_can_be_don
             reverse("cases:escalate", args=[case_a.reference]), {"reason": "No answer"}, follow=True
         )
     assert (
-        text(done, "message")
+        text(done, "[data-testid=message]")
         == f"{tam_a.full_name}, your Technical Account Manager, is told about the case."
     )
     mail.outbox.clear()
@@ -36,7 +36,7 @@ def test_a_second_escalation_within_a_day_is_refused_with_the_time_it_can_be_don
         refused = escalate(client_a, case_a, "Again")
     assert refused.status_code == 409
     # Alice reads Amsterdam time: escalated at 10:00 on 25 Nov, again from 10:00 on 26 Nov.
-    assert text(refused, "message") == (
+    assert text(refused, "[data-testid=message]") == (
         f"Case {case_a.reference} was escalated to your Technical Account Manager less than "
         "24 hours ago; you can escalate it again from 26 Nov 2026, 10:00."
     )
@@ -50,7 +50,8 @@ def test_the_case_page_says_when_the_case_can_be_escalated_again(client_a, case_
     with time_machine.travel(NOW + timedelta(hours=2), tick=False):
         page = client_a.get(reverse("cases:detail", args=[case_a.reference]))
     assert (
-        text(page, "escalate-again") == "You can escalate this case again from 26 Nov 2026, 10:00."
+        text(page, "[data-testid=escalate-again]")
+        == "You can escalate this case again from 26 Nov 2026, 10:00."
     )
     with time_machine.travel(NOW + timedelta(hours=24, seconds=1), tick=False):
         page = client_a.get(reverse("cases:detail", args=[case_a.reference]))

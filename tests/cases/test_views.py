@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, Status
-from tests.pages import Page, text_of
+from tests.html import Page, text
 
 from .conftest import NOW
 
@@ -494,14 +494,14 @@ def test_every_agreement_shows_what_was_proposed_and_who_agreed_how(client_a, ca
     )
     page = Page(client_a.get(reverse("cases:detail", args=[case_a.reference])))
     agreements = page.select("[data-testid=agreements] [data-testid=agreement]")
-    by_summary = {text_of(a.cssselect(".case-text")[0]): a for a in agreements}
+    by_summary = {text(a.cssselect(".case-text")[0]): a for a in agreements}
     assert set(by_summary) == {"Use the EU endpoint", "Raise the rate limit"}  # withdrawn too
     withdrawn = by_summary["Raise the rate limit"]
-    assert [text_of(b) for b in withdrawn.cssselect(".case-text strong")] == ["rate limit"]
-    assert text_of(withdrawn.cssselect("strong")[0]) == "Withdrawn"
+    assert [text(b) for b in withdrawn.cssselect(".case-text strong")] == ["rate limit"]
+    assert text(withdrawn.cssselect("strong")[0]) == "Withdrawn"
     first.refresh_from_db()
     assert first.outcome == "withdrawn" and first.customer_name == ""
-    assert ", ," not in text_of(withdrawn)
+    assert ", ," not in text(withdrawn)
     after_break = withdrawn.xpath("br[1]/following-sibling::text()[1]")[0]
     assert after_break.strip() == "25 Nov 2026, 10:00"  # when, alone
     assert f"Alice Alpha, 25 Nov 2026, 10:05, By phone · recorded by {agent.full_name}" in page

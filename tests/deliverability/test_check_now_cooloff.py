@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from deliverability.blocklists import services
 from deliverability.models import CheckRun
-from tests.signin.pages import text
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,14 @@ def test_a_second_check_within_the_cool_off_is_refused_with_the_next_possible_ti
         refused = client_a.post(CHECK, follow=True)
     assert refused.redirect_chain == [(HOME, 302)]
     # Alice reads Amsterdam time (UTC+1 in November).
-    assert text(refused, "message") == (
+    assert text(refused, "[data-testid=message]") == (
         "Your sending IPs and domains were checked less than 15 minutes ago; "
         "the next check can start at 25 Nov 2026 10:15 CET."
     )
-    assert text(refused, "next-check") == "The next check can start at 25 Nov 2026 10:15 CET."
+    assert (
+        text(refused, "[data-testid=next-check]")
+        == "The next check can start at 25 Nov 2026 10:15 CET."
+    )
     assert 'id="check-now" disabled' in refused.content.decode()
     assert CheckRun.objects.count() == 1
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliverability.models import Blocklist, ListingEvent, SendingIP
-from tests.pages import Page
+from tests.html import Page
 
 
 def _event(ip, kind, days_ago, zone="zen.spamhaus.org"):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.models import OutboxTask
 from deliverability.models import CheckRun, ListingState
-from tests.pages import Page
+from tests.html import Page
 
 
 def test_check_now_checks_the_customers_account_and_shows_progress(

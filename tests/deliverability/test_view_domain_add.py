@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from deliverability.models import SendingDomain
-from tests.pages import Page
+from tests.html import Page
 
 URL = reverse("deliverability:domain_add")
 

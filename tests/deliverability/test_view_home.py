@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliverability.models import Blocklist, CheckRun, ListingState, SendingDomain, SendingIP
-from tests.pages import Page
+from tests.html import Page
 
 URL = reverse("deliverability:home")
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from tests.admin_html import attribute, find, find_all, parsed, text
+from tests.html import one, select, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +15,17 @@ ACCOUNTS = reverse("admin:accounts_account_changelist")
 
 
 def links(element) -> set[str]:
-    return {attribute(a, "href") for a in find_all(element, "a")}
+    return {a.get("href") for a in select(element, "a")}
 
 
 def index_links(client) -> set[str]:
-    return links(find(parsed(client.get(reverse("admin:index"))), "div", id="content-main"))
+    return links(one(client.get(reverse("admin:index")), "div#content-main"))
 
 
 def test_the_sidebar_lists_the_models_the_reader_may_open(agent_client):
-    page = parsed(agent_client.get(reverse("admin:cases_hotlinecall_changelist")))
-    sidebar = find(page, "nav", id="nav-sidebar")
+    sidebar = one(
+        agent_client.get(reverse("admin:cases_hotlinecall_changelist")), "nav#nav-sidebar"
+    )
     assert ACCOUNTS in links(sidebar)
     assert reverse("admin:cases_hotlinecall_changelist") in links(sidebar)
     assert reverse("admin:auth_group_changelist") not in links(sidebar)  # superusers only
@@ -43,8 +44,9 @@ def test_a_granted_permission_shows_in_the_navigation_at_once(representative):
 
 def test_the_navigation_speaks_the_reader_s_language(agent, agent_client):
     def captions():
-        page = parsed(agent_client.get(reverse("admin:index")))
-        return {text(c) for c in find_all(find(page, "div", id="content-main"), "caption")}
+        return set(
+            texts(one(agent_client.get(reverse("admin:index")), "div#content-main"), "caption")
+        )
 
     assert "Support cases" in captions()
     agent.language = "nl"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Holiday, OfficeHoursChange
 from tests.factories import AccountFactory, ContactFactory
-from tests.pages import Page
+from tests.html import Page
 
 pytestmark = pytest.mark.django_db
 

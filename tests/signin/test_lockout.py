@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-
-from .pages import text
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def fail(client, username, times, **kwargs):
     for _ in range(times):
         response = attempt(client, username, "not-the-password", **kwargs)
         assert response.status_code == 200
-        assert text(response, "sign-in-error").startswith("Please enter a correct")
+        assert text(response, "[data-testid=sign-in-error]").startswith("Please enter a correct")
 
 
 def test_a_login_that_fails_too_often_is_locked_out_even_with_the_right_password(customer_a):
@@ -44,7 +43,7 @@ def test_a_login_that_fails_too_often_is_locked_out_even_with_the_right_password
         fail(client, customer_a.email, 2)
         locked = attempt(client, customer_a.email, "not-the-password")
         assert locked.status_code == 429
-        assert text(locked, "sign-in-error") == (
+        assert text(locked, "[data-testid=sign-in-error]") == (
             "Too many failed sign-ins with this address or from your network. "
             "You can try again at 09:15 (UTC), in 15 minutes."
         )
@@ -54,7 +53,7 @@ def test_a_login_that_fails_too_often_is_locked_out_even_with_the_right_password
     with time_machine.travel(T0 + timedelta(minutes=14), tick=False):
         later = attempt(client, customer_a.email, PASSWORD)
         assert later.status_code == 429
-        assert "in 1 minute." in text(later, "sign-in-error")
+        assert "in 1 minute." in text(later, "[data-testid=sign-in-error]")
     with time_machine.travel(T0 + timedelta(minutes=15, seconds=1), tick=False):
         response = attempt(client, customer_a.email, PASSWORD)
         assert response.status_code == 302
@@ -122,7 +121,7 @@ def test_the_staff_admin_sign_in_is_throttled_too(manager):
         assert attempt(client, manager.email, "wrong", url=ADMIN_LOGIN).status_code == 429
         locked = attempt(client, manager.email, PASSWORD, url=ADMIN_LOGIN)
         assert locked.status_code == 429
-        assert text(locked, "errornote", attr="class").startswith(
+        assert text(locked, ".errornote").startswith(
             "Too many failed sign-ins with this address or from your network."
         )
         assert "_auth_user_id" not in client.session
@@ -134,7 +133,7 @@ def test_the_sentence_is_in_dutch_for_a_dutch_reader(customer_a):
         for _ in range(3):
             response = attempt(client, customer_a.email, "wrong")
         assert response.status_code == 429
-        assert text(response, "sign-in-error") == (
+        assert text(response, "[data-testid=sign-in-error]") == (
             "Te veel mislukte aanmeldpogingen met dit adres of vanaf uw netwerk. "
             "U kunt het om 09:15 (UTC) opnieuw proberen, over 15 minuten."
         )
@@ -149,7 +148,7 @@ def test_a_support_manager_sees_the_lockout_and_unlocks_it_in_the_admin(customer
         changelist = reverse("admin:axes_accessattempt_changelist")
         page = staff.get(changelist)
         assert page.status_code == 200
-        assert text(page, "field-username", attr="class") == customer_a.email
+        assert text(page, ".field-username") == customer_a.email
         ids = [str(pk) for pk in AccessAttempt.objects.values_list("pk", flat=True)]
         confirm = staff.post(changelist, {"action": "delete_selected", "_selected_action": ids})
         assert confirm.status_code == 200

@@ -14,10 +14,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.signin import services
-from tests import html
 from tests.factories import PASSWORD, StaffFactory
-
-from .pages import text, texts
+from tests.html import select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +65,8 @@ def test_staff_without_an_authenticator_set_one_up_before_the_admin_opens(clock,
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=manager)
     assert not device.confirmed
-    assert text(page, "secret").replace(" ", "") in device.config_url
-    assert [el.tag for el in html.select(page.content, "[data-testid=qr-code] > *")] == ["svg"]
+    assert text(page, "[data-testid=secret]").replace(" ", "") in device.config_url
+    assert [el.tag for el in select(page.content, "[data-testid=qr-code] > *")] == ["svg"]
 
     wrong = client.post(SETUP, {"code": "000000", "next": "/admin/"})
     assert wrong.status_code == 400
@@ -77,12 +75,14 @@ def test_staff_without_an_authenticator_set_one_up_before_the_admin_opens(clock,
     assert done["Location"] == f"{CODES}?next=%2Fadmin%2F"
 
     shown = client.get(done["Location"])
-    codes = texts(shown, "backup-code")
+    codes = texts(shown, "[data-testid=backup-code]")
     assert len(codes) == 10
     assert sorted(codes) == sorted(StaticToken.objects.values_list("token", flat=True))
     again = client.get(done["Location"])
-    assert texts(again, "backup-code") == []
-    assert text(again, "codes-shown").startswith("Your backup codes were shown when they were made")
+    assert texts(again, "[data-testid=backup-code]") == []
+    assert text(again, "[data-testid=codes-shown]").startswith(
+        "Your backup codes were shown when they were made"
+    )
     admin = client.get(ADMIN)
     assert admin.status_code == 200
     device.refresh_from_db()
@@ -98,7 +98,7 @@ def test_staff_type_the_code_at_every_sign_in(clock, agent):
 
     wrong = client.post(VERIFY, {"code": "123456", "next": "/admin/"})
     assert wrong.status_code == 400
-    assert text(wrong, "error_1_id_code", attr="id") == (
+    assert text(wrong, "#error_1_id_code") == (
         "That code is not right. Type the code your app shows now; it changes every 30 seconds."
     )
     clock.shift(timedelta(seconds=2))
@@ -134,7 +134,7 @@ def test_wrong_codes_slow_down_with_a_sentence(clock, agent):
     client.post(VERIFY, {"code": "111111"})
     refused = client.post(VERIFY, {"code": code_for(device)})
     assert refused.status_code == 429
-    assert text(refused, "error_1_id_code", attr="id") == (
+    assert text(refused, "#error_1_id_code") == (
         "Too many wrong codes. You can try again at 10:00:01."  # the agent reads Amsterdam time
     )
     clock.shift(timedelta(seconds=2))
@@ -172,12 +172,12 @@ def test_a_customer_turns_it_on_from_the_profile_and_is_asked_at_the_next_sign_i
     client = Client()
     password_sign_in(client, customer_a, url="/accounts/login/")
     profile = client.get(reverse("accounts:profile"))
-    assert text(profile, "second-factor").startswith("Two-step sign-in Off:")
+    assert text(profile, "[data-testid=second-factor]").startswith("Two-step sign-in Off:")
     client.get(f"{SETUP}?next=/me/profile/")
     device = TOTPDevice.objects.get(user=customer_a)
     done = client.post(SETUP, {"code": code_for(device), "next": "/me/profile/"})
     assert done["Location"] == f"{CODES}?next=%2Fme%2Fprofile%2F"
-    assert text(client.get(reverse("accounts:profile")), "second-factor").startswith(
+    assert text(client.get(reverse("accounts:profile")), "[data-testid=second-factor]").startswith(
         "Two-step sign-in On:"
     )
 
@@ -195,7 +195,7 @@ def test_a_customer_turns_it_off_again(clock, customer_a):
     password_sign_in(client, customer_a, url="/accounts/login/")
     client.post(VERIFY, {"code": code_for(device)})
     response = client.post(reverse("signin:remove"), follow=True)
-    assert text(response, "message") == (
+    assert text(response, "[data-testid=message]") == (
         "Two-step sign-in is off: you sign in with your password alone."
     )
     assert not TOTPDevice.objects.filter(user=customer_a).exists()
@@ -229,7 +229,7 @@ def test_a_support_manager_resets_a_lost_authenticator_in_the_admin(clock, manag
         {"action": "reset_second_factor", "_selected_action": [str(device.pk)]},
         follow=True,
     )
-    assert text(response, "success", attr="class") == f"Second factor reset for: {agent}."
+    assert text(response, ".success") == f"Second factor reset for: {agent}."
     assert not TOTPDevice.objects.filter(user=agent).exists()
     assert not StaticToken.objects.filter(device__user=agent).exists()
     # Their next sign-in leads them to set up a new one.
