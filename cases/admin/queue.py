@@ -180,7 +180,8 @@ def _page_number(value: str | None) -> int:
 
 def queue_view(model_admin, request, extra_context=None):
     """The queue page: rows, filters, search and paging for `request`'s parameters."""
-    params = {k: v for k, v in request.GET.items()}
+    # PostgreSQL refuses a NUL character in any text it is given: no parameter holds one.
+    params = {k: v.replace("\x00", "") for k, v in request.GET.items()}
     now = timezone.now()
     query = params.get(SEARCH_VAR, "")
     keys = sort_keys(params.get(ORDER_VAR, ""))
