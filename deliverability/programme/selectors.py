@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -208,8 +209,11 @@ def remediation_defaults(account, initial: dict) -> dict:
     ):
         if not initial.get(key) and purpose in domains:
             defaults[key] = domains[purpose]
-    ips = [ip for ip in str(initial.get("affected_ips", "")).replace(";", " ").split() if ip]
-    if ips and SendingIP.objects.filter(account=account, address__in=ips).count() == len(ips):
+    ips = str(initial.get("affected_ips", "")).replace(";", " ").split()
+    # Pre-filled from a query string: anything that is not an address is simply not one of
+    # the account's (PostgreSQL's address column refuses to compare with it).
+    addresses = ips and all(_is_address(ip) for ip in ips)
+    if addresses and SendingIP.objects.filter(account=account, address__in=ips).count() == len(ips):
         defaults["ip_type"] = "dedicated"
     return defaults
 
@@ -241,3 +245,11 @@ def planning_sessions_for_account(account):
 def next_steps_due(on: date):
     """Next steps due on or before the date, not done and not reminded yet (partial index)."""
     return NextStep.objects.filter(done=False, reminded_at__isnull=True, due_on__lte=on)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

@@ -276,3 +276,11 @@ def test_not_even_a_manager_deletes_a_remediation_request(remediation_a, manager
     url = reverse("admin:deliverability_remediationrequest_delete", args=[remediation_a.pk])
     client.post(url, {"post": "yes"})
     assert RemediationRequest.objects.filter(pk=remediation_a.pk).exists()
+
+
+def test_a_prefilled_address_that_is_not_one_is_left_as_typed(client_a):
+    # PostgreSQL's address column refused to compare with it: the page answered 500.
+    url = reverse("deliverability:remediation_new")
+    response = client_a.get(url, {"affected_ips": "0 not-an-ip"})
+    assert response.status_code == 200
+    assert one(response, "textarea[name=affected_ips]").text.strip() == "0 not-an-ip"
