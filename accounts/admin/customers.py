@@ -49,8 +49,10 @@ class MyAccountsFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "mine":
             return queryset.filter(tam=request.user)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(tam_id=int(self.value()))
+        value = self.value() or ""
+        # An id a column can hold, in ASCII digits ("²" is a digit to Python).
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            return queryset.filter(tam_id=int(value))
         return queryset
 
     def choices(self, changelist):
