@@ -3,6 +3,7 @@ agreements, SLA policies and notices, and Severity 1 hotline calls."""
 
 from .case import Case
 from .choices import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     REFERENCE_PREFIX,
     Category,
@@ -20,6 +21,7 @@ from .resolution import AgreementOutcome, ResolutionAgreement
 from .sla import SlaNotice, SlaPolicy
 
 __all__ = [
+    "CLOSED_STATUSES",
     "OPEN_STATUSES",
     "REFERENCE_PREFIX",
     "AgreementOutcome",

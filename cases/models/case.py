@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text_limits import TextLengthValidator
 
 from .choices import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     Category,
     Channel,
@@ -126,6 +127,19 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         indexes = [
             models.Index(fields=["account", "-opened_at"], name="case_account_opened"),
+            # The customer's case list: a page of open cases newest first, a page of
+            # closed ones last changed first, and the open count, each from an index
+            # holding only its own rows (an account may have thousands closed).
+            models.Index(
+                fields=["account", "-opened_at", "-id"],
+                name="case_account_open",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["account", "-updated_at", "-id"],
+                name="case_account_closed",
+                condition=Q(status__in=CLOSED_STATUSES),
+            ),
             models.Index(
                 fields=["first_response_due_at"],
                 name="case_first_response_due",

@@ -47,6 +47,7 @@ OPEN_STATUSES = (
     Status.WORKAROUND_PROVIDED,
     Status.RESOLUTION_PROPOSED,
 )
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 class Channel(models.TextChoices):

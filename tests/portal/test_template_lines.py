@@ -25,7 +25,6 @@ STILL_LONG: dict[str, int] = {
     "cases/jinja2/cases/_pages.html": 2,
     "cases/jinja2/cases/_sla_attainment.html": 1,
     "cases/jinja2/cases/case_detail.html": 14,
-    "cases/jinja2/cases/case_list.html": 3,
     "cases/jinja2/cases/case_new.html": 2,
     "cases/templates/admin/cases/case/change_form.html": 13,
     "cases/templates/admin/cases/case/queue.html": 7,
