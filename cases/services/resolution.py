@@ -70,6 +70,28 @@ def _pending_agreement(case: Case, answering: int | None = None) -> ResolutionAg
     return agreement
 
 
+def _settle(
+    case: Case, agreement: ResolutionAgreement, *, to: str, actor, now, kind, detail="", **event
+) -> ResolutionAgreement:
+    """Save the answer set on the proposal and move the case with its event: the one way
+    every answer (accepted, rejected, recorded by staff) lands."""
+    agreement.save()
+    changed: set[str] = set()
+    move(
+        case,
+        to,
+        actor=actor,
+        now=now,
+        changed=changed,
+        kind=kind,
+        detail=detail,
+        agreement=agreement.pk,
+        **event,
+    )
+    deadlines.save(case, changed)
+    return agreement
+
+
 @transaction.atomic
 def case_accept_resolution(
     *,
@@ -89,20 +111,15 @@ def case_accept_resolution(
     agreement.method = method
     agreement.customer = customer
     agreement.customer_name = customer.full_name or customer.email
-    agreement.save()
-    changed: set[str] = set()
-    move(
+    return _settle(
         case,
-        Status.RESOLVED,
+        agreement,
+        to=Status.RESOLVED,
         actor=customer,
         now=now,
-        changed=changed,
         kind=Kind.RESOLUTION_ACCEPTED,
-        agreement=agreement.pk,
         method=method,
     )
-    deadlines.save(case, changed)
-    return agreement
 
 
 @transaction.atomic
@@ -126,20 +143,15 @@ def case_reject_resolution(
     agreement.customer = customer
     agreement.customer_name = customer.full_name or customer.email
     agreement.reason = reason
-    agreement.save()
-    changed: set[str] = set()
-    move(
+    return _settle(
         case,
-        Status.IN_PROGRESS,
+        agreement,
+        to=Status.IN_PROGRESS,
         actor=customer,
         now=now,
-        changed=changed,
         kind=Kind.RESOLUTION_REJECTED,
         detail=reason,
-        agreement=agreement.pk,
     )
-    deadlines.save(case, changed)
-    return agreement
 
 
 @transaction.atomic
@@ -174,19 +186,14 @@ def case_record_agreement(
     agreement.method = method
     agreement.customer_name = customer_name.strip()
     agreement.recorded_by = actor
-    agreement.save()
-    changed: set[str] = set()
-    move(
+    return _settle(
         case,
-        Status.RESOLVED,
+        agreement,
+        to=Status.RESOLVED,
         actor=actor,
         now=now,
-        changed=changed,
         kind=Kind.RESOLUTION_ACCEPTED,
-        agreement=agreement.pk,
         method=method,
         customer_name=agreement.customer_name,
         agreed_at=agreed_at.isoformat(),
     )
-    deadlines.save(case, changed)
-    return agreement
