@@ -1,13 +1,21 @@
-"""Who the staff alerts about critical issues go to, and the page they link to."""
+"""Staff alerts about critical issues: who they go to, the page they link to, and the
+alert that a case is critical."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.alerts import Alert
 from accounts.models import Account
+from accounts.selectors import on_call_staff
+from accounts.services import alert_staff
 
 
 def case_admin_url(case_id: int | None) -> str:
@@ -30,3 +38,35 @@ def managers_and_tam(account: Account | None) -> tuple[str, ...]:
     if account is not None and account.tam_id:
         users.append(account.tam)
     return emails_of(users)
+
+
+def alert_critical_case(case, *, now: datetime, why: str) -> None:
+    """A case that is critical from now on (filed so in the portal or by mail, or
+    reclassified) reaches the on-call agents at once, by the same path as a hotline call:
+    its first response is due within the hour, and the sweep's warning would come late."""
+    due = case.first_response_due_at if case.first_response_at is None else None
+    due_text = timezone.localtime(due).strftime("%H:%M %Z") if due else "—"
+    alert_staff(
+        Alert(
+            kind="critical_case",
+            subject=_("Critical case %(reference)s (%(account)s): respond by %(due)s")
+            % {"reference": case.reference, "account": case.account.name, "due": due_text},
+            body="\n".join(
+                [
+                    f"{_('support case')}: {case.reference} · {case.subject}",
+                    f"{_('account')}: {case.account.name}",
+                    why,
+                    f"{_('first response due')}: {due_text}",
+                    "",
+                    case.description,
+                ]
+            ),
+            recipients=emails_of(on_call_staff(at=now)),
+            url=case_admin_url(case.pk),
+            data={
+                "case": case.pk,
+                "reference": case.reference,
+                "first_response_due_at": due.isoformat() if due else None,
+            },
+        )
+    )

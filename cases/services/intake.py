@@ -13,6 +13,7 @@ from accounts.models import Account
 
 from .. import classification, deadlines
 from ..models import Case, Category, Channel, Severity, Status, reference_for
+from .alerts import alert_critical_case
 from .base import CaseError, Kind, queue_mail, record_event, resolve_now
 from .messages import store_attachments
 
@@ -87,4 +88,12 @@ def case_open(
     )
     if mail_requester:
         queue_mail(event)
+    # A hotline call alerts on-call itself, with the callback it needs.
+    if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
+        alert_critical_case(
+            case,
+            now=now,
+            why=_("Filed as critical by %(who)s (%(channel)s).")
+            % {"who": requester.full_name or requester.email, "channel": Channel(channel).label},
+        )
     return case

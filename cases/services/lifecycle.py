@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines, selectors
 from ..models import Case, ResolutionAgreement, Severity, Status
+from .alerts import alert_critical_case
 from .base import CaseError, Kind, lock_case, queue_mail, record_event, resolve_now, vars_of
 from .update_interval import default_update_interval
 
@@ -222,6 +223,13 @@ def case_reclassify(
     # After the event: a critical first-response clock starts at the reclassification.
     deadlines.save(case, changed)
     queue_mail(event)
+    if severity == Severity.CRITICAL:
+        alert_critical_case(
+            case,
+            now=now,
+            why=_("Reclassified as critical by %(who)s: %(reason)s")
+            % {"who": actor.full_name or actor.email, "reason": reason.strip()},
+        )
     return case
 
 

@@ -168,6 +168,7 @@ def test_a_reason_is_mailed_as_typed_as_the_case_page_shows_it(client_a, case_a,
     services.case_reclassify(
         case=case_a, actor=agent, severity="critical", reason="**All** calls fail <503>"
     )
-    assert "**All** calls fail <503>" in text(page(_html_mail(mail.outbox[-1])))
+    (to_customer,) = [m for m in mail.outbox if m.to == [case_a.requester.email]]
+    assert "**All** calls fail <503>" in text(page(_html_mail(to_customer)))
     customer = page(client_a.get(reverse("cases:detail", args=[case_a.reference])))
     assert "**All** calls fail <503>" in text(one(customer, "[data-testid=timeline]"))
