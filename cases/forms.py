@@ -109,6 +109,38 @@ def need_choices():
     ]
 
 
+# The contract's unavailability is a server-side timeout or internal error. In SMTP our
+# servers say so with a temporary 4xx reply (421 service not available, 451 local error)
+# or by timing out or dropping the connection; 535 (authentication), 550 (our policy
+# refusing the customer's content) and quotas are the customer's side.
+API_CAUSES = [
+    (FailureCause.SERVER, _("Our servers time out or answer with an internal error (HTTP 5xx)")),
+    (
+        FailureCause.OTHER,
+        _(
+            "Another reason: authentication (401, 403), rejected requests (400, 422) or rate "
+            "limits (429)"
+        ),
+    ),
+]
+SMTP_CAUSES = [
+    (
+        FailureCause.SERVER,
+        _(
+            "Our servers time out, drop the connection or answer with a temporary error from our "
+            "side (421, 451)"
+        ),
+    ),
+    (
+        FailureCause.OTHER,
+        _(
+            "Another reason: authentication fails (535), our policy rejects the content (550) or "
+            "a sending quota is reached"
+        ),
+    ),
+]
+
+
 class CaseForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     need = forms.ChoiceField(label=_("What do you need?"), choices=need_choices)
@@ -121,7 +153,7 @@ class CaseForm(forms.Form):
     )
     api_failure_cause = forms.ChoiceField(
         label=_("Why do the API calls fail?"),
-        choices=FailureCause.choices,
+        choices=API_CAUSES,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -134,7 +166,7 @@ class CaseForm(forms.Form):
     )
     smtp_failure_cause = forms.ChoiceField(
         label=_("Why do the SMTP injections fail?"),
-        choices=FailureCause.choices,
+        choices=SMTP_CAUSES,
         widget=forms.RadioSelect,
         required=False,
     )

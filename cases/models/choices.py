@@ -26,8 +26,11 @@ class Category(models.TextChoices):
 
 
 class FailureCause(models.TextChoices):
-    SERVER = "server", _("Server-side timeouts or internal service errors (5xx)")
-    OTHER = "other", _("Another reason (4xx, authentication, some calls still succeed)")
+    """Why every API call or SMTP injection fails. The intake form asks it in each
+    channel's own codes (cases.forms)."""
+
+    SERVER = "server", _("Server-side timeout or error")
+    OTHER = "other", _("Another reason")
 
 
 class Status(models.TextChoices):

@@ -507,3 +507,38 @@ def test_every_agreement_shows_what_was_proposed_and_who_agreed_how(client_a, ca
     assert f"Alice Alpha, 25 Nov 2026, 10:05, By phone · recorded by {agent.full_name}" in page
     timeline = page.text("[data-testid=timeline]")
     assert f"Alice Alpha, by phone · recorded by {agent.full_name}" in timeline
+
+
+def _choices(response, name: str) -> dict[str, str]:
+    """The radio choices of one question on the filing form: value -> label text."""
+    html = Page(response)
+    labels = {}
+    for value in ("server", "other"):
+        (input_id,) = html.attrs(f"input[name={name}][value={value}]", "id")
+        labels[value] = html.text(f"label[for={input_id}]")
+    return labels
+
+
+def test_the_smtp_question_counts_421_and_451_as_server_side_and_535_550_quota_not(client_a):
+    smtp = _choices(client_a.get(reverse("cases:new")), "smtp_failure_cause")
+    assert "421" in smtp["server"] and "451" in smtp["server"]
+    assert "drop the connection" in smtp["server"] and "time out" in smtp["server"]
+    for code in ("535", "550", "quota"):
+        assert code in smtp["other"] and code not in smtp["server"]
+    api = _choices(client_a.get(reverse("cases:new")), "api_failure_cause")
+    assert "5xx" in api["server"] and "429" in api["other"]
+    # Asked only once all of them fail: no cause says some still succeed.
+    assert not [label for label in (*smtp.values(), *api.values()) if "succeed" in label]
+
+
+def test_an_smtp_421_answered_as_the_form_words_it_is_critical(client_a):
+    client_a.post(
+        reverse("cases:new"),
+        bug_form(
+            api_all_failing="no",
+            smtp_all_failing="yes",
+            smtp_failure_cause="server",
+            description="Every injection: 421 4.3.2 Service not available",
+        ),
+    )
+    assert Case.objects.get().severity == "critical"

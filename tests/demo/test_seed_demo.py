@@ -85,3 +85,14 @@ def test_totp_code_prints_the_code_a_demo_login_s_app_shows(settings, capsys):
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time = time.time()
         assert capsys.readouterr().out.strip() == f"{totp.token():06d}"
+
+
+def test_the_demo_outages_mailed_as_421_and_451_are_critical_by_the_forms_answers():
+    from cases.models import Case
+
+    call_command("seed_demo")
+    outages = Case.objects.filter(description__regex=r"`(421|451)")
+    assert outages.count() == 2
+    for case in outages:
+        assert (case.smtp_all_failing, case.smtp_failure_cause) == (True, "server")
+        assert case.severity == "critical"
