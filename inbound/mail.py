@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.classification import EXCLUDED_REQUESTS
 from cases.models import OutboundMessage
 from core.mail import render_mail
 
@@ -74,6 +75,8 @@ def send_acknowledgement(row: InboundMessage) -> bool:
         context={
             "case": case,
             "recipient": requester,
+            # Lazy: translated in the recipient's language when rendered.
+            "scope_note": EXCLUDED_REQUESTS.get(case.out_of_scope, ("", ""))[1],
             "case_url": settings.PORTAL_BASE_URL.rstrip("/")
             + reverse("cases:detail", args=[case.reference]),
         },

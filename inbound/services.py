@@ -37,6 +37,7 @@ from .parse import (
 )
 from .posting import attachments_to_post, case_subject, post_reply, post_text, refusal
 from .routing import Decision, Route, RoutingFacts, route
+from .signs import excluded_request, outage_signs
 
 
 def _own_addresses() -> list[str]:
@@ -244,6 +245,7 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         row.outcome = Outcome.POSTED
         row.case_message = message
     elif decision.route is Route.NEW_CASE:
+        subject, text = parsed.subject or "", parsed.text or ""
         uploads, notes = attachments_to_post(parsed)
         row.attachment_notes = notes
         try:
@@ -260,6 +262,12 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
                     attachments=uploads,
                     # The acknowledgement is the customer's one mail about the filing.
                     mail_requester=not decision.send_acknowledgement,
+                    now=now,
+                )
+                case_services.case_flag_for_staff(
+                    case=case,
+                    outage_signs=outage_signs(subject, text, parsed.header),
+                    out_of_scope=excluded_request(subject, text),
                     now=now,
                 )
         except (case_services.CaseError, ValidationError) as exc:

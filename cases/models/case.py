@@ -58,6 +58,12 @@ class Case(models.Model):
     )
 
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    # A case filed by mail cannot answer the form's questions: what its words suggest
+    # (inbound.signs) is flagged for staff, who reclassify or dismiss it.
+    possibly_critical = models.BooleanField(_("possibly critical"), default=False)
+    out_of_scope = models.CharField(
+        _("asks for what the contract excludes"), max_length=32, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.NEW
     )

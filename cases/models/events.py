@@ -39,6 +39,8 @@ class CaseEvent(models.Model):
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breached")
         SLA_FULFILLED = "sla_fulfilled", _("SLA deadline fulfilled")
+        FLAGGED = "flagged", _("Flagged for staff")
+        FLAG_DISMISSED = "flag_dismissed", _("Flag dismissed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))

@@ -13,12 +13,13 @@ from .hotline import (
     open_case_of,
     open_critical_cases,
 )
-from .intake import case_open
+from .intake import case_flag_for_staff, case_open
 from .lifecycle import (
     TRANSITIONS,
     can_move,
     case_assign,
     case_close,
+    case_dismiss_flag,
     case_escalate,
     case_reclassify,
     case_reopen,
@@ -51,8 +52,10 @@ __all__ = [
     "case_agree_update_interval",
     "case_assign",
     "case_close",
+    "case_dismiss_flag",
     "case_customer_reply",
     "case_escalate",
+    "case_flag_for_staff",
     "case_open",
     "case_propose_resolution",
     "case_provide_workaround",

@@ -40,17 +40,22 @@ def managers_and_tam(account: Account | None) -> tuple[str, ...]:
     return emails_of(users)
 
 
-def alert_critical_case(case, *, now: datetime, why: str) -> None:
+def alert_critical_case(case, *, now: datetime, why: str, possibly: bool = False) -> None:
     """A case that is critical from now on (filed so in the portal or by mail, or
-    reclassified) reaches the on-call agents at once, by the same path as a hotline call:
-    its first response is due within the hour, and the sweep's warning would come late."""
+    reclassified), or that a mail suggests is (`possibly`), reaches the on-call agents at
+    once, by the same path as a hotline call: a critical first response is due within the
+    hour, and the sweep's warning would come late."""
     due = case.first_response_due_at if case.first_response_at is None else None
     due_text = timezone.localtime(due).strftime("%H:%M %Z") if due else "—"
+    names = {"reference": case.reference, "account": case.account.name, "due": due_text}
+    if possibly:
+        subject = _("Possibly critical case %(reference)s (%(account)s): weigh it now") % names
+    else:
+        subject = _("Critical case %(reference)s (%(account)s): respond by %(due)s") % names
     alert_staff(
         Alert(
-            kind="critical_case",
-            subject=_("Critical case %(reference)s (%(account)s): respond by %(due)s")
-            % {"reference": case.reference, "account": case.account.name, "due": due_text},
+            kind="possible_critical" if possibly else "critical_case",
+            subject=subject,
             body="\n".join(
                 [
                     f"{_('support case')}: {case.reference} · {case.subject}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
@@ -95,5 +95,44 @@ def case_open(
             now=now,
             why=_("Filed as critical by %(who)s (%(channel)s).")
             % {"who": requester.full_name or requester.email, "channel": Channel(channel).label},
+        )
+    return case
+
+
+def case_flag_for_staff(
+    *, case: Case, outage_signs: Sequence[str] = (), out_of_scope: str = "", now=None
+) -> Case:
+    """Flag a case filed by mail for staff: its words read like an outage (possibly
+    critical: on-call is alerted to weigh it) or ask for what the contract excludes. A
+    mail cannot answer the form's questions, so neither changes the severity."""
+    now = resolve_now(now)
+    if case.severity == Severity.CRITICAL:
+        outage_signs = ()
+    if out_of_scope not in classification.EXCLUDED_REQUESTS:
+        out_of_scope = ""
+    if not outage_signs and not out_of_scope:
+        return case
+    case.possibly_critical = bool(outage_signs)
+    case.out_of_scope = out_of_scope
+    case.save(update_fields=["possibly_critical", "out_of_scope"])
+    reasons = list(outage_signs)
+    if out_of_scope:
+        reasons.append(str(classification.EXCLUDED_REQUESTS[out_of_scope][0]))
+    record_event(
+        case,
+        Kind.FLAGGED,
+        actor=None,
+        now=now,
+        public=False,
+        detail="; ".join(reasons),
+        data={"outage_signs": list(outage_signs), "out_of_scope": out_of_scope},
+    )
+    if outage_signs:
+        alert_critical_case(
+            case,
+            now=now,
+            possibly=True,
+            why=_("Filed by email; it reads like an outage: %(signs)s.")
+            % {"signs": "; ".join(outage_signs)},
         )
     return case

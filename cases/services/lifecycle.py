@@ -210,6 +210,8 @@ def case_reclassify(
     case.severity = severity
     case.updated_at = now
     changed = {"severity", "updated_at"}
+    # Staff have weighed what the mail suggested.
+    _set(case, "possibly_critical", False, changed)
     event = record_event(
         case,
         Kind.RECLASSIFIED,
@@ -230,6 +232,26 @@ def case_reclassify(
             why=_("Reclassified as critical by %(who)s: %(reason)s")
             % {"who": actor.full_name or actor.email, "reason": reason.strip()},
         )
+    return case
+
+
+@transaction.atomic
+def case_dismiss_flag(*, case: Case, actor, reason: str, now: datetime | None = None) -> Case:
+    """Staff weighed a mailed case's flags (possibly critical, outside the contract) and
+    keep the case as it is, with the reason on record."""
+    now = resolve_now(now)
+    if not reason.strip():
+        raise CaseError(_("Give the reason the flag does not apply."))
+    case = lock_case(case)
+    if not (case.possibly_critical or case.out_of_scope):
+        raise CaseError(_("Case %(reference)s has no flag to dismiss.") % vars_of(case))
+    flags = {"possibly_critical": case.possibly_critical, "out_of_scope": case.out_of_scope}
+    case.possibly_critical = False
+    case.out_of_scope = ""
+    case.save(update_fields=["possibly_critical", "out_of_scope"])
+    record_event(
+        case, Kind.FLAG_DISMISSED, actor=actor, now=now, public=False, detail=reason, data=flags
+    )
     return case
 
 
