@@ -365,3 +365,16 @@ def next_escalation_at(case: Case, now: datetime) -> datetime | None:
         .first()
     )
     return None if last is None else last + interval
+
+
+def flag_reason(case: Case) -> str:
+    """Why a mailed case is flagged possibly critical, as the reason a one-click
+    reclassification records: the signs its mail showed."""
+    flagged = (
+        CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.FLAGGED)
+        .order_by("-at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    signs = "; ".join((flagged or {}).get("outage_signs", []))
+    return _("The email reads like an outage: %(signs)s") % {"signs": signs or "—"}

@@ -21,7 +21,7 @@ from ..forms import (
     StaffReplyForm,
     StaffTextForm,
 )
-from ..models import Case, Status
+from ..models import Case, Severity, Status
 from ..views import attachment_response
 from . import queue, report
 
@@ -36,6 +36,8 @@ ACTIONS = {
     "propose": (gettext_lazy("Propose a resolution"), StaffTextForm),
     "record_agreement": (gettext_lazy("Record the customer's agreement"), RecordAgreementForm),
     "reclassify": (gettext_lazy("Reclassify"), ReclassifyForm),
+    "confirm_critical": (gettext_lazy("Reclassify as critical (the mail's signs as reason)"), None),
+    "dismiss_flag": (gettext_lazy("Dismiss the flag"), StaffTextForm),
     "close": (gettext_lazy("Close"), None),
     "reopen": (gettext_lazy("Reopen"), StaffTextForm),
     "log_callback": (gettext_lazy("Log a callback attempt"), CallbackForm),
@@ -61,6 +63,10 @@ def _offered(name: str, case: Case, has_calls: bool = False) -> bool:
         return case.is_open
     if name == "reopen":
         return case.status in (Status.RESOLVED, Status.CLOSED)
+    if name == "confirm_critical":
+        return case.possibly_critical
+    if name == "dismiss_flag":
+        return case.possibly_critical or bool(case.out_of_scope)
     if name in ACTION_TARGETS:
         return services.can_move(case.status, ACTION_TARGETS[name])
     return True
@@ -87,6 +93,12 @@ def _run(name: str, case: Case, user, data: dict):
         services.case_record_agreement(case=case, actor=user, **data)
     elif name == "reclassify":
         services.case_reclassify(case=case, actor=user, **data)
+    elif name == "confirm_critical":
+        services.case_reclassify(
+            case=case, actor=user, severity=Severity.CRITICAL, reason=selectors.flag_reason(case)
+        )
+    elif name == "dismiss_flag":
+        services.case_dismiss_flag(case=case, actor=user, reason=data["body"])
     elif name == "close":
         services.case_close(case=case, actor=user)
     elif name == "reopen":
@@ -149,6 +161,7 @@ class CaseAdmin(admin.ModelAdmin):
         "resolved_at",
         "closed_at",
         "escalated_at",
+        "flags",
     ]
     fieldsets = [
         (
@@ -157,6 +170,7 @@ class CaseAdmin(admin.ModelAdmin):
                 "fields": [
                     ("reference", "account", "requester"),
                     ("category", "severity", "status", "channel"),
+                    "flags",
                     "assigned_agent",
                     "subject",
                     "description",
@@ -185,6 +199,16 @@ class CaseAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=gettext_lazy("flagged"))
+    def flags(self, case: Case) -> str:
+        """What a mail suggested and staff have not yet weighed: reclassify or dismiss."""
+        flags = []
+        if case.possibly_critical:
+            flags.append(_("Possibly critical: %(signs)s") % {"signs": selectors.flag_reason(case)})
+        if case.out_of_scope:
+            flags.append(_("Outside the contract: %(note)s") % {"note": case.out_of_scope_label})
+        return " · ".join(flags) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -58,6 +58,15 @@ FILTERS = (
         gettext_lazy("next deadline"),
         (("hour", gettext_lazy("Due within the hour")), ("overdue", gettext_lazy("Overdue"))),
     ),
+    # Flags a mail set for staff to weigh (inbound.signs).
+    Filter(
+        "flag",
+        gettext_lazy("flagged"),
+        (
+            ("critical", gettext_lazy("Possibly critical")),
+            ("scope", gettext_lazy("Outside the contract")),
+        ),
+    ),
 )
 
 
@@ -82,6 +91,10 @@ def filtered(cases: QuerySet, values: dict[str, str], user, now) -> QuerySet:
         cases = cases.filter(next_due_at__lte=now + DUE_SOON)
     elif chosen("due") == "overdue":
         cases = cases.filter(next_due_at__lt=now)
+    if chosen("flag") == "critical":
+        cases = cases.filter(possibly_critical=True)
+    elif chosen("flag") == "scope":
+        cases = cases.exclude(out_of_scope="")
     return cases
 
 
@@ -155,6 +168,8 @@ ROW_FIELDS = (
     "reference",
     "subject",
     "severity",
+    "possibly_critical",
+    "out_of_scope",
     "status",
     "first_response_at",
     "waiting_since",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import TextLengthValidator
 
+from ..classification import EXCLUDED_REQUESTS
 from .choices import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -198,6 +199,12 @@ class Case(models.Model):
     @property
     def is_critical(self) -> bool:
         return self.severity == Severity.CRITICAL
+
+    @property
+    def out_of_scope_label(self) -> str:
+        """The excluded request the case asks for, in the contract's words."""
+        entry = EXCLUDED_REQUESTS.get(self.out_of_scope)
+        return str(entry[0]) if entry else ""
 
     @property
     def awaiting_first_response(self) -> bool:

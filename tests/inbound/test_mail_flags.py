@@ -112,3 +112,50 @@ def test_a_critical_case_link_is_in_the_alert(world):
     case = ingest(message("Platform outage", "Nothing goes out")).case
     (alert,) = [m for m in mail.outbox if m.subject.startswith("Possibly critical case")]
     assert reverse("admin:cases_case_change", args=[case.pk]) in alert.body
+
+
+def _queue(client, **params):
+    from tests.cases.test_admin import queue_rows
+
+    return queue_rows(client.get(reverse("admin:cases_case_changelist"), params))
+
+
+def test_the_queue_shows_and_filters_the_flags(world, agent_client):
+    flagged = ingest(message("URGENT", "All API calls fail with 503")).case
+    scoped = ingest(message("Templates", "Please translate our email templates")).case
+    plain = ingest(message("DKIM", "Which selector should we use?")).case
+    rows = {row["ref"]: row for row in _queue(agent_client)}
+    assert "possibly critical" in rows[flagged.reference]["severity"]
+    assert "outside the contract" in rows[scoped.reference]["severity"]
+    assert rows[plain.reference]["severity"] == "Non-critical issue"
+    assert [r["ref"] for r in _queue(agent_client, flag="critical")] == [flagged.reference]
+    assert [r["ref"] for r in _queue(agent_client, flag="scope")] == [scoped.reference]
+
+
+def test_one_click_on_the_case_page_reclassifies_with_the_signs_as_reason(world, agent_client):
+    from tests.cases.test_admin import act, offered_actions
+
+    case = ingest(message("URGENT", "All API calls fail with 503")).case
+    page = agent_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert {"confirm_critical", "dismiss_flag"} <= offered_actions(page)
+    assert "Possibly critical: The email reads like an outage" in text(page, ".field-flags")
+    mail.outbox.clear()
+    act(agent_client, case, "confirm_critical")
+    case.refresh_from_db()
+    assert (case.severity, case.possibly_critical) == ("critical", False)
+    event = CaseEvent.objects.get(case=case, kind="reclassified")
+    assert event.detail.startswith("The email reads like an outage: says it is urgent")
+    assert "503" in event.detail
+    page = agent_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert not {"confirm_critical", "dismiss_flag"} & offered_actions(page)
+
+
+def test_dismissing_from_the_case_page_needs_a_reason(world, agent_client):
+    from tests.cases.test_admin import act, messages_of
+
+    case = ingest(message("Templates", "Please translate our email templates")).case
+    response = act(agent_client, case, "dismiss_flag", body="")
+    assert any("This field is required" in m for m in messages_of(response))
+    act(agent_client, case, "dismiss_flag", body="They mean our own templates' rendering")
+    case.refresh_from_db()
+    assert case.out_of_scope == ""
