@@ -3,7 +3,8 @@
 A case stores its deadlines as plain indexed columns, so the agents' queue and the SLA
 sweep find them through indexes: the first response (from the SLA policy of its severity,
 the account's office-hours calendar and the waiting-on-customer pauses in the audit log),
-the earliest hotline callback still to make, the next agreed update, and the nearest of
+the earliest hotline callback still to make, our response to what the customer did
+since our last update, the next agreed update, and the nearest of
 those, `next_due_at` with `next_due_kind`, which the queue orders and filters by. Services
 change what a deadline depends on and call `save` once, inside their transaction; it
 works out what those changes move and writes the case row once. The arithmetic itself is
@@ -28,7 +29,12 @@ from .models import OPEN_STATUSES, Case, CaseEvent, DeadlineKind, Severity, SlaP
 # --- the nearest deadline, pure ----------------------------------------------------
 
 # When two deadlines fall at the same moment, the one named first is shown.
-PRECEDENCE = (DeadlineKind.CALLBACK, DeadlineKind.FIRST_RESPONSE, DeadlineKind.NEXT_UPDATE)
+PRECEDENCE = (
+    DeadlineKind.CALLBACK,
+    DeadlineKind.FIRST_RESPONSE,
+    DeadlineKind.RESPONSE,
+    DeadlineKind.NEXT_UPDATE,
+)
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,18 @@ def nearest(
     callback_due_at: datetime | None,
     first_response_due_at: datetime | None,
     next_update_due_at: datetime | None,
+    response_due_at: datetime | None = None,
 ) -> Deadline | None:
     """The nearest deadline agents work to on an open case: a hotline callback not yet
-    made, the first response while the customer waits for it, or the next update agreed
-    with them (set only while that clock runs); else none."""
+    made, the first response while the customer waits for it, our response to what the
+    customer did since, or the next update agreed with them (set only while that clock
+    runs); else none."""
     if not is_open:
         return None
     candidates = {
         DeadlineKind.CALLBACK: callback_due_at,
         DeadlineKind.FIRST_RESPONSE: first_response_due_at if awaiting_first_response else None,
+        DeadlineKind.RESPONSE: response_due_at,
         DeadlineKind.NEXT_UPDATE: next_update_due_at,
     }
     present = [
@@ -72,6 +81,7 @@ def next_deadline(case: Case) -> Deadline | None:
         callback_due_at=case.callback_due_at,
         first_response_due_at=case.first_response_due_at,
         next_update_due_at=case.next_update_due_at,
+        response_due_at=case.response_due_at,
     )
 
 
@@ -118,6 +128,7 @@ CUSTOMER_INFORMATION = "customer_information"  # the customer's information
 CUSTOMER_ANSWER = "customer_answer"  # their answer to a proposed resolution
 AGENT_WORK = "agent_work"  # an agent works on it, no update promised
 NEXT_UPDATE = DeadlineKind.NEXT_UPDATE.value  # our next agreed update, by `due`
+RESPONSE = DeadlineKind.RESPONSE.value  # our response to what they sent, by `due`
 FIRST_RESPONSE = DeadlineKind.FIRST_RESPONSE.value  # our first response, by `due`
 
 
@@ -140,6 +151,9 @@ def for_customer(case: Case, now: datetime) -> CustomerDeadline:
         return CustomerDeadline(CUSTOMER_INFORMATION)
     if case.status == Status.RESOLUTION_PROPOSED:
         return CustomerDeadline(CUSTOMER_ANSWER)
+    if case.first_response_at and case.response_due_at:
+        due = case.response_due_at
+        return CustomerDeadline(RESPONSE, due, due < now)
     if case.first_response_at:
         due = case.next_update_due_at
         if due is None:
@@ -257,6 +271,19 @@ def next_update_due(case: Case):
     return sla.due_at(target, schedule, base)
 
 
+def response_due(case: Case):
+    """Our response to the customer's action since our last public update: the SLA
+    policy's first-response target from that action (office hours for non-critical, wall
+    clock for critical); none while the case waits on them or is no longer open."""
+    if case.customer_action_at is None or case.status not in OPEN_STATUSES:
+        return None
+    if case.waiting_since is not None or case.status in WAITING_FOR_THE_CUSTOMER:
+        return None
+    target = policy_target(case.severity)
+    schedule = account_schedule(case.account) if target.office_hours_only else None
+    return sla.due_at(target, schedule, case.customer_action_at)
+
+
 # --- the one writer ------------------------------------------------------------------
 
 # The case columns each stored deadline is worked out from (besides the audit log, the
@@ -272,8 +299,10 @@ NEXT_UPDATE_INPUTS = frozenset(
         "update_interval_agreed_at",
     }
 )
+RESPONSE_INPUTS = frozenset({"customer_action_at", "severity", "status", "waiting_since"})
 NEXT_DUE_INPUTS = frozenset(
     {
+        "response_due_at",
         "status",
         "first_response_at",
         "waiting_since",
@@ -299,12 +328,16 @@ def save(case: Case, fields: Iterable[str] = (), *, recompute: Iterable[str] = (
         recompute.add(DeadlineKind.FIRST_RESPONSE)
     if changed & NEXT_UPDATE_INPUTS:
         recompute.add(DeadlineKind.NEXT_UPDATE)
+    if changed & RESPONSE_INPUTS:
+        recompute.add(DeadlineKind.RESPONSE)
     if DeadlineKind.FIRST_RESPONSE in recompute:
         _set(case, "first_response_due_at", first_response_due(case), changed)
     if DeadlineKind.CALLBACK in recompute:
         _set(case, "callback_due_at", callback_due(case), changed)
     if DeadlineKind.NEXT_UPDATE in recompute:
         _set(case, "next_update_due_at", next_update_due(case), changed)
+    if DeadlineKind.RESPONSE in recompute:
+        _set(case, "response_due_at", response_due(case), changed)
     if changed & NEXT_DUE_INPUTS:
         changed |= set_next_deadline(case)
     if changed:

@@ -9,7 +9,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("callback", "first_response", "next_update")
+KINDS = ("callback", "first_response", "response", "next_update")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,12 @@ def attainment(outcomes: Iterable[Outcome]) -> list[Row]:
     return [rows[k] for k in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1])))]
 
 
-COLOURS = {"callback": "#b02a37", "first_response": "#0d6efd", "next_update": "#198754"}
+COLOURS = {
+    "callback": "#b02a37",
+    "first_response": "#0d6efd",
+    "response": "#6f42c1",
+    "next_update": "#198754",
+}
 BAR, GAP, LEFT, WIDTH = 18, 6, 320, 360
 
 

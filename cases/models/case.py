@@ -127,6 +127,11 @@ class Case(models.Model):
     update_interval_agreed_at = models.DateTimeField(_("interval agreed"), null=True, blank=True)
     last_public_update_at = models.DateTimeField(_("last update"), null=True, blank=True)
     next_update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True)
+    # The customer's first action (a reply, a rejection, an escalation...) since our last
+    # public update, once the first response was given: it waits for our response, due
+    # by the SLA policy's first-response target from that moment.
+    customer_action_at = models.DateTimeField(_("customer waiting since"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("support case")
@@ -158,6 +163,11 @@ class Case(models.Model):
                 fields=["next_update_due_at"],
                 name="case_next_update_due",
                 condition=Q(next_update_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["response_due_at"],
+                name="case_response_due",
+                condition=Q(response_due_at__isnull=False),
             ),
             # Ascending puts NULLs last in PostgreSQL, as the queue's ordering asks.
             models.Index(fields=["next_due_at", "-opened_at"], name="case_queue_order"),

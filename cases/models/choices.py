@@ -68,3 +68,4 @@ class DeadlineKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("first response")
     CALLBACK = "callback", _("hotline callback")
     NEXT_UPDATE = "next_update", _("next update")
+    RESPONSE = "response", _("response to the customer")

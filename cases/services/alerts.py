@@ -75,3 +75,39 @@ def alert_critical_case(case, *, now: datetime, why: str, possibly: bool = False
             },
         )
     )
+
+
+def alert_case_owner(case, *, what: str, now: datetime) -> None:
+    """The customer did something that needs us (`what`, in staff's words): the assigned
+    agent is told at once, or the on-call agents when no one is assigned, with the
+    response deadline it put on the case."""
+    agent = case.assigned_agent if case.assigned_agent_id else None
+    if agent is not None and agent.is_active:
+        recipients = emails_of([agent])
+    else:
+        recipients = emails_of(on_call_staff(at=now))
+    awaiting_first = case.first_response_at is None
+    due = case.first_response_due_at if awaiting_first else case.response_due_at
+    due_text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M %Z") if due else "—"
+    names = {"reference": case.reference, "what": what, "due": due_text}
+    alert_staff(
+        Alert(
+            kind="customer_action",
+            subject=_("%(reference)s: %(what)s; respond by %(due)s") % names,
+            body="\n".join(
+                [
+                    f"{_('support case')}: {case.reference} · {case.subject}",
+                    f"{_('account')}: {case.account.name}",
+                    what,
+                    f"{_('response due')}: {due_text}",
+                ]
+            ),
+            recipients=recipients,
+            url=case_admin_url(case.pk),
+            data={
+                "case": case.pk,
+                "reference": case.reference,
+                "response_due_at": due.isoformat() if due else None,
+            },
+        )
+    )

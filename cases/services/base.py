@@ -88,3 +88,13 @@ def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, su
             "met": at <= due,
         },
     )
+
+
+def await_our_response(case: Case, now, changed: set[str]) -> None:
+    """What the customer just did waits for our response: once the first response was
+    given (before it, that deadline covers everything), the response clock starts at the
+    first such action since our last public update (`deadlines.save` works out when it
+    is due). The caller tells the case's owner (`alert_case_owner`) after saving."""
+    if case.first_response_at is not None and case.customer_action_at is None:
+        case.customer_action_at = now
+        changed.add("customer_action_at")

@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines, selectors
 from ..models import Case, ResolutionAgreement, Severity, Status
-from .alerts import alert_critical_case
-from .base import CaseError, Kind, lock_case, queue_mail, record_event, resolve_now, vars_of
+from .alerts import alert_case_owner, alert_critical_case
+from .base import (
+    CaseError,
+    Kind,
+    await_our_response,
+    lock_case,
+    queue_mail,
+    record_event,
+    resolve_now,
+    vars_of,
+)
 from .update_interval import default_update_interval
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -281,7 +290,8 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
         raise CaseError(escalation_wait_sentence(case, again_at))
     case.escalated_at = now
     case.updated_at = now
-    case.save(update_fields=["escalated_at", "updated_at"])
+    changed = {"escalated_at", "updated_at"}
+    await_our_response(case, now, changed)
     event = record_event(
         case,
         Kind.ESCALATED,
@@ -290,7 +300,11 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
         detail=reason,
         data={"tam": case.account.tam_id},
     )
+    deadlines.save(case, changed)
     queue_mail(event)
+    alert_case_owner(
+        case, now=now, what=_("the customer escalated the case to their Technical Account Manager")
+    )
     return case
 
 

@@ -9,12 +9,15 @@ from datetime import datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import deadlines
 from ..models import Attachment, Case, CaseMessage, Channel, DeadlineKind, Status
+from .alerts import alert_case_owner
 from .base import (
     CaseError,
     Kind,
+    await_our_response,
     lock_case,
     queue_mail,
     record_event,
@@ -79,6 +82,18 @@ def mark_public_update(case: Case, actor, now, changed: set[str]) -> None:
         )
     case.last_public_update_at = now
     changed.add("last_public_update_at")
+    # It answers what the customer sent since the last update, too.
+    if case.customer_action_at is not None:
+        record_fulfilment(
+            case,
+            DeadlineKind.RESPONSE,
+            start=case.customer_action_at,
+            due=case.response_due_at,
+            at=now,
+            actor=actor,
+        )
+        case.customer_action_at = None
+        changed.add("customer_action_at")
 
 
 # --- conversation ----------------------------------------------------------------
@@ -146,8 +161,22 @@ def case_customer_reply(
     if case.status == Status.WAITING_ON_CUSTOMER:
         move(case, Status.IN_PROGRESS, actor=author, now=now, changed=changed, mail=False)
     case.updated_at = now
+    await_our_response(case, now, changed)
     record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
     deadlines.save(case, changed)
+    files = Attachment.objects.filter(message=message).count() if attachments else 0
+    alert_case_owner(
+        case,
+        now=now,
+        what=ngettext(
+            "the customer replied, with %(n)d attachment",
+            "the customer replied, with %(n)d attachments",
+            files,
+        )
+        % {"n": files}
+        if files
+        else _("the customer replied"),
+    )
     return message
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..models import Case, ResolutionAgreement, Status
-from .base import CaseError, Kind, lock_case, resolve_now, vars_of
+from .alerts import alert_case_owner
+from .base import CaseError, Kind, await_our_response, lock_case, resolve_now, vars_of
 from .lifecycle import move, refuse_move
 from .messages import assign_if_unassigned, mark_first_response, mark_public_update
 
@@ -71,12 +72,24 @@ def _pending_agreement(case: Case, answering: int | None = None) -> ResolutionAg
 
 
 def _settle(
-    case: Case, agreement: ResolutionAgreement, *, to: str, actor, now, kind, detail="", **event
+    case: Case,
+    agreement: ResolutionAgreement,
+    *,
+    to: str,
+    actor,
+    now,
+    kind,
+    detail="",
+    awaits_response=False,
+    **event,
 ) -> ResolutionAgreement:
     """Save the answer set on the proposal and move the case with its event: the one way
-    every answer (accepted, rejected, recorded by staff) lands."""
+    every answer (accepted, rejected, recorded by staff) lands. A rejection
+    (`awaits_response`) waits for our response."""
     agreement.save()
     changed: set[str] = set()
+    if awaits_response:
+        await_our_response(case, now, changed)
     move(
         case,
         to,
@@ -143,7 +156,7 @@ def case_reject_resolution(
     agreement.customer = customer
     agreement.customer_name = customer.full_name or customer.email
     agreement.reason = reason
-    return _settle(
+    _settle(
         case,
         agreement,
         to=Status.IN_PROGRESS,
@@ -151,7 +164,10 @@ def case_reject_resolution(
         now=now,
         kind=Kind.RESOLUTION_REJECTED,
         detail=reason,
+        awaits_response=True,
     )
+    alert_case_owner(case, now=now, what=_("the customer rejected the proposed resolution"))
+    return agreement
 
 
 @transaction.atomic

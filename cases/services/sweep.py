@@ -39,6 +39,7 @@ DEFAULT_LEADS = {
     DeadlineKind.FIRST_RESPONSE: 5,
     DeadlineKind.CALLBACK: 5,
     DeadlineKind.NEXT_UPDATE: 10,
+    DeadlineKind.RESPONSE: 5,
 }
 
 
@@ -59,6 +60,8 @@ def _leads() -> dict[tuple[str, str], timedelta]:
             DeadlineKind.FIRST_RESPONSE: p.first_response_warning_minutes if p else None,
             DeadlineKind.CALLBACK: p.callback_warning_minutes if p else None,
             DeadlineKind.NEXT_UPDATE: p.update_warning_minutes if p else None,
+            # A response is held to the first-response target, and warned as it is.
+            DeadlineKind.RESPONSE: p.first_response_warning_minutes if p else None,
         }
         for kind, value in minutes.items():
             leads[severity, kind] = timedelta(
@@ -108,6 +111,18 @@ def due_deadlines(now: datetime) -> list[Due]:
             .values_list("pk", "next_update_due_at")
         )
         found += [Due(DeadlineKind.NEXT_UPDATE, pk, pk, due) for pk, due in rows]
+        horizon = now + leads[severity, DeadlineKind.RESPONSE]
+        rows = (
+            Case.objects.filter(
+                response_due_at__lte=horizon,
+                severity=severity,
+                status__in=OPEN_STATUSES,
+                waiting_since__isnull=True,
+            )
+            .filter(_not_breached(DeadlineKind.RESPONSE, "response_due_at"))
+            .values_list("pk", "response_due_at")
+        )
+        found += [Due(DeadlineKind.RESPONSE, pk, pk, due) for pk, due in rows]
     horizon = now + leads[Severity.CRITICAL, DeadlineKind.CALLBACK]
     rows = (
         HotlineCall.objects.filter(called_back_at__isnull=True, callback_due_at__lte=horizon)

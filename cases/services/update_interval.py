@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..models import Case, Severity
-from .base import CaseError, Kind, lock_case, record_event, resolve_now
+from .alerts import alert_case_owner
+from .base import CaseError, Kind, await_our_response, lock_case, record_event, resolve_now
 
 MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
 
@@ -77,8 +78,15 @@ def case_agree_update_interval(
             "side": "staff" if actor.is_staff else "customer",
         },
     )
-    deadlines.save(
-        case,
-        ["agreed_update_interval", "update_interval_agreed_by", "update_interval_agreed_at"],
-    )
+    changed = {"agreed_update_interval", "update_interval_agreed_by", "update_interval_agreed_at"}
+    if not actor.is_staff:
+        await_our_response(case, now, changed)
+    deadlines.save(case, changed)
+    if not actor.is_staff:
+        alert_case_owner(
+            case,
+            now=now,
+            what=_("the customer changed the update interval to every %(minutes)s minutes")
+            % {"minutes": int(minutes)},
+        )
     return case

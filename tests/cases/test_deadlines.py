@@ -182,6 +182,7 @@ def assert_fresh(case):
         assert case.first_response_due_at == deadlines.first_response_due(case)
     assert case.callback_due_at == deadlines.callback_due(case)
     assert case.next_update_due_at == deadlines.next_update_due(case)
+    assert case.response_due_at == deadlines.response_due(case)
     expected = deadlines.next_deadline(case)
     assert (case.next_due_at, case.next_due_kind) == (
         (expected.due, expected.kind) if expected else (None, "")
@@ -219,7 +220,10 @@ def test_every_service_that_moves_a_deadline_leaves_next_due_at_fresh(
     assert case.next_due_at is None
     services.case_customer_reply(case=case, author=customer_a, body="Logs.", now=NOW + 6 * minute)
     case = assert_fresh(case)
-    assert case.next_due_at == NOW + 36 * minute
+    # Our response to the logs is due by the critical target (15 minutes), before the
+    # next agreed update (at :36).
+    assert (case.next_due_kind, case.next_due_at) == ("response", NOW + 21 * minute)
+    assert case.next_update_due_at == NOW + 36 * minute
 
     services.case_reclassify(
         case=case,
