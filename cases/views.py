@@ -103,6 +103,7 @@ def _detail_context(request, case, **forms):
         "hotline_calls": selectors.hotline_calls(case) if contents.has_hotline_calls else [],
         "following": case.requester_id == request.user.pk or contents.followed_by_user,
         "escalate_again_at": _escalate_again_at(case, now),
+        "reopen_window_days": settings.CASES_REOPEN_WINDOW_DAYS,
         "now": now,
         "Status": Status,
     }
@@ -124,14 +125,15 @@ def case_detail(request, reference):
 
 
 def _act(request, case, form_name, form, action):
-    """Run a service for a valid form; on a refusal or a bad form, show the page again."""
+    """Run a service for a valid form and show the case again (or the case the action
+    returns); on a refusal or a bad form, show the page again."""
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            shown = action(form.cleaned_data) or case
         except services.CaseError as error:
             messages.error(request, error.message)
         else:
-            return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:detail", reference=shown.reference)
     return render(
         request,
         "cases/case_detail.html",
@@ -147,10 +149,24 @@ def case_reply(request, reference):
     form = ReplyForm(request.POST, request.FILES)
 
     def action(data):
-        services.case_customer_reply(
+        message = services.case_customer_reply(
             case=case, author=request.user, body=data["body"], attachments=data["attachments"]
         )
-        messages.success(request, _("Your reply is added to the case."))
+        if message.case_id != case.pk:
+            messages.success(
+                request,
+                _(
+                    "Case %(old)s was resolved too long ago to reopen: your reply opened "
+                    "case %(new)s."
+                )
+                % {"old": case.reference, "new": message.case.reference},
+            )
+            return message.case
+        if not case.is_open:
+            messages.success(request, _("Your reply reopened the case."))
+        else:
+            messages.success(request, _("Your reply is added to the case."))
+        return None
 
     return _act(request, case, "reply_form", form, action)
 

@@ -242,8 +242,10 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
             row.outcome = Outcome.QUARANTINED
             row.reason = f"{decision.reason}, but {refusal(exc)}"
             return None
-        row.outcome = Outcome.POSTED
         row.case_message = message
+        # A reply after a resolved case's reopen window opened a case that follows up.
+        row.outcome = Outcome.POSTED if message.case_id == decision.case else Outcome.OPENED
+        row.case_id = message.case_id
     elif decision.route is Route.NEW_CASE:
         subject, text = parsed.subject or "", parsed.text or ""
         uploads, notes = attachments_to_post(parsed)

@@ -340,6 +340,9 @@ CASES_NON_CRITICAL_FIRST_RESPONSE_MINUTES = env.int(
 CASES_CRITICAL_FIRST_RESPONSE_MINUTES = env.int("CASES_CRITICAL_FIRST_RESPONSE_MINUTES", default=15)
 # A customer escalates a case to the Technical Account Manager at most once in this many hours.
 CASES_ESCALATION_INTERVAL_HOURS = env.int("CASES_ESCALATION_INTERVAL_HOURS", default=24)
+# A customer's reply to a resolved or closed case reopens it within this many days of
+# its resolution; later it opens a new case that follows up on it.
+CASES_REOPEN_WINDOW_DAYS = env.int("CASES_REOPEN_WINDOW_DAYS", default=14)
 # Attachments: at most this many bytes each, and only these content types.
 CASES_ATTACHMENT_MAX_BYTES = env.int("CASES_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 CASES_ATTACHMENT_MAX_FILES = env.int("CASES_ATTACHMENT_MAX_FILES", default=5)

@@ -3,6 +3,8 @@ deadlines."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -97,6 +99,15 @@ class Case(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to the TAM"), null=True, blank=True)
+    # A case opened by the customer's reply to this older one after its reopen window.
+    follows_up = models.ForeignKey(
+        "self",
+        verbose_name=_("follows up on"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
     # Since when the case waits on the customer: the SLA clock is paused meanwhile.
     waiting_since = models.DateTimeField(_("waiting on customer since"), null=True, blank=True)
 
@@ -209,6 +220,19 @@ class Case(models.Model):
     @property
     def is_critical(self) -> bool:
         return self.severity == Severity.CRITICAL
+
+    @property
+    def ended_at(self):
+        """When the case was last resolved or closed (None while it is open)."""
+        if self.is_open:
+            return None
+        return max((t for t in (self.resolved_at, self.closed_at) if t), default=self.opened_at)
+
+    def reopens_on_reply(self, now) -> bool:
+        """Whether a customer's reply now reopens the case (within the reopen window of
+        its resolution) rather than opening a new case that follows up on it."""
+        window = timedelta(days=settings.CASES_REOPEN_WINDOW_DAYS)
+        return self.is_open or now - self.ended_at <= window
 
     @property
     def out_of_scope_label(self) -> str:

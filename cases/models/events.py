@@ -41,6 +41,7 @@ class CaseEvent(models.Model):
         SLA_FULFILLED = "sla_fulfilled", _("SLA deadline fulfilled")
         FLAGGED = "flagged", _("Flagged for staff")
         FLAG_DISMISSED = "flag_dismissed", _("Flag dismissed")
+        FOLLOWED_UP = "followed_up", _("Followed up by a new case")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))

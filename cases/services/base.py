@@ -3,13 +3,15 @@ and the mail queued for it, and the record of a fulfilled SLA deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from core import outbox
 
-from ..models import Case, CaseEvent
+from ..models import Attachment, Case, CaseEvent
 
 Kind = CaseEvent.Kind
 
@@ -98,3 +100,17 @@ def await_our_response(case: Case, now, changed: set[str]) -> None:
     if case.first_response_at is not None and case.customer_action_at is None:
         case.customer_action_at = now
         changed.add("customer_action_at")
+
+
+def store_attachments(case, message, files: Iterable[UploadedFile], uploader, now) -> None:
+    for f in files:
+        Attachment.objects.create(
+            case=case,
+            message=message,
+            file=f,
+            original_name=(f.name or "attachment")[:200],
+            content_type=(getattr(f, "content_type", "") or "application/octet-stream")[:100],
+            size=f.size,
+            uploaded_by=uploader,
+            uploaded_at=now,
+        )

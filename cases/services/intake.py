@@ -14,8 +14,7 @@ from accounts.models import Account
 from .. import classification, deadlines
 from ..models import Case, Category, Channel, Severity, Status, reference_for
 from .alerts import alert_critical_case
-from .base import CaseError, Kind, queue_mail, record_event, resolve_now
-from .messages import store_attachments
+from .base import CaseError, Kind, queue_mail, record_event, resolve_now, store_attachments
 
 
 @transaction.atomic
@@ -36,6 +35,7 @@ def case_open(
     attachments: Iterable[UploadedFile] = (),
     severity: str | None = None,
     mail_requester: bool = True,
+    follows_up: Case | None = None,
     now: datetime | None = None,
 ) -> Case:
     """File a support case. Severity follows the contract's definition, not the typing;
@@ -73,6 +73,7 @@ def case_open(
         channel=channel,
         opened_at=now,
         updated_at=now,
+        follows_up=follows_up,
         **deadlines.at_filing(severity, account, now),
     )
     case.reference = reference_for(case.pk)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,23 +25,11 @@ from .base import (
     record_event,
     record_fulfilment,
     resolve_now,
+    store_attachments,
     vars_of,
 )
+from .intake import case_open
 from .lifecycle import move, refuse_move
-
-
-def store_attachments(case, message, files: Iterable[UploadedFile], uploader, now) -> None:
-    for f in files:
-        Attachment.objects.create(
-            case=case,
-            message=message,
-            file=f,
-            original_name=(f.name or "attachment")[:200],
-            content_type=(getattr(f, "content_type", "") or "application/octet-stream")[:100],
-            size=f.size,
-            uploaded_by=uploader,
-            uploaded_at=now,
-        )
 
 
 def mark_first_response(case: Case, actor, now, changed: set[str]) -> None:
@@ -145,39 +135,101 @@ def case_customer_reply(
     channel: str = Channel.PORTAL,
     now: datetime | None = None,
 ) -> CaseMessage:
-    """The customer adds information; a case waiting on them goes back to work."""
+    """The customer adds information; a case waiting on them goes back to work. A
+    resolved or closed case reopens, within its reopen window; after it, a new case
+    follows up on it and the message is that case's (`message.case`). Either way the
+    customer is mailed (the reopening, or the filing) and the case's owner is told."""
     now = resolve_now(now)
     case = lock_case(case)
-    if case.status in (Status.RESOLVED, Status.CLOSED):
-        raise CaseError(
-            _("Case %(reference)s is resolved; file a new case or ask us to reopen it.")
-            % vars_of(case)
-        )
+    changed = {"updated_at"}
+    replied_to, reopened = case, False
+    if not case.is_open:
+        if not case.reopens_on_reply(now):
+            case = _follow_up(case, author, now, channel)
+        else:
+            # The reopening is mailed to the customer: the acknowledgement of the reply.
+            move(
+                case,
+                Status.IN_PROGRESS,
+                actor=author,
+                now=now,
+                changed=changed,
+                kind=Kind.REOPENED,
+                detail=_("Reopened by the customer's reply."),
+            )
+            reopened = True
     message = CaseMessage.objects.create(
         case=case, author=author, body=body, channel=channel, created_at=now
     )
     store_attachments(case, message, attachments, author, now)
-    changed = {"updated_at"}
     if case.status == Status.WAITING_ON_CUSTOMER:
         move(case, Status.IN_PROGRESS, actor=author, now=now, changed=changed, mail=False)
     case.updated_at = now
     await_our_response(case, now, changed)
     record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
     deadlines.save(case, changed)
+    if replied_to.pk != case.pk:
+        told = _("the customer replied to %(reference)s after its reopen window") % {
+            "reference": replied_to.reference
+        }
+    elif reopened:
+        told = _("the customer's reply reopened the case")
+    else:
+        told = _replied(message, attachments)
+    alert_case_owner(case, now=now, what=told)
+    return message
+
+
+def _replied(message: CaseMessage, attachments) -> str:
     files = Attachment.objects.filter(message=message).count() if attachments else 0
-    alert_case_owner(
-        case,
-        now=now,
-        what=ngettext(
+    if files:
+        return ngettext(
             "the customer replied, with %(n)d attachment",
             "the customer replied, with %(n)d attachments",
             files,
+        ) % {"n": files}
+    return _("the customer replied")
+
+
+def _follow_up(old: Case, author, now, channel) -> Case:
+    """A reply to a case resolved longer ago than the reopen window opens a new case that
+    follows up on it, with the same agent when they are still here; its filing is mailed
+    to the customer as for any case, and the reply is its first message."""
+    case = case_open(
+        account=old.account,
+        requester=author,
+        subject=old.subject,
+        description=_(
+            "Follows up on case %(reference)s, resolved on %(date)s: the customer replied "
+            "after the reopen window of %(days)s days. Their reply is below."
         )
-        % {"n": files}
-        if files
-        else _("the customer replied"),
+        % {
+            "reference": old.reference,
+            "date": formats.date_format(timezone.localtime(old.ended_at), "DATE_FORMAT"),
+            "days": settings.CASES_REOPEN_WINDOW_DAYS,
+        },
+        category=old.category,
+        channel=channel,
+        follows_up=old,
+        now=now,
     )
-    return message
+    case = lock_case(case)
+    agent = old.assigned_agent if old.assigned_agent_id else None
+    if agent is not None and agent.is_active:
+        changed: set[str] = set()
+        assign_if_unassigned(case, agent, now, changed)
+        deadlines.save(case, changed)
+    record_event(
+        old,
+        Kind.FOLLOWED_UP,
+        actor=author,
+        now=now,
+        public=False,
+        detail=_("The customer replied after the reopen window: case %(reference)s follows up.")
+        % {"reference": case.reference},
+        data={"follow_up": case.pk},
+    )
+    return case
 
 
 @transaction.atomic

@@ -199,11 +199,12 @@ def test_two_agents_taking_the_same_case_cannot_both_win(case_a, agent, manager)
     assert case_a.assigned_agent == agent
 
 
-def test_a_customer_cannot_reply_to_a_closed_case(case_a, agent, customer_a):
+def test_a_customer_reply_to_a_just_resolved_case_reopens_it(case_a, agent, customer_a):
     services.case_propose_resolution(case=case_a, actor=agent, summary="x")
     services.case_accept_resolution(case=case_a, customer=customer_a)
-    with pytest.raises(services.CaseError, match="resolved"):
-        services.case_customer_reply(case=case_a, author=customer_a, body="hi")
+    message = services.case_customer_reply(case=case_a, author=customer_a, body="hi")
+    case_a.refresh_from_db()
+    assert (message.case_id, case_a.status) == (case_a.pk, Status.IN_PROGRESS)
 
 
 ALL = list(Status)

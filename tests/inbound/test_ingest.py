@@ -294,13 +294,14 @@ def test_attachments_follow_the_portals_size_rules(world, settings):
     assert "not accepted" in row.case_message.body
 
 
-def test_a_reply_to_a_resolved_case_is_kept_in_quarantine_with_the_reason(world):
+def test_a_reply_to_a_resolved_case_reopens_it_and_is_posted(world):
     case = world.cases[123]
     case.status, case.resolved_at = Status.RESOLVED, timezone.now()
     case.save()
     row = ingest(corpus_bytes("gmail-reply.eml"))
-    assert row.outcome == Outcome.QUARANTINED
-    assert "resolved" in row.reason and row.case == case
+    assert (row.outcome, row.case) == (Outcome.POSTED, case)
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
 
 
 def test_a_staff_reply_by_mail_is_a_public_reply_on_the_case(world):
