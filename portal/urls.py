@@ -1,21 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.signin import views as signin_views
-from accounts.signin.forms import SignInForm
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", signin_views.SignInView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
         signin_views.PasswordResetView.as_view(),

@@ -14,11 +14,24 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from . import hooks, second_factor, services
-from .forms import CodeForm, ResetLinkForm
+from .forms import CodeForm, ResetLinkForm, SignInForm
 from .middleware import SESSION_KEY
 
 # Backup codes wait here between the page that made them and the page that shows them once.
 CODES_KEY = "signin_backup_codes"
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, landing staff in the admin (where they work) and customers on
+    their home, unless the page they came from is named."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if self.request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

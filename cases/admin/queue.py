@@ -32,6 +32,11 @@ class Filter:
     parameter: str
     title: str
     choices: tuple  # (value, label) pairs
+    # The choice in force when the parameter is absent; "All" is then ?parameter=all.
+    default: str | None = None
+
+
+EVERY = "all"
 
 
 def _field_title(name: str) -> str:
@@ -40,10 +45,12 @@ def _field_title(name: str) -> str:
 
 # The parameters are those of the admin's own list filters, so saved links keep working.
 FILTERS = (
+    # Agents work open cases: the queue opens on them.
     Filter(
         "open",
         gettext_lazy("open or closed"),
         (("open", gettext_lazy("Open")), ("done", gettext_lazy("Resolved or closed"))),
+        default="open",
     ),
     Filter("severity__exact", _field_title("severity"), tuple(Severity.choices)),
     Filter("status__exact", _field_title("status"), tuple(Status.choices)),
@@ -71,7 +78,9 @@ FILTERS = (
 
 
 def filtered(cases: QuerySet, values: dict[str, str], user, now) -> QuerySet:
-    """`cases` narrowed by the chosen filters; an unknown value narrows nothing."""
+    """`cases` narrowed by the chosen filters (or their defaults); an unknown value
+    narrows nothing."""
+    values = {**{f.parameter: f.default for f in FILTERS if f.default}, **values}
     chosen = values.get
     if chosen("open") == "open":
         cases = cases.filter(status__in=OPEN_STATUSES)
@@ -282,12 +291,13 @@ def _headers(params: dict[str, str], keys: list[tuple[int, bool]]) -> list[dict]
 def _filters(params: dict[str, str]) -> list[dict]:
     blocks = []
     for spec in FILTERS:
-        current = params.get(spec.parameter)
+        current = params.get(spec.parameter, spec.default)
+        every = EVERY if spec.default else None
         choices = [
             {
                 "label": _("All"),
-                "selected": current is None,
-                "url": _query_string(params, **{spec.parameter: None, PAGE_VAR: None}),
+                "selected": current in (None, EVERY),
+                "url": _query_string(params, **{spec.parameter: every, PAGE_VAR: None}),
             }
         ]
         choices += [

@@ -90,11 +90,28 @@ def test_filters_mine_my_accounts_and_due_within_the_hour(agent_client, agent, f
     assert references(agent_client, "?open=done") == []
 
 
+def test_the_queue_opens_on_open_cases_and_all_shows_every_case(agent_client, file_case):
+    open_case = file_case(subject="open")
+    closed = file_case(subject="closed")
+    Case.objects.filter(pk=closed.pk).update(status="closed", resolved_at=NOW, closed_at=NOW)
+    assert references(agent_client) == [open_case.reference]
+    tree = page(agent_client.get(CHANGELIST))
+    every = next(
+        a for a in select(one(tree, "nav#changelist-filter"), "a") if a.get("href") == "?open=all"
+    )
+    assert text(every) == "All"
+    assert sorted(references(agent_client, "?open=all")) == sorted(
+        [open_case.reference, closed.reference]
+    )
+    assert references(agent_client, "?open=done") == [closed.reference]
+
+
 def test_the_filters_show_what_is_chosen_and_keep_the_other_choices(agent_client, case_a):
     tree = page(agent_client.get(CHANGELIST, {"mine": "me", "q": "Alpha"}))
     filters = one(tree, "nav#changelist-filter")
     chosen = [text(li) for li in select(filters, "li.selected")]
-    assert chosen == ["All", "All", "All", "Assigned to me", "All", "All", "All"]
+    # The queue opens on open cases.
+    assert chosen == ["Open", "All", "All", "Assigned to me", "All", "All", "All"]
     overdue = next(a for a in select(filters, "a") if text(a) == "Overdue")
     assert parse_qs(overdue.get("href")[1:]) == {
         "mine": ["me"],
