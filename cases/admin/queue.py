@@ -65,13 +65,14 @@ FILTERS = (
         gettext_lazy("next deadline"),
         (("hour", gettext_lazy("Due within the hour")), ("overdue", gettext_lazy("Overdue"))),
     ),
-    # Flags a mail set for staff to weigh (inbound.signs).
+    # Flags a mail set for staff to weigh (inbound.signs), and the customer's escalation.
     Filter(
         "flag",
         gettext_lazy("flagged"),
         (
             ("critical", gettext_lazy("Possibly critical")),
             ("scope", gettext_lazy("Outside the contract")),
+            ("escalated", gettext_lazy("Escalated to the TAM")),
         ),
     ),
 )
@@ -104,6 +105,8 @@ def filtered(cases: QuerySet, values: dict[str, str], user, now) -> QuerySet:
         cases = cases.filter(possibly_critical=True)
     elif chosen("flag") == "scope":
         cases = cases.exclude(out_of_scope="")
+    elif chosen("flag") == "escalated":
+        cases = cases.filter(escalated_at__isnull=False)
     return cases
 
 
@@ -179,6 +182,7 @@ ROW_FIELDS = (
     "severity",
     "possibly_critical",
     "out_of_scope",
+    "escalated_at",
     "status",
     "first_response_at",
     "waiting_since",

@@ -473,3 +473,13 @@ def test_the_call_list_links_each_call_to_its_case_and_marks_its_callback(
     )
     met = [e for cell in cells("callback") for e in select(cell, "span.callback-met")]
     assert len(met) == 1 and text(met[0]).startswith("called back at ")
+
+
+def test_escalated_cases_carry_a_badge_and_have_a_filter(agent_client, file_case, customer_a):
+    quiet = file_case(subject="quiet")
+    loud = file_case(subject="loud")
+    services.case_escalate(case=loud, customer=customer_a, reason="Too slow")
+    rows = {row["ref"]: row for row in queue_rows(agent_client.get(CHANGELIST))}
+    assert "escalated" in rows[loud.reference]["severity"]
+    assert "escalated" not in rows[quiet.reference]["severity"]
+    assert references(agent_client, "?flag=escalated") == [loud.reference]
