@@ -1,8 +1,9 @@
 """Asynchronous DNSBL lookups through the configured nameservers.
 
-A fixed set of asyncio workers asks through aiodns (c-ares, which writes and reads the DNS
-messages in C and multiplexes the queries to a nameserver on one socket); dnspython reads
-the system's resolver configuration when no nameservers are configured.
+A fixed set of asyncio workers asks through c-ares (pycares), which writes and reads the
+DNS messages in C and keeps many queries in flight to a nameserver on one socket; this
+event loop drives it (see _Nameserver). dnspython reads the system's resolver
+configuration when no nameservers are configured.
 
 No database here: a list of (key, query name, ListSpec) in, one dnsbl.Outcome per key out.
 Bounded concurrency, a timeout per try and a few retries, and an explicit outcome for each
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import ipaddress
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-import aiodns
-import aiodns.error
 import pycares
 
 from . import dnsbl
@@ -71,7 +71,8 @@ def _port(text: str, raw) -> int:
     return int(text)
 
 
-A, TXT = "A", "TXT"
+A, TXT = pycares.QUERY_TYPE_A, pycares.QUERY_TYPE_TXT
+_NO_SOCKET = pycares.ARES_SOCKET_BAD
 
 # c-ares's answer codes, as the checker reads them. Anything else it reports (no server
 # there, a reply it could not read, ...) is a server failure.
@@ -84,40 +85,102 @@ _STATUS = {
 }
 
 
+class _Nameserver:
+    """One c-ares channel to one nameserver, driven by this thread's event loop.
+
+    c-ares writes and reads the DNS messages, keeps many queries in flight on one socket
+    and falls back to TCP for a truncated answer. It names the sockets to watch
+    (sock_state_cb); the loop hands them back when they are ready, and wakes c-ares at its
+    next timeout. Not aiodns: it runs c-ares in a helper thread, where each question waits
+    for the lock that thread holds while it reads answers (docs/performance.md), and whose
+    c-ares never wakes again for a question asked after a timeout (c-ares issue 1000).
+    """
+
+    def __init__(self, host: str, port: int, timeout: float):
+        self.loop = asyncio.get_running_loop()
+        self.watched: set[int] = set()
+        self.pending = 0
+        self.timer: asyncio.TimerHandle | None = None
+        self.channel = pycares.Channel(
+            servers=[host],
+            udp_port=port,
+            tcp_port=port,
+            timeout=timeout,
+            tries=1,  # retries go to the next nameserver: see _lookup
+            sock_state_cb=self._watch,
+        )
+
+    def query(self, name: str, rdtype: int) -> asyncio.Future:
+        """A future of (records, c-ares error code or None)."""
+        future = self.loop.create_future()
+        self.pending += 1
+        self.channel.query(name, rdtype, functools.partial(self._answered, future))
+        if self.timer is None:
+            self._wake_at_next_timeout()
+        return future
+
+    def _answered(self, future, records, error):
+        self.pending -= 1
+        if not future.done():
+            future.set_result((records, error))
+
+    def _watch(self, fd: int, readable: bool, writable: bool):
+        if fd in self.watched:
+            self.loop.remove_reader(fd)
+            self.loop.remove_writer(fd)
+            self.watched.discard(fd)
+        if readable:
+            self.loop.add_reader(fd, self.channel.process_fd, fd, _NO_SOCKET)
+        if writable:  # a TCP connection in progress
+            self.loop.add_writer(fd, self.channel.process_fd, _NO_SOCKET, fd)
+        if readable or writable:
+            self.watched.add(fd)
+
+    def _wake_at_next_timeout(self):
+        if self.pending:
+            self.timer = self.loop.call_later(self.channel.timeout(), self._on_timeout)
+
+    def _on_timeout(self):
+        self.timer = None
+        self.channel.process_fd(_NO_SOCKET, _NO_SOCKET)  # c-ares ends the queries due
+        self._wake_at_next_timeout()
+
+    def close(self):
+        if self.timer is not None:
+            self.timer.cancel()
+        for fd in self.watched:
+            self.loop.remove_reader(fd)
+            self.loop.remove_writer(fd)
+        self.watched.clear()
+        self.channel.cancel()
+        self.channel.close()
+
+
 class _Transport:
-    """One aiodns resolver per nameserver; c-ares writes and reads the DNS messages, keeps
-    many queries in flight on one socket and falls back to TCP for a truncated answer."""
+    """One c-ares channel per nameserver; attempt n asks nameserver n (modulo their number)."""
 
     def __init__(self, options: Options):
         self.options = options
         self.servers = options.nameservers or _system_nameservers()
-        self.resolvers: list[aiodns.DNSResolver] = []
+        self.nameservers: list[_Nameserver] = []
 
     async def open(self):
-        self.resolvers = [
-            aiodns.DNSResolver(
-                nameservers=[host],
-                udp_port=port,
-                tcp_port=port,
-                timeout=self.options.timeout,
-                tries=1,  # retries go to the next nameserver: see _lookup
-            )
-            for host, port in self.servers
+        self.nameservers = [
+            _Nameserver(host, port, self.options.timeout) for host, port in self.servers
         ]
 
     async def close(self):
-        for resolver in self.resolvers:
-            await resolver.close()
+        for nameserver in self.nameservers:
+            nameserver.close()
 
-    async def lookup(self, name: str, rdtype: str, *, attempt: int):
+    async def lookup(self, name: str, rdtype: int, *, attempt: int):
         """(status, records): status "nxdomain", "ok" or an ErrorKind."""
-        resolver = self.resolvers[attempt % len(self.resolvers)]
-        try:
-            answers = await resolver.query(name, rdtype)
-        except aiodns.error.DNSError as exc:
-            status = _STATUS.get(exc.args[0] if exc.args else None, ErrorKind.SERVFAIL)
+        nameserver = self.nameservers[attempt % len(self.nameservers)]
+        answers, error = await nameserver.query(name, rdtype)
+        if error is not None:
+            status = _STATUS.get(error, ErrorKind.SERVFAIL)
             if status == "invalid":
-                raise ValueError(f"{name!r} is not a valid DNS name") from None
+                raise ValueError(f"{name!r} is not a valid DNS name")
             if status == "nodata":
                 return "ok", []
             return status, None
