@@ -165,13 +165,13 @@ def test_many_names_too_long_for_dns_each_get_their_outcome(dns_zones):
 def test_a_name_asked_for_several_assets_is_asked_once(dns_zones, monkeypatch):
     server = dns_zones({"5.2.0.192.zen.spamhaus.org": ["127.0.0.2"]})
     sent = []
-    original = checker._Transport.lookup
+    original = checker._Nameserver.ask
 
-    async def counting(self, name, rdtype, *, attempt):
+    def counting(self, name, rdtype, then):
         sent.append((name, rdtype))
-        return await original(self, name, rdtype, attempt=attempt)
+        return original(self, name, rdtype, then)
 
-    monkeypatch.setattr(checker._Transport, "lookup", counting)
+    monkeypatch.setattr(checker._Nameserver, "ask", counting)
     name = dnsbl.query_name("192.0.2.5", ZEN.zone, "ip")
     out = checker.check([checker.Query(k, name, ZEN) for k in "abc"], _options(server))
     assert {k: o.state for k, o in out.items()} == {"a": "listed", "b": "listed", "c": "listed"}
