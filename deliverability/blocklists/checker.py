@@ -1,8 +1,9 @@
 """Asynchronous DNSBL lookups through the configured nameservers.
 
-A fixed set of asyncio workers asks through aiodns (c-ares, which writes and reads the DNS
-messages in C and multiplexes the queries to a nameserver on one socket); dnspython reads
-the system's resolver configuration when no nameservers are configured.
+c-ares (through pycares) writes and reads the DNS messages in C and keeps many queries in
+flight to a nameserver on one socket; this event loop drives it (see _Nameserver), and
+each answer's callback takes the next step of its name (see _Run). dnspython reads the
+system's resolver configuration when no nameservers are configured.
 
 No database here: a list of (key, query name, ListSpec) in, one dnsbl.Outcome per key out.
 Bounded concurrency, a timeout per try and a few retries, and an explicit outcome for each
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
+import functools
 import ipaddress
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
-import aiodns
-import aiodns.error
 import pycares
 
 from . import dnsbl
@@ -71,7 +72,8 @@ def _port(text: str, raw) -> int:
     return int(text)
 
 
-A, TXT = "A", "TXT"
+A, TXT = pycares.QUERY_TYPE_A, pycares.QUERY_TYPE_TXT
+_NO_SOCKET = pycares.ARES_SOCKET_BAD
 
 # c-ares's answer codes, as the checker reads them. Anything else it reports (no server
 # there, a reply it could not read, ...) is a server failure.
@@ -80,50 +82,91 @@ _STATUS = {
     pycares.errno.ARES_ENODATA: "nodata",  # the name exists but has no such record
     pycares.errno.ARES_EREFUSED: ErrorKind.REFUSED,
     pycares.errno.ARES_ETIMEOUT: ErrorKind.TIMEOUT,
-    pycares.errno.ARES_EBADNAME: "invalid",
+    pycares.errno.ARES_EBADNAME: ErrorKind.INVALID_QUERY,
 }
+# Asked again, on the next nameserver; an answer (NXDOMAIN, REFUSED, ...) never is.
+_RETRIED = (ErrorKind.TIMEOUT, ErrorKind.SERVFAIL)
 
 
-class _Transport:
-    """One aiodns resolver per nameserver; c-ares writes and reads the DNS messages, keeps
-    many queries in flight on one socket and falls back to TCP for a truncated answer."""
+class _Nameserver:
+    """One c-ares channel to one nameserver, driven by this thread's event loop.
 
-    def __init__(self, options: Options):
-        self.options = options
-        self.servers = options.nameservers or _system_nameservers()
-        self.resolvers: list[aiodns.DNSResolver] = []
+    c-ares writes and reads the DNS messages, keeps many queries in flight on one socket
+    and falls back to TCP for a truncated answer. It names the sockets to watch
+    (sock_state_cb); the loop hands them back when they are ready, and wakes c-ares at its
+    next timeout. Not aiodns: it runs c-ares in a helper thread, where each question waits
+    for the lock that thread holds while it reads answers (docs/performance.md), and whose
+    c-ares never wakes again for a question asked after a timeout (c-ares issue 1000).
+    """
 
-    async def open(self):
-        self.resolvers = [
-            aiodns.DNSResolver(
-                nameservers=[host],
-                udp_port=port,
-                tcp_port=port,
-                timeout=self.options.timeout,
-                tries=1,  # retries go to the next nameserver: see _lookup
-            )
-            for host, port in self.servers
-        ]
+    def __init__(self, host: str, port: int, timeout: float):
+        self.loop = asyncio.get_running_loop()
+        self.watched: set[int] = set()
+        self.pending = 0
+        self.timer: asyncio.TimerHandle | None = None
+        self.channel = pycares.Channel(
+            servers=[host],
+            udp_port=port,
+            tcp_port=port,
+            timeout=timeout,
+            tries=1,  # retries go to the next nameserver: see _Run.ask
+            sock_state_cb=self._watch,
+        )
 
-    async def close(self):
-        for resolver in self.resolvers:
-            await resolver.close()
+    def ask(self, name: str, rdtype: int, then: Callable):
+        """Send the question; c-ares calls then(answers, error code or None) with the answer,
+        the timeout or the error, at times before ask returns."""
+        self.pending += 1
+        self.channel.query(name, rdtype, functools.partial(self._answered, then))
+        if self.timer is None:
+            self._wake_at_next_timeout()
 
-    async def lookup(self, name: str, rdtype: str, *, attempt: int):
-        """(status, records): status "nxdomain", "ok" or an ErrorKind."""
-        resolver = self.resolvers[attempt % len(self.resolvers)]
-        try:
-            answers = await resolver.query(name, rdtype)
-        except aiodns.error.DNSError as exc:
-            status = _STATUS.get(exc.args[0] if exc.args else None, ErrorKind.SERVFAIL)
-            if status == "invalid":
-                raise ValueError(f"{name!r} is not a valid DNS name") from None
-            if status == "nodata":
-                return "ok", []
-            return status, None
+    def _answered(self, then, answers, error):
+        self.pending -= 1
+        then(answers, error)
+
+    def _watch(self, fd: int, readable: bool, writable: bool):
+        if fd in self.watched:
+            self.loop.remove_reader(fd)
+            self.loop.remove_writer(fd)
+            self.watched.discard(fd)
+        if readable:
+            self.loop.add_reader(fd, self.channel.process_fd, fd, _NO_SOCKET)
+        if writable:  # a TCP connection in progress
+            self.loop.add_writer(fd, self.channel.process_fd, _NO_SOCKET, fd)
+        if readable or writable:
+            self.watched.add(fd)
+
+    def _wake_at_next_timeout(self):
+        if self.pending:
+            self.timer = self.loop.call_later(self.channel.timeout(), self._on_timeout)
+
+    def _on_timeout(self):
+        self.timer = None
+        self.channel.process_fd(_NO_SOCKET, _NO_SOCKET)  # c-ares ends the queries due
+        self._wake_at_next_timeout()
+
+    def close(self):
+        if self.timer is not None:
+            self.timer.cancel()
+        for fd in self.watched:
+            self.loop.remove_reader(fd)
+            self.loop.remove_writer(fd)
+        self.watched.clear()
+        self.channel.cancel()
+        self.channel.close()
+
+
+def _read(rdtype: int, answers, error) -> tuple[str, list[str] | None]:
+    """(status, records): status "ok", "nxdomain" or an ErrorKind."""
+    if error is None:
         if rdtype == A:
             return "ok", [answer.host for answer in answers]
         return "ok", [_text(answer.text) for answer in answers]
+    status = _STATUS.get(error, ErrorKind.SERVFAIL)
+    if status == "nodata":
+        return "ok", []
+    return status, None
 
 
 def _text(value: str | bytes) -> str:
@@ -137,61 +180,102 @@ def _system_nameservers() -> tuple[tuple[str, int], ...]:
     return tuple((ns, 53) for ns in dns.resolver.Resolver().nameservers)
 
 
-async def _lookup(transport: _Transport, name: str, rdtype, options: Options):
-    """Retries timeouts and SERVFAIL (on the next nameserver), never NXDOMAIN or REFUSED."""
-    status, records = ErrorKind.TIMEOUT, None
-    for attempt in range(options.retries + 1):
-        status, records = await transport.lookup(name, rdtype, attempt=attempt)
-        if status in ("ok", "nxdomain", ErrorKind.REFUSED):
-            break
-    return status, records
+class _Run:
+    """Checks names, at most `concurrency` of them at a time, each one's A record first and
+    its TXT record when listed.
 
+    Each step runs in the c-ares callback of the answer before it, not in a coroutine: a
+    coroutine per name costs a future and a task wake-up for every answer, and measurably
+    slowed the run (docs/performance.md).
+    """
 
-async def _check_one(transport, query: Query, options: Options) -> Outcome:
-    try:
-        status, records = await _lookup(transport, query.name, A, options)
-    except ValueError:
-        return dnsbl.error(ErrorKind.INVALID_QUERY)
-    if status == "nxdomain":
-        return dnsbl.clean()
-    if status != "ok":
-        return dnsbl.error(status)
-    outcome = dnsbl.decode(query.spec, records)
-    if outcome.state != dnsbl.State.LISTED:
-        return outcome
-    # The reason in words, when the list publishes one; its absence changes nothing.
-    status, records = await _lookup(transport, query.name, TXT, options)
-    if status == "ok" and records:
-        txt = " ".join(records)
-        outcome = dnsbl.Outcome(
-            outcome.state, reasons=outcome.reasons, codes=outcome.codes, txt=txt.strip()
-        )
-    return outcome
+    def __init__(self, nameservers: list[_Nameserver], options: Options, names):
+        self.nameservers = nameservers
+        self.options = options
+        self.pending = iter(names)
+        self.in_flight = 0
+        self.filling = False
+        self.concurrency = max(1, options.concurrency)
+        self.results: dict[Hashable, Outcome] = {}
+        self.finished = asyncio.get_running_loop().create_future()
+
+    def ask(self, name: str, rdtype: int, then, attempt: int = 0):
+        """then(status, records) once the answer is final: a timeout or SERVFAIL is asked
+        again on the next nameserver, up to options.retries times."""
+        nameserver = self.nameservers[attempt % len(self.nameservers)]
+
+        def answered(answers, error):
+            if self.finished.done():
+                return  # cancelled, or failed: c-ares is ending the questions still out
+            # c-ares calls this from C, which would print an exception and go on: hand it
+            # to the waiting caller instead.
+            try:
+                status, records = _read(rdtype, answers, error)
+                if status in _RETRIED and attempt < self.options.retries:
+                    self.ask(name, rdtype, then, attempt + 1)
+                else:
+                    then(status, records)
+            except Exception as exc:  # noqa: BLE001 - re-raised by check_async
+                if not self.finished.done():
+                    self.finished.set_exception(exc)
+
+        nameserver.ask(name, rdtype, answered)
+
+    def fill(self):
+        """Start names until `concurrency` are in flight; end the run after the last."""
+        if self.filling:
+            return  # an answer came before its question's ask returned: the loop goes on
+        self.filling = True
+        try:
+            while self.in_flight < self.concurrency:
+                same = next(self.pending, None)
+                if same is None:
+                    break
+                self.in_flight += 1
+                self.ask(same[0].name, A, functools.partial(self._a_answered, same))
+        finally:
+            self.filling = False
+        if not self.in_flight and not self.finished.done():
+            self.finished.set_result(self.results)
+
+    def _a_answered(self, same: list[Query], status: str, records):
+        if status == "nxdomain":
+            return self._done(same, dnsbl.clean())
+        if status != "ok":
+            return self._done(same, dnsbl.error(status))
+        outcome = dnsbl.decode(same[0].spec, records)
+        if outcome.state != dnsbl.State.LISTED:
+            return self._done(same, outcome)
+        # The reason in words, when the list publishes one; its absence changes nothing.
+        self.ask(same[0].name, TXT, functools.partial(self._txt_answered, same, outcome))
+
+    def _txt_answered(self, same: list[Query], outcome: Outcome, status: str, records):
+        if status == "ok" and records:
+            outcome = dataclasses.replace(outcome, txt=" ".join(records).strip())
+        self._done(same, outcome)
+
+    def _done(self, same: list[Query], outcome: Outcome):
+        for query in same:
+            self.results[query.key] = outcome
+        self.in_flight -= 1
+        self.fill()
 
 
 async def check_async(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:
-    transport = _Transport(options)
-    await transport.open()
     # One question per name: domains that share a registrable domain ask once (RFC 6471).
     by_name: dict[tuple[str, ListSpec], list[Query]] = {}
     for query in queries:
         by_name.setdefault((query.name.lower(), query.spec), []).append(query)
-    results: dict[Hashable, Outcome] = {}
-    pending = iter(by_name.values())
-
-    async def worker():
-        # A fixed set of workers bounds the queries in flight: cheaper than one task per
-        # query all waiting on a semaphore.
-        for same in pending:
-            outcome = await _check_one(transport, same[0], options)
-            for query in same:
-                results[query.key] = outcome
-
+    nameservers: list[_Nameserver] = []
     try:
-        await asyncio.gather(*(worker() for _ in range(max(1, options.concurrency))))
+        for host, port in options.nameservers or _system_nameservers():
+            nameservers.append(_Nameserver(host, port, options.timeout))
+        run = _Run(nameservers, options, by_name.values())
+        run.fill()
+        return await run.finished
     finally:
-        await transport.close()
-    return results
+        for nameserver in nameservers:
+            nameserver.close()
 
 
 def check(queries: list[Query], options: Options) -> dict[Hashable, Outcome]:

@@ -65,6 +65,30 @@ def test_a_server_that_never_answers_gives_a_timeout():
     assert (out.state, out.error_kind) == (State.ERROR, ErrorKind.TIMEOUT)
 
 
+def test_a_timeout_is_asked_again_and_then_reported(dns_zones):
+    server = dns_zones({"5.2.0.192.zen.spamhaus.org": ["127.0.0.2"]})
+    silent = SilentServer()
+    nameservers = checker.parse_nameservers([silent.nameserver])
+    try:
+        alone = checker.check(
+            [checker.Query(1, "5.2.0.192.zen.spamhaus.org", ZEN)],
+            checker.Options(nameservers=nameservers, timeout=0.2, retries=1),
+        )
+        # The second try goes to the next nameserver, which answers.
+        then_answered = checker.check(
+            [checker.Query(1, "5.2.0.192.zen.spamhaus.org", ZEN)],
+            checker.Options(
+                nameservers=nameservers + checker.parse_nameservers([server.nameserver]),
+                timeout=0.2,
+                retries=1,
+            ),
+        )
+    finally:
+        silent.close()
+    assert (alone[1].state, alone[1].error_kind) == (State.ERROR, ErrorKind.TIMEOUT)
+    assert then_answered[1].state == State.LISTED
+
+
 @pytest.mark.parametrize(("rcode", "kind"), [("SERVFAIL", "servfail"), ("REFUSED", "refused")])
 def test_servfail_and_refused_are_errors_of_their_kind(rcode, kind):
     server = RcodeServer(rcode)
@@ -128,16 +152,26 @@ def test_a_name_too_long_for_dns_is_an_invalid_query(dns_zones):
     assert out[1].error_kind == ErrorKind.INVALID_QUERY
 
 
+def test_many_names_too_long_for_dns_each_get_their_outcome(dns_zones):
+    # c-ares refuses such a name before its query returns: nothing may pile up on the stack.
+    server = dns_zones()
+    spec = ListSpec(zone="zen.spamhaus.org")
+    queries = [checker.Query(i, f"{i:070}.zen.spamhaus.org", spec) for i in range(3000)]
+    out = checker.check(queries, _options(server, concurrency=5))
+    assert {o.error_kind for o in out.values()} == {ErrorKind.INVALID_QUERY}
+    assert len(out) == 3000
+
+
 def test_a_name_asked_for_several_assets_is_asked_once(dns_zones, monkeypatch):
     server = dns_zones({"5.2.0.192.zen.spamhaus.org": ["127.0.0.2"]})
     sent = []
-    original = checker._Transport.lookup
+    original = checker._Nameserver.ask
 
-    async def counting(self, name, rdtype, *, attempt):
+    def counting(self, name, rdtype, then):
         sent.append((name, rdtype))
-        return await original(self, name, rdtype, attempt=attempt)
+        return original(self, name, rdtype, then)
 
-    monkeypatch.setattr(checker._Transport, "lookup", counting)
+    monkeypatch.setattr(checker._Nameserver, "ask", counting)
     name = dnsbl.query_name("192.0.2.5", ZEN.zone, "ip")
     out = checker.check([checker.Query(k, name, ZEN) for k in "abc"], _options(server))
     assert {k: o.state for k, o in out.items()} == {"a": "listed", "b": "listed", "c": "listed"}
