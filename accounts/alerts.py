@@ -32,7 +32,7 @@ class Alert:
     kind: str  # what happened, e.g. "hotline_call", "sla_warning", "sla_breach"
     subject: str
     body: str
-    recipients: tuple[str, ...]  # staff email addresses
+    recipients: tuple[str, ...] = ()  # staff email addresses
     url: str = ""  # where staff act on it
     data: dict = field(default_factory=dict)  # machine-readable details (ids, deadlines)
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core import outbox
 from core.mail import render_mail
 
-from .alerts import Alert, active_notifier_names
+from .alerts import Alert, EmailNotifier, active_notifier_names
 from .models import User
 
 
@@ -38,15 +41,33 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def alert_staff(alert: Alert) -> list[str]:
-    """Queue `alert` on every configured notifier through the outbox, in the current
-    transaction: an alert that cannot be handed to the broker while it is down is sent
-    once it is back. Returns the notifier names used."""
+def alert_staff(build: Callable[[], Alert], readers: Iterable[User]) -> list[str]:
+    """Queue the alert `build` makes on every configured notifier through the outbox, in
+    the current transaction: an alert that cannot be handed to the broker while it is down
+    is sent once it is back. Each reader is mailed in their own language and time zone
+    (`build` runs once for each such pair among them); the webhook gets one alert, to them
+    all, in the site's. Returns the notifier names used."""
     names = active_notifier_names()
-    payload = alert.to_dict()
+    readers = {user.pk: user for user in readers if user.is_active and user.email}.values()
+    groups: dict[tuple[str, str], list[User]] = {}
+    for user in readers:
+        reading = (user.language or settings.LANGUAGE_CODE, user.time_zone or settings.TIME_ZONE)
+        groups.setdefault(reading, []).append(user)
     for name in names:
-        outbox.enqueue("accounts.tasks.deliver_alert", payload, name)
+        if name == EmailNotifier.name:
+            for (language, zone), group in sorted(groups.items()):
+                alert = _built(build, language, zone, group)
+                outbox.enqueue("accounts.tasks.deliver_alert", alert.to_dict(), name)
+        else:
+            alert = _built(build, settings.LANGUAGE_CODE, settings.TIME_ZONE, readers)
+            outbox.enqueue("accounts.tasks.deliver_alert", alert.to_dict(), name)
     return names
+
+
+def _built(build, language: str, zone: str, readers) -> Alert:
+    with translation.override(language), timezone.override(zone):
+        alert = build()
+    return dataclasses.replace(alert, recipients=tuple(sorted(u.email for u in readers)))
 
 
 # Why a login's owner gets a link to choose a password: their login was just made, staff

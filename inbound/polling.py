@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.alerts import Alert
@@ -39,11 +41,24 @@ def _status() -> MailboxStatus:
     return MailboxStatus.objects.get_or_create(name=STATUS_NAME)[0]
 
 
-def _staff_addresses() -> tuple[str, ...]:
-    return tuple(
-        User.objects.filter(
-            is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS
-        ).values_list("email", flat=True)
+def _managers() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS)
+    )
+
+
+def _failing_alert(error: Exception) -> Alert:
+    """The Support Managers' alert that the mailbox cannot be read (their language)."""
+    return Alert(
+        kind="inbound_mailbox_failing",
+        subject=_("The support mailbox cannot be read: %(error)s")
+        % {"error": type(error).__name__},
+        body=_(
+            "%(error)s\n\nMail to %(address)s stays in the mailbox and is read once the "
+            "problem is fixed. Retrying with backoff; you are told once per failure streak."
+        )
+        % {"error": error, "address": settings.SUPPORT_EMAIL_ADDRESS},
+        data={"error": str(error)[:500]},
     )
 
 
@@ -56,19 +71,7 @@ def _record_failure(error: Exception, now: datetime) -> MailboxStatus:
     status.next_attempt_at = now + backoff(status.failures)
     if status.reported_at is None:
         status.reported_at = now
-        alert_staff(
-            Alert(
-                kind="inbound_mailbox_failing",
-                subject=f"The support mailbox cannot be read: {type(error).__name__}",
-                body=(
-                    f"{error}\n\nMail to {settings.SUPPORT_EMAIL_ADDRESS} stays in the "
-                    "mailbox and is read once the problem is fixed. Retrying with backoff; "
-                    "you are told once per failure streak."
-                ),
-                recipients=_staff_addresses(),
-                data={"error": str(error)[:500]},
-            )
-        )
+        alert_staff(partial(_failing_alert, error), _managers())
     status.save()
     return status
 

@@ -3,6 +3,7 @@ alert that a case is critical."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -25,11 +26,8 @@ def case_admin_url(case_id: int | None) -> str:
     return settings.PORTAL_BASE_URL + reverse("admin:cases_case_change", args=[case_id])
 
 
-def emails_of(users) -> tuple[str, ...]:
-    return tuple(sorted({u.email for u in users if u.email}))
-
-
-def managers_and_tam(account: Account | None) -> tuple[str, ...]:
+def managers_and_tam(account: Account | None) -> list:
+    """Who a breach goes to: the Support Managers and the account's TAM."""
     users = list(
         get_user_model().objects.filter(
             is_active=True, is_staff=True, groups__name=roles.SUPPORT_MANAGERS
@@ -37,36 +35,38 @@ def managers_and_tam(account: Account | None) -> tuple[str, ...]:
     )
     if account is not None and account.tam_id:
         users.append(account.tam)
-    return emails_of(users)
+    return users
 
 
-def alert_critical_case(case, *, now: datetime, why: str, possibly: bool = False) -> None:
+def alert_critical_case(
+    case, *, now: datetime, why: Callable[[], str], possibly: bool = False
+) -> None:
     """A case that is critical from now on (filed so in the portal or by mail, or
     reclassified), or that a mail suggests is (`possibly`), reaches the on-call agents at
     once, by the same path as a hotline call: a critical first response is due within the
-    hour, and the sweep's warning would come late."""
-    due = case.first_response_due_at if case.first_response_at is None else None
-    due_text = timezone.localtime(due).strftime("%H:%M %Z") if due else "—"
-    names = {"reference": case.reference, "account": case.account.name, "due": due_text}
-    if possibly:
-        subject = _("Possibly critical case %(reference)s (%(account)s): weigh it now") % names
-    else:
-        subject = _("Critical case %(reference)s (%(account)s): respond by %(due)s") % names
-    alert_staff(
-        Alert(
+    hour, and the sweep's warning would come late. `why` says why, in the language in
+    force when called (each reader's)."""
+
+    def build() -> Alert:
+        due = case.first_response_due_at if case.first_response_at is None else None
+        names = {"reference": case.reference, "account": case.account.name, "due": _hhmm(due)}
+        if possibly:
+            subject = _("Possibly critical case %(reference)s (%(account)s): weigh it now")
+        else:
+            subject = _("Critical case %(reference)s (%(account)s): respond by %(due)s")
+        return Alert(
             kind="possible_critical" if possibly else "critical_case",
-            subject=subject,
+            subject=subject % names,
             body="\n".join(
                 [
                     f"{_('support case')}: {case.reference} · {case.subject}",
                     f"{_('account')}: {case.account.name}",
-                    why,
-                    f"{_('first response due')}: {due_text}",
+                    why(),
+                    f"{_('first response due')}: {_hhmm(due)}",
                     "",
                     case.description,
                 ]
             ),
-            recipients=emails_of(on_call_staff(at=now)),
             url=case_admin_url(case.pk),
             data={
                 "case": case.pk,
@@ -74,35 +74,38 @@ def alert_critical_case(case, *, now: datetime, why: str, possibly: bool = False
                 "first_response_due_at": due.isoformat() if due else None,
             },
         )
-    )
+
+    alert_staff(build, on_call_staff(at=now))
 
 
-def alert_case_owner(case, *, what: str, now: datetime) -> None:
-    """The customer did something that needs us (`what`, in staff's words): the assigned
-    agent is told at once, or the on-call agents when no one is assigned, with the
-    response deadline it put on the case."""
+def _hhmm(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %Z") if moment else "—"
+
+
+def alert_case_owner(case, *, what: Callable[[], str], now: datetime) -> None:
+    """The customer did something that needs us (`what` says it in staff's words, in the
+    language in force when called):
+    the assigned agent is told at once, or the on-call agents when no one is assigned,
+    with the response deadline it put on the case."""
     agent = case.assigned_agent if case.assigned_agent_id else None
-    if agent is not None and agent.is_active:
-        recipients = emails_of([agent])
-    else:
-        recipients = emails_of(on_call_staff(at=now))
+    readers = [agent] if agent is not None and agent.is_active else on_call_staff(at=now)
     awaiting_first = case.first_response_at is None
     due = case.first_response_due_at if awaiting_first else case.response_due_at
-    due_text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M %Z") if due else "—"
-    names = {"reference": case.reference, "what": what, "due": due_text}
-    alert_staff(
-        Alert(
+
+    def build() -> Alert:
+        when = timezone.localtime(due).strftime("%Y-%m-%d %H:%M %Z") if due else "—"
+        names = {"reference": case.reference, "what": what(), "due": when}
+        return Alert(
             kind="customer_action",
             subject=_("%(reference)s: %(what)s; respond by %(due)s") % names,
             body="\n".join(
                 [
                     f"{_('support case')}: {case.reference} · {case.subject}",
                     f"{_('account')}: {case.account.name}",
-                    what,
-                    f"{_('response due')}: {due_text}",
+                    what(),
+                    f"{_('response due')}: {when}",
                 ]
             ),
-            recipients=recipients,
             url=case_admin_url(case.pk),
             data={
                 "case": case.pk,
@@ -110,4 +113,5 @@ def alert_case_owner(case, *, what: str, now: datetime) -> None:
                 "response_due_at": due.isoformat() if due else None,
             },
         )
-    )
+
+    alert_staff(build, readers)

@@ -5,6 +5,7 @@ their callback attempts; the first one decides the callback SLA."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +28,7 @@ from ..models import (
     HotlineCall,
     Severity,
 )
-from .alerts import case_admin_url, emails_of
+from .alerts import case_admin_url
 from .base import CaseError, Kind, lock_case, record_event, record_fulfilment, resolve_now
 from .intake import case_open
 
@@ -155,35 +156,37 @@ def hotline_record_call(
             % {"due": timezone.localtime(call.callback_due_at).strftime("%Y-%m-%d %H:%M %Z")},
             data={"call": call.pk, "created_at_intake": created},
         )
-    alert_staff(
-        Alert(
-            kind="hotline_call",
-            subject=_("Severity 1 hotline: call back %(company)s by %(due)s")
-            % {
-                "company": call.company_name,
-                "due": timezone.localtime(call.callback_due_at).strftime("%H:%M %Z"),
-            },
-            body="\n".join(
-                [
-                    f"{_('company name')}: {call.company_name}",
-                    f"{_('contact person')}: {call.contact_person}",
-                    f"{_('phone number')}: {call.phone}",
-                    f"{_('email address')}: {call.email}",
-                    f"{_('support case')}: {case.reference if case else '—'}",
-                    "",
-                    call.description,
-                ]
-            ),
-            recipients=emails_of(on_call_staff(at=now)),
-            url=case_admin_url(case.pk if case else None),
-            data={
-                "call": call.pk,
-                "case": case.pk if case else None,
-                "callback_due_at": call.callback_due_at.isoformat(),
-            },
-        )
-    )
+    alert_staff(partial(_call_alert, call, case), on_call_staff(at=now))
     return call
+
+
+def _call_alert(call: HotlineCall, case: Case | None) -> Alert:
+    """The on-call agents' alert of a call, in the reader's language and time zone."""
+    return Alert(
+        kind="hotline_call",
+        subject=_("Severity 1 hotline: call back %(company)s by %(due)s")
+        % {
+            "company": call.company_name,
+            "due": timezone.localtime(call.callback_due_at).strftime("%H:%M %Z"),
+        },
+        body="\n".join(
+            [
+                f"{_('company name')}: {call.company_name}",
+                f"{_('contact person')}: {call.contact_person}",
+                f"{_('phone number')}: {call.phone}",
+                f"{_('email address')}: {call.email}",
+                f"{_('support case')}: {case.reference if case else '—'}",
+                "",
+                call.description,
+            ]
+        ),
+        url=case_admin_url(case.pk if case else None),
+        data={
+            "call": call.pk,
+            "case": case.pk if case else None,
+            "callback_due_at": call.callback_due_at.isoformat(),
+        },
+    )
 
 
 @transaction.atomic

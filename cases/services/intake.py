@@ -94,8 +94,10 @@ def case_open(
         alert_critical_case(
             case,
             now=now,
-            why=_("Filed as critical by %(who)s (%(channel)s).")
-            % {"who": requester.full_name or requester.email, "channel": Channel(channel).label},
+            why=lambda: (
+                _("Filed as critical by %(who)s (%(channel)s).")
+                % {"who": requester.full_name or requester.email, "channel": Channel(channel).label}
+            ),
         )
     return case
 
@@ -133,7 +135,9 @@ def case_flag_for_staff(
             case,
             now=now,
             possibly=True,
-            why=_("Filed by email; it reads like an outage: %(signs)s.")
-            % {"signs": "; ".join(outage_signs)},
+            why=lambda: (
+                _("Filed by email; it reads like an outage: %(signs)s.")
+                % {"signs": "; ".join(outage_signs)}
+            ),
         )
     return case

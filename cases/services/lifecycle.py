@@ -238,8 +238,10 @@ def case_reclassify(
         alert_critical_case(
             case,
             now=now,
-            why=_("Reclassified as critical by %(who)s: %(reason)s")
-            % {"who": actor.full_name or actor.email, "reason": reason.strip()},
+            why=lambda: (
+                _("Reclassified as critical by %(who)s: %(reason)s")
+                % {"who": actor.full_name or actor.email, "reason": reason.strip()}
+            ),
         )
     return case
 
@@ -303,7 +305,9 @@ def case_escalate(*, case: Case, customer, reason: str, now: datetime | None = N
     deadlines.save(case, changed)
     queue_mail(event)
     alert_case_owner(
-        case, now=now, what=_("the customer escalated the case to their Technical Account Manager")
+        case,
+        now=now,
+        what=lambda: _("the customer escalated the case to their Technical Account Manager"),
     )
     return case
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -168,20 +169,21 @@ def case_customer_reply(
     await_our_response(case, now, changed)
     record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
     deadlines.save(case, changed)
-    if replied_to.pk != case.pk:
-        told = _("the customer replied to %(reference)s after its reopen window") % {
-            "reference": replied_to.reference
-        }
-    elif reopened:
-        told = _("the customer's reply reopened the case")
-    else:
-        told = _replied(message, attachments)
-    alert_case_owner(case, now=now, what=told)
+    files = Attachment.objects.filter(message=message).count() if attachments else 0
+    alert_case_owner(
+        case, now=now, what=partial(_reply_told, replied_to, case, reopened=reopened, files=files)
+    )
     return message
 
 
-def _replied(message: CaseMessage, attachments) -> str:
-    files = Attachment.objects.filter(message=message).count() if attachments else 0
+def _reply_told(replied_to: Case, case: Case, *, reopened: bool, files: int) -> str:
+    """What the case's owner is told of a customer's reply (in their language)."""
+    if replied_to.pk != case.pk:
+        return _("the customer replied to %(reference)s after its reopen window") % {
+            "reference": replied_to.reference
+        }
+    if reopened:
+        return _("the customer's reply reopened the case")
     if files:
         return ngettext(
             "the customer replied, with %(n)d attachment",

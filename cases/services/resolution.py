@@ -166,7 +166,7 @@ def case_reject_resolution(
         detail=reason,
         awaits_response=True,
     )
-    alert_case_owner(case, now=now, what=_("the customer rejected the proposed resolution"))
+    alert_case_owner(case, now=now, what=lambda: _("the customer rejected the proposed resolution"))
     return agreement
 
 

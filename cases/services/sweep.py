@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -32,7 +33,7 @@ from ..models import (
     SlaNotice,
     SlaPolicy,
 )
-from .alerts import case_admin_url, emails_of, managers_and_tam
+from .alerts import case_admin_url, managers_and_tam
 
 Stage = SlaNotice.Stage
 DEFAULT_LEADS = {
@@ -149,18 +150,23 @@ def _claim(due: Due, stage: str, now: datetime) -> bool:
     return True
 
 
-def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None, now: datetime):
+def _readers(stage: str, case: Case | None, call: HotlineCall | None, now: datetime):
+    """A warning goes to the case's agent (or on-call), a breach to the managers and TAM."""
+    if stage == Stage.WARNING:
+        if case is not None and case.assigned_agent_id and case.assigned_agent.is_active:
+            return [case.assigned_agent]
+        return on_call_staff(at=now)
+    return managers_and_tam(case.account if case else (call.account if call else None))
+
+
+def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None) -> Alert:
+    """The warning or breach, in the language and time zone in force (each reader's)."""
     label = DeadlineKind(due.kind).label
     when = timezone.localtime(due.deadline).strftime("%Y-%m-%d %H:%M %Z")
     what = case.reference if case else (call.company_name if call else "")
     if stage == Stage.WARNING:
-        if case is not None and case.assigned_agent_id and case.assigned_agent.is_active:
-            recipients = emails_of([case.assigned_agent])
-        else:
-            recipients = emails_of(on_call_staff(at=now))
         subject = _("SLA warning: %(what)s, %(deadline)s due %(when)s")
     else:
-        recipients = managers_and_tam(case.account if case else (call.account if call else None))
         subject = _("SLA breached: %(what)s, %(deadline)s was due %(when)s")
     subject = subject % {"what": what, "deadline": label, "when": when}
     body = subject
@@ -170,7 +176,6 @@ def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None, no
         kind=f"sla_{stage}",
         subject=subject,
         body=body,
-        recipients=recipients,
         url=case_admin_url(due.case_id),
         data={
             "deadline_kind": due.kind,
@@ -208,7 +213,7 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
                     "due": due.deadline.isoformat(),
                 },
             )
-        alert_staff(_alert(due, stage, case, call, now))
+        alert_staff(partial(_alert, due, stage, case, call), _readers(stage, case, call, now))
     return True
 
 

@@ -86,7 +86,9 @@ def case_agree_update_interval(
         alert_case_owner(
             case,
             now=now,
-            what=_("the customer changed the update interval to every %(minutes)s minutes")
-            % {"minutes": int(minutes)},
+            what=lambda: (
+                _("the customer changed the update interval to every %(minutes)s minutes")
+                % {"minutes": int(minutes)}
+            ),
         )
     return case

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from accounts import services
+from accounts import roles, services
 from accounts.alerts import (
     SIGNATURE_HEADER,
     Alert,
@@ -16,6 +16,7 @@ from accounts.alerts import (
     sign,
     verify,
 )
+from tests.factories import StaffFactory
 
 SECRET = "a-shared-secret-of-some-length"
 
@@ -96,24 +97,59 @@ def test_an_unreachable_webhook_raises_so_the_task_retries():
         WebhookNotifier("http://127.0.0.1:9/", SECRET, timeout=1).send(ALERT)
 
 
+def agent(**fields):
+    return StaffFactory(email="agent@example.com", role=roles.SUPPORT_AGENTS, **fields)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_alert_staff_sends_email_and_webhook_after_commit(settings):
     with Receiver() as receiver:
         settings.ALERT_WEBHOOK_URL = receiver.url
         settings.ALERT_WEBHOOK_SECRET = SECRET
-        names = services.alert_staff(ALERT)
+        names = services.alert_staff(lambda: ALERT, [agent()])
     assert names == ["email", "webhook"]
     assert [m.subject for m in mail.outbox] == ["Severity 1 call: Alpha Mail BV"]
     assert mail.outbox[0].to == ["agent@example.com"]
     assert ALERT.url in mail.outbox[0].body
     assert len(receiver.requests) == 1
+    assert json.loads(receiver.requests[0][1])["recipients"] == ["agent@example.com"]
+
+
+@pytest.mark.django_db
+def test_each_reader_gets_the_alert_in_their_language_and_zone(
+    settings, django_capture_on_commit_callbacks
+):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    settings.ALERT_WEBHOOK_URL = ""
+    due = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    readers = [
+        StaffFactory(email="nl@example.com", language="nl", time_zone="Europe/Amsterdam"),
+        StaffFactory(email="ny@example.com", language="en", time_zone="America/New_York"),
+        StaffFactory(email="ny2@example.com", language="en", time_zone="America/New_York"),
+    ]
+
+    def build():
+        when = timezone.localtime(due).strftime("%H:%M %Z")
+        return Alert(kind="test", subject=f"{_('support case')} {when}", body="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alert_staff(build, readers)
+    subjects = {tuple(m.to): m.subject for m in mail.outbox}
+    assert subjects == {
+        ("nl@example.com",): "Supportzaak 15:00 CET",
+        ("ny2@example.com", "ny@example.com"): "support case 09:00 EST",
+    }
 
 
 @pytest.mark.django_db
 def test_without_a_webhook_url_only_email_is_used(settings, django_capture_on_commit_callbacks):
     settings.ALERT_WEBHOOK_URL = ""
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.alert_staff(ALERT) == ["email"]
+        assert services.alert_staff(lambda: ALERT, [agent()]) == ["email"]
     assert len(mail.outbox) == 1
 
 

@@ -42,7 +42,7 @@ def test_a_call_recorded_while_the_broker_is_down_is_alerted_after_it_returns(
 
 
 def test_a_case_filed_while_the_broker_is_down_is_mailed_after_it_returns(
-    broker, client_a, account_a
+    broker, client_a, account_a, agent
 ):
     broker.down()
     response = client_a.post(
