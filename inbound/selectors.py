@@ -2,6 +2,10 @@
 
 `cases.OutboundMessage` stores Message-IDs with angle brackets; inbound ids are stored
 normalised (without). Both forms are asked for, so either side matches.
+
+`routing_lookup()` reads everything routing needs for one arriving message in one SQL
+statement with bound parameters, `ROUTING_SQL`, written out below with a comment on
+what each of its parts answers; the other readers here are ORM queries.
 """
 
 from __future__ import annotations
@@ -139,12 +143,12 @@ class RoutingLookup:
 # to a NULL would be text, which no id column matches). A question not asked for this
 # message gets NULL for its value and so answers no row: nothing equals NULL.
 #
-# Thread ids go in THREAD_SLOTS fixed slots, thread0 to thread9, the unused ones NULL. A
-# list of any length would need an IN list built to its length (SQL from a template) or
-# a list parameter, which each database takes its own way (PostgreSQL an array, SQLite
-# json_each); fixed slots read the same on both, and the statement stays one text. A
-# message with more thread ids asks again for the next ten, only while none has matched
-# (see routing_lookup()).
+# Thread ids go in THREAD_SLOTS fixed slots, thread0 to thread9 (and in angle brackets,
+# bracketed0 to bracketed9), the unused ones NULL. A list of any length would need an IN
+# list built to its length (SQL from a template) or a list parameter, which each database
+# takes its own way (PostgreSQL an array, SQLite json_each); fixed slots read the same on
+# both, and the statement stays one text. A message with more thread ids asks again for
+# the next ten, only while none has matched (see routing_lookup()).
 THREAD_SLOTS = 10
 ROUTING_SQL = """
 -- Stored before under the same de-duplication key: the message came again.
@@ -173,17 +177,15 @@ SELECT 'access', id, NULL, NULL, NULL
 FROM inbound_accessreply
 WHERE address = %(address_lower)s AND sent_at >= %(since)s
 UNION ALL
--- Our outbound mail by the thread ids: (case, its account, Message-ID as stored), the id
--- stored with angle brackets or without.
+-- Our outbound mail by the thread ids, each asked for without angle brackets and with
+-- them (bracketed0 is thread0 in brackets): (case, its account, Message-ID as stored).
 SELECT 'outbound', o.case_id, k.account_id, NULL, o.message_id
 FROM cases_outboundmessage o INNER JOIN cases_case k ON k.id = o.case_id
 WHERE o.message_id IN (
     %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
     %(thread5)s, %(thread6)s, %(thread7)s, %(thread8)s, %(thread9)s,
-    '<' || %(thread0)s || '>', '<' || %(thread1)s || '>', '<' || %(thread2)s || '>',
-    '<' || %(thread3)s || '>', '<' || %(thread4)s || '>', '<' || %(thread5)s || '>',
-    '<' || %(thread6)s || '>', '<' || %(thread7)s || '>', '<' || %(thread8)s || '>',
-    '<' || %(thread9)s || '>'
+    %(bracketed0)s, %(bracketed1)s, %(bracketed2)s, %(bracketed3)s, %(bracketed4)s,
+    %(bracketed5)s, %(bracketed6)s, %(bracketed7)s, %(bracketed8)s, %(bracketed9)s
 )
 UNION ALL
 -- Stored inbound messages by the thread ids, those that were posted on a case or opened
@@ -205,13 +207,15 @@ WHERE reference = %(reference)s
 # Every value ROUTING_SQL names, NULL unless given.
 _NULLS = dict.fromkeys(
     ("dedup_key", "message_id", "from_address", "address", "address_lower", "since", "reference")
-) | {f"thread{n}": None for n in range(THREAD_SLOTS)}
+) | {f"{slot}{n}": None for n in range(THREAD_SLOTS) for slot in ("thread", "bracketed")}
 
 
 def _rows(thread_ids: list[str], **values) -> list[tuple]:
     """ROUTING_SQL's rows for these values and up to THREAD_SLOTS thread ids."""
     posted, opened = THREADING_OUTCOMES
-    slots = {f"thread{n}": thread_id for n, thread_id in enumerate(thread_ids)}
+    slots = {}
+    for n, thread_id in enumerate(thread_ids):
+        slots.update({f"thread{n}": thread_id, f"bracketed{n}": f"<{thread_id}>"})
     with connection.cursor() as cursor:
         cursor.execute(
             ROUTING_SQL, {**_NULLS, **values, **slots, "posted": posted, "opened": opened}
