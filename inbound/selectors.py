@@ -179,8 +179,9 @@ WHERE address = %(address_lower)s AND sent_at >= %(since)s
 UNION ALL
 -- Our outbound mail by the thread ids, each asked for without angle brackets and with
 -- them (bracketed0 is thread0 in brackets): (case, its account, Message-ID as stored).
-SELECT 'outbound', o.case_id, k.account_id, NULL, o.message_id
-FROM cases_outboundmessage o INNER JOIN cases_case k ON k.id = o.case_id
+SELECT 'outbound', o.case_id, (SELECT account_id FROM cases_case WHERE id = o.case_id),
+       NULL, o.message_id
+FROM cases_outboundmessage o
 WHERE o.message_id IN (
     %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
     %(thread5)s, %(thread6)s, %(thread7)s, %(thread8)s, %(thread9)s,
@@ -190,9 +191,10 @@ WHERE o.message_id IN (
 UNION ALL
 -- Stored inbound messages by the thread ids, those that were posted on a case or opened
 -- one (THREADING_OUTCOMES): (case, its account, message, Message-ID).
-SELECT 'inbound', i.case_id, k.account_id, i.id, i.message_id
-FROM inbound_inboundmessage i INNER JOIN cases_case k ON k.id = i.case_id
-WHERE i.outcome IN (%(posted)s, %(opened)s) AND i.message_id IN (
+SELECT 'inbound', i.case_id, (SELECT account_id FROM cases_case WHERE id = i.case_id),
+       i.id, i.message_id
+FROM inbound_inboundmessage i
+WHERE i.outcome IN (%(posted)s, %(opened)s) AND i.case_id IS NOT NULL AND i.message_id IN (
     %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
     %(thread5)s, %(thread6)s, %(thread7)s, %(thread8)s, %(thread9)s
 )
