@@ -2,6 +2,10 @@
 
 `cases.OutboundMessage` stores Message-IDs with angle brackets; inbound ids are stored
 normalised (without). Both forms are asked for, so either side matches.
+
+`routing_lookup()` reads everything routing needs for one arriving message in one SQL
+statement with bound parameters, `ROUTING_SQL`, written out below with a comment on
+what each of its parts answers; the other readers here are ORM queries.
 """
 
 from __future__ import annotations
@@ -9,18 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Min, Q, QuerySet, Value, When
-from django.db.models import Case as DbCase
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 
 from cases.models import Case, OutboundMessage
 
 from .headers import normalise_message_id
-from .models import AccessReply, InboundMessage, Outcome
+from .models import InboundMessage, Outcome
 
 
 def _both_forms(ids: Iterable[str]) -> list[str]:
@@ -122,7 +123,8 @@ class RoutingLookup:
     user: object = None
     sender_account: int | None = None
     sender_is_staff: bool = False
-    # (case id, account id) by the thread's Message-IDs, and by the subject's reference.
+    # (case id, account id) by the thread's Message-IDs, and by the subject's reference
+    # (routing prefers the thread's).
     by_thread: tuple[int, int] | None = None
     by_reference: tuple[int, int] | None = None
     # An automatic reply (access reply or held notice) went to the sender within the
@@ -134,98 +136,92 @@ class RoutingLookup:
     same_message_id_same_sender: int | None = None
 
 
-# The lookup is one UNION ALL of ORM queries of the same five columns: (kind of row, id,
-# id, flag or id, text). A column a part does not use is a typed NULL: PostgreSQL types a
-# UNION's columns pair by pair, and an untyped NULL next to another would become text,
-# which no id column matches.
+# The one statement routing asks for each message that arrives (round trips are most of a
+# message's cost). Its parts answer one question each, in rows of the same five columns:
+# (what, id, id, id or flag, text). The first part types every column; a later part's
+# NULL takes that type (PostgreSQL types a UNION's columns left to right, and a NULL next
+# to a NULL would be text, which no id column matches). A question not asked for this
+# message gets NULL for its value and so answers no row: nothing equals NULL.
 #
-# Building and compiling that union costs the web of Python about three times what
-# running it costs the database, and it runs for every message that arrives. So each
-# shape of it (which parts, how many thread ids) is compiled once, with a named `_Slot`
-# in the place of each value, and its SQL reused with the values put in the slots.
-_NO_ID = Cast(Value(None), BigIntegerField())
-_NO_TEXT = Cast(Value(None), CharField())
-_COLUMNS = ("row_kind", "row_one", "row_two", "row_flag", "row_text")
+# Thread ids go in THREAD_SLOTS fixed slots, thread0 to thread9 (and in angle brackets,
+# bracketed0 to bracketed9), the unused ones NULL. A list of any length would need an IN
+# list built to its length (SQL from a template) or a list parameter, which each database
+# takes its own way (PostgreSQL an array, SQLite json_each); fixed slots read the same on
+# both, and the statement stays one text. A message with more thread ids asks again for
+# the next ten, only while none has matched (see routing_lookup()).
+THREAD_SLOTS = 10
+ROUTING_SQL = """
+-- Stored before under the same de-duplication key: the message came again.
+SELECT 'stored' AS what, id AS one, CAST(NULL AS BIGINT) AS two,
+       CAST(NULL AS BIGINT) AS three, CAST(NULL AS TEXT) AS text
+FROM inbound_inboundmessage
+WHERE dedup_key = %(dedup_key)s
+UNION ALL
+-- Stored before with the same Message-ID: the first such message, and the first of them
+-- from the same From address. One row always, its ids NULL when none matched.
+SELECT 'same_id', MIN(id), MIN(CASE WHEN from_address = %(from_address)s THEN id END),
+       NULL, NULL
+FROM inbound_inboundmessage
+WHERE message_id = %(message_id)s
+UNION ALL
+-- The sender: the active user with exactly this address, the account they are a
+-- contact of, whether they are staff (1) or not (0). An address stored in another case
+-- is a second query (sender_by_any_case), so that it matches as sender() does.
+SELECT 'sender', u.id, c.account_id, CASE WHEN u.is_staff THEN 1 ELSE 0 END, u.email
+FROM accounts_user u LEFT OUTER JOIN accounts_contact c ON c.user_id = u.id
+WHERE u.email = %(address)s AND u.is_active
+UNION ALL
+-- An automatic reply (access reply or held notice) sent to this address, lower-cased as
+-- it is stored, since the start of the period.
+SELECT 'access', id, NULL, NULL, NULL
+FROM inbound_accessreply
+WHERE address = %(address_lower)s AND sent_at >= %(since)s
+UNION ALL
+-- Our outbound mail by the thread ids, each asked for without angle brackets and with
+-- them (bracketed0 is thread0 in brackets): (case, its account, Message-ID as stored).
+SELECT 'outbound', o.case_id, (SELECT account_id FROM cases_case WHERE id = o.case_id),
+       NULL, o.message_id
+FROM cases_outboundmessage o
+WHERE o.message_id IN (
+    %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
+    %(thread5)s, %(thread6)s, %(thread7)s, %(thread8)s, %(thread9)s,
+    %(bracketed0)s, %(bracketed1)s, %(bracketed2)s, %(bracketed3)s, %(bracketed4)s,
+    %(bracketed5)s, %(bracketed6)s, %(bracketed7)s, %(bracketed8)s, %(bracketed9)s
+)
+UNION ALL
+-- Stored inbound messages by the thread ids, those that were posted on a case or opened
+-- one (THREADING_OUTCOMES): (case, its account, message, Message-ID).
+SELECT 'inbound', i.case_id, (SELECT account_id FROM cases_case WHERE id = i.case_id),
+       i.id, i.message_id
+FROM inbound_inboundmessage i
+WHERE i.outcome IN (%(posted)s, %(opened)s) AND i.case_id IS NOT NULL AND i.message_id IN (
+    %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
+    %(thread5)s, %(thread6)s, %(thread7)s, %(thread8)s, %(thread9)s
+)
+UNION ALL
+-- The case the reference in the subject names: (case, its account).
+SELECT 'reference', id, account_id, NULL, NULL
+FROM cases_case
+WHERE reference = %(reference)s
+"""
 
 
-class _Slot(str):
-    """The name of a value in a compiled statement; the ORM passes it through as a string."""
+# Every value ROUTING_SQL names, NULL unless given.
+_NULLS = dict.fromkeys(
+    ("dedup_key", "message_id", "from_address", "address", "address_lower", "since", "reference")
+) | {f"{slot}{n}": None for n in range(THREAD_SLOTS) for slot in ("thread", "bracketed")}
 
 
-def _part(queryset: QuerySet, kind: str, one, two=_NO_ID, flag=_NO_ID, text=_NO_TEXT):
-    columns = dict(zip(_COLUMNS, (Value(kind), one, two, flag, text), strict=True))
-    return queryset.order_by().annotate(**columns).values_list(*_COLUMNS)
-
-
-def _ids(name: str, count: int) -> list[_Slot]:
-    return [_Slot(f"{name}{n}") for n in range(count)]
-
-
-def _stored() -> QuerySet:
-    return _part(InboundMessage.objects.filter(dedup_key=_Slot("dedup_key")), "stored", F("pk"))
-
-
-def _same_message_id() -> QuerySet:
-    """The first message with this Message-ID, and the first from the same sender: one
-    row when any message matches, none otherwise."""
-    same_sender = DbCase(When(from_address=_Slot("from_address"), then=F("pk")))
-    return (
-        InboundMessage.objects.filter(message_id=_Slot("message_id"))
-        .order_by()
-        .values(row_kind=Value("same_id"))
-        .annotate(row_one=Min("pk"), row_two=Min(same_sender), row_flag=_NO_ID, row_text=_NO_TEXT)
-        .values_list(*_COLUMNS)
-    )
-
-
-def _sender() -> QuerySet:
-    staff = DbCase(When(is_staff=True, then=Value(1)), default=Value(0))
-    users = _active_users().filter(email=_Slot("address"))
-    return _part(users, "sender", F("pk"), F("contact__account"), staff, F("email"))
-
-
-def _access_reply() -> QuerySet:
-    replies = AccessReply.objects.filter(
-        address=_Slot("address_lower"), sent_at__gte=Value(_Slot("since"))
-    )
-    return _part(replies, "access", F("pk"))
-
-
-def _outbound(count: int) -> QuerySet:
-    ours = OutboundMessage.objects.filter(message_id__in=_ids("form", count))
-    return _part(ours, "outbound", F("case"), F("case__account"), text=F("message_id"))
-
-
-def _inbound(count: int) -> QuerySet:
-    stored = threading_messages().filter(message_id__in=_ids("thread", count))
-    return _part(stored, "inbound", F("case"), F("case__account"), F("pk"), F("message_id"))
-
-
-def _reference() -> QuerySet:
-    cases = Case.objects.filter(reference=_Slot("reference"))
-    return _part(cases, "reference", F("pk"), F("account"))
-
-
-@lru_cache(maxsize=256)
-def _statement(vendor: str, parts: tuple) -> tuple[str, tuple]:
-    """The SQL and parameters of the union of these parts, as ("name", *arguments)."""
-    builders = {
-        "stored": _stored,
-        "same_id": _same_message_id,
-        "sender": _sender,
-        "access": _access_reply,
-        "outbound": _outbound,
-        "inbound": _inbound,
-        "reference": _reference,
-    }
-    first, *rest = [builders[name](*arguments) for name, *arguments in parts]
-    return (first.union(*rest, all=True) if rest else first).query.sql_with_params()
-
-
-def _rows(parts: list[tuple], values: dict) -> list[tuple]:
-    sql, params = _statement(connection.vendor, tuple(parts))
+def _rows(thread_ids: list[str], **values) -> list[tuple]:
+    """ROUTING_SQL's rows for these values and up to THREAD_SLOTS thread ids."""
+    posted, opened = THREADING_OUTCOMES
+    slots = {}
+    for n, thread_id in enumerate(thread_ids):
+        slots.update({f"thread{n}": thread_id, f"bracketed{n}": f"<{thread_id}>"})
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values[p] if isinstance(p, _Slot) else p for p in params])
+        cursor.execute(
+            ROUTING_SQL, {**_NULLS, **values, **slots, "posted": posted, "opened": opened}
+        )
         return cursor.fetchall()
 
 
@@ -239,53 +235,37 @@ def routing_lookup(
     message_id: str | None = None,
     from_address: str = "",
 ) -> RoutingLookup:
-    """The dedup check, the sender, the case by thread (else by reference) and whether
-    an access reply went out since `access_reply_since`, in one query: this runs for
-    every message that arrives, and round trips are most of a message's cost. The rules
-    of `sender()`, `case_by_message_ids()` and `case_by_reference()`, and like them a
-    second query only when the first answer is not enough: a thread whose newest id is
-    not one of our outbound messages, an address stored in another case than given.
+    """The dedup check, the sender, the case by thread and by reference and whether an
+    access reply went out since `access_reply_since`, in one query (ROUTING_SQL). The
+    rules of `sender()`, `case_by_message_ids()` and `case_by_reference()`, and like them
+    a second query only when the first answer is not enough: an address stored in
+    another case than given, a thread of more than THREAD_SLOTS ids none of the first of
+    which matched.
 
     `message_id` and `from_address`: the stored messages that used this Message-ID
     before, and whether the same sender did. Among stored inbound messages a thread id
     names, one whose case is of the sender's account is preferred (a reused id)."""
     ordered = [i for i in (normalise_message_id(i) for i in thread_ids) if i]
-    forms = _both_forms(ordered)
-    values = {
-        "dedup_key": dedup_key,
-        "message_id": (message_id or "")[:255],
-        "from_address": from_address,
-        "address": address,
-        "address_lower": address.lower(),
-        "reference": (reference or "").upper(),
-        **{f"form{n}": form for n, form in enumerate(forms)},
-        **{f"thread{n}": thread for n, thread in enumerate(ordered)},
-    }
-    first = [("stored",)]
-    if message_id:
-        first.append(("same_id",))
-    if address:
-        first.append(("sender",))
-        if access_reply_since is not None:
-            first.append(("access",))
-            values["since"] = connection.ops.adapt_datetimefield_value(access_reply_since)
-    if ordered:
-        first.append(("outbound", len(forms)))
-    elif reference:
-        first.append(("reference",))
+    rows = _rows(
+        ordered[:THREAD_SLOTS],
+        dedup_key=dedup_key,
+        message_id=(message_id or "")[:255] or None,
+        from_address=from_address,
+        address=address or None,
+        address_lower=address.lower() or None,
+        since=connection.ops.adapt_datetimefield_value(access_reply_since),
+        reference=(reference or "").upper() or None,
+    )
+    # The first id in order that matches decides (_first_in_order), so further ids are
+    # asked for only while none has matched.
+    for start in range(THREAD_SLOTS, len(ordered), THREAD_SLOTS):
+        if any(row[0] in ("outbound", "inbound") for row in rows):
+            break
+        rows += _rows(ordered[start : start + THREAD_SLOTS])
 
     found: dict = {}
     outbound: dict[str, tuple[int, int]] = {}
     inbound_rows: list[tuple[int, str, int, int]] = []
-    rows = _rows(first, values)
-    ours = {normalise_message_id(row[4]) for row in rows if row[0] == "outbound"}
-    if ordered and ordered[0] not in ours:
-        # As case_by_message_ids(): stored inbound ids count when our own newest does
-        # not match; the reference when the thread matches nothing.
-        second = [("inbound", len(ordered))]
-        if reference:
-            second.append(("reference",))
-        rows += _rows(second, values)
     for kind, one, two, flag, text in rows:
         if kind == "stored":
             found["stored_id"] = one

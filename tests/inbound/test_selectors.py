@@ -18,6 +18,9 @@ from .conftest import OUR_NOTIFICATION, OUR_OTHER_NOTIFICATION, corpus_bytes
 pytestmark = pytest.mark.django_db
 
 
+UNKNOWN = tuple(f"unknown{n}@x.example" for n in range(25))
+
+
 def one_by_one(address, thread_ids, reference):
     user, account, staff = selectors.sender(address)
     by_thread = selectors.case_by_message_ids(thread_ids)
@@ -70,6 +73,12 @@ def test_the_combined_lookup_answers_as_the_single_selectors(world, notification
         (inbound.message_id, OUR_NOTIFICATION),
         (OUR_OTHER_NOTIFICATION, inbound.message_id),
         ("unknown@x.example",),
+        # Longer than the statement's slots: the match is in the first ten, in the
+        # next ten, or several ids match and the first in order decides.
+        (*UNKNOWN[:9], OUR_NOTIFICATION, *UNKNOWN[9:15]),
+        (*UNKNOWN[:10], inbound.message_id),
+        (*UNKNOWN[:12], OUR_OTHER_NOTIFICATION, *UNKNOWN[12:25], OUR_NOTIFICATION),
+        UNKNOWN,
     ]
     for address in addresses:
         for thread_ids in threads:
@@ -115,3 +124,32 @@ def test_a_reply_to_our_notification_is_stored_in_a_fixed_number_of_queries(worl
     work = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
     assert len(work) == 10, "\n".join(work)
     assert sum(s.startswith('INSERT INTO "core_outboxtask"') for s in work) == 1
+
+
+def test_a_thread_id_counts_in_any_place_of_a_long_thread(world, notification):
+    notification(OUR_NOTIFICATION, 126)
+    ours = (world.cases[126].pk, world.acme.pk)
+    for place in range(2 * selectors.THREAD_SLOTS + 2):
+        thread = (*UNKNOWN[:place], OUR_NOTIFICATION, *UNKNOWN[place : place + 3])
+        look = selectors.routing_lookup(dedup_key="x", thread_ids=thread)
+        assert look.by_thread == ours, place
+
+
+def test_ids_past_the_first_ten_are_asked_for_only_while_none_matched(world, notification):
+    notification(OUR_NOTIFICATION, 126)
+    with CaptureQueriesContext(connection) as queries:
+        look = selectors.routing_lookup(dedup_key="x", thread_ids=(OUR_NOTIFICATION, *UNKNOWN))
+    assert look.by_thread and len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        look = selectors.routing_lookup(dedup_key="x", thread_ids=UNKNOWN)
+    assert look.by_thread is None and len(queries) == 3  # 25 ids, ten at a time
+
+
+def test_a_reply_to_a_stored_inbound_message_is_looked_up_in_one_query(world):
+    inbound = ingest(corpus_bytes("forward.eml"))
+    with CaptureQueriesContext(connection) as queries:
+        look = selectors.routing_lookup(
+            dedup_key="x", address="anna@acme.example", thread_ids=(inbound.message_id,)
+        )
+    assert len(queries) == 1
+    assert look.by_thread == (inbound.case_id, inbound.case.account_id)
