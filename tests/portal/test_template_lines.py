@@ -13,19 +13,7 @@ NOT_YET: set[str] = set()
 # trimmed`) and lower it; drop the file when it reaches 0. Plain-text mails (.txt) are
 # broken by hand only: their whitespace is the mail's layout.
 STILL_LONG: dict[str, int] = {
-    "cases/templates/admin/cases/sla_report.html": 3,
-    "cases/jinja2/cases/_pages.html": 2,
-    "cases/jinja2/cases/_sla_attainment.html": 1,
-    "cases/jinja2/cases/case_detail.html": 14,
     "cases/jinja2/cases/case_list.html": 3,
-    "cases/jinja2/cases/case_new.html": 2,
-    "cases/templates/admin/cases/case/change_form.html": 13,
-    "cases/templates/admin/cases/case/queue.html": 7,
-    "cases/templates/admin/cases/hotlinecall/callback_cell.html": 1,
-    "cases/templates/admin/cases/hotlinecall/case_cell.html": 1,
-    "cases/templates/admin/cases/hotlinecall/intake.html": 6,
-    "cases/templates/cases/emails/case_update.html": 4,
-    "cases/templates/cases/emails/case_update.txt": 2,
     "deliverability/jinja2/deliverability/_cell.html": 2,
     "deliverability/jinja2/deliverability/_subnav.html": 4,
     "deliverability/jinja2/deliverability/asset_detail.html": 4,
