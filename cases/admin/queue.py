@@ -274,20 +274,22 @@ def queue_view(model_admin, request, extra_context=None):
 
 
 def _headers(params: dict[str, str], keys: list[tuple[int, bool]]) -> list[dict]:
-    """Each column's heading: sorting by it, or turning its sorting round."""
+    """Each column's heading: sorting by it, or turning its sorting round. Its classes are
+    the admin changelist's, which the admin's stylesheet reads."""
     sorted_by = dict(keys)
     headers = []
     for index, column in enumerate(COLUMNS):
         descending = sorted_by.get(index)
-        header = {"name": column.name, "title": column.title, "sortable": bool(column.ordering)}
+        classes = [f"column-{column.name}"]
+        header = {"title": column.title, "sortable": bool(column.ordering), "classes": classes}
         if column.ordering:
             flip = "-" if descending is False else ""
-            header.update(
-                url=_query_string(params, **{ORDER_VAR: f"{flip}{index + 1}", PAGE_VAR: None}),
-                sorted=None
-                if descending is None
-                else ("descending" if descending else "ascending"),
+            header["url"] = _query_string(
+                params, **{ORDER_VAR: f"{flip}{index + 1}", PAGE_VAR: None}
             )
+            classes.append("sortable")
+            if descending is not None:
+                classes += ["sorted", "descending" if descending else "ascending"]
         headers.append(header)
     return headers
 

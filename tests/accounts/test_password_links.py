@@ -26,6 +26,11 @@ def link_in(message) -> str:
     return re.search(r"http://\S+/accounts/reset/\S+/", message.body).group(0)
 
 
+def text_of(message) -> str:
+    """The mail's text, its one-time link replaced by <link>."""
+    return message.body.replace(link_in(message), "<link>")
+
+
 def choose_password(link: str, password: str) -> None:
     client = Client()
     form_page = client.get(link, follow=True)
@@ -51,7 +56,16 @@ def test_a_new_customer_login_has_no_password_and_is_mailed_a_link_in_their_lang
     assert not nora.has_usable_password()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nora@alpha.example"]
     assert mail.outbox[0].subject == "Kies het wachtwoord van uw login voor het supportportaal"
-    assert "Beste Nora Visser," in mail.outbox[0].body
+    assert text_of(mail.outbox[0]) == (
+        "Beste Nora Visser,\n\n"
+        "Er is een login voor het Email Enterprise supportportaal voor u aangemaakt. "
+        "Kies hier uw wachtwoord:\n\n"
+        "<link>\n\n"
+        "De link werkt één keer en verloopt na enkele dagen; met „Wachtwoord vergeten?” "
+        "op de inlogpagina vraagt u een nieuwe aan.\n\n"
+        "U logt in met dit e-mailadres: nora@alpha.example\n\n"
+        "Email Enterprise Support\n\n"
+    )
     choose_password(link_in(mail.outbox[0]), "a-fresh-pass-42")
     assert signs_in("nora@alpha.example", "a-fresh-pass-42")
 
@@ -72,6 +86,16 @@ def test_the_tam_mails_their_customer_a_link_and_the_password_stays_until_it_is_
     assert response["Location"] == reverse("admin:accounts_user_change", args=[customer_a.pk])
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [customer_a.email]
     assert mail.outbox[0].subject == "Choose a new support portal password"
+    assert text_of(mail.outbox[0]) == (
+        f"Hello {customer_a.full_name},\n\n"
+        "Our support staff sent you this link to choose a new password for your "
+        "Email Enterprise support portal login:\n\n"
+        "<link>\n\n"
+        "The link works once and expires after a few days; “Forgot your password?” on the "
+        "sign-in page sends a new one. Until you use it, your password stays as it is.\n\n"
+        "You sign in with this email address: alice@alpha.example\n\n"
+        "Email Enterprise Support\n\n"
+    )
     customer_a.refresh_from_db()
     assert customer_a.check_password(PASSWORD)
     choose_password(link_in(mail.outbox[0]), "another-pass-77")
@@ -167,6 +191,16 @@ def test_a_customer_whose_first_link_expired_asks_for_a_new_one_and_chooses_a_pa
     forgot(customer_a.email.upper())
     assert [m.to for m in mail.outbox] == [[customer_a.email]]
     assert mail.outbox[0].subject == "Stel uw wachtwoord voor het supportportaal opnieuw in"
+    assert text_of(mail.outbox[0]) == (
+        f"Beste {customer_a.full_name},\n\n"
+        "Iemand heeft gevraagd het wachtwoord van uw login voor het Email Enterprise "
+        "supportportaal opnieuw in te stellen. Was u dat, kies dan hier een nieuw wachtwoord:\n\n"
+        "<link>\n\n"
+        "Heeft u hier niet om gevraagd, dan kunt u dit bericht negeren; uw wachtwoord blijft "
+        "ongewijzigd.\n\n"
+        "U logt in met dit e-mailadres: alice@alpha.example\n\n"
+        "Email Enterprise Support\n\n"
+    )
     choose_password(link_in(mail.outbox[0]), "chosen-at-last-42")
     assert signs_in(customer_a.email, "chosen-at-last-42")
 

@@ -344,3 +344,24 @@ def test_a_call_is_never_recorded_on_a_closed_case(representative, critical_case
     with pytest.raises(services.CaseError, match="not open"):
         _call(representative, case=critical_case_a)
     assert not HotlineCall.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("called_back_after", "viewed_after", "verdict"),
+    [(None, 10, "pending"), (None, 16, "breached"), (9, 30, "met"), (20, 30, "breached")],
+)
+def test_the_staff_case_page_marks_each_call_by_its_callback(
+    agent_client, representative, critical_case_a, agent, called_back_after, viewed_after, verdict
+):
+    call = _call(representative, case=critical_case_a)
+    if called_back_after is not None:
+        at = SUNDAY_3AM + timedelta(minutes=called_back_after)
+        services.callback_log_attempt(
+            call=call, agent=agent, outcome=CallbackAttempt.Outcome.REACHED, at=at, now=at
+        )
+    with time_machine.travel(SUNDAY_3AM + timedelta(minutes=viewed_after), tick=False):
+        response = agent_client.get(reverse("admin:cases_case_change", args=[critical_case_a.pk]))
+    assert one(page(response), "[data-testid=hotline-call]").get("class").split() == [
+        "case-sla",
+        verdict,
+    ]

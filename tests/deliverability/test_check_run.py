@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 import time_machine
 from celery.exceptions import Retry
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
@@ -74,22 +75,67 @@ def test_a_new_major_listing_mails_contacts_and_tam_once_in_their_language(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([customer_a.email, account_a.tam.email])
     nl = next(m for m in mail.outbox if m.to == [customer_a.email])
     en = next(m for m in mail.outbox if m.to == [account_a.tam.email])
-    assert "192.0.2.10" in nl.body and "alpha.example" in nl.body
-    assert "Spamhaus ZEN" in en.body and "Barracuda" in en.body
-    assert "https://check.spamhaus.org/" in en.body
-    assert "blocklist" in en.subject and nl.subject != en.subject
+    assert nl.subject == "Alpha Mail BV: 3 nieuwe vermeldingen op blocklists"
+    assert nl.body == (
+        f"Beste {customer_a.full_name},\n\n"
+        "Onze blocklist monitoring vond deze wijzigingen voor Alpha Mail BV bij de controle van "
+        "26 Nov 2026 13:00 CET.\n\n"
+        "Nieuwe vermeldingen\n"
+        "- 192.0.2.10 op Barracuda (belangrijke lijst): "
+        "Listed on the Barracuda Reputation Block List\n"
+        "  Verwijdering aanvragen: https://www.barracudacentral.org/rbl/removal-request\n"
+        "- 192.0.2.10 op Spamhaus ZEN (belangrijke lijst): SBL: Spamhaus Block List (spam source)\n"
+        "  Verwijdering aanvragen: https://check.spamhaus.org/\n"
+        "- news.alpha.example (gecontroleerd als alpha.example) op Spamhaus DBL "
+        "(belangrijke lijst): Spam domain\n"
+        "  Verwijdering aanvragen: https://check.spamhaus.org/\n\n"
+        f"Status van elk verzend-IP en -domein: {settings.PORTAL_BASE_URL}/deliverability/\n\n"
+        "Uw Technische Accountmanager helpt u graag met ISP-block remediatie.\n"
+        "Email Enterprise Support\n\n"
+    )
+    assert en.subject == "Alpha Mail BV: 3 new blocklist listings"
+    assert en.body == (
+        f"Hello {account_a.tam.full_name},\n\n"
+        "Our blocklist monitoring found these changes for Alpha Mail BV in its check of "
+        "26 Nov 2026 13:00 CET.\n\n"
+        "New listings\n"
+        "- 192.0.2.10 on Barracuda (major list): Listed on the Barracuda Reputation Block List\n"
+        "  Delisting: https://www.barracudacentral.org/rbl/removal-request\n"
+        "- 192.0.2.10 on Spamhaus ZEN (major list): SBL: Spamhaus Block List (spam source)\n"
+        "  Delisting: https://check.spamhaus.org/\n"
+        "- news.alpha.example (checked as alpha.example) on Spamhaus DBL (major list): "
+        "Spam domain\n"
+        "  Delisting: https://check.spamhaus.org/\n\n"
+        f"Status of every sending IP and domain: {settings.PORTAL_BASE_URL}/deliverability/\n\n"
+        "Your Technical Account Manager can help with ISP-block remediation.\n"
+        "Email Enterprise Support\n\n"
+    )
     assert ListingEvent.objects.filter(baseline=False, notified_at__isnull=True).count() == 0
 
 
 def test_a_delisting_is_reported(dns_zones, run_check, ip_a, customer_a):
+    customer_a.full_name = ""  # greeted by address
+    customer_a.save()
     server = dns_zones(LISTED_A)
     run_check()
     server.update({k: v for k, v in server.records.items() if k not in LISTED_A})
-    run_check()
+    with time_machine.travel("2026-11-26 12:00Z"):
+        run_check()
     assert _state(ip_a).state == ListingState.State.CLEAN
     assert ListingEvent.objects.filter(kind=ListingEvent.Kind.DELISTED).count() == 1
     assert len(mail.outbox) == 2
-    assert "no longer on Spamhaus ZEN" in mail.outbox[0].body
+    [sent] = [m for m in mail.outbox if m.to == [customer_a.email]]
+    assert sent.subject == "Alpha Mail BV: removed from a blocklist"
+    assert sent.body == (
+        "Hello alice@alpha.example,\n\n"
+        "Our blocklist monitoring found these changes for Alpha Mail BV in its check of "
+        "26 Nov 2026 13:00 CET.\n\n"
+        "Removed from lists\n"
+        "- 192.0.2.10 is no longer on Spamhaus ZEN\n\n"
+        f"Status of every sending IP and domain: {settings.PORTAL_BASE_URL}/deliverability/\n\n"
+        "Your Technical Account Manager can help with ISP-block remediation.\n"
+        "Email Enterprise Support\n\n"
+    )
 
 
 def test_a_listing_on_a_minor_list_alone_sends_no_mail(dns_zones, run_check, ip_a, customer_a):

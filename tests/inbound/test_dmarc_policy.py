@@ -4,6 +4,7 @@ customer's mail without a pass is posted and marked "sender not verified", or he
 when INBOUND_REQUIRE_DMARC_PASS is on."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from cases.models import CaseMessage
@@ -35,6 +36,21 @@ JEROEN = "Jeroen Bakker <jeroen@acme.example>"
 
 def to(address):
     return [m for m in mail.outbox if address in m.to]
+
+
+def held_notice(staff, row, why: str) -> str:
+    """The text of the notice that tells a staff member their message was held."""
+    return (
+        f"Hello {staff.full_name or staff.email},\n\n"
+        f"Your message “Re: [EE-000124] API returns 503” to {settings.SUPPORT_EMAIL_ADDRESS} was "
+        "not posted on a case: it is held in the quarantine.\n\n"
+        f"{why}\n\n"
+        "Post your reply in the staff admin instead, or settle the held message there: "
+        f"{settings.PORTAL_BASE_URL}/admin/inbound/inboundmessage/{row.pk}/change/\n\n"
+        "This is an automatic reply; we do not send it again for every message.\n\n"
+        "-- \n"
+        "Email Enterprise Support\n\n"
+    )
 
 
 def test_staff_mail_with_a_trusted_pass_is_posted(world):
@@ -70,8 +86,12 @@ def test_staff_mail_without_a_pass_is_held_and_the_staff_member_told(world, auth
     assert notice.subject == (
         "Your message to support@example.com was held: Re: [EE-000124] API returns 503"
     )
-    assert "is posted only when the receiving mail server's DMARC check passes" in notice.body
-    assert f"/admin/inbound/inboundmessage/{row.pk}/change/" in notice.body
+    assert notice.body == held_notice(
+        world.agent,
+        row,
+        "Mail from staff is posted only when the receiving mail server's DMARC check passes for "
+        f"your address. For this message the result was: {result or '—'}.",
+    )
     assert notice.extra_headers["Auto-Submitted"] == "auto-replied"
 
 
@@ -120,7 +140,12 @@ def test_forged_staff_mail_is_held_and_the_staff_member_told_of_it(world, auth, 
     assert row.outcome == Outcome.QUARANTINED and row.reason.startswith(reason)
     assert to("jeroen@acme.example") == []
     (notice,) = to("sam.agent@example.com")
-    assert "someone may be sending mail in your name" in notice.body
+    assert notice.body == held_notice(
+        world.agent,
+        row,
+        "The receiving mail server's DMARC check failed for your address: someone may be sending "
+        "mail in your name. If you did not send this message, tell your security team.",
+    )
 
 
 def test_a_customers_mail_without_a_pass_is_posted_but_not_verified(world):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -207,6 +208,33 @@ def test_an_unknown_sender_gets_the_access_reply_in_english_and_dutch_in_one_mai
     assert reply.subject == (
         "How to reach Email Enterprise Support / Zo bereikt u Email Enterprise Support"
     )
+    address, hotline = settings.SUPPORT_EMAIL_ADDRESS, settings.SEVERITY1_HOTLINE
+    portal = f"{settings.PORTAL_BASE_URL}/"
+    assert reply.body == (
+        "Hello,\n\n"
+        f"Thank you for your message to {address}. We could not link your address to a customer "
+        "account, so your message was not added to a support case. We keep it, and a support "
+        "agent may look at it.\n\n"
+        "To get access: ask the primary contact of your company's account, or your Technical "
+        "Account Manager, to add you as a contact. Then write from that address or sign in to "
+        f"the portal: {portal}\n\n"
+        "A critical issue (all API calls or all SMTP injections failing)? Call the Severity 1 "
+        f"hotline, {hotline}, 24/7/365.\n\n"
+        "This is an automatic reply; we do not send it again for every message.\n"
+        "\n* * *\n\n"
+        "Beste,\n\n"
+        f"Dank voor uw bericht aan {address}. We konden uw adres niet aan een klantaccount "
+        "koppelen, dus uw bericht is niet aan een Supportzaak toegevoegd. We bewaren het, en een "
+        "Klant Support agent kan het bekijken.\n\n"
+        "Zo krijgt u toegang: vraag de primaire contactpersoon van het account van uw bedrijf, of "
+        "uw Technische Accountmanager, om u als contactpersoon toe te voegen. Schrijf daarna vanaf "
+        f"dat adres of meld u aan op het portaal: {portal}\n\n"
+        "Een Kritisch probleem (alle API-aanroepen of alle SMTP-injecties mislukken)? Bel de "
+        f"Ernst 1 Hotline, {hotline}, 24/7/365.\n\n"
+        "Dit is een automatisch antwoord; we sturen het niet opnieuw bij elk bericht.\n"
+        "\n-- \n"
+        "Email Enterprise Support\n\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -244,8 +272,21 @@ def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges
     acks = [m for m in outbox_to("anna@acme.example") if "Auto-Submitted" in m.extra_headers]
     (ack,) = acks
     # Anna reads Dutch: how to report a critical issue, portal form and hotline.
-    assert "Ernst 1 Hotline" in ack.body and "/cases/new/" in ack.body
-    assert case.reference in ack.subject
+    assert ack.subject == f"[{case.reference}] We hebben uw zaak ontvangen: {case.subject}"
+    assert ack.body == (
+        f"Beste {world.anna.full_name},\n\n"
+        f"Uw e-mail heeft Supportzaak {case.reference} geopend als Niet-kritisch probleem. Een "
+        "Klant Support agent antwoordt per e-mail tijdens kantooruren. Beantwoord deze e-mail om "
+        "informatie toe te voegen.\n\n"
+        "Is dit een Kritisch probleem? Al uw API-aanroepen of al uw SMTP-injecties mislukken door "
+        "een time-out of interne fout aan de serverkant:\n"
+        f"1. Dien het in het portaal in als kritisch: {settings.PORTAL_BASE_URL}/cases/new/\n"
+        f"2. Bel daarna de Ernst 1 Hotline, {settings.SEVERITY1_HOTLINE} (24 uur per dag, 7 dagen "
+        "per week, 365 dagen per jaar). Een Klant Support agent belt u binnen 15 minuten terug.\n\n"
+        f"Volg de zaak in het portaal: {settings.PORTAL_BASE_URL}/cases/{case.reference}/\n\n"
+        "-- \n"
+        "Email Enterprise Support\n\n"
+    )
     assert ack.alternatives and "Ernst 1 Hotline" in ack.alternatives[0][0]
 
 
