@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import TextLengthValidator
@@ -69,3 +73,16 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail as its reader sees it. A moment the event holds (a callback due) is
+        stored as the moment and shown in the reader's language and time zone, not as a
+        text in the zone of whoever recorded it."""
+        due = self.data.get("callback_due_at") if self.kind == self.Kind.HOTLINE_CALL else None
+        if due:
+            when = timezone.localtime(datetime.fromisoformat(due))
+            return gettext("callback due by %(due)s") % {
+                "due": formats.date_format(when, "j M Y, H:i T")
+            }
+        return self.detail

@@ -152,9 +152,12 @@ def hotline_record_call(
             Kind.HOTLINE_CALL,
             actor=recorded_by,
             now=now,
-            detail=_("callback due by %(due)s")
-            % {"due": timezone.localtime(call.callback_due_at).strftime("%Y-%m-%d %H:%M %Z")},
-            data={"call": call.pk, "created_at_intake": created},
+            # The moment, shown in each reader's zone (CaseEvent.shown_detail).
+            data={
+                "call": call.pk,
+                "created_at_intake": created,
+                "callback_due_at": call.callback_due_at.isoformat(),
+            },
         )
     alert_staff(partial(_call_alert, call, case), on_call_staff(at=now))
     return call

@@ -365,3 +365,18 @@ def test_the_staff_case_page_marks_each_call_by_its_callback(
         "case-sla",
         verdict,
     ]
+
+
+def test_the_call_event_keeps_the_moment_and_each_reader_sees_their_zone(
+    representative, critical_case_a, agent
+):
+    from django.utils import timezone
+
+    _call(representative, case=critical_case_a)
+    event = CaseEvent.objects.get(case=critical_case_a, kind=CaseEvent.Kind.HOTLINE_CALL)
+    due = SUNDAY_3AM + timedelta(minutes=15)
+    assert datetime.fromisoformat(event.data["callback_due_at"]) == due
+    with timezone.override("Europe/Amsterdam"):
+        assert event.shown_detail == "callback due by 29 Nov 2026, 03:15 CET"
+    with timezone.override("America/New_York"):
+        assert event.shown_detail == "callback due by 28 Nov 2026, 21:15 EST"
