@@ -44,6 +44,7 @@ def cases_for_customer(
         "first_response_at",
         "first_response_due_at",
         "next_update_due_at",
+        "response_due_at",
         "waiting_since",
     )
     if closed:

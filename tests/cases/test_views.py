@@ -280,6 +280,10 @@ def test_the_case_list_runs_a_fixed_number_of_queries(
         if i % 3 == 0:
             services.case_propose_resolution(case=case, actor=agent, summary="done")
             services.case_accept_resolution(case=case, customer=case.requester)
+        elif i % 3 == 1:
+            # Answered, then the customer wrote back: each row shows our response's deadline.
+            services.case_reply(case=case, author=agent, body="On it")
+            services.case_customer_reply(case=case, author=case.requester, body="More")
     _count(django_assert_num_queries, client_a, reverse("cases:list"), LIST_QUERIES)
 
 
