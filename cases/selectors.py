@@ -232,6 +232,10 @@ def case_attachments(case: Case) -> list[Attachment]:
     )
 
 
+def filing_attachments(case: Case) -> list[Attachment]:
+    return list(Attachment.objects.filter(case=case, message__isnull=True).order_by("id"))
+
+
 def agreements(case: Case) -> list[ResolutionAgreement]:
     return list(
         ResolutionAgreement.objects.filter(case=case).select_related(

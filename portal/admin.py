@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 
@@ -24,6 +25,15 @@ class PortalAdminSite(admin.AdminSite):
         from accounts.signin.forms import StaffSignInForm
 
         return StaffSignInForm
+
+    def index(self, request, extra_context=None):
+        # Imported here, as above: the report lives with the cases.
+        from cases.staff_access import may_read_sla_report
+
+        extra_context = extra_context or {}
+        if may_read_sla_report(request.user):
+            extra_context["sla_report_url"] = reverse("admin:cases_sla_report")
+        return super().index(request, extra_context)
 
     def get_app_list(self, request, app_label=None):
         # Django's list, built when a page first reads it: every page's context asks for

@@ -280,6 +280,10 @@ class CaseAdmin(admin.ModelAdmin):
                 internal_notes=staff_access.may_read_internal_notes(user, case),
                 attachments=staff_access.may_read_attachments(user, case),
             ),
+            # Files attached when the case was filed belong to no message.
+            "filing_attachments": selectors.filing_attachments(case)
+            if staff_access.may_read_attachments(user, case)
+            else [],
             "agreements": selectors.agreements(case),
             "verdict": verdict,
             "verdict_label": selectors.VERDICT_LABELS[verdict],

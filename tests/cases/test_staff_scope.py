@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import CaseEvent
 
-from ..html import absent, one, page, text, texts
+from ..html import absent, one, page, select, text, texts
 from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,17 @@ def test_an_internal_notes_attachment_needs_the_notes_permission_too(representat
     assert "internal.txt" not in text(tree)
     absent(tree, f"a[href='{url}']")
     assert signed_in(agent).get(url).status_code == 200
+
+
+def test_files_attached_when_filing_show_on_the_staff_case_page(agent, representative, file_case):
+    case = file_case(
+        attachments=[SimpleUploadedFile("bounce.eml", b"550 5.7.1", content_type="text/plain")]
+    )
+    attachment = case.attachments.get()
+    url = reverse("admin:cases_case_attachment", args=[case.pk, attachment.pk])
+    tree = page_of(signed_in(agent), case)
+    (link,) = select(tree, "[data-testid=filing-attachment] a")
+    assert (link.get("href"), text(link)) == (url, "bounce.eml")
+    assert signed_in(agent).get(url).status_code == 200
+    # The hotline role reads no attachments, these included.
+    absent(page_of(signed_in(representative), case), "[data-testid=filing-attachment]")

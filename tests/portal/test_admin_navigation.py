@@ -53,3 +53,19 @@ def test_the_navigation_speaks_the_reader_s_language(agent, agent_client):
     agent.save(update_fields=["language"])
     dutch = captions()
     assert "Supportzaken" in dutch and "Support cases" not in dutch
+
+
+@pytest.mark.parametrize(
+    "persona, linked",
+    [("manager", True), ("tam_a", True), ("agent", False), ("representative", False)],
+)
+def test_the_admin_index_links_the_sla_report_for_those_who_may_read_it(request, persona, linked):
+    from tests.html import Page
+
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    index = Page(client.get(reverse("admin:index")))
+    links = index.attrs("[data-testid=sla-report-link]", "href")
+    assert links == ([reverse("admin:cases_sla_report")] if linked else [])
+    if linked:
+        assert client.get(links[0]).status_code == 200
