@@ -82,48 +82,33 @@ def _not_breached(kind: str, deadline_field: str, subject: str = "pk"):
     )
 
 
+# The deadlines stored on the case row: the column each is due in, and what else says it is
+# still owed (each column has a partial index).
+CASE_DEADLINES = {
+    DeadlineKind.FIRST_RESPONSE: ("first_response_due_at", {"first_response_at__isnull": True}),
+    DeadlineKind.NEXT_UPDATE: ("next_update_due_at", {}),
+    DeadlineKind.RESPONSE: ("response_due_at", {}),
+}
+
+
 def due_deadlines(now: datetime) -> list[Due]:
     """Every deadline within its warning lead of `now`, or past and not yet escalated."""
     leads = _leads()
     found: list[Due] = []
     for severity in Severity.values:
-        horizon = now + leads[severity, DeadlineKind.FIRST_RESPONSE]
-        rows = (
-            Case.objects.filter(
-                first_response_at__isnull=True,
-                first_response_due_at__lte=horizon,
-                severity=severity,
-                status__in=OPEN_STATUSES,
-                waiting_since__isnull=True,
+        for kind, (column, still_owed) in CASE_DEADLINES.items():
+            rows = (
+                Case.objects.filter(
+                    **{f"{column}__lte": now + leads[severity, kind]},
+                    **still_owed,
+                    severity=severity,
+                    status__in=OPEN_STATUSES,
+                    waiting_since__isnull=True,
+                )
+                .filter(_not_breached(kind, column))
+                .values_list("pk", column)
             )
-            .filter(_not_breached(DeadlineKind.FIRST_RESPONSE, "first_response_due_at"))
-            .values_list("pk", "first_response_due_at")
-        )
-        found += [Due(DeadlineKind.FIRST_RESPONSE, pk, pk, due) for pk, due in rows]
-        horizon = now + leads[severity, DeadlineKind.NEXT_UPDATE]
-        rows = (
-            Case.objects.filter(
-                next_update_due_at__lte=horizon,
-                severity=severity,
-                status__in=OPEN_STATUSES,
-                waiting_since__isnull=True,
-            )
-            .filter(_not_breached(DeadlineKind.NEXT_UPDATE, "next_update_due_at"))
-            .values_list("pk", "next_update_due_at")
-        )
-        found += [Due(DeadlineKind.NEXT_UPDATE, pk, pk, due) for pk, due in rows]
-        horizon = now + leads[severity, DeadlineKind.RESPONSE]
-        rows = (
-            Case.objects.filter(
-                response_due_at__lte=horizon,
-                severity=severity,
-                status__in=OPEN_STATUSES,
-                waiting_since__isnull=True,
-            )
-            .filter(_not_breached(DeadlineKind.RESPONSE, "response_due_at"))
-            .values_list("pk", "response_due_at")
-        )
-        found += [Due(DeadlineKind.RESPONSE, pk, pk, due) for pk, due in rows]
+            found += [Due(kind, pk, pk, due) for pk, due in rows]
     horizon = now + leads[Severity.CRITICAL, DeadlineKind.CALLBACK]
     rows = (
         HotlineCall.objects.filter(called_back_at__isnull=True, callback_due_at__lte=horizon)
