@@ -57,6 +57,8 @@ def _story(account, requester, agent, spec, now) -> Case | None:
             )
         elif kind == "close":
             services.case_close(case=case, actor=agent, now=t)
+        elif kind == "escalate":
+            services.case_escalate(case=case, customer=requester, reason=step[2], now=t)
     return case
 
 
@@ -136,6 +138,19 @@ STORIES = {
             ],
             timedelta(days=1),
         ),
+        (
+            # Resolved, then the customer's reply within the reopen window reopened it.
+            "Unsubscribe links expire after a week",
+            Category.SOFTWARE_BUG,
+            _bug("Recipients who click an unsubscribe link older than 7 days get a 404."),
+            [
+                ("reply", 50, "The link lifetime was 7 days; it is now unlimited."),
+                ("propose", 5, "Unsubscribe links no longer expire."),
+                ("accept", 180, ""),
+                ("customer", 60 * 24 * 2, "Links from last month's campaign still answer 404."),
+            ],
+            timedelta(days=4),
+        ),
     ],
     "Northwind Traders Inc.": [
         (
@@ -152,7 +167,14 @@ STORIES = {
             "Open tracking pixel blocked by a proxy",
             Category.SOFTWARE_BUG,
             _bug("Some corporate recipients never register opens."),
-            [("reply", 120, "We are reproducing it with the proxy you named.")],
+            [
+                ("reply", 120, "We are reproducing it with the proxy you named."),
+                (
+                    "escalate",
+                    60 * 20,
+                    "Our quarterly campaign starts Monday; we need a date for the fix.",
+                ),
+            ],
             timedelta(days=1, hours=2),
         ),
         (
