@@ -236,11 +236,19 @@ def _record(case, representative, at, phone):
     )
 
 
+def _agree_interval(case, minutes: int, agent, at) -> None:
+    """The agent proposes the update interval and the requester accepts it."""
+    from cases.services import case_accept_update_interval, case_propose_update_interval
+
+    proposal = case_propose_update_interval(case=case, minutes=minutes, actor=agent, now=at)
+    case_accept_update_interval(case=case, actor=case.requester, answering=proposal.pk, now=at)
+
+
 def _seed_hotline(agent, now) -> None:
     """Hotline calls, callbacks and agreed intervals on the demo critical cases; one
     call and one update already overdue, so the first sweep has work to do."""
     from cases.models import HotlineCall
-    from cases.services import callback_log_attempt, case_agree_update_interval
+    from cases.services import callback_log_attempt
 
     representative = User.objects.filter(email=REPRESENTATIVE).first() or agent
     acme = Account.objects.filter(name="Acme Mail BV").first()
@@ -270,13 +278,7 @@ def _seed_hotline(agent, now) -> None:
         if case.subject == OVERDUE_SUBJECT:
             # A reply 40 minutes ago and a 30-minute interval: the update is overdue,
             # and nobody called back yet.
-            case_agree_update_interval(
-                case=case,
-                minutes=30,
-                agreed_by=case.requester.full_name or "customer",
-                actor=agent,
-                now=at + timedelta(minutes=1),
-            )
+            _agree_interval(case, 30, agent, at + timedelta(minutes=1))
             services.case_reply(
                 case=case,
                 author=agent,
@@ -293,10 +295,4 @@ def _seed_hotline(agent, now) -> None:
                 now=at + timedelta(minutes=9),
             )
             if case.is_open and case.workaround_at is None:
-                case_agree_update_interval(
-                    case=case,
-                    minutes=30,
-                    agreed_by=case.requester.full_name or "customer",
-                    actor=agent,
-                    now=at + timedelta(minutes=10),
-                )
+                _agree_interval(case, 30, agent, at + timedelta(minutes=10))
