@@ -104,3 +104,16 @@ def test_a_provider_label_with_markup_stays_text():
         svg = one(page(warmup_chart(series(label="<i>x</i>"))), "svg")
     assert not select(svg, "i")
     assert svg.get("aria-label") == "<i>x</i>: planned and actual daily volume"
+
+
+def test_a_stretch_in_which_checks_could_not_run_spans_every_lane_within_the_window():
+    from deliverability.blocklists.history import Stretch
+
+    stretches = [
+        Stretch(START - timedelta(days=2), START - timedelta(days=1)),  # before the window
+        Stretch(END - timedelta(days=3), END + timedelta(days=1)),
+    ]
+    chart = history_geometry([listed_in_the_middle(), listed_in_the_middle("Barracuda")], stretches)
+    [stretch] = chart.not_run
+    assert (stretch.start, stretch.end) == (END - timedelta(days=3), END)
+    assert stretch.x + stretch.width == 900 and chart.lanes_height == 2 * 30 - 8
