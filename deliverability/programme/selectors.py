@@ -71,11 +71,19 @@ class PlanProgress:
     phase_ready: dict[int, bool] = field(default_factory=dict)
 
     def phase_rows(self):
-        """(phase, ready): ready is None for the first phase, else whether the clean days
-        before it hold."""
+        """(phase, ready, shortfalls): ready is None for the first phase, else whether the
+        clean days before it hold; shortfalls name each provider the warm IPs cannot carry
+        yet on the phase's start date, as (label, needed, capacity)."""
         if not self.migration:
             return []
-        return [(p, self.phase_ready.get(p.number)) for p in self.migration.phases]
+        return [
+            (
+                p,
+                self.phase_ready.get(p.number),
+                [(warmup.Provider.LABELS[s], p.providers[s], p.capacity[s]) for s in p.short],
+            )
+            for p in self.migration.phases
+        ]
 
 
 def plan_schedule(plan: WarmupPlan, ip_count: int) -> warmup.WarmupSchedule:
