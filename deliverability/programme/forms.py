@@ -43,7 +43,8 @@ class RemediationRequestForm(forms.ModelForm):
             "affected_ips": forms.Textarea(attrs={"rows": 2}),
             "bounce_text": forms.Textarea(attrs={"rows": 4}),
             "sample_headers": forms.Textarea(attrs={"rows": 4}),
-            "first_seen": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only, whatever the reader's language.
+            "first_seen": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "bounce_text": _(

@@ -187,6 +187,7 @@ def test_the_prefilled_moment_reads_in_dutch_and_in_new_york(
     listing_a.save()
     tree = page(client_a.get(reverse("deliverability:remediation_new"), {"listing": listing_a.pk}))
     assert "sinds 4 december 2026, 17:24 CET." in text(tree, "textarea[name=bounce_text]")
+    assert attr(tree, "input[name=first_seen]", "value") == "2026-12-04"  # as a date input takes it
     listing_b = ListingState.objects.create(
         sending_ip=ip_b,
         blocklist=Blocklist.objects.filter(kind="ip").first(),
