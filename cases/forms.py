@@ -329,6 +329,10 @@ class HotlineIntakeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     description = forms.CharField(
         label=_("Description of the critical issue"),
+        help_text=_(
+            "The problem in the caller's words: what fails, since when, the errors seen. "
+            "Its first line is the subject of a case filed from the call."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[TEXT_LIMIT],
     )

@@ -7,11 +7,12 @@ the services through this package."""
 
 from .base import MAILED_KINDS, CaseError, Kind, lock_case, record_event, resolve_now
 from .hotline import (
+    CANDIDATE_DAYS,
     accounts_matching,
     callback_log_attempt,
     hotline_record_call,
+    intake_candidates,
     open_case_of,
-    open_critical_cases,
 )
 from .intake import case_flag_for_staff, case_open
 from .lifecycle import (
@@ -38,6 +39,7 @@ from .sweep import sla_sweep
 from .update_interval import MAX_INTERVAL, MIN_INTERVAL, case_agree_update_interval
 
 __all__ = [
+    "CANDIDATE_DAYS",
     "MAILED_KINDS",
     "MAX_INTERVAL",
     "MIN_INTERVAL",
@@ -69,8 +71,8 @@ __all__ = [
     "escalation_wait_sentence",
     "hotline_record_call",
     "lock_case",
+    "intake_candidates",
     "open_case_of",
-    "open_critical_cases",
     "record_event",
     "resolve_now",
     "sla_sweep",
