@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django import forms
@@ -13,7 +14,14 @@ from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 
 from . import classification
 from .filetypes import attachment_type
-from .models import CallbackOutcome, Category, FailureCause, ResolutionAgreement, Severity
+from .models import (
+    REFERENCE_PREFIX,
+    CallbackOutcome,
+    Category,
+    FailureCause,
+    ResolutionAgreement,
+    Severity,
+)
 
 YES, NO = "yes", "no"
 # Multi-line text is checked on the server only: a textarea's maxlength would cut a
@@ -284,6 +292,20 @@ class ReclassifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[TEXT_LIMIT],
     )
+
+
+class MergeDuplicateForm(forms.Form):
+    original = forms.RegexField(
+        label=_("The original case (its reference)"),
+        regex=re.compile(rf"^\s*{REFERENCE_PREFIX}\d{{6,}}\s*$", re.IGNORECASE),
+        max_length=16,
+        help_text=_("An earlier case of the same account that reports the same problem."),
+        error_messages={"invalid": _("Give the reference of a case, such as EE-000123.")},
+        widget=forms.TextInput(attrs={"placeholder": f"{REFERENCE_PREFIX}000123"}),
+    )
+
+    def clean_original(self) -> str:
+        return self.cleaned_data["original"].strip().upper()
 
 
 class CallbackForm(forms.Form):

@@ -69,6 +69,11 @@ def _headline(event: CaseEvent) -> str:
         return _("A customer escalated case %(reference)s to you.") % {"reference": case.reference}
     if event.kind == Kind.CLOSED:
         return _("Your case is closed.")
+    if event.kind == Kind.MERGED_AS_DUPLICATE:
+        return _(
+            "Case %(reference)s reports what case %(original)s already does: we merged it "
+            "into %(original)s. Follow %(original)s from now on; a reply to this mail reaches it."
+        ) % {"reference": case.reference, "original": event.detail}
     if event.kind == Kind.REOPENED:
         return _("Your case is reopened.")
     if event.to_status:
@@ -95,6 +100,8 @@ def _text(event: CaseEvent) -> tuple[str, bool]:
         return "", True
     if event.kind == Kind.OPENED:
         return event.case.description, True
+    if event.kind == Kind.MERGED_AS_DUPLICATE:
+        return "", False
     if event.kind == Kind.RESOLUTION_PROPOSED:
         agreement = ResolutionAgreement.objects.filter(pk=event.data.get("agreement")).first()
         return (agreement.summary, True) if agreement else (event.detail, False)

@@ -16,6 +16,7 @@ from .. import selectors, services, staff_access
 from ..forms import (
     CallbackForm,
     IntervalForm,
+    MergeDuplicateForm,
     ReclassifyForm,
     RecordAgreementForm,
     StaffReplyForm,
@@ -39,6 +40,7 @@ ACTIONS = {
     "confirm_critical": (gettext_lazy("Reclassify as critical (the mail's signs as reason)"), None),
     "dismiss_flag": (gettext_lazy("Dismiss the flag"), StaffTextForm),
     "close": (gettext_lazy("Close"), None),
+    "merge_duplicate": (gettext_lazy("Merge into the original (a duplicate)"), MergeDuplicateForm),
     "reopen": (gettext_lazy("Reopen"), StaffTextForm),
     "log_callback": (gettext_lazy("Log a callback attempt"), CallbackForm),
     "agree_interval": (gettext_lazy("Agree the update interval"), IntervalForm),
@@ -60,6 +62,8 @@ def _offered(name: str, case: Case, has_calls: bool = False) -> bool:
     if name == "log_callback":
         return has_calls
     if name == "agree_interval":
+        return case.is_open
+    if name == "merge_duplicate":
         return case.is_open
     if name == "reopen":
         return case.status in (Status.RESOLVED, Status.CLOSED)
@@ -103,6 +107,13 @@ def _run(name: str, case: Case, user, data: dict):
         services.case_close(case=case, actor=user)
     elif name == "reopen":
         services.case_reopen(case=case, actor=user, reason=data["body"])
+    elif name == "merge_duplicate":
+        original = Case.objects.filter(reference=data["original"]).first()
+        if original is None:
+            raise services.CaseError(
+                _("No case has the reference %(reference)s.") % {"reference": data["original"]}
+            )
+        services.case_merge_duplicate(case=case, original=original, actor=user)
     elif name == "log_callback":
         call = selectors.call_to_return(case)
         if call is None:
@@ -162,6 +173,7 @@ class CaseAdmin(admin.ModelAdmin):
         "closed_at",
         "escalated_at",
         "flags",
+        "duplicate_of",
     ]
     fieldsets = [
         (
@@ -171,6 +183,7 @@ class CaseAdmin(admin.ModelAdmin):
                     ("reference", "account", "requester"),
                     ("category", "severity", "status", "channel"),
                     "flags",
+                    "duplicate_of",
                     "assigned_agent",
                     "subject",
                     "description",

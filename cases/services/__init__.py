@@ -1,11 +1,13 @@
 """Every change of state of a support case, one function per action, by what it is
 about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
 (`messages`), resolution by mutual agreement (`resolution`), the agreed update interval
-(`update_interval`), the Severity 1 hotline (`hotline`) and the SLA sweep (`sweep`).
+(`update_interval`), duplicates merged into their original (`duplicates`), the Severity 1
+hotline (`hotline`) and the SLA sweep (`sweep`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
 from .base import MAILED_KINDS, CaseError, Kind, lock_case, record_event, resolve_now
+from .duplicates import case_merge_duplicate
 from .hotline import (
     CANDIDATE_DAYS,
     accounts_matching,
@@ -58,6 +60,7 @@ __all__ = [
     "case_customer_reply",
     "case_escalate",
     "case_flag_for_staff",
+    "case_merge_duplicate",
     "case_open",
     "case_propose_resolution",
     "case_provide_workaround",

@@ -28,6 +28,7 @@ MAILED_KINDS = frozenset(
         Kind.CLOSED,
         Kind.REOPENED,
         Kind.ESCALATED,
+        Kind.MERGED_AS_DUPLICATE,
     }
 )
 

@@ -195,6 +195,8 @@ def case_reopen(*, case: Case, actor, reason: str, now: datetime | None = None) 
         kind=Kind.REOPENED,
         detail=reason,
     )
+    # A duplicate reopened is a case of its own again.
+    _set(case, "duplicate_of_id", None, changed)
     deadlines.save(case, changed)
     return case
 
