@@ -134,8 +134,9 @@ def hotline_record_call(
     now: datetime | None = None,
 ) -> HotlineCall:
     """Record a Severity 1 hotline call: the callback is due 15 minutes later (policy),
-    wall clock, and the on-call agents are alerted at once. With an account but no case
-    to link, a critical case is filed from the call."""
+    wall clock, and the on-call agents are alerted at once. A linked non-critical case
+    becomes critical, the call as reason. With an account but no case to link, a
+    critical case is filed from the call and acknowledged with the callback's deadline."""
     now = resolve_now(now)
     fields = {
         _("company name"): company_name,
