@@ -48,6 +48,8 @@ class CaseEvent(models.Model):
         FLAGGED = "flagged", _("Flagged for staff")
         FLAG_DISMISSED = "flag_dismissed", _("Flag dismissed")
         FOLLOWED_UP = "followed_up", _("Followed up by a new case")
+        MERGED_AS_DUPLICATE = "merged_as_duplicate", _("Merged into the original case")
+        DUPLICATE_MERGED = "duplicate_merged", _("A duplicate case was merged into this one")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))

@@ -32,6 +32,7 @@ MAILED_KINDS = frozenset(
         Kind.INTERVAL_PROPOSED,
         Kind.INTERVAL_AGREED,
         Kind.INTERVAL_DECLINED,
+        Kind.MERGED_AS_DUPLICATE,
     }
 )
 
