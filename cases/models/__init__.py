@@ -15,7 +15,7 @@ from .choices import (
     reference_for,
 )
 from .events import CaseEvent
-from .hotline import CallbackAttempt, CallbackOutcome, HotlineCall
+from .hotline import CallbackAttempt, CallbackCounts, CallbackOutcome, HotlineCall
 from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
 from .resolution import AgreementOutcome, ResolutionAgreement
 from .sla import SlaNotice, SlaPolicy
@@ -27,6 +27,7 @@ __all__ = [
     "AgreementOutcome",
     "Attachment",
     "CallbackAttempt",
+    "CallbackCounts",
     "CallbackOutcome",
     "Case",
     "CaseEvent",
