@@ -4,7 +4,8 @@ Finds deadlines coming up or passed through the partial indexes on the deadline 
 so its cost follows what is due, not how many cases are open. Each warning and breach is
 claimed by inserting an SlaNotice row whose unique constraint admits it once; the claim,
 the SLA event and the alert commit together, so a sweep that runs twice, dies midway or
-is redelivered notifies once.
+is redelivered notifies once. A callback attempt missed on a hotline call whose customer
+nobody reached yet is claimed the same way, once per attempt missed.
 """
 
 from __future__ import annotations
