@@ -112,7 +112,7 @@ COLOURS = {
     "response": "#6f42c1",
     "next_update": "#198754",
 }
-BAR, GAP, LEFT, WIDTH = 18, 6, 320, 360
+BAR, GAP, LEFT, WIDTH = 18, 6, 360, 360
 
 
 @dataclass(frozen=True)

@@ -324,13 +324,13 @@ def test_the_rule_is_a_choice_on_the_sla_policy_in_the_admin(client, manager):
             "first_attempt",
             "1 / 1 (100%)",
             "5.0",
-            "hotline callback, counting the first callback attempt",
+            "hotline callback (first attempt)",
         ),
         (
             "first_reach",
             "0 / 1 (0%)",
             "20.0",
-            "hotline callback, counting the first callback that reaches the customer",
+            "hotline callback (first reach)",
         ),
     ],
 )
