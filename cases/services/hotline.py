@@ -233,7 +233,7 @@ def callback_log_attempt(
             call.reached_at, call.next_attempt_due_at = at, None
         else:
             call.next_attempt_due_at = max(
-                at + timedelta(minutes=_retry_minutes()),
+                at + timedelta(minutes=callback_retry_minutes()),
                 call.next_attempt_due_at or at,
             )
         changed += ["reached_at", "next_attempt_due_at"]
@@ -269,6 +269,7 @@ def callback_log_attempt(
     return attempt
 
 
-def _retry_minutes() -> int:
+def callback_retry_minutes() -> int:
+    """How long after an attempt that did not reach the customer the next is due."""
     policy = deadlines.policy_for(Severity.CRITICAL)
     return policy.callback_retry_minutes if policy else DEFAULT_CALLBACK_MINUTES

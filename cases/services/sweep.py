@@ -35,6 +35,7 @@ from ..models import (
     SlaPolicy,
 )
 from .alerts import case_admin_url, managers_and_tam
+from .hotline import callback_retry_minutes
 
 Stage = SlaNotice.Stage
 DEFAULT_LEADS = {
@@ -121,7 +122,6 @@ def due_deadlines(now: datetime) -> list[Due]:
 
 
 RETRY = SlaNotice.CALLBACK_RETRY
-DEFAULT_RETRY_MINUTES = 15
 
 
 def missed_retries(now: datetime) -> list[Due]:
@@ -129,8 +129,7 @@ def missed_retries(now: datetime) -> list[Due]:
     the attempt scheduled after the last one that did not reach them, then one more each
     retry interval that passes without an attempt. Each is warned once; a sweep that did
     not run for a while warns the latest one missed only."""
-    policy = SlaPolicy.objects.filter(severity=Severity.CRITICAL).first()
-    interval = timedelta(minutes=policy.callback_retry_minutes if policy else DEFAULT_RETRY_MINUTES)
+    interval = timedelta(minutes=callback_retry_minutes())
     rows = (
         HotlineCall.objects.filter(reached_at__isnull=True, next_attempt_due_at__lte=now)
         .filter(Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES))
