@@ -124,7 +124,10 @@ class HotlineCallAdmin(admin.ModelAdmin):
         "recorded_by",
         "received_at",
         "callback_due_at",
+        "callback_counts",
         "called_back_at",
+        "reached_at",
+        "next_attempt_due_at",
     ]
 
     def has_add_permission(self, request):
@@ -151,6 +154,11 @@ class HotlineCallAdmin(admin.ModelAdmin):
         if obj.called_back_at:
             context["met"] = obj.called_back_at <= obj.callback_due_at
             context["called_back"] = timezone.localtime(obj.called_back_at).strftime("%H:%M")
+        if obj.reached_at:
+            context["reached"] = timezone.localtime(obj.reached_at).strftime("%H:%M")
+        elif obj.next_attempt_due_at:
+            context["next_attempt"] = timezone.localtime(obj.next_attempt_due_at).strftime("%H:%M")
+            context["retry_overdue"] = obj.next_attempt_due_at < timezone.now()
         return render_to_string("admin/cases/hotlinecall/callback_cell.html", context)
 
     def get_urls(self):

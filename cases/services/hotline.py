@@ -23,6 +23,7 @@ from .. import deadlines
 from ..models import (
     OPEN_STATUSES,
     CallbackAttempt,
+    CallbackCounts,
     Case,
     Category,
     Channel,
@@ -206,6 +207,7 @@ def hotline_record_call(
         recorded_by=recorded_by,
         received_at=now,
         callback_due_at=now + timedelta(minutes=minutes),
+        callback_counts=policy.callback_counts if policy else CallbackCounts.FIRST_ATTEMPT,
     )
     if case is not None:
         deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
@@ -281,7 +283,10 @@ def callback_log_attempt(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> CallbackAttempt:
-    """An agent called the customer back. The first attempt decides the callback SLA."""
+    """An agent called the customer back. The attempt the call's rule counts (the first,
+    or the first that reached the customer) fulfils the callback deadline; one that did
+    not reach the customer schedules the next attempt a policy interval later, until
+    one does."""
     now = resolve_now(now)
     at = at or now
     if outcome not in CallbackAttempt.Outcome.values:
@@ -294,21 +299,40 @@ def callback_log_attempt(
     attempt = CallbackAttempt.objects.create(
         call=call, at=at, outcome=outcome, notes=notes, agent=agent
     )
-    first = call.called_back_at is None
-    if first:
+    reached = attempt.reached
+    changed = []
+    counted = call.called_back_at is None and (
+        reached or call.callback_counts == CallbackCounts.FIRST_ATTEMPT
+    )
+    if counted:
         call.called_back_at = at
-        call.save(update_fields=["called_back_at"])
+        changed.append("called_back_at")
+    if call.reached_at is None:
+        if reached:
+            call.reached_at, call.next_attempt_due_at = at, None
+        else:
+            call.next_attempt_due_at = max(
+                at + timedelta(minutes=callback_retry_minutes()),
+                call.next_attempt_due_at or at,
+            )
+        changed += ["reached_at", "next_attempt_due_at"]
+    if changed:
+        call.save(update_fields=changed)
     if call.case_id:
         case = lock_case(call.case_id)
+        data = {"call": call.pk, "attempt": attempt.pk, "outcome": outcome, "at": at.isoformat()}
+        if call.reached_at is None:
+            # The moment promised, shown in each reader's zone (CaseEvent.shown_detail).
+            data["next_attempt_due_at"] = call.next_attempt_due_at.isoformat()
         record_event(
             case,
             Kind.CALLBACK_ATTEMPT,
             actor=agent,
             now=at,
             detail=CallbackAttempt.Outcome(outcome).label,
-            data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
+            data=data,
         )
-        if first:
+        if counted:
             deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
             record_fulfilment(
                 case,
@@ -318,5 +342,13 @@ def callback_log_attempt(
                 at=at,
                 actor=agent,
                 subject_id=call.pk,
+                # The SLA report measures each call by the rule it was recorded under.
+                extra={"counts": call.callback_counts},
             )
     return attempt
+
+
+def callback_retry_minutes() -> int:
+    """How long after an attempt that did not reach the customer the next is due."""
+    policy = deadlines.policy_for(Severity.CRITICAL)
+    return policy.callback_retry_minutes if policy else DEFAULT_CALLBACK_MINUTES
