@@ -130,23 +130,30 @@ AGENT_WORK = "agent_work"  # an agent works on it, no update promised
 NEXT_UPDATE = DeadlineKind.NEXT_UPDATE.value  # our next agreed update, by `due`
 RESPONSE = DeadlineKind.RESPONSE.value  # our response to what they sent, by `due`
 FIRST_RESPONSE = DeadlineKind.FIRST_RESPONSE.value  # our first response, by `due`
+CALLBACK = DeadlineKind.CALLBACK.value  # our callback after their hotline call, by `due`
 
 
 @dataclass(frozen=True)
 class CustomerDeadline:
     """What the case waits for (`waits_for`, one of the names above), by when we promised
-    it (`due`, for our first response or next update) and whether that has passed."""
+    it (`due`, for our callback, first response, response or next update) and whether
+    that has passed (`late`: the promise is missed, and the page says so)."""
 
     waits_for: str
     due: datetime | None = None
     late: bool = False
 
 
-def for_customer(case: Case, now: datetime) -> CustomerDeadline:
+def for_customer(case: Case, now: datetime, *, with_callback: bool = True) -> CustomerDeadline:
     """The customer's side of the deadlines: what they wait for from us, or what we wait
-    for from them. A hotline callback is not shown here (the case page shows the calls)."""
+    for from them. A callback still to make after their hotline call comes first: on a
+    critical case nothing is more pressing (the case page, which shows the calls, asks
+    without it)."""
     if not case.is_open:
         return CustomerDeadline(CLOSED)
+    if with_callback and case.callback_due_at:
+        due = case.callback_due_at
+        return CustomerDeadline(CALLBACK, due, due < now)
     if case.waiting_since:
         return CustomerDeadline(CUSTOMER_INFORMATION)
     if case.status == Status.RESOLUTION_PROPOSED:
@@ -161,6 +168,34 @@ def for_customer(case: Case, now: datetime) -> CustomerDeadline:
         return CustomerDeadline(NEXT_UPDATE, due, due < now)
     due = case.first_response_due_at
     return CustomerDeadline(FIRST_RESPONSE, due, due is not None and due < now)
+
+
+# What became of the customer's Severity 1 hotline call, as the case page says it.
+CALLBACK_DUE, CALLBACK_MISSED, CALLBACK_MADE = "due", "missed", "made"
+
+
+@dataclass(frozen=True)
+class CallbackPromise:
+    """The call the page speaks of and our callback's state: still `due` by the call's
+    `callback_due_at`, `missed` (that moment passed with no callback) or `made`."""
+
+    state: str
+    call: object  # a HotlineCall
+
+
+def callback_promise(calls: Iterable, now: datetime) -> CallbackPromise | None:
+    """The earliest call still waiting for its callback (due or missed), else the call
+    called back last; None when no call is on record."""
+    calls = list(calls)
+    waiting = [c for c in calls if c.called_back_at is None]
+    if waiting:
+        call = min(waiting, key=lambda c: c.callback_due_at)
+        return CallbackPromise(
+            CALLBACK_MISSED if call.callback_due_at < now else CALLBACK_DUE, call
+        )
+    if calls:
+        return CallbackPromise(CALLBACK_MADE, max(calls, key=lambda c: c.called_back_at))
+    return None
 
 
 # --- reading what the deadlines depend on ------------------------------------------

@@ -46,6 +46,7 @@ def cases_for_customer(
         "next_update_due_at",
         "response_due_at",
         "waiting_since",
+        "callback_due_at",
     )
     if closed:
         qs = qs.filter(status__in=CLOSED_STATUSES).order_by("-updated_at", "-pk")
