@@ -139,23 +139,30 @@ AGENT_WORK = "agent_work"  # an agent works on it, no update promised
 NEXT_UPDATE = DeadlineKind.NEXT_UPDATE.value  # our next agreed update, by `due`
 RESPONSE = DeadlineKind.RESPONSE.value  # our response to what they sent, by `due`
 FIRST_RESPONSE = DeadlineKind.FIRST_RESPONSE.value  # our first response, by `due`
+CALLBACK = DeadlineKind.CALLBACK.value  # our callback after their hotline call, by `due`
 
 
 @dataclass(frozen=True)
 class CustomerDeadline:
     """What the case waits for (`waits_for`, one of the names above), by when we promised
-    it (`due`, for our first response or next update) and whether that has passed."""
+    it (`due`, for our callback, first response, response or next update) and whether
+    that has passed (`late`: the promise is missed, and the page says so)."""
 
     waits_for: str
     due: datetime | None = None
     late: bool = False
 
 
-def for_customer(case: Case, now: datetime) -> CustomerDeadline:
+def for_customer(case: Case, now: datetime, *, with_callback: bool = True) -> CustomerDeadline:
     """The customer's side of the deadlines: what they wait for from us, or what we wait
-    for from them. A hotline callback is not shown here (the case page shows the calls)."""
+    for from them. A callback still to make after their hotline call comes first: on a
+    critical case nothing is more pressing (the case page, which shows the calls, asks
+    without it)."""
     if not case.is_open:
         return CustomerDeadline(CLOSED)
+    if with_callback and case.callback_due_at:
+        due = case.callback_due_at
+        return CustomerDeadline(CALLBACK, due, due < now)
     if case.waiting_since:
         return CustomerDeadline(CUSTOMER_INFORMATION)
     if case.status == Status.RESOLUTION_PROPOSED:
@@ -170,6 +177,40 @@ def for_customer(case: Case, now: datetime) -> CustomerDeadline:
         return CustomerDeadline(NEXT_UPDATE, due, due < now)
     due = case.first_response_due_at
     return CustomerDeadline(FIRST_RESPONSE, due, due is not None and due < now)
+
+
+# What became of the customer's Severity 1 hotline call, as the case page says it.
+CALLBACK_DUE, CALLBACK_TRYING, CALLBACK_MISSED, CALLBACK_MADE = "due", "trying", "missed", "made"
+
+
+@dataclass(frozen=True)
+class CallbackPromise:
+    """The call the page speaks of and our callback's state: `due` by the call's
+    `callback_due_at`; `trying` after an attempt that did not reach the customer, the
+    next attempt due; `missed` when the moment we promised (`due`) passed before we
+    reached them; or `made`, the customer reached."""
+
+    state: str
+    call: object  # a HotlineCall
+    due: datetime | None = None
+
+
+def callback_promise(calls: Iterable, now: datetime) -> CallbackPromise | None:
+    """The earliest call whose customer we have not reached yet, else the call whose
+    customer we reached last; None when no call is on record."""
+    calls = list(calls)
+    waiting = [c for c in calls if c.reached_at is None]
+    if waiting:
+        call = min(waiting, key=lambda c: c.received_at)
+        due = call.next_attempt_due_at or call.callback_due_at
+        if due < now:
+            state = CALLBACK_MISSED
+        else:
+            state = CALLBACK_TRYING if call.next_attempt_due_at else CALLBACK_DUE
+        return CallbackPromise(state, call, due)
+    if calls:
+        return CallbackPromise(CALLBACK_MADE, max(calls, key=lambda c: c.reached_at))
+    return None
 
 
 # --- reading what the deadlines depend on ------------------------------------------

@@ -268,6 +268,10 @@ class StaffTextForm(forms.Form):
 
 class StaffReplyForm(StaffTextForm):
     attachments = AttachmentsField()
+    wait_on_customer = forms.BooleanField(
+        label=_("Then wait on the customer for the information asked (told in the same mail)"),
+        required=False,
+    )
 
 
 class RecordAgreementForm(forms.Form):

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from accounts.access import customer_account
 from core.mail import render_mail
 
-from .models import CaseEvent, CaseMessage, OutboundMessage, ResolutionAgreement, Severity, Status
+from .models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    OutboundMessage,
+    ResolutionAgreement,
+    Severity,
+    Status,
+)
 from .rendering import render_markdown, verbatim
 
 Kind = CaseEvent.Kind
@@ -51,6 +59,10 @@ def _headline(event: CaseEvent) -> str:
             ) % {"hotline": settings.SEVERITY1_HOTLINE}
         return _("We received your case. A support agent answers by email during office hours.")
     if event.kind == Kind.REPLIED:
+        if event.data.get("status") == Status.WAITING_ON_CUSTOMER:
+            return _(
+                "A support agent replied to your case and waits for the information asked below."
+            )
         return _("A support agent replied to your case.")
     if event.kind == Kind.WORKAROUND_PROVIDED:
         return _("A workaround is available for your case.")
@@ -101,6 +113,54 @@ def _headline(event: CaseEvent) -> str:
 def _moment(stored: str) -> str:
     """A moment an event holds, in the reader's language and time zone."""
     return formats.date_format(timezone.localtime(datetime.fromisoformat(stored)), "j M Y, H:i T")
+
+
+def _what_happened(event: CaseEvent) -> str:
+    """What the mail is about, for its subject: the reader sees it in the list of mail."""
+    case = event.case
+    kind = event.kind
+    if kind == Kind.REPLIED:
+        if event.data.get("status") == Status.WAITING_ON_CUSTOMER:
+            return _("Reply: we need your information")
+        return _("Reply from support")
+    labels = {
+        Kind.OPENED: _("Case received"),
+        Kind.WORKAROUND_PROVIDED: _("Workaround available"),
+        Kind.RESOLUTION_PROPOSED: _("Proposed resolution awaits your answer"),
+        Kind.RESOLUTION_ACCEPTED: _("Resolved"),
+        Kind.CLOSED: _("Closed"),
+        Kind.REOPENED: _("Reopened"),
+        Kind.ESCALATED: _("Escalated to you by the customer"),
+    }
+    if kind in labels:
+        return labels[kind]
+    if kind == Kind.RECLASSIFIED:
+        return _("Severity changed to %(severity)s") % {
+            "severity": Severity(event.data.get("to", case.severity)).label
+        }
+    if event.to_status == Status.WAITING_ON_CUSTOMER:
+        return _("Waiting for your information")
+    if event.to_status:
+        return _("Status: %(status)s") % {"status": Status(event.to_status).label}
+    return event.get_kind_display()
+
+
+def response_promise(case: Case) -> str:
+    """When a support agent responds to a case just filed, in the active language and
+    time zone (the reader's), with the zone named: "" when no deadline is set."""
+    due = case.first_response_due_at
+    if due is None:
+        return ""
+    local = timezone.localtime(due)
+    return _("A support agent responds by %(when)s (%(zone)s time).") % {
+        "when": formats.date_format(local, "D j M Y, H:i"),
+        "zone": timezone.get_current_timezone_name(),
+    }
+
+
+# The case mail that goes to staff (the TAM), not to the customer: a reply to it is
+# staff talking among themselves, which inbound posts as an internal note.
+STAFF_MAIL_KIND = Kind.ESCALATED.value
 
 
 def _text(event: CaseEvent) -> tuple[str, bool]:
@@ -169,8 +229,13 @@ def send_event_mail(event_id: int) -> int:
                 "event": event,
                 "recipient": recipient,
                 "headline": _headline(event),
+                "what_happened": _what_happened(event),
+                # The filing's mail says when we respond.
+                "promise": response_promise(case) if event.kind == Kind.OPENED else "",
                 # The status the event left the case in (the mail may go out later).
-                "status_label": Status(event.to_status or case.status).label,
+                "status_label": Status(
+                    event.to_status or event.data.get("status") or case.status
+                ).label,
                 "text": text,
                 "text_html": render_markdown(text) if markdown else verbatim(text),
                 "url": settings.PORTAL_BASE_URL.rstrip("/") + path,

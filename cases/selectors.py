@@ -47,6 +47,7 @@ def cases_for_customer(
         "next_update_due_at",
         "response_due_at",
         "waiting_since",
+        "callback_due_at",
     )
     if closed:
         # A duplicate is shown as the case it was merged into: the customer sees one case.
@@ -329,12 +330,13 @@ def hotline_calls(case: Case) -> list:
 
 
 def call_to_return(case: Case):
-    """The call an agent is calling back: the oldest not yet returned, else the latest."""
+    """The call an agent is calling back: the oldest whose customer is not reached yet,
+    else the latest."""
     from .models import HotlineCall
 
     calls = HotlineCall.objects.filter(case=case)
     return (
-        calls.filter(called_back_at__isnull=True).order_by("received_at").first()
+        calls.filter(reached_at__isnull=True).order_by("received_at").first()
         or calls.order_by("-received_at").first()
     )
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 
-from . import classification, selectors, services
+from . import classification, deadlines, selectors, services
 from .access import attachment_for_customer, case_for_customer, cases_visible_to
 from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
 from .models import Channel, ResolutionAgreement, Status
@@ -89,6 +89,7 @@ def _detail_context(request, case, **forms):
     proposal = None
     if contents.pending_interval_proposal_id and case.is_open:
         proposal = selectors.pending_interval_proposal(case)
+    hotline_calls = selectors.hotline_calls(case) if contents.has_hotline_calls else []
     return {
         "case": case,
         # Called by the template only when its cached rendering is out of date.
@@ -104,7 +105,11 @@ def _detail_context(request, case, **forms):
         "interval_form": forms.get("interval_form")
         or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
         "interval_proposal": proposal,
-        "hotline_calls": selectors.hotline_calls(case) if contents.has_hotline_calls else [],
+        "hotline_calls": hotline_calls,
+        # The promises the page tells the truth about: our callback, and what the case
+        # waits for (missed, when its moment passed).
+        "callback": deadlines.callback_promise(hotline_calls, now),
+        "promise": deadlines.for_customer(case, now, with_callback=False),
         "following": case.requester_id == request.user.pk or contents.followed_by_user,
         "escalate_again_at": _escalate_again_at(case, now),
         "reopen_window_days": settings.CASES_REOPEN_WINDOW_DAYS,

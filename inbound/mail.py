@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.classification import EXCLUDED_REQUESTS
+from cases.mailing import response_promise
 from cases.models import OutboundMessage
 from core.mail import render_mail
 
@@ -67,14 +68,19 @@ def send_acknowledgement(row: InboundMessage) -> bool:
         kind=ACKNOWLEDGEMENT, source_key=source_key, recipient=requester.email
     ).exists():
         return False
+    language = requester.language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(requester.time_zone):
+        promise = response_promise(case)
     message_id, subject = _send(
         row,
         template="acknowledgement",
         to=requester.email,
-        language=requester.language or settings.LANGUAGE_CODE,
+        language=language,
         context={
             "case": case,
             "recipient": requester,
+            # When we respond, in the requester's language and time zone.
+            "promise": promise,
             # Lazy: translated in the recipient's language when rendered.
             "scope_note": EXCLUDED_REQUESTS.get(case.out_of_scope, ("", ""))[1],
             "case_url": settings.PORTAL_BASE_URL.rstrip("/")

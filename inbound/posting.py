@@ -68,8 +68,13 @@ def refusal(exc: Exception) -> str:
     return exc.message
 
 
-def post_reply(case: Case | int, user, body: str, uploads, now):
-    """The reply on the case (the cases services lock the row; they take an id too)."""
+def post_reply(case: Case | int, user, body: str, uploads, now, *, internal: bool = False):
+    """The reply on the case (the cases services lock the row; they take an id too); an
+    `internal` one (staff among themselves) as an internal note."""
+    if internal:
+        return case_services.case_add_note(
+            case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now
+        )
     if user.is_staff:
         return case_services.case_reply(
             case=case, author=user, body=body, attachments=uploads, channel=Channel.EMAIL, now=now

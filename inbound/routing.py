@@ -21,7 +21,8 @@ support address and returns exactly one `Route` with its reason:
    is told (the caller rate-limits it per address);
 8. a reply is matched by its thread ids first, then by the case reference in the
    subject, and is posted only if the sender is a contact of that case's account or
-   staff; knowing a reference is not enough;
+   staff; knowing a reference is not enough; staff answering one of our mails to
+   staff (the TAM's escalation) post an internal note, not a reply to the customer;
 9. a new message from a contact opens a (non-critical) case on their account;
    a contact's message without a DMARC pass is posted (marked "sender not verified"
    for staff), or quarantined when `require_dmarc_pass` (INBOUND_REQUIRE_DMARC_PASS);
@@ -74,6 +75,8 @@ class RoutingFacts:
     # A stored message from the same sender with the same Message-ID (and other
     # content): its id.
     message_id_used_by_sender_before: int | None = None
+    # The thread's case was found by one of our mails to staff (the TAM's escalation).
+    thread_to_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class Decision:
     send_access_reply: bool = False
     # Tell a staff member their message was held, and why (rate-limited).
     tell_staff: bool = False
+    # Post the reply as an internal note: staff answering a mail sent to staff.
+    internal: bool = False
 
 
 def route(parsed: ParsedMessage, classification: Classification, facts: RoutingFacts) -> Decision:
@@ -175,6 +180,14 @@ def route(parsed: ParsedMessage, classification: Classification, facts: RoutingF
             if not facts.sender_is_staff and facts.require_dmarc_pass and dmarc != PASS:
                 return Decision(
                     Route.QUARANTINE, f"a reply matched by its {how}, but {unverified}", case=case
+                )
+            if facts.sender_is_staff and how == "thread" and facts.thread_to_staff:
+                return Decision(
+                    Route.CASE_REPLY,
+                    "a staff member's reply to a mail sent to staff (an escalation): "
+                    "posted as an internal note, never shown to the customer",
+                    case=case,
+                    internal=True,
                 )
             return Decision(Route.CASE_REPLY, f"a reply matched by its {how}", case=case)
         unknown = facts.sender_account is None and not facts.sender_is_staff

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from cases.mailing import STAFF_MAIL_KIND
 from cases.models import Case, OutboundMessage
 
 from .headers import normalise_message_id
@@ -134,6 +135,9 @@ class RoutingLookup:
     # same sender address.
     same_message_id: int | None = None
     same_message_id_same_sender: int | None = None
+    # The thread's deciding Message-ID is one of our mails to staff (STAFF_MAIL_KIND):
+    # a reply to it is staff talking among themselves.
+    thread_to_staff: bool = False
 
 
 # The one statement routing asks for each message that arrives (round trips are most of a
@@ -178,9 +182,10 @@ FROM inbound_accessreply
 WHERE address = %(address_lower)s AND sent_at >= %(since)s
 UNION ALL
 -- Our outbound mail by the thread ids, each asked for without angle brackets and with
--- them (bracketed0 is thread0 in brackets): (case, its account, Message-ID as stored).
+-- them (bracketed0 is thread0 in brackets): (case, its account, whether it was a mail
+-- to staff (1) or not (0), Message-ID as stored).
 SELECT 'outbound', o.case_id, (SELECT account_id FROM cases_case WHERE id = o.case_id),
-       NULL, o.message_id
+       CASE WHEN o.kind = %(staff_mail_kind)s THEN 1 ELSE 0 END, o.message_id
 FROM cases_outboundmessage o
 WHERE o.message_id IN (
     %(thread0)s, %(thread1)s, %(thread2)s, %(thread3)s, %(thread4)s,
@@ -220,7 +225,15 @@ def _rows(thread_ids: list[str], **values) -> list[tuple]:
         slots.update({f"thread{n}": thread_id, f"bracketed{n}": f"<{thread_id}>"})
     with connection.cursor() as cursor:
         cursor.execute(
-            ROUTING_SQL, {**_NULLS, **values, **slots, "posted": posted, "opened": opened}
+            ROUTING_SQL,
+            {
+                **_NULLS,
+                **values,
+                **slots,
+                "posted": posted,
+                "opened": opened,
+                "staff_mail_kind": STAFF_MAIL_KIND,
+            },
         )
         return cursor.fetchall()
 
@@ -265,6 +278,7 @@ def routing_lookup(
 
     found: dict = {}
     outbound: dict[str, tuple[int, int]] = {}
+    to_staff: set[str] = set()
     inbound_rows: list[tuple[int, str, int, int]] = []
     for kind, one, two, flag, text in rows:
         if kind == "stored":
@@ -282,6 +296,8 @@ def routing_lookup(
             found["access_reply_sent"] = True
         elif kind == "outbound":
             outbound.setdefault(normalise_message_id(text), (one, two))
+            if flag:
+                to_staff.add(normalise_message_id(text))
         elif kind == "inbound":
             inbound_rows.append((flag, text, one, two))
         elif kind == "same_id" and one is not None:
@@ -302,6 +318,8 @@ def routing_lookup(
         ):
             inbound.setdefault(text, (case, case_account))
         found["by_thread"] = _first_in_order(ordered, outbound, inbound)
+        deciding = next((i for i in ordered if i in outbound or i in inbound), None)
+        found["thread_to_staff"] = deciding in to_staff
     return RoutingLookup(**found)
 
 

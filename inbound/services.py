@@ -77,6 +77,7 @@ def _facts(parsed: ParsedMessage, classification, auth: SenderAuthentication, no
         dmarc_domain=auth.dmarc_domain,
         require_dmarc_pass=settings.INBOUND_REQUIRE_DMARC_PASS,
         message_id_used_by_sender_before=look.same_message_id_same_sender,
+        thread_to_staff=look.thread_to_staff,
     )
     return facts, look
 
@@ -237,7 +238,14 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
         row.attachment_notes = notes
         try:
             with transaction.atomic():  # a refusal leaves nothing half-posted
-                message = post_reply(decision.case, user, post_text(parsed, notes), uploads, now)
+                message = post_reply(
+                    decision.case,
+                    user,
+                    post_text(parsed, notes),
+                    uploads,
+                    now,
+                    internal=decision.internal,
+                )
         except (case_services.CaseError, ValidationError) as exc:
             row.outcome = Outcome.QUARANTINED
             row.reason = f"{decision.reason}, but {refusal(exc)}"

@@ -96,7 +96,11 @@ def _offered(
 def _run(name: str, case: Case, user, data: dict):
     if name == "reply":
         services.case_reply(
-            case=case, author=user, body=data["body"], attachments=data.get("attachments", ())
+            case=case,
+            author=user,
+            body=data["body"],
+            attachments=data.get("attachments", ()),
+            wait_on_customer=data.get("wait_on_customer", False),
         )
     elif name == "note":
         services.case_add_note(case=case, author=user, body=data["body"])

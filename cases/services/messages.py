@@ -99,14 +99,19 @@ def case_reply(
     body: str,
     attachments: Iterable[UploadedFile] = (),
     channel: str = Channel.STAFF,
+    wait_on_customer: bool = False,
     now: datetime | None = None,
 ) -> CaseMessage:
     """A public reply by staff: mailed to the customer; the first one meets the
-    first-response target. A new case moves to in progress."""
+    first-response target. A new case moves to in progress; with `wait_on_customer`
+    (the reply asks for information) it waits on the customer instead. Either move is
+    told in the reply's one mail, not in a mail of its own."""
     now = resolve_now(now)
     case = lock_case(case)
     if case.status == Status.CLOSED:
         raise CaseError(_("Case %(reference)s is closed; reopen it first.") % vars_of(case))
+    if wait_on_customer and case.status != Status.WAITING_ON_CUSTOMER:
+        refuse_move(case, Status.WAITING_ON_CUSTOMER)
     message = CaseMessage.objects.create(
         case=case, author=author, body=body, channel=channel, created_at=now
     )
@@ -115,12 +120,20 @@ def case_reply(
     mark_first_response(case, author, now, changed)
     mark_public_update(case, author, now, changed)
     assign_if_unassigned(case, author, now, changed)
-    if case.status == Status.NEW:
-        # The reply itself is mailed; the implied start of work is not, separately.
+    # The reply itself is mailed; the move it brings is not, separately.
+    if wait_on_customer and case.status != Status.WAITING_ON_CUSTOMER:
+        move(case, Status.WAITING_ON_CUSTOMER, actor=author, now=now, changed=changed, mail=False)
+    elif case.status == Status.NEW:
         move(case, Status.IN_PROGRESS, actor=author, now=now, changed=changed, mail=False)
     case.updated_at = now
     changed.add("updated_at")
-    event = record_event(case, Kind.REPLIED, actor=author, now=now, data={"message": message.pk})
+    event = record_event(
+        case,
+        Kind.REPLIED,
+        actor=author,
+        now=now,
+        data={"message": message.pk, "status": case.status},
+    )
     # One UPDATE of the case row for all of the above, with the deadlines they move.
     deadlines.save(case, changed)
     queue_mail(event)
@@ -237,8 +250,16 @@ def _follow_up(old: Case, author, now, channel) -> Case:
 
 
 @transaction.atomic
-def case_add_note(*, case: Case, author, body: str, now: datetime | None = None) -> CaseMessage:
-    """An internal note: never shown or mailed to the customer."""
+def case_add_note(
+    *,
+    case: Case,
+    author,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    channel: str = Channel.STAFF,
+    now: datetime | None = None,
+) -> CaseMessage:
+    """An internal note: never shown or mailed to the customer (nor its files)."""
     now = resolve_now(now)
     case = lock_case(case)
     message = CaseMessage.objects.create(
@@ -246,9 +267,10 @@ def case_add_note(*, case: Case, author, body: str, now: datetime | None = None)
         author=author,
         body=body,
         visibility=CaseMessage.Visibility.INTERNAL,
-        channel=Channel.STAFF,
+        channel=channel,
         created_at=now,
     )
+    store_attachments(case, message, attachments, author, now)
     record_event(
         case, Kind.NOTE_ADDED, actor=author, now=now, public=False, data={"message": message.pk}
     )

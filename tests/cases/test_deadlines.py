@@ -165,6 +165,19 @@ def test_the_queue_shows_a_first_response_paused_while_the_customer_is_asked():
             {"status": Status.NEW, "first_response_due_at": at(-15)},
             deadlines.CustomerDeadline(deadlines.FIRST_RESPONSE, at(-15), True),
         ),
+        # A callback still to make comes first, even while an update is due too.
+        (
+            {"first_response_at": T0, "callback_due_at": at(5), "next_update_due_at": at(1)},
+            deadlines.CustomerDeadline(deadlines.CALLBACK, at(5), False),
+        ),
+        (
+            {"status": Status.NEW, "callback_due_at": at(-1), "first_response_due_at": at(9)},
+            deadlines.CustomerDeadline(deadlines.CALLBACK, at(-1), True),
+        ),
+        (
+            {"status": Status.RESOLVED, "callback_due_at": at(-1)},
+            deadlines.CustomerDeadline("closed"),
+        ),
     ],
 )
 def test_the_customer_is_told_what_the_case_waits_for(fields, expected):

@@ -260,7 +260,7 @@ def test_a_case_filed_at_intake_acknowledges_the_call_and_the_callback_due(
     assert case.description == VITAL["description"]
     sent = [m for m in mail.outbox if alice.email in m.to]
     assert len(sent) == 1
-    assert sent[0].subject == f"[{case.reference}] All API calls return 503."
+    assert sent[0].subject == f"[{case.reference}] Case received: All API calls return 503."
     assert (
         "We received your call to the Severity 1 hotline at 29 Nov 2026, 03:00 CET. "
         "A support agent calls you back by 29 Nov 2026, 03:15 CET." in sent[0].body

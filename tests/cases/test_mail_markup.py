@@ -34,7 +34,7 @@ def test_a_subject_with_a_line_break_still_gets_its_mail_on_one_line(case_a, age
     case_a.refresh_from_db()
     message = services.case_reply(case=case_a, author=agent, body="On it")
     [sent] = mail.outbox
-    expected = f"[{case_a.reference}] Line one Line two three"
+    expected = f"[{case_a.reference}] Reply from support: Line one Line two three"
     assert sent.subject == expected
     assert f"Subject: {expected}" in sent.message().as_string()
     event = case_a.events.get(data__message=message.pk)

@@ -64,7 +64,7 @@ def test_the_representative_files_a_case_from_the_call_and_the_customer_is_ackno
     assert call.case_created_at_intake
     assert call.case.subject == "All API calls return 503."
     (ack,) = [m for m in mail.outbox if customer.email in m.to]
-    assert ack.subject == f"[{call.case.reference}] All API calls return 503."
+    assert ack.subject == f"[{call.case.reference}] Case received: All API calls return 503."
     assert "We received your call to the Severity 1 hotline at " in ack.body
     assert "A support agent calls you back by " in ack.body
     assert "Call the Severity 1 hotline" not in ack.body

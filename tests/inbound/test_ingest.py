@@ -1,7 +1,7 @@
 """ingest(): every corpus message lands where the designated support address says,
 nothing is stored twice, machine mail is never answered, strangers never post."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -265,7 +265,9 @@ def test_a_language_we_do_not_speak_gets_both(world):
 
 def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges_it(world):
     mail.outbox.clear()
-    row = ingest(corpus_bytes("missing-message-id.eml"))
+    # A Wednesday, 10:00 in Amsterdam: the office is open, a response is due in office hours.
+    with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False):
+        row = ingest(corpus_bytes("missing-message-id.eml"))
     case = row.case
     assert (case.severity, case.channel, case.requester) == ("non_critical", "email", world.anna)
     assert case.subject == "Configuration request: a second sending domain"
@@ -277,7 +279,9 @@ def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges
         f"Beste {world.anna.full_name},\n\n"
         f"Uw e-mail heeft Supportzaak {case.reference} geopend als Niet-kritisch probleem. Een "
         "Klant Support agent antwoordt per e-mail tijdens kantooruren. Beantwoord deze e-mail om "
-        "informatie toe te voegen.\n\n"
+        "informatie toe te voegen.\n"
+        "Een Klant Support agent reageert uiterlijk wo 25 Nov 2026, 14:00 (tijdzone "
+        "Europe/Amsterdam).\n\n"
         "Is dit een Kritisch probleem? Al uw API-aanroepen of al uw SMTP-injecties mislukken door "
         "een time-out of interne fout aan de serverkant:\n"
         f"1. Dien het in het portaal in als kritisch: {settings.PORTAL_BASE_URL}/cases/new/\n"

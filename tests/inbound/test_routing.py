@@ -56,6 +56,20 @@ def test_staff_may_reply_to_any_case_with_a_dmarc_pass(corpus):
         dmarc="pass",
     )  # fmt: skip
     assert decision.route is Route.CASE_REPLY
+    assert not decision.internal
+
+
+def test_staff_answering_a_mail_to_staff_post_an_internal_note(corpus):
+    facts = {"case_by_thread": CASE_123, "case_by_thread_account": ACME, "dmarc": "pass"}
+    staff = decide(
+        corpus, "thunderbird-reply.eml", sender_is_staff=True, thread_to_staff=True, **facts
+    )
+    assert (staff.route, staff.case, staff.internal) == (Route.CASE_REPLY, CASE_123, True)
+    # A contact cannot reach the note by replying in that thread: theirs is a reply.
+    contact = decide(
+        corpus, "thunderbird-reply.eml", sender_account=ACME, thread_to_staff=True, **facts
+    )
+    assert (contact.route, contact.internal) == (Route.CASE_REPLY, False)
 
 
 def test_a_stranger_quoting_a_real_reference_goes_to_quarantine_not_onto_the_case(corpus):
