@@ -101,6 +101,33 @@ def test_once_the_callback_is_made_the_banner_says_so(
     assert not page.has("[data-testid=missed]")
 
 
+def test_a_callback_that_did_not_reach_the_customer_is_not_called_made(
+    client_a, critical_case_a, record_call, agent
+):
+    # The policy counts the first attempt for the SLA, yet no one was reached: the
+    # banner says what happened and when we try again, then that the retry is late.
+    call = record_call(case=critical_case_a, now=NOW)
+    at = NOW + timedelta(minutes=7)
+    services.callback_log_attempt(
+        call=call, agent=agent, outcome=CallbackAttempt.Outcome.NO_ANSWER, at=at, now=at
+    )
+    page = _page(client_a, critical_case_a, 10)
+    assert _state(page) == "trying"
+    banner = page.text("[data-testid=hotline]")
+    assert "We called at 10:07, no answer; we will try again by 10:22." in banner
+    assert "called you back" not in banner
+    assert not page.has("[data-testid=missed]")
+
+    page = _page(client_a, critical_case_a, 25)
+    assert _state(page) == "missed"
+    assert "our next attempt, due by 10:22, is late" in page.text("[data-testid=hotline]")
+    missed = one(page.root, "[data-testid=missed]")
+    assert [text(s) for s in missed.cssselect("strong")] == [
+        "We missed our callback: it was due Wed 25 Nov 2026, 10:22.",
+        "We missed our response: it was due Wed 25 Nov 2026, 10:15.",
+    ]
+
+
 def test_a_missed_update_says_it_was_missed_in_english_and_dutch(
     client_a, critical_case_a, agent, customer_a
 ):
