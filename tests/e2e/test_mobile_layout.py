@@ -5,9 +5,8 @@ width, and the admin case page stacks its timeline above its actions."""
 import pytest
 
 from accounts import roles
-from cases import services
 from cases.models import Status
-from tests.factories import PASSWORD, ContactFactory, StaffFactory
+from tests.factories import PASSWORD, ContactFactory, StaffFactory, open_case
 
 from .conftest import answer_critical, sign_in
 
@@ -15,17 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
-
-
-def _open_case(customer, subject, **answers):
-    return services.case_open(
-        account=customer.contact.account,
-        requester=customer,
-        subject=subject,
-        description="Details.",
-        category="software_bug",
-        **answers,
-    )
 
 
 def test_on_a_phone_the_outcome_comes_before_the_file_button(page, screenshot):
@@ -52,8 +40,8 @@ def test_on_a_phone_the_outcome_comes_before_the_file_button(page, screenshot):
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_on_a_phone_the_case_list_shows_status_and_next_deadline(page, screenshot, language):
     customer = ContactFactory(user__email="alice@alpha.example", user__language=language).user
-    _open_case(customer, "Add a second sending domain for invoices and transactional mail")
-    worked = _open_case(
+    open_case(customer, "Add a second sending domain for invoices and transactional mail")
+    worked = open_case(
         customer,
         "All API calls return 503 Service Unavailable",
         api_all_failing=True,
@@ -82,7 +70,7 @@ def test_on_a_phone_the_case_list_shows_status_and_next_deadline(page, screensho
 def test_on_a_phone_the_admin_case_page_puts_the_actions_below_the_timeline(page, screenshot):
     customer = ContactFactory(user__email="alice@alpha.example").user
     StaffFactory(email="agent@example.com", full_name="Sam Agent", role=roles.SUPPORT_AGENTS)
-    case = _open_case(customer, "Some SMTP injections time out")
+    case = open_case(customer, "Some SMTP injections time out")
     page.set_viewport_size(PHONE)
     sign_in(page, "agent@example.com", PASSWORD)
     page.goto(f"/admin/cases/case/{case.pk}/change/")
