@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.text_limits import TextLengthValidator
 
 from .case import Case
@@ -83,6 +84,6 @@ class CaseEvent(models.Model):
         if due:
             when = timezone.localtime(datetime.fromisoformat(due))
             return gettext("callback due by %(due)s") % {
-                "due": formats.date_format(when, "j M Y, H:i T")
+                "due": dates.date_format(when, "j M Y, H:i T")
             }
         return self.detail
