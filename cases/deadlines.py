@@ -24,7 +24,16 @@ from django.db.models import Min
 from accounts.models import Account
 
 from . import sla
-from .models import OPEN_STATUSES, Case, CaseEvent, DeadlineKind, Severity, SlaPolicy, Status
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    DeadlineKind,
+    IntervalProposal,
+    Severity,
+    SlaPolicy,
+    Status,
+)
 
 # --- the nearest deadline, pure ----------------------------------------------------
 
@@ -259,6 +268,9 @@ def next_update_due(case: Case):
         .values_list("at", flat=True)
         .first()
     )
+    overdue = overdue_update_kept(case, resumed_at)
+    if overdue is not None:
+        return overdue
     starts = [
         first_response_start(case),
         case.last_public_update_at,
@@ -269,6 +281,26 @@ def next_update_due(case: Case):
     target = sla.Target(case.agreed_update_interval, case.update_interval_office_hours)
     schedule = account_schedule(case.account) if target.office_hours_only else None
     return sla.due_at(target, schedule, base)
+
+
+def overdue_update_kept(case: Case, resumed_at) -> datetime | None:
+    """An update already overdue when the interval last agreed took effect stays due
+    until it is given (or the clock restarts after a wait on the customer): a new
+    interval never erases a late update, and applies from the next update on."""
+    agreed_at = case.update_interval_agreed_at
+    if agreed_at is None:
+        return None
+    for since in (case.last_public_update_at, resumed_at):
+        if since is not None and since >= agreed_at:
+            return None
+    return (
+        IntervalProposal.objects.filter(
+            case_id=case.pk, outcome=IntervalProposal.Outcome.ACCEPTED, decided_at=agreed_at
+        )
+        .order_by("-id")
+        .values_list("overdue_update_due_at", flat=True)
+        .first()
+    )
 
 
 def response_due(case: Case):

@@ -303,7 +303,12 @@ class CallbackForm(forms.Form):
 
 class IntervalForm(forms.Form):
     minutes = forms.IntegerField(label=_("Update interval (minutes)"), min_value=5, max_value=10080)
-    agreed_by = forms.CharField(label=_("Agreed with (customer's name)"), max_length=150)
+
+
+class IntervalAnswerForm(forms.Form):
+    """The proposal the page showed: an answer never lands on a proposal made since."""
+
+    answering = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class CustomerIntervalForm(forms.Form):

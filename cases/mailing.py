@@ -52,6 +52,21 @@ def _headline(event: CaseEvent) -> str:
         )
     if event.kind == Kind.RESOLUTION_ACCEPTED:
         return _("Your case is resolved by mutual agreement.")
+    if event.kind == Kind.INTERVAL_PROPOSED:
+        return _(
+            "We propose to send you an update on your case every %(minutes)s minutes. Please "
+            "accept or decline the new interval on the case page."
+        ) % {"minutes": event.data["minutes"]}
+    if event.kind == Kind.INTERVAL_AGREED:
+        return _(
+            "We accepted the update interval you proposed: you get an update every "
+            "%(minutes)s minutes."
+        ) % {"minutes": event.data["to"]}
+    if event.kind == Kind.INTERVAL_DECLINED:
+        return _(
+            "We declined the update interval you proposed (every %(minutes)s minutes); the "
+            "agreed interval stays."
+        ) % {"minutes": event.data["minutes"]}
     if event.kind == Kind.RECLASSIFIED:
         return _("The severity of your case changed to “%(severity)s”.") % {
             "severity": Severity(event.data.get("to", case.severity)).label

@@ -24,6 +24,7 @@ from .models import (
     CaseMessage,
     DeadlineKind,
     HotlineCall,
+    IntervalProposal,
     ResolutionAgreement,
     Severity,
     Status,
@@ -220,6 +221,8 @@ class CaseContents:
     has_agreements: bool
     has_hotline_calls: bool
     followed_by_user: bool
+    # The update interval proposal awaiting an answer, if any.
+    pending_interval_proposal_id: int | None = None
 
 
 def case_contents(case: Case, user) -> CaseContents:
@@ -237,16 +240,22 @@ def case_contents(case: Case, user) -> CaseContents:
     columns.append(
         f"EXISTS (SELECT 1 FROM {quote(followers)} WHERE case_id = %s AND user_id = %s)"  # noqa: S608
     )
+    proposals = quote(IntervalProposal._meta.db_table)
+    columns.append(
+        f"(SELECT MAX(id) FROM {proposals} WHERE case_id = %s AND outcome = %s)"  # noqa: S608
+    )
     sql = "SELECT " + ", ".join(columns)
+    params = [case.pk] * (len(per_case) + 1) + [user.pk, case.pk, IntervalProposal.Outcome.PENDING]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [case.pk] * (len(per_case) + 1) + [user.pk])
-        message, event, attachment, agreement, call, following = cursor.fetchone()
+        cursor.execute(sql, params)
+        message, event, attachment, agreement, call, following, proposal = cursor.fetchone()
     return CaseContents(
         timeline_version=(message, event, attachment),
         has_attachments=attachment is not None,
         has_agreements=agreement is not None,
         has_hotline_calls=call is not None,
         followed_by_user=bool(following),
+        pending_interval_proposal_id=proposal,
     )
 
 
@@ -292,6 +301,15 @@ def agreements(case: Case) -> list[ResolutionAgreement]:
         ResolutionAgreement.objects.filter(case=case).select_related(
             "proposed_by", "customer", "recorded_by"
         )
+    )
+
+
+def pending_interval_proposal(case: Case) -> IntervalProposal | None:
+    """The update interval proposal awaiting the other side's answer, with its author."""
+    return (
+        IntervalProposal.objects.filter(case=case, outcome=IntervalProposal.Outcome.PENDING)
+        .select_related("proposed_by")
+        .first()
     )
 
 

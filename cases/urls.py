@@ -15,6 +15,18 @@ urlpatterns = [
     path("<str:reference>/follow/", views.case_follow, name="follow"),
     path("<str:reference>/interval/", views.case_interval, name="interval"),
     path(
+        "<str:reference>/interval/accept/",
+        views.case_interval_answer,
+        {"answer": "accept"},
+        name="interval_accept",
+    ),
+    path(
+        "<str:reference>/interval/decline/",
+        views.case_interval_answer,
+        {"answer": "decline"},
+        name="interval_decline",
+    ),
+    path(
         "<str:reference>/attachments/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",

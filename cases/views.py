@@ -86,6 +86,9 @@ def _detail_context(request, case, **forms):
         if agreement.outcome == ResolutionAgreement.Outcome.PENDING:
             pending = agreement
     attachments = selectors.case_attachments(case) if contents.has_attachments else []
+    proposal = None
+    if contents.pending_interval_proposal_id and case.is_open:
+        proposal = selectors.pending_interval_proposal(case)
     return {
         "case": case,
         # Called by the template only when its cached rendering is out of date.
@@ -100,6 +103,7 @@ def _detail_context(request, case, **forms):
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "interval_form": forms.get("interval_form")
         or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
+        "interval_proposal": proposal,
         "hotline_calls": selectors.hotline_calls(case) if contents.has_hotline_calls else [],
         "following": case.requester_id == request.user.pk or contents.followed_by_user,
         "escalate_again_at": _escalate_again_at(case, now),
@@ -232,15 +236,36 @@ def case_interval(request, reference):
     form = CustomerIntervalForm(request.POST)
 
     def action(data):
-        services.case_agree_update_interval(
-            case=case,
-            minutes=data["minutes"],
-            agreed_by=request.user.full_name or request.user.email,
-            actor=request.user,
+        services.case_propose_update_interval(
+            case=case, minutes=data["minutes"], actor=request.user
         )
-        messages.success(request, _("The new update interval is on record."))
+        messages.success(
+            request,
+            _("Your proposal is on record: the new interval applies once we accept it."),
+        )
 
     return _act(request, case, "interval_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_interval_answer(request, reference, answer):
+    """The customer accepts or declines the update interval staff proposed."""
+    case = case_for_customer(request.user, reference, account=request.account)
+    answer_service = {
+        "accept": services.case_accept_update_interval,
+        "decline": services.case_decline_update_interval,
+    }[answer]
+    try:
+        answer_service(case=case, actor=request.user, answering=_answering(request))
+    except services.CaseError as error:
+        messages.error(request, error.message)
+    else:
+        if answer == "accept":
+            messages.success(request, _("The new update interval is agreed."))
+        else:
+            messages.success(request, _("You declined the proposed update interval."))
+    return redirect("cases:detail", reference=case.reference)
 
 
 @require_POST

@@ -4,6 +4,7 @@ with the app (label `deliverability`, table names unchanged)."""
 from .blocklists.models import (
     Blocklist,
     CheckChunk,
+    CheckFailureStreak,
     CheckRun,
     ListingEvent,
     ListingState,
@@ -25,6 +26,7 @@ from .programme.models import (
 __all__ = [
     "Blocklist",
     "CheckChunk",
+    "CheckFailureStreak",
     "CheckRun",
     "DailyActual",
     "ListingEvent",

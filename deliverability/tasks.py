@@ -43,3 +43,9 @@ def next_step_reminders_task():
 def next_step_remind_task(step_id: int):
     """One step's reminder; SMTP errors are OSErrors, so a refused send is retried."""
     return programme_services.next_step_remind(step_id=step_id)
+
+
+@shared_task(name="deliverability.remediation_step_mail", **_RETRY)
+def remediation_step_mail_task(step_id: int):
+    """A remediation step mailed to the account's contacts; a refused send is retried."""
+    return programme_services.remediation_step_mail(step_id=step_id)

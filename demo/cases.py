@@ -57,6 +57,8 @@ def _story(account, requester, agent, spec, now) -> Case | None:
             )
         elif kind == "close":
             services.case_close(case=case, actor=agent, now=t)
+        elif kind == "escalate":
+            services.case_escalate(case=case, customer=requester, reason=step[2], now=t)
     return case
 
 
@@ -136,6 +138,19 @@ STORIES = {
             ],
             timedelta(days=1),
         ),
+        (
+            # Resolved, then the customer's reply within the reopen window reopened it.
+            "Unsubscribe links expire after a week",
+            Category.SOFTWARE_BUG,
+            _bug("Recipients who click an unsubscribe link older than 7 days get a 404."),
+            [
+                ("reply", 50, "The link lifetime was 7 days; it is now unlimited."),
+                ("propose", 5, "Unsubscribe links no longer expire."),
+                ("accept", 180, ""),
+                ("customer", 60 * 24 * 2, "Links from last month's campaign still answer 404."),
+            ],
+            timedelta(days=4),
+        ),
     ],
     "Northwind Traders Inc.": [
         (
@@ -152,7 +167,14 @@ STORIES = {
             "Open tracking pixel blocked by a proxy",
             Category.SOFTWARE_BUG,
             _bug("Some corporate recipients never register opens."),
-            [("reply", 120, "We are reproducing it with the proxy you named.")],
+            [
+                ("reply", 120, "We are reproducing it with the proxy you named."),
+                (
+                    "escalate",
+                    60 * 20,
+                    "Our quarterly campaign starts Monday; we need a date for the fix.",
+                ),
+            ],
             timedelta(days=1, hours=2),
         ),
         (
@@ -214,11 +236,19 @@ def _record(case, representative, at, phone):
     )
 
 
+def _agree_interval(case, minutes: int, agent, at) -> None:
+    """The agent proposes the update interval and the requester accepts it."""
+    from cases.services import case_accept_update_interval, case_propose_update_interval
+
+    proposal = case_propose_update_interval(case=case, minutes=minutes, actor=agent, now=at)
+    case_accept_update_interval(case=case, actor=case.requester, answering=proposal.pk, now=at)
+
+
 def _seed_hotline(agent, now) -> None:
     """Hotline calls, callbacks and agreed intervals on the demo critical cases; one
     call and one update already overdue, so the first sweep has work to do."""
     from cases.models import HotlineCall
-    from cases.services import callback_log_attempt, case_agree_update_interval
+    from cases.services import callback_log_attempt
 
     representative = User.objects.filter(email=REPRESENTATIVE).first() or agent
     acme = Account.objects.filter(name="Acme Mail BV").first()
@@ -248,13 +278,7 @@ def _seed_hotline(agent, now) -> None:
         if case.subject == OVERDUE_SUBJECT:
             # A reply 40 minutes ago and a 30-minute interval: the update is overdue,
             # and nobody called back yet.
-            case_agree_update_interval(
-                case=case,
-                minutes=30,
-                agreed_by=case.requester.full_name or "customer",
-                actor=agent,
-                now=at + timedelta(minutes=1),
-            )
+            _agree_interval(case, 30, agent, at + timedelta(minutes=1))
             services.case_reply(
                 case=case,
                 author=agent,
@@ -271,10 +295,4 @@ def _seed_hotline(agent, now) -> None:
                 now=at + timedelta(minutes=9),
             )
             if case.is_open and case.workaround_at is None:
-                case_agree_update_interval(
-                    case=case,
-                    minutes=30,
-                    agreed_by=case.requester.full_name or "customer",
-                    actor=agent,
-                    now=at + timedelta(minutes=10),
-                )
+                _agree_interval(case, 30, agent, at + timedelta(minutes=10))

@@ -52,6 +52,7 @@ def seed():
         for domain, purpose in assets["domains"]:
             SendingDomain.objects.get_or_create(account=account, name=domain, purpose=purpose)
     _seed_programme()
+    _seed_first_check_listing()
     return []
 
 
@@ -196,3 +197,47 @@ def _seed_programme():
     )
     if created:
         note.accounts.add(account)
+
+
+def _seed_first_check_listing():
+    """192.0.2.11 of Acme Mail BV was on Barracuda when its monitoring started, two days
+    ago: the listing, and the mail its TAM and contacts got about it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliverability.blocklists import alerts
+    from deliverability.models import Blocklist, CheckRun, ListingEvent, ListingState
+
+    ip = SendingIP.objects.filter(address="192.0.2.11").first()
+    barracuda = Blocklist.objects.filter(zone="b.barracudacentral.org").first()
+    if ip is None or barracuda is None or ListingEvent.objects.filter(sending_ip=ip).exists():
+        return
+    at = timezone.now() - timedelta(days=2)
+    run = CheckRun.objects.create(
+        trigger=CheckRun.Trigger.SCHEDULE, status=CheckRun.Status.FINISHED, finished_at=at
+    )
+    CheckRun.objects.filter(pk=run.pk).update(created_at=at, started_at=at)
+    reasons = [barracuda.codes.get("127.0.0.2", "")]
+    ListingState.objects.create(
+        sending_ip=ip,
+        blocklist=barracuda,
+        state=ListingState.State.LISTED,
+        since=at,
+        reasons=reasons,
+        codes=["127.0.0.2"],
+        last_checked_at=at,
+        answered_at=at,
+        last_run=run,
+    )
+    ListingEvent.objects.create(
+        account=ip.account,
+        sending_ip=ip,
+        blocklist=barracuda,
+        kind=ListingEvent.Kind.LISTED,
+        at=at,
+        run=run,
+        reasons=reasons,
+        baseline=True,
+    )
+    alerts.alert_account(run_id=run.pk, account_id=ip.account_id)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from .. import selectors, services, staff_access
 from ..forms import (
     CallbackForm,
+    IntervalAnswerForm,
     IntervalForm,
     ReclassifyForm,
     RecordAgreementForm,
     StaffReplyForm,
     StaffTextForm,
 )
-from ..models import Case, Severity, Status
+from ..models import Case, IntervalProposal, Severity, Status
 from ..views import attachment_response
 from . import queue, report
 
@@ -41,8 +42,19 @@ ACTIONS = {
     "close": (gettext_lazy("Close"), None),
     "reopen": (gettext_lazy("Reopen"), StaffTextForm),
     "log_callback": (gettext_lazy("Log a callback attempt"), CallbackForm),
-    "agree_interval": (gettext_lazy("Agree the update interval"), IntervalForm),
+    "propose_interval": (
+        gettext_lazy("Propose an update interval (applies once the customer accepts)"),
+        IntervalForm,
+    ),
+    "accept_interval": (gettext_lazy("Accept the customer's update interval"), IntervalAnswerForm),
+    "decline_interval": (
+        gettext_lazy("Decline the customer's update interval"),
+        IntervalAnswerForm,
+    ),
 }
+
+# Actions that answer the update interval the customer proposed.
+INTERVAL_ANSWERS = ("accept_interval", "decline_interval")
 
 
 # Actions that move the case, by the status they move it to: offered only when allowed.
@@ -56,11 +68,16 @@ ACTION_TARGETS = {
 }
 
 
-def _offered(name: str, case: Case, has_calls: bool = False) -> bool:
+def _offered(
+    name: str, case: Case, has_calls: bool = False, proposal: IntervalProposal | None = None
+) -> bool:
     if name == "log_callback":
         return has_calls
-    if name == "agree_interval":
+    if name == "propose_interval":
         return case.is_open
+    if name in INTERVAL_ANSWERS:
+        side = IntervalProposal.Side.CUSTOMER
+        return case.is_open and proposal is not None and proposal.side == side
     if name == "reopen":
         return case.status in (Status.RESOLVED, Status.CLOSED)
     if name == "confirm_critical":
@@ -110,24 +127,27 @@ def _run(name: str, case: Case, user, data: dict):
         services.callback_log_attempt(
             call=call, agent=user, outcome=data["outcome"], notes=data["notes"], at=data["at"]
         )
-    elif name == "agree_interval":
-        services.case_agree_update_interval(
-            case=case, minutes=data["minutes"], agreed_by=data["agreed_by"], actor=user
-        )
+    elif name == "propose_interval":
+        services.case_propose_update_interval(case=case, minutes=data["minutes"], actor=user)
+    elif name == "accept_interval":
+        services.case_accept_update_interval(case=case, actor=user, answering=data["answering"])
+    elif name == "decline_interval":
+        services.case_decline_update_interval(case=case, actor=user, answering=data["answering"])
 
 
 # The session key under which a refused action's typed text waits for the case page.
 DRAFT_KEY = "cases-action-draft"
 
 
-def _action_form(form_class, name: str, draft: dict | None):
-    """The action's form: empty, or bound to what was typed when it was last refused,
-    which also shows the errors beside the fields."""
+def _action_form(form_class, name: str, draft: dict | None, initial: dict | None = None):
+    """The action's form: empty (or with what the page shows, `initial`), or bound to
+    what was typed when it was last refused, which also shows the errors beside the
+    fields."""
     if form_class is None:
         return None
     if draft and draft["action"] == name:
         return form_class(draft["data"], prefix=name)
-    return form_class(prefix=name)
+    return form_class(prefix=name, initial=initial)
 
 
 @admin.register(Case)
@@ -269,6 +289,8 @@ class CaseAdmin(admin.ModelAdmin):
         can_act = self.has_change_permission(request, case)
         verdict = selectors.first_response_verdict(case, timezone.now())
         calls = selectors.hotline_calls(case)
+        proposal = selectors.pending_interval_proposal(case)
+        answering = {"answering": proposal.pk} if proposal else None
         return {
             "hotline_calls": calls,
             "now": timezone.now(),
@@ -285,18 +307,21 @@ class CaseAdmin(admin.ModelAdmin):
             if staff_access.may_read_attachments(user, case)
             else [],
             "agreements": selectors.agreements(case),
+            "interval_proposal": proposal,
             "verdict": verdict,
             "verdict_label": selectors.VERDICT_LABELS[verdict],
             "case_actions": [
                 {
                     "name": name,
                     "label": label,
-                    "form": _action_form(form_class, name, draft),
+                    "form": _action_form(
+                        form_class, name, draft, answering if name in INTERVAL_ANSWERS else None
+                    ),
                     "open": bool(draft) and draft["action"] == name,
                     "url": reverse("admin:cases_case_act", args=[case.pk, name]),
                 }
                 for name, (label, form_class) in ACTIONS.items()
-                if _offered(name, case, has_calls=bool(calls))
+                if _offered(name, case, has_calls=bool(calls), proposal=proposal)
             ]
             if can_act
             else [],

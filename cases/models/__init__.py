@@ -1,5 +1,6 @@
 """Support cases (Supportzaak): the case, its conversation and audit log, resolution
-agreements, SLA policies and notices, and Severity 1 hotline calls."""
+agreements, update interval proposals, SLA policies and notices, and Severity 1 hotline
+calls."""
 
 from .case import Case
 from .choices import (
@@ -16,6 +17,7 @@ from .choices import (
 )
 from .events import CaseEvent
 from .hotline import CallbackAttempt, CallbackOutcome, HotlineCall
+from .interval import IntervalProposal
 from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
 from .resolution import AgreementOutcome, ResolutionAgreement
 from .sla import SlaNotice, SlaPolicy
@@ -36,6 +38,7 @@ __all__ = [
     "DeadlineKind",
     "FailureCause",
     "HotlineCall",
+    "IntervalProposal",
     "OutboundMessage",
     "ResolutionAgreement",
     "Severity",

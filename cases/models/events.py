@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
@@ -40,7 +40,9 @@ class CaseEvent(models.Model):
         DEADLINE_SET = "deadline_set", _("Deadline set")
         HOTLINE_CALL = "hotline_call", _("Severity 1 hotline call recorded")
         CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")
+        INTERVAL_PROPOSED = "interval_proposed", _("Update interval proposed")
         INTERVAL_AGREED = "interval_agreed", _("Update interval agreed")
+        INTERVAL_DECLINED = "interval_declined", _("Update interval declined")
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breached")
         SLA_FULFILLED = "sla_fulfilled", _("SLA deadline fulfilled")
@@ -82,8 +84,32 @@ class CaseEvent(models.Model):
         text in the zone of whoever recorded it."""
         due = self.data.get("callback_due_at") if self.kind == self.Kind.HOTLINE_CALL else None
         if due:
-            when = timezone.localtime(datetime.fromisoformat(due))
-            return gettext("callback due by %(due)s") % {
-                "due": dates.date_format(when, "j M Y, H:i T")
-            }
+            return gettext("callback due by %(due)s") % {"due": _moment(due)}
+        if self.kind in INTERVAL_KINDS and not self.detail:
+            return self._interval_detail()
         return self.detail
+
+    def _interval_detail(self) -> str:
+        minutes = self.data.get("minutes") or self.data.get("to")
+        every = ngettext("every %(minutes)s minute", "every %(minutes)s minutes", minutes) % {
+            "minutes": minutes
+        }
+        overdue = self.data.get("overdue_update_due")
+        if overdue:
+            return gettext(
+                "%(every)s from the next update on; the update due %(due)s was overdue and "
+                "stays due"
+            ) % {"every": every, "due": _moment(overdue)}
+        return every
+
+
+def _moment(iso: str) -> str:
+    """A moment stored in an event's data, in the reader's time zone."""
+    return dates.date_format(timezone.localtime(datetime.fromisoformat(iso)), "j M Y, H:i T")
+
+
+INTERVAL_KINDS = (
+    CaseEvent.Kind.INTERVAL_PROPOSED,
+    CaseEvent.Kind.INTERVAL_AGREED,
+    CaseEvent.Kind.INTERVAL_DECLINED,
+)

@@ -1,7 +1,8 @@
 """Every change of state of a support case, one function per action, by what it is
 about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
-(`messages`), resolution by mutual agreement (`resolution`), the agreed update interval
-(`update_interval`), the Severity 1 hotline (`hotline`) and the SLA sweep (`sweep`).
+(`messages`), resolution by mutual agreement (`resolution`), the update interval by
+mutual agreement (`update_interval`), the Severity 1 hotline (`hotline`) and the SLA
+sweep (`sweep`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
@@ -35,7 +36,13 @@ from .resolution import (
     case_reject_resolution,
 )
 from .sweep import sla_sweep
-from .update_interval import MAX_INTERVAL, MIN_INTERVAL, case_agree_update_interval
+from .update_interval import (
+    MAX_INTERVAL,
+    MIN_INTERVAL,
+    case_accept_update_interval,
+    case_decline_update_interval,
+    case_propose_update_interval,
+)
 
 __all__ = [
     "MAILED_KINDS",
@@ -48,16 +55,18 @@ __all__ = [
     "callback_log_attempt",
     "can_move",
     "case_accept_resolution",
+    "case_accept_update_interval",
     "case_add_note",
-    "case_agree_update_interval",
     "case_assign",
     "case_close",
     "case_dismiss_flag",
     "case_customer_reply",
+    "case_decline_update_interval",
     "case_escalate",
     "case_flag_for_staff",
     "case_open",
     "case_propose_resolution",
+    "case_propose_update_interval",
     "case_provide_workaround",
     "case_reclassify",
     "case_record_agreement",

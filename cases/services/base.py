@@ -28,6 +28,10 @@ MAILED_KINDS = frozenset(
         Kind.CLOSED,
         Kind.REOPENED,
         Kind.ESCALATED,
+        # Only staff's side is mailed: a proposal to the customer, or staff's answer.
+        Kind.INTERVAL_PROPOSED,
+        Kind.INTERVAL_AGREED,
+        Kind.INTERVAL_DECLINED,
     }
 )
 

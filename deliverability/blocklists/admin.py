@@ -182,18 +182,20 @@ class CheckRunAdmin(_ReadOnly):
         "trigger",
         "account",
         "status",
+        "resolver_failed",
         "progress",
         "queries",
         "unhealthy",
         "finished_at",
     ]
-    list_filter = ["status", "trigger"]
+    list_filter = ["status", "resolver_failed", "trigger"]
     list_select_related = ["account", "requested_by"]
     fields = [
         "account",
         "trigger",
         "requested_by",
         "status",
+        "resolver_failed",
         "progress",
         "chunks_done",
         "chunks_total",

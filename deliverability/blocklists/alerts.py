@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account, User
 from core.mail import render_mail
@@ -34,11 +35,23 @@ def recipients(account: Account) -> list[User]:
 
 
 def _context(account: Account, events: list[ListingEvent]) -> dict:
+    def by_importance(listings):
+        return sorted(listings, key=lambda e: (not e.blocklist.major, str(e.asset)))
+
     listed = [e for e in events if e.kind == ListingEvent.Kind.LISTED]
+    new = by_importance(e for e in listed if not e.baseline)
+    # Found at an asset's first answered check on a list: there before monitoring began.
+    at_start = by_importance(e for e in listed if e.baseline)
     delisted = [e for e in events if e.kind == ListingEvent.Kind.DELISTED]
     return {
         "account": account,
-        "listed": sorted(listed, key=lambda e: (not e.blocklist.major, str(e.asset))),
+        "listed": new,
+        "listed_at_start": at_start,
+        # Headings translated when the mail is rendered, in its reader's language.
+        "listing_sections": [
+            (gettext_lazy("New listings"), new),
+            (gettext_lazy("Listed when monitoring started"), at_start),
+        ],
         "delisted": sorted(delisted, key=lambda e: str(e.asset)),
         "page_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("deliverability:home"),
         "checked_at": max(e.at for e in events),
@@ -85,12 +98,13 @@ def case_text(*, account: Account, events: list[ListingEvent]) -> tuple[str, str
 def alert_account(*, run_id: int, account_id: int) -> int:
     """One bundled mail per recipient for a run's changes on one account; 0 if nothing to say.
 
-    A new listing on a major list, or any delisting, makes a mail; the events are claimed
-    with a conditional update, so a task that runs twice mails once.
+    A listing on a major list (new, or found when monitoring of the asset started), or any
+    delisting, makes a mail; the events are claimed with a conditional update, so a task
+    that runs twice mails once.
     """
     events = list(
         ListingEvent.objects.filter(
-            run_id=run_id, account_id=account_id, baseline=False, notified_at__isnull=True
+            run_id=run_id, account_id=account_id, notified_at__isnull=True
         ).select_related("blocklist", "sending_ip", "sending_domain")
     )
     worth_telling = [

@@ -43,3 +43,25 @@ def segments(
         current = listed
     push(Segment(since, end, current))
     return result
+
+
+@dataclass(frozen=True)
+class Stretch:
+    start: datetime
+    end: datetime
+
+
+def not_run(runs: list[tuple[datetime, bool]], *, end: datetime) -> list[Stretch]:
+    """When checks could not run: from a run that could not until the next that could,
+    or until `end`. runs: (when, could not run) in any order."""
+    result: list[Stretch] = []
+    since = None
+    for when, failed in sorted(runs):
+        if failed and since is None:
+            since = when
+        elif not failed and since is not None:
+            result.append(Stretch(since, when))
+            since = None
+    if since is not None and since < end:
+        result.append(Stretch(since, end))
+    return result

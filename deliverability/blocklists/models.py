@@ -192,6 +192,9 @@ class CheckRun(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     zone_health = models.JSONField(_("zone health"), default=dict, blank=True)
+    # Every list failed its test points: the resolver, not the lists, failed, and the run
+    # checked nothing (see services.run_execute).
+    resolver_failed = models.BooleanField(_("resolver failed"), default=False)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     queries = models.PositiveIntegerField(_("queries"), default=0)
@@ -227,6 +230,23 @@ class CheckRun(models.Model):
     @property
     def unhealthy_zones(self) -> list[str]:
         return sorted(zone for zone, healthy in self.zone_health.items() if not healthy)
+
+
+class CheckFailureStreak(models.Model):
+    """Check runs that could not run, one after another, until one runs again: staff are
+    alerted once per streak. One row, locked while a run's outcome is recorded."""
+
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    failed_runs = models.PositiveIntegerField(_("failed runs"), default=0)
+    alerted_at = models.DateTimeField(_("staff alerted at"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last run that could run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check failure streak")
+        verbose_name_plural = _("check failure streaks")
+
+    def __str__(self):
+        return f"{self.failed_runs} failed runs since {self.failing_since}"
 
 
 class CheckChunk(models.Model):
@@ -343,7 +363,9 @@ class ListingState(_AssetOnList):
 
 
 class ListingEvent(_AssetOnList):
-    """A listing or a delisting, with its time. Baseline events (first check) alert no one."""
+    """A listing or a delisting, with its time. A baseline event is a listing found at the
+    asset's first answered check on that list: it is reported as there when monitoring
+    started, not as new."""
 
     class Kind(models.TextChoices):
         LISTED = "listed", _("Listed")
@@ -368,7 +390,7 @@ class ListingEvent(_AssetOnList):
         indexes = [
             models.Index(
                 fields=["run", "account"],
-                condition=Q(notified_at__isnull=True, baseline=False),
+                condition=Q(notified_at__isnull=True),
                 name="listingevent_unreported",
             ),
             models.Index(fields=["account", "-at"], name="listingevent_account_at"),

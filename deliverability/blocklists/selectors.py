@@ -39,6 +39,10 @@ class Matrix:
     running: CheckRun | None
     # When the account's latest check started (any trigger): the customer's cool-off.
     last_started_at: datetime | None = None
+    # The latest check of the account could not run (the resolver failed): that run, and
+    # when a check of the account last ran.
+    not_run: CheckRun | None = None
+    last_run_at: datetime | None = None
 
     def next_check_at(self, now: datetime) -> datetime | None:
         """When the customer may start a check again; None if they may now."""
@@ -75,6 +79,7 @@ def blocklist_matrix(account) -> Matrix:
     latest = CheckRun.objects.filter(account=account).order_by("-created_at").first()
     in_progress = (CheckRun.Status.QUEUED, CheckRun.Status.RUNNING)
     running = latest if latest is not None and latest.status in in_progress else None
+    not_run, last_run_at = check_not_run(account)
     return Matrix(
         ip_lists,
         domain_lists,
@@ -83,7 +88,27 @@ def blocklist_matrix(account) -> Matrix:
         max(checked, default=None),
         running,
         latest.created_at if latest is not None else None,
+        not_run,
+        last_run_at,
     )
+
+
+def _finished_runs_of(account):
+    """Finished runs that checked the account: its own, and those of every account."""
+    return CheckRun.objects.filter(
+        Q(account=account) | Q(account__isnull=True), status=CheckRun.Status.FINISHED
+    )
+
+
+def check_not_run(account) -> tuple[CheckRun | None, datetime | None]:
+    """(the account's latest run, if it could not run; when a run last could), or
+    (None, None) when the latest ran: one query, two when it could not."""
+    runs = _finished_runs_of(account).order_by("-finished_at", "-pk")
+    latest = runs.first()
+    if latest is None or not latest.resolver_failed:
+        return None, None
+    ran = runs.filter(resolver_failed=False).values_list("finished_at", flat=True).first()
+    return latest, ran
 
 
 def check_now_again_at(last_started_at: datetime | None, now: datetime) -> datetime | None:
@@ -155,6 +180,13 @@ def asset_history(asset, *, now: datetime | None = None, days: int = CHART_DAYS)
             )
         lanes.append(Lane(bl, state, segments))
     return lanes, events
+
+
+def asset_not_run(asset, *, now: datetime | None = None, days: int = CHART_DAYS):
+    """The stretches of the chart's window in which the asset's checks could not run."""
+    now = now or timezone.now()
+    runs = _finished_runs_of(asset.account_id).filter(started_at__gte=now - timedelta(days=days))
+    return history.not_run(list(runs.values_list("started_at", "resolver_failed")), end=now)
 
 
 def newest_listings_for_staff():

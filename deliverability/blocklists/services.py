@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Account
 from core import outbox
 
-from . import checker, dnsbl
+from . import checker, dnsbl, streaks
 from .models import (
     Blocklist,
     CheckChunk,
@@ -135,7 +135,10 @@ def _waiting_run(account):
 
 
 def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
-    """Claim a queued run, test every zone's health once, then check its chunks."""
+    """Claim a queued run, test every zone's health once, then check its chunks.
+
+    When every zone fails its test points the resolver failed, not the lists: the run is
+    closed as one that could not run, checking nothing, so the last answers stay shown."""
     now = timezone.now()
     claimed = CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.QUEUED).update(
         status=CheckRun.Status.RUNNING, started_at=now
@@ -146,10 +149,16 @@ def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
     lists = active_blocklists()
     key = settings.SPAMHAUS_DQS_KEY
     health = checker.zone_health({bl.pk: (bl.spec(key), bl.test_domain) for bl in lists}, options)
+    resolver_failed = bool(lists) and not any(health.values())
     CheckRun.objects.filter(pk=run_id).update(
         zone_health={bl.zone: health[bl.pk] for bl in lists},
         queries=F("queries") + 2 * len(lists),
+        resolver_failed=resolver_failed,
     )
+    if resolver_failed:
+        _close_as_not_run(run_id=run_id)
+        return
+    streaks.record_success(now=now)
     chunk_ids = list(
         CheckChunk.objects.filter(run_id=run_id).order_by("index").values_list("pk", flat=True)
     )
@@ -162,6 +171,18 @@ def run_execute(*, run_id: int, enqueue_chunks: bool = True) -> None:
     else:
         for chunk_id in chunk_ids:
             chunk_execute(chunk_id=chunk_id)
+
+
+def _close_as_not_run(*, run_id: int) -> None:
+    with transaction.atomic():
+        CheckChunk.objects.filter(run_id=run_id).update(status=CheckChunk.Status.DONE)
+        closed = CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(
+            status=CheckRun.Status.FINISHED,
+            finished_at=timezone.now(),
+            chunks_done=F("chunks_total"),
+        )
+        if closed:
+            streaks.record_failure(run=CheckRun.objects.get(pk=run_id), now=timezone.now())
 
 
 def runs_resume(*, now=None) -> int:
@@ -189,7 +210,6 @@ def runs_resume(*, now=None) -> int:
         set(
             ListingEvent.objects.filter(
                 notified_at__isnull=True,
-                baseline=False,
                 run__status=CheckRun.Status.FINISHED,
                 run__finished_at__lt=stale_before,
             ).values_list("run_id", "account_id")
@@ -345,7 +365,7 @@ def run_finish(*, run_id: int) -> bool:
     if not finished:
         return False
     account_ids = (
-        ListingEvent.objects.filter(run_id=run_id, baseline=False, notified_at__isnull=True)
+        ListingEvent.objects.filter(run_id=run_id, notified_at__isnull=True)
         .values_list("account_id", flat=True)
         .distinct()
     )

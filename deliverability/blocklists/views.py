@@ -34,20 +34,26 @@ def home(request):
 @customer_required
 def sending_ip_detail(request, pk):
     ip = access.sending_ip_for_customer(request.user, pk)
-    lanes, events = selectors.asset_history(ip)
-    return render(
-        request, "deliverability/asset_detail.html", {"asset": ip, "lanes": lanes, "events": events}
-    )
+    return _asset_detail(request, ip)
 
 
 @customer_required
 def sending_domain_detail(request, pk):
     domain = access.sending_domain_for_customer(request.user, pk)
-    lanes, events = selectors.asset_history(domain)
+    return _asset_detail(request, domain)
+
+
+def _asset_detail(request, asset):
+    lanes, events = selectors.asset_history(asset)
     return render(
         request,
         "deliverability/asset_detail.html",
-        {"asset": domain, "lanes": lanes, "events": events},
+        {
+            "asset": asset,
+            "lanes": lanes,
+            "events": events,
+            "not_run": selectors.asset_not_run(asset),
+        },
     )
 
 

@@ -152,6 +152,8 @@ class WarmupPlanAdmin(_OwnAccountsAdmin):
         # Phases are checked against the schedule once the IPs and phases are saved.
         progress = plan_progress(form.instance)
         error = progress.error or progress.migration_error
+        if error is None and progress.migration is not None:
+            error = progress.migration.capacity_error()
         if error is not None:
             sentence = PLAN_ERRORS.get(error.code, str(error))
             if error.phase:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import actuals_csv
 from .models import RemediationRequest, RemediationStep
+from .texts import PROVIDER_REQUIRED
 
 CHECKLIST_LABELS = {
     "authentication_in_place": _(
@@ -42,7 +43,8 @@ class RemediationRequestForm(forms.ModelForm):
             "affected_ips": forms.Textarea(attrs={"rows": 2}),
             "bounce_text": forms.Textarea(attrs={"rows": 4}),
             "sample_headers": forms.Textarea(attrs={"rows": 4}),
-            "first_seen": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only, whatever the reader's language.
+            "first_seen": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "bounce_text": _(
@@ -51,8 +53,14 @@ class RemediationRequestForm(forms.ModelForm):
             "sample_headers": _("The headers of one affected message, as sent."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, listing=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if listing is not None:
+            # A blocklist listing goes to the list's operator: no mailbox provider to name.
+            del self.fields["provider"]
+        else:
+            self.fields["provider"].required = True
+            self.fields["provider"].error_messages["required"] = PROVIDER_REQUIRED
         for name, label in CHECKLIST_LABELS.items():
             self.fields[name] = forms.BooleanField(label=label, required=True)
             self.fields[name].error_messages["required"] = _(

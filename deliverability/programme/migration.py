@@ -1,6 +1,8 @@
 """Migration plans: the customer's traffic moved from their previous provider in phases,
-none of which may start before the warm IPs can carry its volume, per provider, on its first
-day. Pure functions, no database."""
+none of which should start before the warm IPs can carry its volume, per provider, on its
+first day. A phase that starts too early stays in the plan, marked with the providers the
+warm IPs fall short for, so the reader sees the whole plan and where it fails. Pure
+functions, no database."""
 
 from __future__ import annotations
 
@@ -32,12 +34,35 @@ class MigrationPhase:
     providers: dict[str, int]
     capacity: dict[str, int]  # what the warm IPs carry per provider on the start date
     earliest_start: date  # the first date the warm IPs can carry this phase
+    short: tuple[str, ...] = ()  # the providers the warm IPs cannot carry yet on the start date
+
+    @property
+    def over_capacity(self) -> bool:
+        return bool(self.short)
+
+    def capacity_error(self) -> PlanError | None:
+        """The sentence for staff when the warm IPs cannot carry this phase yet."""
+        if not self.short:
+            return None
+        p = self.short[0]
+        return PlanError(
+            f"Phase {self.number} (from {self.start_date}) moves {self.providers[p]:,} messages "
+            f"a day to {Provider.LABELS[p]}, but the warm IPs can carry {self.capacity[p]:,} "
+            f"that day; start it on {self.earliest_start} or later, or move a smaller share.",
+            field="phases",
+            code="over_capacity",
+            phase=self.number,
+        )
 
 
 @dataclass(frozen=True)
 class MigrationPlan:
     phases: tuple[MigrationPhase, ...]
     thresholds: Thresholds
+
+    def capacity_error(self) -> PlanError | None:
+        """The first phase the warm IPs cannot carry on its start date, as an error."""
+        return next((e for p in self.phases if (e := p.capacity_error())), None)
 
 
 def phase_volumes(schedule: WarmupSchedule, share_moved: Decimal) -> dict[str, int]:
@@ -62,7 +87,9 @@ def migration_plan(
     phases: list[MigrationPhaseInput],
     thresholds: Thresholds | None = None,
 ) -> MigrationPlan:
-    """Check and complete the phases; PlanError (a ValueError) naming the phase otherwise."""
+    """Check and complete the phases; PlanError (a ValueError) naming the phase when they
+    are out of order. A phase the warm IPs cannot carry yet is kept, with its `short`
+    providers (see `MigrationPlan.capacity_error`)."""
     thresholds = thresholds or Thresholds()
     if not phases:
         raise PlanError(
@@ -92,17 +119,7 @@ def migration_plan(
         needed = phase_volumes(schedule, share)
         capacity = schedule.capacity_on(phase.start_date)
         first_possible = earliest_start(schedule, share)
-        short = [p for p in Provider.ALL if needed[p] > capacity[p]]
-        if short:
-            p = short[0]
-            raise PlanError(
-                f"Phase {number} (from {phase.start_date}) moves {needed[p]:,} messages a day "
-                f"to {Provider.LABELS[p]}, but the warm IPs can carry {capacity[p]:,} that day; "
-                f"start it on {first_possible} or later, or move a smaller share.",
-                field="phases",
-                code="over_capacity",
-                phase=number,
-            )
+        short = tuple(p for p in Provider.ALL if needed[p] > capacity[p])
         result.append(
             MigrationPhase(
                 number=number,
@@ -114,6 +131,7 @@ def migration_plan(
                 providers=needed,
                 capacity=capacity,
                 earliest_start=first_possible,
+                short=short,
             )
         )
         previous_share, previous_date = share, phase.start_date

@@ -201,7 +201,10 @@ class RemediationRequest(models.Model):
         related_name="remediation_requests",
         verbose_name=_("account"),
     )
-    provider = models.CharField(_("mailbox provider"), max_length=16, choices=ProviderChoice)
+    # Empty for a blocklist listing: the request goes to the list's operator instead.
+    provider = models.CharField(
+        _("mailbox provider"), max_length=16, choices=ProviderChoice, blank=True
+    )
     affected_ips = models.TextField(
         _("affected IPs or ranges"),
         help_text=_("One per line, or separated by ';'."),
@@ -257,7 +260,14 @@ class RemediationRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case.reference or '—'} {self.get_provider_display()}"
+        return f"{self.case.reference or '—'} {self.counterpart}"
+
+    @property
+    def counterpart(self) -> str:
+        """Whom the request goes to: the mailbox provider, or the blocklist of the listing."""
+        if self.provider:
+            return self.get_provider_display()
+        return self.listing.blocklist.name if self.listing else "—"
 
 
 class RemediationStep(models.Model):
@@ -300,6 +310,7 @@ class RemediationStep(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    mailed_at = models.DateTimeField(_("mailed to the contacts at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("remediation step")

@@ -71,11 +71,19 @@ class PlanProgress:
     phase_ready: dict[int, bool] = field(default_factory=dict)
 
     def phase_rows(self):
-        """(phase, ready): ready is None for the first phase, else whether the clean days
-        before it hold."""
+        """(phase, ready, shortfalls): ready is None for the first phase, else whether the
+        clean days before it hold; shortfalls name each provider the warm IPs cannot carry
+        yet on the phase's start date, as (label, needed, capacity)."""
         if not self.migration:
             return []
-        return [(p, self.phase_ready.get(p.number)) for p in self.migration.phases]
+        return [
+            (
+                p,
+                self.phase_ready.get(p.number),
+                [(warmup.Provider.LABELS[s], p.providers[s], p.capacity[s]) for s in p.short],
+            )
+            for p in self.migration.phases
+        ]
 
 
 def plan_schedule(plan: WarmupPlan, ip_count: int) -> warmup.WarmupSchedule:
@@ -153,34 +161,53 @@ def plan_progress(plan: WarmupPlan) -> PlanProgress:
 
 
 @dataclass
+class PlanEvidence:
+    """One warm-up plan's actuals as the checklist reads them: its flagged days."""
+
+    plan: WarmupPlan
+    flagged: list[FlaggedDay]
+    complaints: bool  # a day with a complaint flag
+
+    @property
+    def followed(self) -> bool:
+        return not self.flagged
+
+
+@dataclass
 class ChecklistEvidence:
     """What the portal's own data says about the best-practice checklist (None: no data)."""
 
     warmup_followed: bool | None = None
     complaint_rate_ok: bool | None = None
-    plans: str = ""  # the names of the plans judged
+    plans: list[PlanEvidence] = field(default_factory=list)  # the plans judged
 
 
 _COMPLAINT_FLAGS = {warmup.Flag.COMPLAINTS_HIGH, warmup.Flag.COMPLAINTS_CRITICAL}
 
 
 def checklist_evidence(account) -> ChecklistEvidence:
-    """The warm-up plans with actuals judged: any flagged day means the warm-up was not
-    followed; a complaint flag means the complaint rate was over the threshold."""
+    """The warm-up plans with actuals judged by their flags: a flagged day (hold or step
+    back) means the warm-up was not followed; a complaint flag means the complaint rate was
+    over the threshold."""
     plans = list(
         WarmupPlan.objects.filter(account=account)
         .prefetch_related("ips", "phases", "actuals")
-        .order_by("-start_date")
+        .order_by("-start_date", "pk")
     )
-    judged = [plan_progress(p) for p in plans if p.actuals.all()]
+    judged = [
+        PlanEvidence(
+            plan=progress.plan,
+            flagged=progress.flagged,
+            complaints=any(set(e.flags) & _COMPLAINT_FLAGS for e in progress.evaluations),
+        )
+        for progress in (plan_progress(p) for p in plans if p.actuals.all())
+    ]
     if not judged:
         return ChecklistEvidence()
-    flagged = sum(len(p.flagged) for p in judged)
-    complaints = any(set(e.flags) & _COMPLAINT_FLAGS for p in judged for e in p.evaluations)
     return ChecklistEvidence(
-        warmup_followed=flagged == 0,
-        complaint_rate_ok=not complaints,
-        plans=", ".join(p.plan.name for p in judged),
+        warmup_followed=all(p.followed for p in judged),
+        complaint_rate_ok=not any(p.complaints for p in judged),
+        plans=judged,
     )
 
 
@@ -221,7 +248,7 @@ def remediation_defaults(account, initial: dict) -> dict:
 def remediation_requests_for_account(account):
     return list(
         RemediationRequest.objects.filter(account=account)
-        .select_related("case")
+        .select_related("case", "listing__blocklist")
         .order_by("-created_at", "-pk")
     )
 

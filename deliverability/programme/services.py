@@ -19,9 +19,9 @@ from core import outbox
 
 from ..blocklists import dnsbl
 from ..blocklists import selectors as blocklist_selectors
-from . import actuals_csv
+from . import actuals_csv, mailing
 from .models import DailyActual, NextStep, RemediationRequest, RemediationStep, WarmupPlan
-from .texts import NO_INBOX_PLACEMENT_GUARANTEE, TIER2_EXCLUDED
+from .texts import NO_INBOX_PLACEMENT_GUARANTEE, PROVIDER_REQUIRED, TIER2_EXCLUDED, day
 
 
 class ActualsRejected(Exception):
@@ -69,15 +69,16 @@ class RemediationRefused(ValueError):
 
 
 def _case_description(fields: dict) -> str:
+    counterpart = _("Mailbox provider") if fields["provider"] else _("Blocklist")
     return "\n".join(
         [
             _("Tier 1 ISP-block remediation request"),
-            f"{_('Mailbox provider')}: {fields['provider']}",
+            f"{counterpart}: {fields['provider_label']}",
             f"{_('Affected IPs or ranges')}: {fields['affected_ips']}",
             f"From: {fields['from_domain']} · DKIM d=: {fields['dkim_domain']} · "
             f"Return-Path: {fields['return_path_domain']}",
             f"{_('Daily volume to this provider')}: {fields['daily_volume']}",
-            f"{_('First seen')}: {fields['first_seen']}",
+            f"{_('First seen')}: {day(fields['first_seen'])}",
             "",
             str(NO_INBOX_PLACEMENT_GUARANTEE),
         ]
@@ -94,12 +95,14 @@ def remediation_open(
         raise RemediationRefused(
             _("Tier 1 remediation starts once every best practice of the checklist is in place.")
         )
+    if not fields.get("provider") and listing is None:
+        raise ValidationError({"provider": str(PROVIDER_REQUIRED)})
     _check_own_assets(account, fields)
     case = case_open(
         account=account,
         requester=requester,
         subject=_("ISP-block remediation: %(provider)s") % {"provider": fields["provider_label"]},
-        description=_case_description({**fields, "provider": fields["provider_label"]}),
+        description=_case_description(fields),
         category=Category.CONFIGURATION,
         error_samples=fields["bounce_text"],
     )
@@ -204,7 +207,29 @@ def remediation_step_record(
     if kind == RemediationStep.Kind.TIER2:
         request.tier2_reason = text
     request.save(update_fields=["status", "tier2_reason"])
+    outbox.enqueue("deliverability.remediation_step_mail", step.pk)
     return step
+
+
+def remediation_step_mail(*, step_id: int, now: datetime | None = None) -> int:
+    """Mail one recorded step to the account's contacts, exactly once; returns how many.
+
+    The claim (`mailed_at`) and the sending share a transaction: when the mail server
+    refuses, the claim is rolled back and the retried task mails the step."""
+    with transaction.atomic():
+        step = (
+            RemediationStep.objects.select_for_update()
+            .filter(pk=step_id, mailed_at__isnull=True)
+            .first()
+        )
+        if step is None:
+            return 0
+        step.mailed_at = now or timezone.now()
+        step.save(update_fields=["mailed_at"])
+        step = RemediationStep.objects.select_related(
+            "request__account", "request__case", "request__listing__blocklist"
+        ).get(pk=step.pk)
+        return mailing.send_step_mail(step)
 
 
 def next_step_reminders(*, now: datetime | None = None) -> int:

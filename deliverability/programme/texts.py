@@ -1,7 +1,10 @@
 """English and Dutch sentences for the stable codes of the pure modules (warm-up advice and
 flags, CSV reasons, plan errors, bounce kinds)."""
 
-from django.utils.formats import number_format
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import actuals_csv, bounces, warmup
@@ -53,6 +56,17 @@ CSV_REASONS = {
     actuals_csv.CsvReason.TOO_MANY_ROWS: _("The file has too many rows; split it."),
     actuals_csv.CsvReason.UNREADABLE: _("The file is not readable as CSV."),
 }
+
+
+def moment(value: datetime) -> str:
+    """A moment as the reader reads it, in their language and the current time zone:
+    "4 December 2026, 17:24 CET" (text pasted into a provider's form, mails)."""
+    return date_format(timezone.localtime(value), "j F Y, H:i T")
+
+
+def day(value: date) -> str:
+    """A date as the reader reads it: "4 December 2026"."""
+    return date_format(value, "j F Y")
 
 
 def csv_sentence(error: actuals_csv.CsvRowError) -> str:
@@ -110,6 +124,7 @@ BOUNCE_ADVICE = {
         "No rule recognises this message; file a support case if it keeps coming."
     ),
 }
+PROVIDER_REQUIRED = _("Choose the mailbox provider that blocks the mail.")
 # The contract's wording: shown wherever Tier 2 or inbox placement could be expected.
 TIER2_EXCLUDED = _(
     "Deliverability strategy services and Tier 2 (custom) mediation are excluded from the "

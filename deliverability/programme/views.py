@@ -14,9 +14,18 @@ from accounts.access import customer_account, customer_required
 from core.text_limits import TEXT_MAX_LENGTH
 
 from .. import access
+from ..blocklists.reasons import reason_labels
 from . import bounces, guidance_library, selectors, services, warmup
 from .forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm
-from .texts import ADVICE, BOUNCE_ADVICE, BOUNCE_KINDS, FLAGS, PLAN_ERRORS
+from .texts import (
+    ADVICE,
+    ADVICE_SHORT,
+    BOUNCE_ADVICE,
+    BOUNCE_KINDS,
+    FLAGS,
+    PLAN_ERRORS,
+    moment,
+)
 
 
 def _signed_in_reader(view):
@@ -48,22 +57,28 @@ def plan_list(request):
     return render(request, "deliverability/plan_list.html", {"plans": plans})
 
 
-@customer_required
-def plan_detail(request, pk):
-    plan = access.warmup_plan_for_customer(request.user, pk)
-    progress = selectors.plan_progress(plan)
-    flagged = [
+def _flagged_days(flagged):
+    """Flagged days of a warm-up plan in the reader's words."""
+    return [
         {
             "date": f.date,
             "advice": ADVICE[f.advice],
+            "advice_short": ADVICE_SHORT[f.advice],
             "advice_code": f.advice,
             "reasons": [
                 (warmup.Provider.LABELS[e.provider], [FLAGS[code] for code in e.flags])
                 for e in f.evaluations
             ],
         }
-        for f in progress.flagged
+        for f in flagged
     ]
+
+
+@customer_required
+def plan_detail(request, pk):
+    plan = access.warmup_plan_for_customer(request.user, pk)
+    progress = selectors.plan_progress(plan)
+    flagged = _flagged_days(progress.flagged)
     return render(
         request,
         "deliverability/plan_detail.html",
@@ -97,15 +112,16 @@ def _prefill(request):
             initial["from_domain"] = listing.sending_domain.name
         initial["bounce_text"] = _("Listed on %(list)s since %(since)s. %(reasons)s") % {
             "list": listing.blocklist.name,
-            "since": listing.since or "?",
-            "reasons": "; ".join(listing.reasons or []),
+            "since": moment(listing.since) if listing.since else "?",
+            "reasons": reason_labels(listing.reasons),
         }
+        if listing.since:
+            initial["first_seen"] = timezone.localdate(listing.since)
     for name in ("provider", "affected_ips", "from_domain", "bounce_text"):
         if request.GET.get(name):
             initial[name] = request.GET[name][:TEXT_MAX_LENGTH]
     if request.GET.get("bounce_text"):
-        stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
-        initial["bounce_text"] = f"{stamp} {initial['bounce_text']}"
+        initial["bounce_text"] = f"{moment(timezone.now())} {initial['bounce_text']}"
         initial["first_seen"] = timezone.localdate()
     initial.update(selectors.remediation_defaults(request.account, initial))
     return initial, listing
@@ -124,10 +140,13 @@ def remediation_new(request):
         if getattr(evidence, name) is not None:
             initial[name] = getattr(evidence, name)
     bounce_rule = _known_rule(request.GET.get("rule", ""))
-    form = RemediationRequestForm(request.POST or None, initial=initial)
+    form = RemediationRequestForm(request.POST or None, initial=initial, listing=listing)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        fields["provider_label"] = dict(form.fields["provider"].choices)[fields["provider"]]
+        if listing is None:
+            fields["provider_label"] = dict(form.fields["provider"].choices)[fields["provider"]]
+        else:
+            fields.update(provider="", provider_label=listing.blocklist.name)
         try:
             remediation = services.remediation_open(
                 account=request.account,
@@ -156,6 +175,9 @@ def remediation_new(request):
             "listing": listing,
             "listings": listings,
             "evidence": evidence,
+            "evidence_plans": [
+                {"plan": e.plan, "flagged": _flagged_days(e.flagged)} for e in evidence.plans
+            ],
             "checklist": list(CHECKLIST_LABELS),
             "rule": bounce_rule,
         },

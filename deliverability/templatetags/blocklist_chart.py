@@ -45,6 +45,17 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class NotRun:
+    """A stretch in which checks could not run, drawn across every lane."""
+
+    x: float
+    width: float
+    label: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class HistoryChart:
     width: int
     height: int
@@ -52,6 +63,8 @@ class HistoryChart:
     axis_y: int
     lanes: list[Lane]
     ticks: list[Tick]
+    not_run: list[NotRun] = ()
+    lanes_height: int = 0
 
 
 def _state(listed: bool | None) -> tuple[str, str, str]:
@@ -62,8 +75,9 @@ def _state(listed: bool | None) -> tuple[str, str, str]:
     return _("not listed"), "#198754", "0"
 
 
-def history_geometry(lanes) -> HistoryChart | None:
-    """One lane per list: red where the asset was listed, green where it was not."""
+def history_geometry(lanes, not_run=()) -> HistoryChart | None:
+    """One lane per list: red where the asset was listed, green where it was not; across
+    them all, hatched, the stretches in which checks could not run (history.Stretch)."""
     if not lanes:
         return None
     start = lanes[0].segments[0].start
@@ -92,6 +106,15 @@ def history_geometry(lanes) -> HistoryChart | None:
             )
         y = i * (LANE + GAP)
         drawn.append(Lane(lane.blocklist.name, y, y + LANE / 2, bars))
+    stretches = []
+    for stretch in not_run:
+        begin, until = max(stretch.start, start), min(stretch.end, end)
+        if begin >= until:
+            continue
+        x = LABEL_WIDTH + plot * (begin - start).total_seconds() / span
+        w = max(4.0, plot * (until - begin).total_seconds() / span)
+        x = min(x, WIDTH - w)
+        stretches.append(NotRun(round(x, 1), round(w, 1), _("check could not run"), begin, until))
     ticks = [
         Tick(round(LABEL_WIDTH + plot * f, 1), anchor, start + (end - start) * f)
         for f, anchor in ((0, "start"), (0.5, "middle"), (1, "end"))
@@ -103,12 +126,14 @@ def history_geometry(lanes) -> HistoryChart | None:
         axis_y=len(lanes) * (LANE + GAP) + 14,
         lanes=drawn,
         ticks=ticks,
+        not_run=stretches,
+        lanes_height=len(lanes) * (LANE + GAP) - GAP,
     )
 
 
 @register.simple_tag
-def history_chart(lanes) -> str:
-    chart = history_geometry(lanes)
+def history_chart(lanes, not_run=()) -> str:
+    chart = history_geometry(lanes, not_run)
     if chart is None:
         return ""
     return render_to_string(

@@ -207,8 +207,11 @@ def test_every_service_that_moves_a_deadline_leaves_next_due_at_fresh(
     services.case_reply(case=case, author=agent, body="On it.", now=NOW + 3 * minute)
     case = assert_fresh(case)
     assert case.next_due_kind == NEXT_UPDATE
-    services.case_agree_update_interval(
-        case=case, minutes=30, agreed_by="Anna", actor=agent, now=NOW + 4 * minute
+    proposal = services.case_propose_update_interval(
+        case=case, minutes=30, actor=agent, now=NOW + 4 * minute
+    )
+    services.case_accept_update_interval(
+        case=case, actor=customer_a, answering=proposal.pk, now=NOW + 4 * minute
     )
     case = assert_fresh(case)
     assert case.next_due_at == NOW + 34 * minute

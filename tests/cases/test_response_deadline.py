@@ -179,10 +179,10 @@ def test_a_new_update_interval_from_the_customer_waits_for_our_response(
 ):
     services.case_reply(case=critical_case_a, author=agent, body="On it.", now=NOW)
     mail.outbox.clear()
-    services.case_agree_update_interval(
-        case=critical_case_a, minutes=60, agreed_by="Alice", actor=customer_a, now=NOW
+    services.case_propose_update_interval(
+        case=critical_case_a, minutes=120, actor=customer_a, now=NOW
     )
     case = Case.objects.get(pk=critical_case_a.pk)
     assert case.response_due_at == NOW + timedelta(minutes=15)
     (alert,) = alerts_to(agent.email)
-    assert "every 60 minutes" in alert.subject
+    assert "proposes a new update interval: every 120 minutes" in alert.subject

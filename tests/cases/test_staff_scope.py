@@ -27,7 +27,7 @@ ACTIONS = {
     "propose": {"body": "Taken over"},
     "reclassify": {"severity": "critical", "reason": "Taken over"},
     "close": {},
-    "agree_interval": {"minutes": "30", "agreed_by": "Taken over"},
+    "propose_interval": {"minutes": "30"},
 }
 
 

@@ -265,9 +265,9 @@ LIST_QUERIES = 5  # session, user with contact and account, open cases, open cou
 # session, user with contact and account, case, what the case holds (one statement),
 # messages, events
 DETAIL_QUERIES = 6
-# ... and its agreements, attachments and hotline calls (with their callback attempts),
-# each read only when the case has some
-DETAIL_QUERIES_AT_MOST = DETAIL_QUERIES + 4
+# ... and its agreements, attachments, hotline calls (with their callback attempts) and
+# the update interval proposal awaiting an answer, each read only when the case has some
+DETAIL_QUERIES_AT_MOST = DETAIL_QUERIES + 5
 
 
 def test_the_case_list_runs_a_fixed_number_of_queries(
@@ -307,9 +307,11 @@ def test_the_case_detail_runs_a_fixed_number_of_queries(
     add_replies(1)
     services.case_propose_resolution(case=case_a, actor=agent, summary="done")
     record_call(case=case_a)
+    services.case_propose_update_interval(case=case_a, minutes=240, actor=agent)
     with django_assert_num_queries(DETAIL_QUERIES_AT_MOST):
         page = Page(client_a.get(url))
     assert "0.txt" in page and "Proposed by" in page and "callback due by" in page
+    assert "We propose to send you an update every 240 minutes." in page
     add_replies(20)
     _count(django_assert_num_queries, client_a, url, DETAIL_QUERIES_AT_MOST)
 

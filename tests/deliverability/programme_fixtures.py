@@ -37,6 +37,19 @@ def make_plan(account, ips, **kwargs):
     return plan
 
 
+def make_actual(plan, day, provider="gmail", *, sent=40, bounces=0, complaints=0):
+    """One day's actuals of a plan, all delivered but the bounces."""
+    return DailyActual.objects.create(
+        plan=plan,
+        date=day,
+        provider=provider,
+        sent=sent,
+        delivered=sent - bounces,
+        bounces=bounces,
+        complaints=complaints,
+    )
+
+
 @pytest.fixture
 def plan_a(account_a, ip_a):
     plan = make_plan(account_a, [ip_a])

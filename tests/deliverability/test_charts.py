@@ -112,3 +112,16 @@ def test_in_dutch_the_volumes_and_days_are_written_the_dutch_way():
         svg = one(page(warmup_chart(series(days=[day]))), "svg.warmup-chart")
     assert text(one(svg, "rect title")) == "4 mrt: verzonden 12.345 · gepland 20.000"
     assert "10.000" in texts(svg, "text")
+
+
+def test_a_stretch_in_which_checks_could_not_run_spans_every_lane_within_the_window():
+    from deliverability.blocklists.history import Stretch
+
+    stretches = [
+        Stretch(START - timedelta(days=2), START - timedelta(days=1)),  # before the window
+        Stretch(END - timedelta(days=3), END + timedelta(days=1)),
+    ]
+    chart = history_geometry([listed_in_the_middle(), listed_in_the_middle("Barracuda")], stretches)
+    [stretch] = chart.not_run
+    assert (stretch.start, stretch.end) == (END - timedelta(days=3), END)
+    assert stretch.x + stretch.width == 900 and chart.lanes_height == 2 * 30 - 8

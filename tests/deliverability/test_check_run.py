@@ -12,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from core import outbox
+from deliverability import tasks
 from deliverability.blocklists import alerts, services
 from deliverability.models import (
     Blocklist,
@@ -40,13 +41,57 @@ def _state(ip, zone="zen.spamhaus.org"):
     return ListingState.objects.get(sending_ip=ip, blocklist__zone=zone)
 
 
-def test_the_first_check_sets_a_baseline_without_an_alert(dns_zones, run_check, ip_a, customer_a):
-    dns_zones(LISTED_A)
-    run = run_check()
-    assert run.status == CheckRun.Status.FINISHED
+def test_listings_found_at_the_first_check_are_mailed_as_there_when_monitoring_started(
+    dns_zones, ip_a, customer_a, account_a, django_capture_on_commit_callbacks
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    dns_zones({**LISTED_A, "10.2.0.192.psbl.surriel.com": ["127.0.0.2"]})
+    with (
+        time_machine.travel("2026-11-26 12:00Z"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.scheduled_check_task.apply(throw=True)
     assert _state(ip_a).state == ListingState.State.LISTED
-    event = ListingEvent.objects.get()
+    event = ListingEvent.objects.get(blocklist__zone="zen.spamhaus.org")
     assert event.baseline and event.kind == ListingEvent.Kind.LISTED
+    assert not ListingEvent.objects.filter(notified_at__isnull=True).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([customer_a.email, account_a.tam.email])
+    en = next(m for m in mail.outbox if m.to == [account_a.tam.email])
+    assert en.subject == "Alpha Mail BV: 2 blocklist listings found when monitoring started"
+    assert en.body == (
+        f"Hello {account_a.tam.full_name},\n\n"
+        "Our blocklist monitoring found these changes for Alpha Mail BV in its check of "
+        "26 Nov 2026 13:00 CET.\n\n"
+        "Listed when monitoring started\n"
+        "- 192.0.2.10 on Spamhaus ZEN (major list): SBL: Spamhaus Block List (spam source)\n"
+        "  Delisting: https://check.spamhaus.org/\n"
+        "- 192.0.2.10 on PSBL: Passive spam trap hit (self-service removal)\n"
+        "  Delisting: https://psbl.org/\n\n"
+        f"Status of every sending IP and domain: {settings.PORTAL_BASE_URL}/deliverability/\n\n"
+        "Your Technical Account Manager can help with ISP-block remediation.\n"
+        "Email Enterprise Support\n\n"
+    )
+    nl = next(m for m in mail.outbox if m.to == [customer_a.email])
+    assert nl.subject == (
+        "Alpha Mail BV: 2 vermeldingen op blocklists bij de start van de monitoring"
+    )
+    assert "Vermeld bij de start van de monitoring\n- 192.0.2.10 op Spamhaus ZEN" in nl.body
+
+
+def test_a_first_check_that_finds_nothing_mails_no_one(dns_zones, run_check, ip_a, customer_a):
+    dns_zones()
+    run_check()
+    assert not ListingEvent.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_first_check_listing_on_a_minor_list_alone_sends_no_mail(
+    dns_zones, run_check, ip_a, customer_a
+):
+    dns_zones({"10.2.0.192.psbl.surriel.com": ["127.0.0.2"]})
+    run = run_check()
+    assert ListingEvent.objects.get(run=run).baseline
     assert mail.outbox == []
 
 
@@ -119,6 +164,7 @@ def test_a_delisting_is_reported(dns_zones, run_check, ip_a, customer_a):
     customer_a.save()
     server = dns_zones(LISTED_A)
     run_check()
+    mail.outbox.clear()  # the listing found at the first check
     server.update({k: v for k, v in server.records.items() if k not in LISTED_A})
     with time_machine.travel("2026-11-26 12:00Z"):
         run_check()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from deliverability.models import CheckRun
+from deliverability.models import CheckRun, ListingState
 
 
 def test_it_prints_a_summary_per_asset(dns_zones, ip_a, domain_a, ip_b, capsys):
@@ -23,7 +23,15 @@ def test_it_checks_one_account_when_asked(dns_zones, ip_a, ip_b, capsys):
     assert "192.0.2.10" in out and "198.51.100.20" not in out
 
 
-def test_unanswered_queries_are_reported_without_failing(ip_a, settings, capsys):
+def test_a_zone_failing_its_test_points_is_reported_without_failing(dns_zones, ip_a, capsys):
+    dns_zones({"1.0.0.127.zen.spamhaus.org": ["127.0.0.2"]})  # lists the world
+    call_command("check_blocklists")
+    out = capsys.readouterr().out
+    assert "zen.spamhaus.org: failed its test points; its answers were not used" in out
+    assert "192.0.2.10 [Alpha Mail BV]: 5 clean; not checked: Spamhaus ZEN (unhealthy_zone)" in out
+
+
+def test_a_resolver_that_does_not_answer_fails_naming_the_nameserver_setting(ip_a, settings):
     from tests.dns_server import SilentServer
 
     server = SilentServer()
@@ -31,12 +39,17 @@ def test_unanswered_queries_are_reported_without_failing(ip_a, settings, capsys)
     settings.BLOCKLIST_TIMEOUT_SECONDS = 0.2
     settings.BLOCKLIST_RETRIES = 0
     try:
-        call_command("check_blocklists")
+        with pytest.raises(CommandError) as failed:
+            call_command("check_blocklists")
     finally:
         server.close()
-    out = capsys.readouterr().out
-    assert "failed its test points" in out
-    assert "not checked: Spamhaus ZEN (unhealthy_zone)" in out
+    assert str(failed.value) == (
+        "The check could not run: every list failed its test points, so the DNS resolver did "
+        f"not answer. Point the BLOCKLIST_NAMESERVERS setting (now: {server.nameserver}) at a "
+        "resolver that answers from this machine."
+    )
+    assert CheckRun.objects.get().resolver_failed
+    assert not ListingState.objects.exists()
 
 
 def test_a_bad_nameserver_setting_fails_with_a_sentence(settings, db):

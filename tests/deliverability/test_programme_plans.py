@@ -56,10 +56,37 @@ def test_the_migration_phases_show_with_their_volume(client_a, plan_a):
     assert texts(phase, "td")[3:5] == ["50%", "25,000"]
 
 
-def test_a_phase_before_the_ips_are_warm_is_explained(client_a, plan_a):
+def test_a_phase_the_warm_ips_cannot_carry_keeps_the_table_with_the_warning_on_it(client_a, plan_a):
     plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
     tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
-    assert text(tree, "#migration .alert").startswith("Phase 1: The warm IPs cannot carry")
+    absent(tree, "#migration .alert")
+    rows = select(tree, "#migration tbody tr[id]")
+    assert [row.get("id") for row in rows] == ["phase-1", "phase-2"]
+    assert texts(rows[0], "td")[1:5] == ["5 Jan 2027", "31 Jan 2027", "10%", "5,000"]
+    assert "table-warning" in rows[0].get("class") and not rows[1].get("class")
+    [warning] = select(tree, "#migration tr.phase-warning")
+    assert warning.get("data-phase") == "1"
+    assert text(warning) == (
+        "The warm IPs cannot carry this phase's volume on its start date yet. "
+        "Gmail: 2,000 messages a day, while the warm IPs carry 60 that day. "
+        "Microsoft: 1,250 messages a day, while the warm IPs carry 38 that day. "
+        "Yahoo/AOL: 750 messages a day, while the warm IPs carry 23 that day. "
+        "Apple: 500 messages a day, while the warm IPs carry 15 that day. "
+        "Others: 500 messages a day, while the warm IPs carry 15 that day. "
+        "Start it on 14 Jan 2027 or later, or move a smaller share."
+    )
+
+
+def test_the_phase_warning_reads_in_dutch(client_a, customer_a, plan_a):
+    customer_a.language = "nl"
+    customer_a.save()
+    plan_a.phases.create(start_date=date(2027, 1, 5), share_moved=10)
+    tree = page(client_a.get(reverse("deliverability:plan", args=[plan_a.pk])))
+    warning = text(tree, "#migration tr.phase-warning")
+    assert warning.startswith("De opgewarmde IP's kunnen het volume van deze fase")
+    assert "Gmail: 2.000 berichten per dag, terwijl de opgewarmde IP's die dag 60 aankunnen." in (
+        warning
+    )
 
 
 def test_the_plan_list_runs_a_fixed_number_of_queries(

@@ -209,7 +209,7 @@ def test_the_checklist_is_prefilled_from_the_warm_up_actuals(client_a, plan_a):
     form = one(page(client_a.get(reverse("deliverability:remediation_new"))), "#remediation-form")
     evidence = texts(form, "ul.small > li")
     assert any(e.endswith("at or above 0.1% on a day of the warm-up actuals.") for e in evidence)
-    assert any("has days flagged to hold or step back" in e for e in evidence)
+    assert any("1 day flagged to hold or step back" in e for e in evidence)
     assert one(form, "#id_complaint_rate_ok").get("checked") is None
     assert one(form, "#id_warmup_followed").get("checked") is None
 
@@ -284,3 +284,15 @@ def test_a_prefilled_address_that_is_not_one_is_left_as_typed(client_a):
     response = client_a.get(url, {"affected_ips": "0 not-an-ip"})
     assert response.status_code == 200
     assert one(response, "textarea[name=affected_ips]").text.strip() == "0 not-an-ip"
+
+
+def test_a_listing_prefills_the_request_with_the_catalogues_reason_in_dutch(
+    client_a, customer_a, listing_a
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    listing_a.reasons = ["SBL: Spamhaus Block List (spam source)"]
+    listing_a.save()
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
+    bounce_text = text(page(client_a.get(url)), "textarea[name=bounce_text]")
+    assert bounce_text.endswith("SBL: Spamhaus Block List (bron van spam)")

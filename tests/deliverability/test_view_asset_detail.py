@@ -47,11 +47,11 @@ def test_another_accounts_domain_is_not_found(client_b, domain_a):
 def test_the_number_of_queries_does_not_grow_with_events(client_a, ip_a, django_assert_num_queries):
     url = reverse("deliverability:ip", args=[ip_a.pk])
     _event(ip_a, "listed", 3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client_a.get(url)
     for day in range(20):
         _event(ip_a, "listed" if day % 2 else "delisted", day, zone="bl.spamcop.net")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client_a.get(url)
 
 

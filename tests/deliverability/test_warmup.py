@@ -186,19 +186,29 @@ def test_a_migration_plan_moves_shares_the_warm_ips_can_carry():
 def test_a_phase_larger_than_the_warm_ips_can_carry_names_the_first_possible_date():
     schedule = warmup_schedule(small_plan())
     assert earliest_start(schedule, Decimal(50)) == date(2027, 1, 6)
-    with pytest.raises(PlanError) as excinfo:
-        migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 5), 50)])
-    assert (excinfo.value.code, excinfo.value.phase) == ("over_capacity", 1)
-    assert str(excinfo.value) == (
+    plan = migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 5), 50)])
+    [phase] = plan.phases
+    assert phase.over_capacity and phase.short[0] == "gmail"
+    assert (phase.providers["gmail"], phase.capacity["gmail"]) == (200, 160)
+    error = plan.capacity_error()
+    assert (error.code, error.phase) == ("over_capacity", 1)
+    assert str(error) == (
         "Phase 1 (from 2027-01-05) moves 200 messages a day to Gmail, but the warm IPs can "
         "carry 160 that day; start it on 2027-01-06 or later, or move a smaller share."
     )
 
 
-def test_a_phase_before_the_warm_up_starts_is_refused():
+def test_a_phase_before_the_warm_up_starts_is_marked_for_every_provider_it_sends_to():
     schedule = warmup_schedule(small_plan())
-    with pytest.raises(ValueError, match="can carry 0 that day"):
-        migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 1), 10)])
+    plan = migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 1), 10)])
+    assert plan.phases[0].short == ("gmail", "microsoft", "yahoo", "apple")
+    assert "can carry 0 that day" in str(plan.capacity_error())
+
+
+def test_a_plan_the_warm_ips_can_carry_has_no_capacity_error():
+    schedule = warmup_schedule(small_plan())
+    plan = migration_plan(schedule, [MigrationPhaseInput(date(2027, 1, 6), 50)])
+    assert not plan.phases[0].over_capacity and plan.capacity_error() is None
 
 
 @pytest.mark.parametrize(

@@ -40,3 +40,25 @@ def test_the_demo_programme_has_a_plan_with_one_flagged_day_and_runs_once(db):
     assert RemediationRequest.objects.get().status == "submitted"
     assert RemediationStep.objects.count() == 1
     assert NextStep.objects.count() == 2 and TrendNote.objects.count() == 1
+
+
+def test_the_demo_shows_a_listing_found_at_the_first_check_mailed_once(db):
+    from django.core import mail
+
+    from deliverability.models import ListingEvent, ListingState
+
+    accounts_demo.seed()
+    demo.seed()
+    demo.seed()
+    event = ListingEvent.objects.get()
+    assert event.baseline and event.notified_at is not None
+    assert str(event.asset) == "192.0.2.11" and event.blocklist.name == "Barracuda"
+    assert ListingState.objects.get().state == ListingState.State.LISTED
+    subjects = {m.subject for m in mail.outbox}
+    assert subjects == {
+        "Acme Mail BV: 1 blocklist listing found when monitoring started",
+        "Acme Mail BV: 1 vermelding op een blocklist bij de start van de monitoring",
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [c.user.email for c in event.account.contacts.all()] + [event.account.tam.email]
+    )

@@ -39,6 +39,17 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
     assert "anna@acme.example / portal-demo-2026" in out
 
 
+def test_the_demo_shows_a_reopened_and_an_escalated_case():
+    from cases.models import Case, CaseEvent
+
+    call_command("seed_demo")
+    reopened = CaseEvent.objects.get(kind="reopened").case
+    assert reopened.is_open and reopened.subject == "Unsubscribe links expire after a week"
+    escalated = Case.objects.get(escalated_at__isnull=False)
+    assert escalated.is_open and escalated.response_due_at is not None
+    assert CaseEvent.objects.filter(case=escalated, kind="escalated").count() == 1
+
+
 def row_counts():
     """Rows of every table, the many-to-many ones (case followers, group members) too."""
     return {

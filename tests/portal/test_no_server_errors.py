@@ -255,6 +255,8 @@ CUSTOMER_FORMS = {
     "cases:escalate": (lambda w: [w["case"].reference], ["reason"]),
     "cases:follow": (lambda w: [w["case"].reference], ["follow"]),
     "cases:interval": (lambda w: [w["case"].reference], ["minutes"]),
+    "cases:interval_accept": (lambda w: [w["case"].reference], ["answering"]),
+    "cases:interval_decline": (lambda w: [w["case"].reference], ["answering"]),
     "deliverability:domain_add": (lambda w: [], ["name", "purpose"]),
     "deliverability:remediation_new": (lambda w: [], REMEDIATION_FORM),
     "deliverability:bounces": (lambda w: [], ["text"]),
@@ -412,7 +414,9 @@ ACTIONS = {
     "record_agreement": ["customer_name", "agreed_at", "method"],
     "reclassify": ["severity", "reason"],
     "log_callback": ["outcome", "at", "notes"],
-    "agree_interval": ["minutes", "agreed_by"],
+    "propose_interval": ["minutes"],
+    "accept_interval": ["answering"],
+    "decline_interval": ["answering"],
     "assign_to_me": [],
     "start_work": [],
     "close": [],
@@ -505,6 +509,7 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
         name for name in names(get_resolver()) if not name.startswith(("admin", "password", "log"))
     }
     posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
-                   "cases:interval", "accounts:set_language", "deliverability:check_now",
+                   "cases:interval", "cases:interval_accept", "cases:interval_decline",
+                   "accounts:set_language", "deliverability:check_now",
                    "signin:remove"}  # fmt: skip
     assert named - set(CUSTOMER_PAGES) - posted_only == set()

@@ -1,14 +1,15 @@
 """Check sending IPs and domains at once and print a summary per asset.
 
-Exits non-zero only when the check is misconfigured (bad settings, unknown account):
-listings and unanswered queries are results, not failures of the command.
+Exits non-zero only when the check is misconfigured (bad settings, unknown account) or
+could not run (the resolver did not answer): listings and unanswered queries are results,
+not failures of the command.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Account
-from deliverability.blocklists import services
+from deliverability.blocklists import services, streaks
 from deliverability.models import CheckRun, ListingState, SendingDomain, SendingIP
 
 
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
         run.refresh_from_db()
+        if run.resolver_failed:
+            raise CommandError(
+                "The check could not run: every list failed its test points, so the DNS "
+                "resolver did not answer. Point the BLOCKLIST_NAMESERVERS setting (now: "
+                f"{streaks.nameservers_in_use()}) at a resolver that answers from this machine."
+            )
         for zone in run.unhealthy_zones:
             self.stdout.write(
                 self.style.WARNING(f"{zone}: failed its test points; its answers were not used")
