@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django import forms
@@ -13,7 +14,14 @@ from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 
 from . import classification
 from .filetypes import attachment_type
-from .models import CallbackOutcome, Category, FailureCause, ResolutionAgreement, Severity
+from .models import (
+    REFERENCE_PREFIX,
+    CallbackOutcome,
+    Category,
+    FailureCause,
+    ResolutionAgreement,
+    Severity,
+)
 
 YES, NO = "yes", "no"
 # Multi-line text is checked on the server only: a textarea's maxlength would cut a
@@ -286,6 +294,20 @@ class ReclassifyForm(forms.Form):
     )
 
 
+class MergeDuplicateForm(forms.Form):
+    original = forms.RegexField(
+        label=_("The original case (its reference)"),
+        regex=re.compile(rf"^\s*{REFERENCE_PREFIX}\d{{6,}}\s*$", re.IGNORECASE),
+        max_length=16,
+        help_text=_("An earlier case of the same account that reports the same problem."),
+        error_messages={"invalid": _("Give the reference of a case, such as EE-000123.")},
+        widget=forms.TextInput(attrs={"placeholder": f"{REFERENCE_PREFIX}000123"}),
+    )
+
+    def clean_original(self) -> str:
+        return self.cleaned_data["original"].strip().upper()
+
+
 class CallbackForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallbackOutcome.choices)
     at = PastMomentField(
@@ -334,6 +356,10 @@ class HotlineIntakeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     description = forms.CharField(
         label=_("Description of the critical issue"),
+        help_text=_(
+            "The problem in the caller's words: what fails, since when, the errors seen. "
+            "Its first line is the subject of a case filed from the call."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[TEXT_LIMIT],
     )

@@ -5,13 +5,14 @@ Message-ID is stored so that replies can be threaded."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
@@ -35,6 +36,14 @@ def _header_text(value: str) -> str:
 def _headline(event: CaseEvent) -> str:
     case = event.case
     if event.kind == Kind.OPENED:
+        if event.data.get("callback_due_at"):
+            return _(
+                "We received your call to the Severity 1 hotline at %(received)s. A support "
+                "agent calls you back by %(due)s."
+            ) % {
+                "received": _moment(event.data["received_at"]),
+                "due": _moment(event.data["callback_due_at"]),
+            }
         if case.severity == Severity.CRITICAL:
             return _(
                 "We received your critical case. Call the Severity 1 hotline, %(hotline)s "
@@ -75,6 +84,11 @@ def _headline(event: CaseEvent) -> str:
         return _("A customer escalated case %(reference)s to you.") % {"reference": case.reference}
     if event.kind == Kind.CLOSED:
         return _("Your case is closed.")
+    if event.kind == Kind.MERGED_AS_DUPLICATE:
+        return _(
+            "Case %(reference)s reports what case %(original)s already does: we merged it "
+            "into %(original)s. Follow %(original)s from now on; a reply to this mail reaches it."
+        ) % {"reference": case.reference, "original": event.detail}
     if event.kind == Kind.REOPENED:
         return _("Your case is reopened.")
     if event.to_status:
@@ -82,6 +96,11 @@ def _headline(event: CaseEvent) -> str:
             "status": Status(event.to_status).label
         }
     return event.get_kind_display()
+
+
+def _moment(stored: str) -> str:
+    """A moment an event holds, in the reader's language and time zone."""
+    return formats.date_format(timezone.localtime(datetime.fromisoformat(stored)), "j M Y, H:i T")
 
 
 def _text(event: CaseEvent) -> tuple[str, bool]:
@@ -96,6 +115,8 @@ def _text(event: CaseEvent) -> tuple[str, bool]:
         return "", True
     if event.kind == Kind.OPENED:
         return event.case.description, True
+    if event.kind == Kind.MERGED_AS_DUPLICATE:
+        return "", False
     if event.kind == Kind.RESOLUTION_PROPOSED:
         agreement = ResolutionAgreement.objects.filter(pk=event.data.get("agreement")).first()
         return (agreement.summary, True) if agreement else (event.detail, False)

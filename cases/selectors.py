@@ -50,7 +50,9 @@ def cases_for_customer(
         "waiting_since",
     )
     if closed:
-        qs = qs.filter(status__in=CLOSED_STATUSES).order_by("-updated_at", "-pk")
+        # A duplicate is shown as the case it was merged into: the customer sees one case.
+        qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
+        qs = qs.order_by("-updated_at", "-pk")
     else:
         qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at", "-pk")
     cases = list(qs[offset : offset + limit])

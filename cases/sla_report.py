@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 KINDS = ("callback", "first_response", "response", "next_update")
+# What fulfils a callback deadline, by the rule the call was recorded under; calls
+# recorded before the rule was a choice counted their first attempt.
+FIRST_ATTEMPT = "first_attempt"
 
 
 @dataclass(frozen=True)
@@ -21,16 +24,23 @@ class Outcome:
     reference: str
     met: bool
     minutes: float | None  # None: breached and not fulfilled yet
+    rule: str = ""  # callbacks: what fulfilled the deadline (first attempt, first reach)
 
 
 @dataclass
 class Row:
     account: str
     kind: str
+    rule: str = ""
     total: int = 0
     met: int = 0
     minutes: list[float] = field(default_factory=list)
     breached: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def label_key(self) -> str:
+        """The key of its label: the kind, and for callbacks the rule measured by."""
+        return f"{self.kind}:{self.rule}" if self.rule else self.kind
 
     @property
     def share(self) -> float | None:
@@ -64,6 +74,7 @@ def outcomes_from_events(events: Iterable[dict]) -> list[Outcome]:
         if kind not in KINDS:
             continue
         key = (kind, data.get("subject_id", e["case_id"]), data.get("due"))
+        rule = data.get("counts", FIRST_ATTEMPT) if kind == "callback" else ""
         if e["kind"] == "sla_fulfilled":
             found[key] = Outcome(
                 e["account"],
@@ -73,23 +84,26 @@ def outcomes_from_events(events: Iterable[dict]) -> list[Outcome]:
                 e["reference"],
                 bool(data["met"]),
                 float(data["minutes"]),
+                rule,
             )
         elif key not in found:
-            found[key] = Outcome(e["account"], kind, key, e["case_id"], e["reference"], False, None)
+            found[key] = Outcome(
+                e["account"], kind, key, e["case_id"], e["reference"], False, None, rule
+            )
     return list(found.values())
 
 
 def attainment(outcomes: Iterable[Outcome]) -> list[Row]:
-    rows: dict[tuple[str, str], Row] = {}
+    rows: dict[tuple[str, str, str], Row] = {}
     for o in outcomes:
-        row = rows.setdefault((o.account, o.kind), Row(o.account, o.kind))
+        row = rows.setdefault((o.account, o.kind, o.rule), Row(o.account, o.kind, o.rule))
         row.total += 1
         row.met += o.met
         if o.minutes is not None:
             row.minutes.append(o.minutes)
         if not o.met and (o.case_id, o.reference) not in row.breached:
             row.breached.append((o.case_id, o.reference))
-    return [rows[k] for k in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1])))]
+    return [rows[k] for k in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1]), k[2]))]
 
 
 COLOURS = {
@@ -98,7 +112,7 @@ COLOURS = {
     "response": "#6f42c1",
     "next_update": "#198754",
 }
-BAR, GAP, LEFT, WIDTH = 18, 6, 320, 360
+BAR, GAP, LEFT, WIDTH = 18, 6, 360, 360
 
 
 @dataclass(frozen=True)
@@ -130,11 +144,12 @@ def chart(rows: list[Row], labels: dict[str, str]) -> Chart:
     for i, row in enumerate(rows):
         y = 10 + i * (BAR + GAP)
         share = row.share or 0
+        label = labels.get(row.label_key) or labels.get(row.kind, row.kind)
         bars.append(
             ChartBar(
                 y=y,
                 text_y=y + 13,
-                label=f"{row.account} · {labels.get(row.kind, row.kind)}",
+                label=f"{row.account} · {label}",
                 met_width=round(share * WIDTH, 1),
                 colour=COLOURS[row.kind],
                 share=share,

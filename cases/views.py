@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import customer_required
 
 from . import classification, selectors, services
-from .access import attachment_for_customer, case_for_customer
+from .access import attachment_for_customer, case_for_customer, cases_visible_to
 from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
 from .models import Channel, ResolutionAgreement, Status
 
@@ -125,6 +125,14 @@ def _escalate_again_at(case, now):
 @customer_required
 def case_detail(request, reference):
     case = case_for_customer(request.user, reference, account=request.account)
+    # A duplicate's address leads to the case it was merged into (of the same account).
+    original = (
+        cases_visible_to(request.account).filter(pk=case.duplicate_of_id).only("reference").first()
+        if case.duplicate_of_id
+        else None
+    )
+    if original is not None:
+        return redirect("cases:detail", reference=original.reference)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
@@ -156,6 +164,13 @@ def case_reply(request, reference):
         message = services.case_customer_reply(
             case=case, author=request.user, body=data["body"], attachments=data["attachments"]
         )
+        if message.case_id == case.duplicate_of_id:
+            messages.success(
+                request,
+                _("Case %(old)s is merged into case %(new)s: your reply is added there.")
+                % {"old": case.reference, "new": message.case.reference},
+            )
+            return message.case
         if message.case_id != case.pk:
             messages.success(
                 request,

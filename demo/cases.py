@@ -77,6 +77,9 @@ def _plain(description):
     return {"description": description}
 
 
+# The demo's missed callback, retried until the customer was reached.
+RETRIED_SUBJECT = "All API calls return 503 Service Unavailable"
+
 STORIES = {
     "Acme Mail BV": [
         (
@@ -286,6 +289,16 @@ def _seed_hotline(agent, now) -> None:
                 now=now - timedelta(minutes=40),
             )
         elif case.status != "new" and at + timedelta(minutes=9) <= now:
+            if case.subject == RETRIED_SUBJECT:
+                # The first callback went unanswered; the retry reached the customer.
+                callback_log_attempt(
+                    call=call,
+                    agent=agent,
+                    outcome="no_answer",
+                    notes="No answer on the mobile number; trying the office line.",
+                    at=at + timedelta(minutes=4),
+                    now=at + timedelta(minutes=4),
+                )
             callback_log_attempt(
                 call=call,
                 agent=agent,

@@ -17,6 +17,7 @@ from ..forms import (
     CallbackForm,
     IntervalAnswerForm,
     IntervalForm,
+    MergeDuplicateForm,
     ReclassifyForm,
     RecordAgreementForm,
     StaffReplyForm,
@@ -40,6 +41,7 @@ ACTIONS = {
     "confirm_critical": (gettext_lazy("Reclassify as critical (the mail's signs as reason)"), None),
     "dismiss_flag": (gettext_lazy("Dismiss the flag"), StaffTextForm),
     "close": (gettext_lazy("Close"), None),
+    "merge_duplicate": (gettext_lazy("Merge into the original (a duplicate)"), MergeDuplicateForm),
     "reopen": (gettext_lazy("Reopen"), StaffTextForm),
     "log_callback": (gettext_lazy("Log a callback attempt"), CallbackForm),
     "propose_interval": (
@@ -78,6 +80,8 @@ def _offered(
     if name in INTERVAL_ANSWERS:
         side = IntervalProposal.Side.CUSTOMER
         return case.is_open and proposal is not None and proposal.side == side
+    if name == "merge_duplicate":
+        return case.is_open
     if name == "reopen":
         return case.status in (Status.RESOLVED, Status.CLOSED)
     if name == "confirm_critical":
@@ -120,6 +124,13 @@ def _run(name: str, case: Case, user, data: dict):
         services.case_close(case=case, actor=user)
     elif name == "reopen":
         services.case_reopen(case=case, actor=user, reason=data["body"])
+    elif name == "merge_duplicate":
+        original = Case.objects.filter(reference=data["original"]).first()
+        if original is None:
+            raise services.CaseError(
+                _("No case has the reference %(reference)s.") % {"reference": data["original"]}
+            )
+        services.case_merge_duplicate(case=case, original=original, actor=user)
     elif name == "log_callback":
         call = selectors.call_to_return(case)
         if call is None:
@@ -182,6 +193,7 @@ class CaseAdmin(admin.ModelAdmin):
         "closed_at",
         "escalated_at",
         "flags",
+        "duplicate_of",
     ]
     fieldsets = [
         (
@@ -191,6 +203,7 @@ class CaseAdmin(admin.ModelAdmin):
                     ("reference", "account", "requester"),
                     ("category", "severity", "status", "channel"),
                     "flags",
+                    "duplicate_of",
                     "assigned_agent",
                     "subject",
                     "description",

@@ -4,7 +4,6 @@ representatives, and the list of calls with their callback verdicts."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -32,16 +31,32 @@ class CallbackAttemptInline(admin.TabularInline):
         return False
 
 
-def candidates(data: dict) -> list[dict]:
-    """Accounts matching the caller's company, email or phone, each with its open
-    critical cases (the one to link is proposed first)."""
-    found: dict[int, Account] = {}
-    for key in ("company_name", "email", "phone"):
-        for account in services.accounts_matching(data.get(key) or ""):
-            found.setdefault(account.pk, account)
+# The cases shown per account found; older ones are linked from the case page.
+CANDIDATES_PER_ACCOUNT = 10
+
+
+def candidates(data: dict, now) -> list[dict]:
+    """Accounts matching whatever of the caller's company, email or phone was typed, each
+    with the open cases the call may be about, newest first. Nothing is proposed: the
+    representative asks the caller which case it is."""
+    accounts = list(
+        services.accounts_matching(
+            company_name=data.get("company_name") or "",
+            email=data.get("email") or "",
+            phone=data.get("phone") or "",
+        )
+    )
+    cases: dict[int, list[Case]] = {account.pk: [] for account in accounts}
+    for case in services.intake_candidates(accounts, now=now):
+        case.target = f"case:{case.pk}"  # the choice's value, as link_target reads it
+        cases[case.account_id].append(case)
     return [
-        {"account": account, "cases": list(services.open_critical_cases(account)[:5])}
-        for account in sorted(found.values(), key=lambda a: a.name)
+        {
+            "account": account,
+            "target": f"account:{account.pk}",
+            "cases": cases[account.pk][:CANDIDATES_PER_ACCOUNT],
+        }
+        for account in accounts
     ]
 
 
@@ -109,7 +124,10 @@ class HotlineCallAdmin(admin.ModelAdmin):
         "recorded_by",
         "received_at",
         "callback_due_at",
+        "callback_counts",
         "called_back_at",
+        "reached_at",
+        "next_attempt_due_at",
     ]
 
     def has_add_permission(self, request):
@@ -136,6 +154,11 @@ class HotlineCallAdmin(admin.ModelAdmin):
         if obj.called_back_at:
             context["met"] = obj.called_back_at <= obj.callback_due_at
             context["called_back"] = timezone.localtime(obj.called_back_at).strftime("%H:%M")
+        if obj.reached_at:
+            context["reached"] = timezone.localtime(obj.reached_at).strftime("%H:%M")
+        elif obj.next_attempt_due_at:
+            context["next_attempt"] = timezone.localtime(obj.next_attempt_due_at).strftime("%H:%M")
+            context["retry_overdue"] = obj.next_attempt_due_at < timezone.now()
         return render_to_string("admin/cases/hotlinecall/callback_cell.html", context)
 
     def get_urls(self):
@@ -150,16 +173,22 @@ class HotlineCallAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
-            raise PermissionDenied
+            return self.intake_refused(request)
         return HttpResponseRedirect(reverse("admin:cases_hotlinecall_intake"))
 
     def intake_view(self, request):
         if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = HotlineIntakeForm(request.POST or None)
-        found = candidates(request.POST) if request.method == "POST" else []
+            return self.intake_refused(request)
+        posted = request.method == "POST"
+        recording = posted and "record" in request.POST
+        # Finding the account needs none of the vital facts: the form is checked (and
+        # its errors shown) only when the call is recorded.
+        form = HotlineIntakeForm(
+            request.POST if recording else None, initial=request.POST.dict() if posted else None
+        )
+        found = candidates(request.POST, timezone.now()) if posted else []
         target = request.POST.get("target", "")
-        if request.method == "POST" and "record" in request.POST and form.is_valid():
+        if recording and form.is_valid():
             account, case, refusal = link_target(target, found)
             if refusal:
                 messages.error(request, refusal)
@@ -185,7 +214,21 @@ class HotlineCallAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "form": form,
             "candidates": found,
-            "searched": request.method == "POST",
+            "searched": posted,
             "target": target,
+            "candidate_days": services.CANDIDATE_DAYS,
         }
         return TemplateResponse(request, "admin/cases/hotlinecall/intake.html", context)
+
+    def intake_refused(self, request):
+        """Staff without the hotline role are told who records calls, not shown a bare
+        refusal: agents come here looking for the caller's case."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Severity 1 hotline: record a call"),
+            "opts": self.model._meta,
+            "may_view_calls": self.has_view_permission(request),
+        }
+        return TemplateResponse(
+            request, "admin/cases/hotlinecall/intake_refused.html", context, status=403
+        )

@@ -11,7 +11,14 @@ from ..models import CaseEvent, OutboundMessage, ResolutionAgreement, SlaPolicy
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["severity", "first_response_minutes", "office_hours_only"]
+    list_display = [
+        "severity",
+        "first_response_minutes",
+        "office_hours_only",
+        "callback_minutes",
+        "callback_counts",
+        "callback_retry_minutes",
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

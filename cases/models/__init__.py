@@ -16,7 +16,7 @@ from .choices import (
     reference_for,
 )
 from .events import CaseEvent
-from .hotline import CallbackAttempt, CallbackOutcome, HotlineCall
+from .hotline import CallbackAttempt, CallbackCounts, CallbackOutcome, HotlineCall
 from .interval import IntervalProposal
 from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
 from .resolution import AgreementOutcome, ResolutionAgreement
@@ -29,6 +29,7 @@ __all__ = [
     "AgreementOutcome",
     "Attachment",
     "CallbackAttempt",
+    "CallbackCounts",
     "CallbackOutcome",
     "Case",
     "CaseEvent",

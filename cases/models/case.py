@@ -108,6 +108,16 @@ class Case(models.Model):
         blank=True,
         related_name="follow_ups",
     )
+    # A case staff found to report what an earlier case of the account already does: it
+    # is closed, the customer sees only the original, and their replies go there.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
     # Since when the case waits on the customer: the SLA clock is paused meanwhile.
     waiting_since = models.DateTimeField(_("waiting on customer since"), null=True, blank=True)
 

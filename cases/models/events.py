@@ -15,6 +15,7 @@ from core.text_limits import TextLengthValidator
 
 from .case import Case
 from .choices import Status
+from .hotline import CallbackOutcome, attempt_sentence
 
 
 class CaseEvent(models.Model):
@@ -49,6 +50,8 @@ class CaseEvent(models.Model):
         FLAGGED = "flagged", _("Flagged for staff")
         FLAG_DISMISSED = "flag_dismissed", _("Flag dismissed")
         FOLLOWED_UP = "followed_up", _("Followed up by a new case")
+        MERGED_AS_DUPLICATE = "merged_as_duplicate", _("Merged into the original case")
+        DUPLICATE_MERGED = "duplicate_merged", _("A duplicate case was merged into this one")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))
@@ -82,6 +85,8 @@ class CaseEvent(models.Model):
         """The detail as its reader sees it. A moment the event holds (a callback due) is
         stored as the moment and shown in the reader's language and time zone, not as a
         text in the zone of whoever recorded it."""
+        if self.kind == self.Kind.CALLBACK_ATTEMPT:
+            return self._attempt(customer=False)
         due = self.data.get("callback_due_at") if self.kind == self.Kind.HOTLINE_CALL else None
         if due:
             return gettext("callback due by %(due)s") % {"due": _moment(due)}
@@ -101,6 +106,27 @@ class CaseEvent(models.Model):
                 "stays due"
             ) % {"every": every, "due": _moment(overdue)}
         return every
+
+    @property
+    def customer_detail(self) -> str:
+        """What the customer's timeline says of the event beside its kind (a callback
+        attempt: what it was, and when we try again)."""
+        if self.kind == self.Kind.CALLBACK_ATTEMPT:
+            return self._attempt(customer=True)
+        return ""
+
+    def _attempt(self, *, customer: bool) -> str:
+        outcome = self.data.get("outcome")
+        if outcome not in CallbackOutcome.values:
+            return self.detail
+        at = self.data.get("at")
+        next_due = self.data.get("next_attempt_due_at")
+        return attempt_sentence(
+            outcome,
+            datetime.fromisoformat(at) if at else self.at,
+            datetime.fromisoformat(next_due) if next_due else None,
+            customer=customer,
+        )
 
 
 def _moment(iso: str) -> str:

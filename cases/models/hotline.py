@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import TextLengthValidator
 
 from .case import Case
 from .choices import choices_check
+
+
+class CallbackCounts(models.TextChoices):
+    """What fulfils the hotline callback deadline: a policy choice."""
+
+    FIRST_ATTEMPT = "first_attempt", _("the first callback attempt")
+    FIRST_REACH = "first_reach", _("the first callback that reaches the customer")
 
 
 class HotlineCall(models.Model):
@@ -49,7 +60,20 @@ class HotlineCall(models.Model):
     )
     received_at = models.DateTimeField(_("received"))
     callback_due_at = models.DateTimeField(_("callback due"))
-    called_back_at = models.DateTimeField(_("called back"), null=True, blank=True)
+    # When the callback deadline was fulfilled, by the rule the call was recorded under:
+    # the first attempt, or the first attempt that reached the customer.
+    called_back_at = models.DateTimeField(_("callback counted"), null=True, blank=True)
+    callback_counts = models.CharField(
+        _("the callback deadline counts"),
+        max_length=16,
+        choices=CallbackCounts.choices,
+        default=CallbackCounts.FIRST_ATTEMPT,
+    )
+    reached_at = models.DateTimeField(_("customer reached"), null=True, blank=True)
+    # After an attempt that did not reach the customer, until one does.
+    next_attempt_due_at = models.DateTimeField(
+        _("next callback attempt due"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("hotline call")
@@ -62,10 +86,37 @@ class HotlineCall(models.Model):
                 condition=Q(called_back_at__isnull=True),
             ),
             models.Index(fields=["case", "received_at"], name="hotline_case_received"),
+            models.Index(
+                fields=["next_attempt_due_at"],
+                name="hotline_next_attempt_due",
+                condition=Q(reached_at__isnull=True, next_attempt_due_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=choices_check("callback_counts", CallbackCounts),
+                name="hotline_callback_counts_valid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.company_name} · {self.contact_person} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def last_attempt(self) -> CallbackAttempt | None:
+        """The latest callback attempt (from `attempts` as prefetched, oldest first)."""
+        attempts = list(self.attempts.all())
+        return attempts[-1] if attempts else None
+
+    def progress(self, now: datetime, *, customer: bool) -> str:
+        """Where the callback stands after its latest attempt, as the reader sees it;
+        empty before the first attempt."""
+        attempt = self.last_attempt
+        if attempt is None:
+            return ""
+        return attempt_sentence(
+            attempt.outcome, attempt.at, self.next_attempt_due_at, customer=customer, now=now
+        )
 
 
 class CallbackOutcome(models.TextChoices):
@@ -100,3 +151,54 @@ class CallbackAttempt(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome == CallbackOutcome.REACHED
+
+
+def _clock(moment: datetime, since: datetime) -> str:
+    """The time in the reader's zone, with the date when it is not the day of `since`."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localtime(since).date():
+        return formats.time_format(local, "H:i")
+    return formats.date_format(local, "j M, H:i")
+
+
+def attempt_sentence(
+    outcome: str,
+    at: datetime,
+    next_due: datetime | None,
+    *,
+    customer: bool,
+    now: datetime | None = None,
+) -> str:
+    """A callback attempt in the reader's language and time zone ("we called at 11:37, no
+    answer; we will try again by 11:52"): to the customer, or to staff. With `now`, a next
+    attempt already due says it is late."""
+    when = {"at": formats.time_format(timezone.localtime(at), "H:i")}
+    if customer:
+        said = {
+            CallbackOutcome.REACHED: gettext("we called at %(at)s and reached you"),
+            CallbackOutcome.VOICEMAIL: gettext("we called at %(at)s and left a voicemail"),
+            CallbackOutcome.NO_ANSWER: gettext("we called at %(at)s, no answer"),
+        }
+    else:
+        said = {
+            CallbackOutcome.REACHED: gettext("reached the customer at %(at)s"),
+            CallbackOutcome.VOICEMAIL: gettext("voicemail left at %(at)s"),
+            CallbackOutcome.NO_ANSWER: gettext("no answer at %(at)s"),
+        }
+    text = said[CallbackOutcome(outcome)] % when
+    if next_due is None or outcome == CallbackOutcome.REACHED:
+        return text
+    late = now is not None and next_due < now
+    if customer and late:
+        then = gettext("our next attempt, due by %(next)s, is late")
+    elif customer:
+        then = gettext("we will try again by %(next)s")
+    elif late:
+        then = gettext("next attempt overdue since %(next)s")
+    else:
+        then = gettext("next attempt due by %(next)s")
+    return f"{text}; {then % {'next': _clock(next_due, at)}}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 from .choices import DeadlineKind, Severity, choices_check
+from .hotline import CallbackCounts
 
 
 class SlaPolicy(models.Model):
@@ -22,6 +24,25 @@ class SlaPolicy(models.Model):
     )
     callback_minutes = models.PositiveIntegerField(
         _("hotline callback within (minutes, wall clock)"), default=15
+    )
+    callback_retry_minutes = models.PositiveIntegerField(
+        _("next callback attempt within (minutes, wall clock)"),
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "After a callback attempt that did not reach the customer (no answer, voicemail); "
+            "each attempt missed is warned to the agents."
+        ),
+    )
+    callback_counts = models.CharField(
+        _("the callback deadline counts"),
+        max_length=16,
+        choices=CallbackCounts.choices,
+        default=CallbackCounts.FIRST_ATTEMPT,
+        help_text=_(
+            "For hotline calls recorded from now on; the SLA report measures each call "
+            "by the rule it was recorded under."
+        ),
     )
     update_interval_minutes = models.PositiveIntegerField(
         _("default update interval (minutes)"),
@@ -53,6 +74,13 @@ class SlaPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(first_response_minutes__gt=0), name="sla_policy_minutes_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(callback_retry_minutes__gt=0), name="sla_policy_retry_positive"
+            ),
+            models.CheckConstraint(
+                condition=choices_check("callback_counts", CallbackCounts),
+                name="sla_policy_callback_counts_valid",
+            ),
         ]
 
     def __str__(self):
@@ -70,8 +98,14 @@ class SlaNotice(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="sla_notices"
     )
-    kind = models.CharField(max_length=16, choices=DeadlineKind.choices)
-    # The case for case deadlines, the hotline call for callbacks.
+    # A missed callback retry is not a deadline of the case: the sweep warns of it alone.
+    CALLBACK_RETRY = "callback_retry"
+
+    kind = models.CharField(
+        max_length=16,
+        choices=[*DeadlineKind.choices, (CALLBACK_RETRY, _("next callback attempt"))],
+    )
+    # The case for case deadlines, the hotline call for callbacks and their retries.
     subject_id = models.PositiveIntegerField()
     deadline = models.DateTimeField()
     stage = models.CharField(max_length=8, choices=Stage.choices)

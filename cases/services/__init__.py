@@ -1,18 +1,20 @@
 """Every change of state of a support case, one function per action, by what it is
 about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
 (`messages`), resolution by mutual agreement (`resolution`), the update interval by
-mutual agreement (`update_interval`), the Severity 1 hotline (`hotline`) and the SLA
-sweep (`sweep`).
+mutual agreement (`update_interval`), duplicates merged into their original
+(`duplicates`), the Severity 1 hotline (`hotline`) and the SLA sweep (`sweep`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
 from .base import MAILED_KINDS, CaseError, Kind, lock_case, record_event, resolve_now
+from .duplicates import case_merge_duplicate
 from .hotline import (
+    CANDIDATE_DAYS,
     accounts_matching,
     callback_log_attempt,
     hotline_record_call,
+    intake_candidates,
     open_case_of,
-    open_critical_cases,
 )
 from .intake import case_flag_for_staff, case_open
 from .lifecycle import (
@@ -45,6 +47,7 @@ from .update_interval import (
 )
 
 __all__ = [
+    "CANDIDATE_DAYS",
     "MAILED_KINDS",
     "MAX_INTERVAL",
     "MIN_INTERVAL",
@@ -64,6 +67,7 @@ __all__ = [
     "case_decline_update_interval",
     "case_escalate",
     "case_flag_for_staff",
+    "case_merge_duplicate",
     "case_open",
     "case_propose_resolution",
     "case_propose_update_interval",
@@ -78,8 +82,8 @@ __all__ = [
     "escalation_wait_sentence",
     "hotline_record_call",
     "lock_case",
+    "intake_candidates",
     "open_case_of",
-    "open_critical_cases",
     "record_event",
     "resolve_now",
     "sla_sweep",

@@ -32,6 +32,7 @@ MAILED_KINDS = frozenset(
         Kind.INTERVAL_PROPOSED,
         Kind.INTERVAL_AGREED,
         Kind.INTERVAL_DECLINED,
+        Kind.MERGED_AS_DUPLICATE,
     }
 )
 
@@ -73,7 +74,9 @@ def queue_mail(event: CaseEvent) -> None:
     outbox.enqueue("cases.tasks.send_case_mail", event.pk)
 
 
-def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, subject_id=None):
+def record_fulfilment(
+    case: Case | None, kind: str, *, start, due, at, actor, subject_id=None, extra=None
+):
     """An SLA deadline was fulfilled: met or late, with the minutes it took. The SLA
     report is computed from these events."""
     if case is None or due is None:
@@ -92,6 +95,7 @@ def record_fulfilment(case: Case | None, kind: str, *, start, due, at, actor, su
             "at": at.isoformat(),
             "minutes": round((at - start).total_seconds() / 60, 2),
             "met": at <= due,
+            **(extra or {}),
         },
     )
 

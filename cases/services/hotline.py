@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.alerts import Alert
-from accounts.models import Account
+from accounts.models import Account, Contact
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
@@ -21,6 +23,7 @@ from .. import deadlines
 from ..models import (
     OPEN_STATUSES,
     CallbackAttempt,
+    CallbackCounts,
     Case,
     Category,
     Channel,
@@ -29,28 +32,56 @@ from ..models import (
     Severity,
 )
 from .alerts import case_admin_url
-from .base import CaseError, Kind, lock_case, record_event, record_fulfilment, resolve_now
+from .base import (
+    CaseError,
+    Kind,
+    lock_case,
+    queue_mail,
+    record_event,
+    record_fulfilment,
+    resolve_now,
+)
 from .intake import case_open
+from .lifecycle import case_reclassify
 
 DEFAULT_CALLBACK_MINUTES = 15
+SUBJECT_LENGTH = 120
 
 # --- the hotline ---------------------------------------------------------------
 
 
-def accounts_matching(query: str, limit: int = 10):
-    """Accounts whose name, or a contact's email or phone, matches what the caller said."""
-    query = query.strip()
-    if len(query) < 2:
-        return Account.objects.none()
-    return (
-        Account.objects.filter(
-            Q(name__icontains=query)
-            | Q(contacts__user__email__iexact=query)
-            | Q(contacts__user__phone__icontains=query)
+# Recent enough to be the call's case: an outage mailed in first is usually hours old.
+CANDIDATE_DAYS = 7
+# The digits that identify a number wherever it is dialled from: "+31 6 1234 5678" and
+# "06-12345678" share their last nine.
+PHONE_TAIL = 9
+MIN_PHONE_DIGITS = 6
+
+
+def _digits(expression):
+    for char in " -().+/":
+        expression = Replace(expression, Value(char), Value(""))
+    return expression
+
+
+def accounts_matching(*, company_name: str = "", email: str = "", phone: str = "", limit=10):
+    """Accounts matching whatever the caller said: part of the company name, a contact's
+    email address, or a contact's phone number however it is written."""
+    found = Q()
+    company_name, email = company_name.strip(), email.strip()
+    if len(company_name) >= 2:
+        found |= Q(name__icontains=company_name)
+    if "@" in email:
+        found |= Q(pk__in=Contact.objects.filter(user__email__iexact=email).values("account"))
+    digits = "".join(c for c in phone if c.isascii() and c.isdigit())
+    if len(digits) >= MIN_PHONE_DIGITS:
+        contacts = Contact.objects.alias(phone_digits=_digits(F("user__phone")))
+        found |= Q(
+            pk__in=contacts.filter(phone_digits__endswith=digits[-PHONE_TAIL:]).values("account")
         )
-        .distinct()
-        .order_by("name")[:limit]
-    )
+    if not found:
+        return Account.objects.none()
+    return Account.objects.filter(found).order_by("name")[:limit]
 
 
 def open_case_of(case_id: int, accounts) -> Case | None:
@@ -58,10 +89,25 @@ def open_case_of(case_id: int, accounts) -> Case | None:
     return Case.objects.filter(pk=case_id, account__in=accounts, status__in=OPEN_STATUSES).first()
 
 
-def open_critical_cases(account: Account):
-    return Case.objects.filter(
-        account=account, severity=Severity.CRITICAL, status__in=OPEN_STATUSES
-    ).order_by("-opened_at")
+def intake_candidates(accounts, *, now: datetime) -> list[Case]:
+    """The cases a call may be about, in one query: the accounts' open cases filed in the
+    last days, of any severity (an outage mailed in first may be filed as non-critical),
+    and any open critical case however old; newest first."""
+    since = now - timedelta(days=CANDIDATE_DAYS)
+    return list(
+        Case.objects.filter(account__in=accounts, status__in=OPEN_STATUSES)
+        .filter(Q(opened_at__gte=since) | Q(severity=Severity.CRITICAL))
+        .only("reference", "subject", "severity", "status", "opened_at", "account_id")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def intake_subject(description: str) -> str:
+    """The case's subject from the caller's description: its first line, cut at a word."""
+    line = next((x.strip() for x in description.splitlines() if x.strip()), "")
+    if len(line) <= SUBJECT_LENGTH:
+        return line
+    return line[: SUBJECT_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
 def _requester_for(account: Account, email: str):
@@ -89,8 +135,9 @@ def hotline_record_call(
     now: datetime | None = None,
 ) -> HotlineCall:
     """Record a Severity 1 hotline call: the callback is due 15 minutes later (policy),
-    wall clock, and the on-call agents are alerted at once. With an account but no case
-    to link, a critical case is filed from the call."""
+    wall clock, and the on-call agents are alerted at once. A linked non-critical case
+    becomes critical, the call as reason. With an account but no case to link, a
+    critical case is filed from the call and acknowledged with the callback's deadline."""
     now = resolve_now(now)
     fields = {
         _("company name"): company_name,
@@ -115,17 +162,33 @@ def hotline_record_call(
                 _("Case %(reference)s belongs to another account.") % {"reference": case.reference}
             )
         account = case.account
+        if not case.is_critical:
+            # The call says it is an outage: a case mailed in first is this one, not a
+            # duplicate of it.
+            with translation.override(case.requester.language or settings.LANGUAGE_CODE):
+                reason = _("Severity 1 hotline call")
+            case_reclassify(
+                case=case,
+                actor=recorded_by,
+                severity=Severity.CRITICAL,
+                reason=reason,
+                alert_on_call=False,
+                now=now,
+            )
+            case = lock_case(case)
     elif account is not None:
         case = case_open(
             account=account,
             requester=_requester_for(account, email),
-            subject=(_("Hotline: %(text)s") % {"text": description.strip()})[:200],
+            subject=intake_subject(description),
             description=description,
             category=Category.SOFTWARE_BUG,
             channel=Channel.HOTLINE,
             # The caller reports ongoing unavailability: the representative files it as
             # critical; agents reclassify if the facts say otherwise.
             severity=Severity.CRITICAL,
+            # Acknowledged below, once the callback it promises is known.
+            mail_requester=False,
             now=now,
         )
         case = lock_case(case)
@@ -144,6 +207,7 @@ def hotline_record_call(
         recorded_by=recorded_by,
         received_at=now,
         callback_due_at=now + timedelta(minutes=minutes),
+        callback_counts=policy.callback_counts if policy else CallbackCounts.FIRST_ATTEMPT,
     )
     if case is not None:
         deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
@@ -159,8 +223,25 @@ def hotline_record_call(
                 "callback_due_at": call.callback_due_at.isoformat(),
             },
         )
+    if created:
+        _acknowledge_call(case, call)
     alert_staff(partial(_call_alert, call, case), on_call_staff(at=now))
     return call
+
+
+def _acknowledge_call(case: Case, call: HotlineCall) -> None:
+    """The customer's acknowledgement of a case filed from their call: the filing's mail,
+    saying when the call was received and by when the callback is due (the moments,
+    shown in each reader's zone)."""
+    opened = case.events.get(kind=Kind.OPENED)
+    opened.data = {
+        **opened.data,
+        "call": call.pk,
+        "received_at": call.received_at.isoformat(),
+        "callback_due_at": call.callback_due_at.isoformat(),
+    }
+    opened.save(update_fields=["data"])
+    queue_mail(opened)
 
 
 def _call_alert(call: HotlineCall, case: Case | None) -> Alert:
@@ -202,7 +283,10 @@ def callback_log_attempt(
     at: datetime | None = None,
     now: datetime | None = None,
 ) -> CallbackAttempt:
-    """An agent called the customer back. The first attempt decides the callback SLA."""
+    """An agent called the customer back. The attempt the call's rule counts (the first,
+    or the first that reached the customer) fulfils the callback deadline; one that did
+    not reach the customer schedules the next attempt a policy interval later, until
+    one does."""
     now = resolve_now(now)
     at = at or now
     if outcome not in CallbackAttempt.Outcome.values:
@@ -215,21 +299,40 @@ def callback_log_attempt(
     attempt = CallbackAttempt.objects.create(
         call=call, at=at, outcome=outcome, notes=notes, agent=agent
     )
-    first = call.called_back_at is None
-    if first:
+    reached = attempt.reached
+    changed = []
+    counted = call.called_back_at is None and (
+        reached or call.callback_counts == CallbackCounts.FIRST_ATTEMPT
+    )
+    if counted:
         call.called_back_at = at
-        call.save(update_fields=["called_back_at"])
+        changed.append("called_back_at")
+    if call.reached_at is None:
+        if reached:
+            call.reached_at, call.next_attempt_due_at = at, None
+        else:
+            call.next_attempt_due_at = max(
+                at + timedelta(minutes=callback_retry_minutes()),
+                call.next_attempt_due_at or at,
+            )
+        changed += ["reached_at", "next_attempt_due_at"]
+    if changed:
+        call.save(update_fields=changed)
     if call.case_id:
         case = lock_case(call.case_id)
+        data = {"call": call.pk, "attempt": attempt.pk, "outcome": outcome, "at": at.isoformat()}
+        if call.reached_at is None:
+            # The moment promised, shown in each reader's zone (CaseEvent.shown_detail).
+            data["next_attempt_due_at"] = call.next_attempt_due_at.isoformat()
         record_event(
             case,
             Kind.CALLBACK_ATTEMPT,
             actor=agent,
             now=at,
             detail=CallbackAttempt.Outcome(outcome).label,
-            data={"call": call.pk, "attempt": attempt.pk, "outcome": outcome},
+            data=data,
         )
-        if first:
+        if counted:
             deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
             record_fulfilment(
                 case,
@@ -239,5 +342,13 @@ def callback_log_attempt(
                 at=at,
                 actor=agent,
                 subject_id=call.pk,
+                # The SLA report measures each call by the rule it was recorded under.
+                extra={"counts": call.callback_counts},
             )
     return attempt
+
+
+def callback_retry_minutes() -> int:
+    """How long after an attempt that did not reach the customer the next is due."""
+    policy = deadlines.policy_for(Severity.CRITICAL)
+    return policy.callback_retry_minutes if policy else DEFAULT_CALLBACK_MINUTES

@@ -197,15 +197,24 @@ def case_reopen(*, case: Case, actor, reason: str, now: datetime | None = None) 
         kind=Kind.REOPENED,
         detail=reason,
     )
+    # A duplicate reopened is a case of its own again.
+    _set(case, "duplicate_of_id", None, changed)
     deadlines.save(case, changed)
     return case
 
 
 @transaction.atomic
 def case_reclassify(
-    *, case: Case, actor, severity: str, reason: str, now: datetime | None = None
+    *,
+    case: Case,
+    actor,
+    severity: str,
+    reason: str,
+    alert_on_call: bool = True,
+    now: datetime | None = None,
 ) -> Case:
-    """Staff change the severity, with a reason the customer is told. Deadlines follow."""
+    """Staff change the severity, with a reason the customer is told. Deadlines follow.
+    A hotline call that reclassifies its case alerts on-call itself (`alert_on_call`)."""
     now = resolve_now(now)
     if severity not in Severity.values:
         raise CaseError(_("Choose a severity: critical or non-critical."))
@@ -236,7 +245,7 @@ def case_reclassify(
     # After the event: a critical first-response clock starts at the reclassification.
     deadlines.save(case, changed)
     queue_mail(event)
-    if severity == Severity.CRITICAL:
+    if severity == Severity.CRITICAL and alert_on_call:
         alert_critical_case(
             case,
             now=now,

@@ -29,6 +29,7 @@ from .base import (
     store_attachments,
     vars_of,
 )
+from .duplicates import original_of
 from .intake import case_open
 from .lifecycle import move, refuse_move
 
@@ -141,7 +142,8 @@ def case_customer_reply(
     follows up on it and the message is that case's (`message.case`). Either way the
     customer is mailed (the reopening, or the filing) and the case's owner is told."""
     now = resolve_now(now)
-    case = lock_case(case)
+    # A duplicate's replies belong to the case it was merged into.
+    case = original_of(lock_case(case))
     changed = {"updated_at"}
     replied_to, reopened = case, False
     if not case.is_open:

@@ -4,7 +4,8 @@ Finds deadlines coming up or passed through the partial indexes on the deadline 
 so its cost follows what is due, not how many cases are open. Each warning and breach is
 claimed by inserting an SlaNotice row whose unique constraint admits it once; the claim,
 the SLA event and the alert commit together, so a sweep that runs twice, dies midway or
-is redelivered notifies once.
+is redelivered notifies once. A callback attempt missed on a hotline call whose customer
+nobody reached yet is claimed the same way, once per attempt missed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from ..models import (
     SlaPolicy,
 )
 from .alerts import case_admin_url, managers_and_tam
+from .hotline import callback_retry_minutes
 
 Stage = SlaNotice.Stage
 DEFAULT_LEADS = {
@@ -119,6 +121,32 @@ def due_deadlines(now: datetime) -> list[Due]:
     return found
 
 
+RETRY = SlaNotice.CALLBACK_RETRY
+
+
+def missed_retries(now: datetime) -> list[Due]:
+    """The callback attempts missed on hotline calls whose customer nobody reached yet:
+    the attempt scheduled after the last one that did not reach them, then one more each
+    retry interval that passes without an attempt. Each is warned once; a sweep that did
+    not run for a while warns the latest one missed only."""
+    interval = timedelta(minutes=callback_retry_minutes())
+    rows = (
+        HotlineCall.objects.filter(reached_at__isnull=True, next_attempt_due_at__lte=now)
+        .filter(Q(case__isnull=True) | Q(case__status__in=OPEN_STATUSES))
+        .values_list("pk", "case_id", "next_attempt_due_at")
+    )
+    missed = [
+        Due(RETRY, pk, case_id, due + (now - due) // interval * interval)
+        for pk, case_id, due in rows
+    ]
+    warned = set(
+        SlaNotice.objects.filter(
+            kind=RETRY, subject_id__in=[d.subject_id for d in missed], stage=Stage.WARNING
+        ).values_list("subject_id", "deadline")
+    )
+    return [d for d in missed if (d.subject_id, d.deadline) not in warned]
+
+
 def _claim(due: Due, stage: str, now: datetime) -> bool:
     try:
         with transaction.atomic():
@@ -144,12 +172,21 @@ def _readers(stage: str, case: Case | None, call: HotlineCall | None, now: datet
     return managers_and_tam(case.account if case else (call.account if call else None))
 
 
+def _label(kind: str) -> str:
+    return _("next callback attempt") if kind == RETRY else str(DeadlineKind(kind).label)
+
+
 def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None) -> Alert:
     """The warning or breach, in the language and time zone in force (each reader's)."""
-    label = DeadlineKind(due.kind).label
+    label = _label(due.kind)
     when = timezone.localtime(due.deadline).strftime("%Y-%m-%d %H:%M %Z")
     what = case.reference if case else (call.company_name if call else "")
-    if stage == Stage.WARNING:
+    if due.kind == RETRY:
+        subject = _(
+            "Callback attempt missed: %(what)s has not been reached, the next attempt was due "
+            "%(when)s"
+        )
+    elif stage == Stage.WARNING:
         subject = _("SLA warning: %(what)s, %(deadline)s due %(when)s")
     else:
         subject = _("SLA breached: %(what)s, %(deadline)s was due %(when)s")
@@ -157,6 +194,11 @@ def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None) ->
     body = subject
     if case is not None:
         body = f"{subject}\n\n{case.reference} {case.subject}\n{case.account}"
+    if due.kind == RETRY and call is not None:
+        body += "\n\n" + _("Call %(person)s again: %(phone)s") % {
+            "person": call.contact_person,
+            "phone": call.phone,
+        }
     return Alert(
         kind=f"sla_{stage}",
         subject=subject,
@@ -181,7 +223,7 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
             .first()
         )
         call = None
-        if due.kind == DeadlineKind.CALLBACK:
+        if due.kind in (DeadlineKind.CALLBACK, RETRY):
             call = HotlineCall.objects.select_related("account__tam").get(pk=due.subject_id)
         if case is not None:
             CaseEvent.objects.create(
@@ -191,11 +233,13 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
                 else CaseEvent.Kind.SLA_BREACH,
                 at=now,
                 public=False,
-                detail=str(DeadlineKind(due.kind).label),
+                detail=_label(due.kind),
                 data={
                     "deadline_kind": due.kind,
                     "subject_id": due.subject_id,
                     "due": due.deadline.isoformat(),
+                    # The rule the SLA report measures a callback by.
+                    **({"counts": call.callback_counts} if call is not None else {}),
                 },
             )
         alert_staff(partial(_alert, due, stage, case, call), _readers(stage, case, call, now))
@@ -209,6 +253,9 @@ def sweep(*, now: datetime) -> Counter:
         stage = Stage.BREACH if due.deadline <= now else Stage.WARNING
         if _act(due, stage, now):
             done[f"{due.kind}_{stage}"] += 1
+    for due in missed_retries(now):
+        if _act(due, Stage.WARNING, now):
+            done[f"{RETRY}_{Stage.WARNING}"] += 1
     return done
 
 

@@ -106,6 +106,8 @@ def change_sla_policy(client, manager):
                 "first_response_minutes": first_response_minutes,
                 "office_hours_only": "on",
                 "callback_minutes": 15,
+                "callback_retry_minutes": 15,
+                "callback_counts": "first_attempt",
                 "first_response_warning_minutes": 5,
                 "callback_warning_minutes": 5,
                 "update_warning_minutes": 10,

@@ -87,7 +87,7 @@ def test_the_csv_export_has_one_line_per_account_and_deadline(month_of_calls, ma
     callback = [line for line in lines if ",callback," in line]
     assert callback == [
         f"2026-11,{month_of_calls.account.name},callback,4,3,0.750,12.0,20.0,"
-        f"{month_of_calls.reference}"
+        f"{month_of_calls.reference},first_attempt"
     ]
 
 

@@ -107,3 +107,14 @@ def test_the_demo_outages_mailed_as_421_and_451_are_critical_by_the_forms_answer
     for case in outages:
         assert (case.smtp_all_failing, case.smtp_failure_cause) == (True, "server")
         assert case.severity == "critical"
+
+
+def test_the_demo_shows_a_missed_callback_retried_until_the_customer_was_reached():
+    from cases.models import HotlineCall
+
+    call_command("seed_demo")
+    call = HotlineCall.objects.get(case__subject="All API calls return 503 Service Unavailable")
+    assert list(call.attempts.values_list("outcome", flat=True)) == ["no_answer", "reached"]
+    _no_answer, reached = call.attempts.all()
+    assert call.reached_at == reached.at
+    assert call.next_attempt_due_at is None

@@ -20,7 +20,7 @@ from .conftest import OUR_NOTIFICATION, corpus_bytes
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:inbound_inboundmessage_changelist")
-CASE_PAGE_QUERIES = 18  # the files attached at filing are one read of their own
+CASE_PAGE_QUERIES = 19  # files attached at filing, the pending update interval proposal
 
 
 def signed_in(user):
@@ -277,7 +277,8 @@ def test_the_case_page_runs_as_many_queries_for_one_mailed_message_as_for_many(
     ingest(unverified_reply(1))
     client.get(url)  # warm caches (content types)
     # session, user, permissions (own, then groups'), the case, its hotline calls, messages,
-    # their attachments, events, agreements, the bounces inline, the mail of the marks
+    # interval proposal, their attachments, events, agreements, the bounces inline, the mail
+    # of the marks
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         client.get(url)
     for n in range(2, 7):
