@@ -116,7 +116,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
+        "OPTIONS": {
+            "context_processors": _CONTEXT_PROCESSORS,
+            # `date` with each language's abbreviated months (core/dates.py).
+            "builtins": ["core.templatetags.dates"],
+        },
     },
 ]
 
