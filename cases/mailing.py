@@ -154,7 +154,7 @@ def response_promise(case: Case) -> str:
         return ""
     local = timezone.localtime(due)
     return _("A support agent responds by %(when)s (%(zone)s time).") % {
-        "when": formats.date_format(local, "D j M Y, H:i"),
+        "when": dates.date_format(local, "D j M Y, H:i"),
         "zone": timezone.get_current_timezone_name(),
     }
 
