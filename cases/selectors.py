@@ -30,7 +30,6 @@ from .models import (
     Status,
 )
 
-
 # The columns a customer's list of cases shows (the case list, the home page), and no
 # more: each date read is a date parsed.
 LISTED_COLUMNS = (
