@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from .imap_config import ImapConfig
+from .webhooks import webhook_problems
 
 
 @register()
@@ -13,3 +14,8 @@ def check_imap_settings(app_configs, **kwargs):
         return []
     problems = ImapConfig.from_settings(settings, validate=False).problems()
     return [Error(problem, id="inbound.E001") for problem in problems]
+
+
+@register()
+def check_webhook_settings(app_configs, **kwargs):
+    return [Error(problem, id="inbound.E002") for problem in webhook_problems(settings)]

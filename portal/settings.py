@@ -447,3 +447,12 @@ if INBOUND_MAX_MESSAGE_BYTES < 1024:
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
+# Providers' inbound webhooks (inbound/webhooks.py), each at /inbound/<provider>/:
+# "mailgun", "postmark", "sendgrid", "amazon-ses". Empty: none has a URL.
+INBOUND_WEBHOOK_PROVIDERS = env.list("INBOUND_WEBHOOK_PROVIDERS", default=[])
+# user:password, given to every provider in its webhook URL (https://user:password@...).
+INBOUND_WEBHOOK_SECRET = env.str("INBOUND_WEBHOOK_SECRET", default="")
+# Mailgun's HTTP webhook signing key (its control panel, "Webhooks").
+INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY = env.str("INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY", default="")
+# The SNS topics Amazon SES's receipt rules publish to; other topics are refused.
+INBOUND_WEBHOOK_SES_TOPIC_ARNS = env.list("INBOUND_WEBHOOK_SES_TOPIC_ARNS", default=[])
