@@ -18,21 +18,27 @@ A provider not named in INBOUND_WEBHOOK_PROVIDERS, or not fully configured, has 
 from __future__ import annotations
 
 import functools
+import logging
 from email.message import Message
 
-from anymail.exceptions import AnymailWebhookValidationFailure
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
 from anymail.webhooks.base import AnymailBaseWebhookView, AnymailBasicAuthMixin
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from anymail.webhooks.sendgrid import SendGridInboundWebhookView
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 
 from . import sns
 from .models import ReceivedVia
 from .services import ingest
 
+log = logging.getLogger(__name__)
 MAILGUN, POSTMARK, SENDGRID, AMAZON_SES = "mailgun", "postmark", "sendgrid", "amazon-ses"
 PROVIDERS = (MAILGUN, POSTMARK, SENDGRID, AMAZON_SES)
 
@@ -136,6 +142,15 @@ def provider_view(provider: str, view_class):
     def when_enabled(request, *args, **kwargs):
         if provider not in settings.INBOUND_WEBHOOK_PROVIDERS or webhook_problems():
             raise Http404(f"The {provider} inbound webhook is not enabled.")
-        return view_class.view(provider)(request, *args, **kwargs)
+        try:
+            return view_class.view(provider)(request, *args, **kwargs)
+        except (AnymailAPIError, AnymailConfigurationError, KeyError, ValueError) as exc:
+            # A verified post anymail cannot read (or a tracking webhook pointed here):
+            # a sentence for the provider's log, the detail in ours.
+            log.warning("The %s inbound webhook could not read a post: %r", provider, exc)
+            return HttpResponseBadRequest(
+                f"The {provider} inbound webhook could not read this post as an inbound message.",
+                content_type="text/plain",
+            )
 
     return when_enabled

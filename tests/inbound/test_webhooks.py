@@ -197,6 +197,21 @@ def test_postmark_without_the_secret_is_refused(world, enabled, client):
     assert not InboundMessage.objects.exists()
 
 
+@pytest.mark.django_db
+def test_a_post_that_is_not_an_inbound_message_is_a_sentence_not_a_server_error(
+    world, enabled, client
+):
+    response = post(client, "/inbound/postmark/", "not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "The postmark inbound webhook could not read this post as an inbound message."
+    )
+    # A delivery-tracking webhook pointed at the inbound URL by mistake.
+    assert postmark(client, {"RecordType": "Delivery"}).status_code == 400
+    assert post(client, "/inbound/sendgrid/", {"subject": "no headers"}).status_code == 400
+    assert not InboundMessage.objects.exists()
+
+
 # --- SendGrid --------------------------------------------------------------------------
 
 SENDGRID_PARSED = {  # Inbound Parse, default (not "Send Raw")
