@@ -21,6 +21,7 @@ class ReceivedVia(models.TextChoices):
     MTA = "mta", _("Mail server (ingest_email)")
     IMAP = "imap", _("IMAP mailbox")
     STAFF = "staff", _("Staff upload")
+    WEBHOOK = "webhook", _("Mail provider's webhook")
 
 
 class InboundMessage(models.Model):
