@@ -63,6 +63,7 @@ def init_sentry() -> None:
         max_request_body_size="never",
         traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
         before_send=before_send,
+        before_send_transaction=before_send,
     )
 
 

@@ -385,6 +385,8 @@ LOGGING = {
         **({"django.server": {"handlers": [], "propagate": True}} if _json_logs else {}),
     },
 }
+# Celery workers and beat keep this configuration instead of installing their own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not _json_logs
 
 # Metrics for Prometheus at /metrics: django-prometheus counts requests and latencies
 # (its two middlewares around ours) and database queries (its engines wrap Django's own

@@ -41,6 +41,11 @@ def request_lines(lines):
     return [line for line in lines if line["logger"] == "portal.requests"]
 
 
+def test_celery_workers_keep_the_json_configuration(monkeypatch):
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    assert runpy.run_path(str(SETTINGS))["CELERY_WORKER_HIJACK_ROOT_LOGGER"] is False
+
+
 def test_a_case_page_request_is_one_line_with_its_request_user_and_case(
     json_lines, client_a, customer_a, case_a
 ):
