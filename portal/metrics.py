@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 from datetime import UTC, datetime, timedelta
 
 import prometheus_client
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
@@ -31,6 +33,8 @@ from core.models import OutboxTask
 from deliverability.blocklists.models import CheckRun
 from inbound.models import InboundMessage, Outcome
 
+log = logging.getLogger(__name__)
+
 DEADLINE_STATES = ("overdue", "due_within_hour", "later", "none")
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
@@ -41,7 +45,11 @@ def may_scrape(request) -> bool:
     proxy on the same host would make every visitor look like loopback)."""
     token = settings.METRICS_TOKEN
     scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-    if token and scheme.lower() == "bearer" and hmac.compare_digest(offered, token):
+    if (
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(offered.encode(), token.encode())
+    ):
         return True
     if not settings.BEHIND_TLS_PROXY and any(h in request.META for h in FORWARDING_HEADERS):
         return False
@@ -66,10 +74,24 @@ def metrics(request):
         multiprocess.MultiProcessCollector(processes)
     else:
         processes = prometheus_client.REGISTRY
+    body = prometheus_client.generate_latest(processes)
     domain = prometheus_client.CollectorRegistry(auto_describe=False)
     domain.register(DomainCollector())
-    body = prometheus_client.generate_latest(processes) + prometheus_client.generate_latest(domain)
+    try:
+        body += prometheus_client.generate_latest(domain) + _domain_up(1)
+    except DatabaseError:
+        # The requests' metrics still count while the database is away.
+        log.exception("The support desk's gauges could not be read.")
+        body += _domain_up(0)
     return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
+
+
+def _domain_up(value: int) -> bytes:
+    up = prometheus_client.CollectorRegistry(auto_describe=False)
+    prometheus_client.Gauge(
+        "portal_gauges_up", "1 if the support desk's gauges were read, 0 if not.", registry=up
+    ).set(value)
+    return prometheus_client.generate_latest(up)
 
 
 class DomainCollector:

@@ -8,7 +8,7 @@ from ipaddress import ip_network
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django_celery_beat.models import PeriodicTask
 from prometheus_client.parser import text_string_to_metric_families
@@ -17,6 +17,7 @@ from cases.models import Case, CaseEvent
 from core.models import OutboxTask
 from deliverability.blocklists.models import CheckRun
 from inbound.models import InboundMessage
+from portal import metrics
 from tests.portal.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,11 @@ def test_it_refuses_an_outside_address_without_a_token():
 
 def test_it_refuses_a_wrong_token():
     response = scrape(REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION="Bearer not-the-token-at-all")
+    assert response.status_code == 403
+
+
+def test_a_token_in_other_characters_is_refused_not_a_failure():
+    response = scrape(REMOTE_ADDR=OUTSIDE, HTTP_AUTHORIZATION="Bearer s3cret-métrics")
     assert response.status_code == 403
 
 
@@ -229,6 +235,7 @@ def test_callback_and_update_attainment_this_month(desk):
 
 def test_outbox_sweep_blocklist_and_quarantine(desk):
     values = desk_samples()
+    assert gauge(values, "portal_gauges_up") == 1
     assert gauge(values, "portal_outbox_depth") == 3
     assert gauge(values, "portal_outbox_oldest_age_seconds") == 300
     assert gauge(values, "portal_sla_sweep_lag_seconds") == 90
@@ -245,6 +252,18 @@ def test_what_never_happened_has_no_timestamp():
     assert ("portal_blocklist_run_lag_seconds", ()) not in values
     assert ("portal_blocklist_run_last_timestamp_seconds", ()) not in values
     assert all(count == 0 for (name, _), count in values.items() if name == "portal_open_cases")
+
+
+def test_without_the_database_the_request_metrics_are_still_served(monkeypatch, caplog):
+    def unavailable(now):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(metrics, "open_cases", unavailable)
+    values = desk_samples()
+    assert gauge(values, "portal_gauges_up") == 0
+    assert ("django_http_requests_total_by_method_total", (("method", "GET"),)) in values
+    assert not any(name.startswith("portal_open_cases") for name, _ in values)
+    assert "The support desk's gauges could not be read." in caplog.text
 
 
 def test_the_scrape_reads_the_database_six_times_whatever_it_holds(desk, django_assert_num_queries):
