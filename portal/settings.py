@@ -6,6 +6,8 @@ PostgreSQL, Redis and SMTP; see README.md for every variable.
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -329,12 +331,98 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Watching it: errors, logs and metrics ---------------------------------------------
+# Unhandled errors go to Sentry when SENTRY_DSN is set, and by mail to ADMINS
+# ("Name <address>, ...") in production. Neither carries what people wrote: see
+# portal/observability.py (Sentry's before_send, the mail's exception reporter filter).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+ADMINS = [(name, addr) for name, addr in getaddresses([env.str("ADMINS", default="")]) if addr]
+if any("@" not in address for _name, address in ADMINS):
+    raise ImproperlyConfigured(
+        "ADMINS must list email addresses, comma-separated, each optionally with a name: "
+        '"Ops <ops@example.com>, oncall@example.com".'
+    )
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.observability.PrivateExceptionReporterFilter"
+
+# Logs: plain text by default; LOG_FORMAT=json writes one JSON object a line, each with
+# the request id (X-Request-ID, echoed in the response), the user id and the case
+# reference where known, plus one line per request with its status and duration.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f'LOG_FORMAT is "{LOG_FORMAT}"; use "text" or "json".')
+_json_logs = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "core.log_context.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if _json_logs else {}),
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # runserver prints its own line per request in text mode.
+        "portal.requests": {"level": "INFO" if _json_logs else "WARNING"},
+        **({"django.server": {"handlers": [], "propagate": True}} if _json_logs else {}),
+    },
 }
+# Celery workers and beat keep this configuration instead of installing their own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not _json_logs
+
+# Metrics for Prometheus at /metrics: django-prometheus counts requests and latencies
+# (its two middlewares around ours) and database queries (its engines wrap Django's own
+# PostgreSQL and SQLite backends, subclassing them: same options, same vendor); the
+# support desk's gauges are read from the database at each scrape (portal/metrics.py).
+# Open with `Authorization: Bearer <METRICS_TOKEN>`, or from METRICS_ALLOWED_NETWORKS.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 16 characters long.")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ip_network(n, strict=False)
+        for n in env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_NETWORKS must list networks in CIDR notation (10.0.0.0/8): {exc}."
+    ) from None
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE = [
+    "portal.middleware.RequestContextMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Prometheus scrapes each web host directly (each process counts its own requests), over
+# the internal network: the HTTPS redirect would send it to a port nobody serves.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 
 # --- Support cases -------------------------------------------------------------------
 # First-response targets when no SLA policy row exists (the admin edits the policies).
