@@ -1,6 +1,7 @@
 """Two hosts, one bucket: a mail with an attachment ingested on one host (its own
-MEDIA_ROOT) is downloaded by the customer from the web tier on another (a different
-MEDIA_ROOT), through moto's S3 server on loopback. The local folder alone cannot do it."""
+MEDIA_ROOT) is downloaded by the customer, and its raw message read by staff, from the
+web tier on another (a different MEDIA_ROOT), through moto's S3 server on loopback. The
+local folder alone cannot do it."""
 
 import os
 import subprocess
@@ -63,7 +64,7 @@ def test_a_mail_ingested_on_one_host_is_downloaded_on_another(
     row = ingest(reply_with_a_report())
     assert row.outcome == Outcome.POSTED
     attachment = Attachment.objects.get(case=world.cases[123])
-    assert s3_storage.keys() == [attachment.file.name]
+    assert s3_storage.keys() == sorted([attachment.file.name, row.raw.name])
 
     be_host(settings, web_host, s3_storage.url)
     response = download(client, world.anna, attachment)
@@ -72,6 +73,11 @@ def test_a_mail_ingested_on_one_host_is_downloaded_on_another(
     assert "relay1-report.txt" in response["Content-Disposition"]
     # Another account's customer gets nothing from the web host either.
     assert download(client, world.nick, attachment).status_code == 404
+    # Staff read the raw message there too.
+    client.force_login(world.agent)
+    page = client.get(reverse("admin:inbound_inboundmessage_change", args=[row.pk]))
+    assert "The deferrals of this afternoon are in the attached report." in page.text
+    assert "Message-ID: &lt;two-hosts-1@acme.example&gt;" in page.text
     assert files_under(ingest_host) == files_under(web_host) == []
 
 
@@ -113,20 +119,23 @@ def test_the_mta_pipe_of_another_process_stores_what_this_web_process_serves(
         INBOUND_AUTHSERV_IDS="mx.example.com",
         CELERY_BROKER_URL="memory://",
     )
+    mail = reply_with_a_report()
     pipe = subprocess.run(
         [sys.executable, "manage.py", "ingest_email"],
-        input=reply_with_a_report(),
+        input=mail,
         cwd=ROOT,
         env=environ,
         capture_output=True,
         timeout=120,
     )
     assert pipe.returncode == 0, pipe.stderr.decode()
-    assert InboundMessage.objects.get().outcome == Outcome.POSTED
+    row = InboundMessage.objects.get()
+    assert row.outcome == Outcome.POSTED
     attachment = Attachment.objects.get(case=world.cases[123])
-    assert s3_storage.keys() == [attachment.file.name]
+    assert s3_storage.keys() == sorted([attachment.file.name, row.raw.name])
 
     be_host(settings, tmp_path / "web-host", s3_storage.url)
     response = download(client, world.anna, attachment)
     assert b"".join(response.streaming_content) == REPORT
+    assert row.raw_bytes() == mail
     assert files_under(ingest_host) == files_under(tmp_path / "web-host") == []
