@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from types import SimpleNamespace
 
 import boto3
@@ -19,10 +20,19 @@ ACCESS_KEY = "portal-test-key"
 SECRET_KEY = "portal-test-secret"
 REGION = "eu-west-1"
 _buckets = itertools.count(1)
+# Test runs sharing one server (TEST_S3_ENDPOINT_URL) keep apart by process.
+_run = os.getpid()
 
 
 @pytest.fixture(scope="session")
 def s3_server():
+    """The endpoint of an S3 server on loopback: TEST_S3_ENDPOINT_URL when one is
+    running already (`.ci/run` starts moto_server as a process of its own), else moto's
+    server in a thread of this process."""
+    running = os.environ.get("TEST_S3_ENDPOINT_URL")
+    if running:
+        yield running
+        return
     from moto.server import ThreadedMotoServer
 
     # Werkzeug's access log would print every request.
@@ -51,7 +61,7 @@ def s3_client(endpoint: str):
 @pytest.fixture
 def s3_storage(s3_server, settings):
     """An empty private bucket, the portal's default storage for this test."""
-    bucket = f"portal-test-{next(_buckets)}"
+    bucket = f"portal-test-{_run}-{next(_buckets)}"
     client = s3_client(s3_server)
     client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     url = storage_url(s3_server, bucket)
