@@ -12,10 +12,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
+from core import dates
 from core.mail import render_mail
 
 from .models import (
@@ -112,7 +113,7 @@ def _headline(event: CaseEvent) -> str:
 
 def _moment(stored: str) -> str:
     """A moment an event holds, in the reader's language and time zone."""
-    return formats.date_format(timezone.localtime(datetime.fromisoformat(stored)), "j M Y, H:i T")
+    return dates.date_format(timezone.localtime(datetime.fromisoformat(stored)), "j M Y, H:i T")
 
 
 def _what_happened(event: CaseEvent) -> str:
@@ -153,7 +154,7 @@ def response_promise(case: Case) -> str:
         return ""
     local = timezone.localtime(due)
     return _("A support agent responds by %(when)s (%(zone)s time).") % {
-        "when": formats.date_format(local, "D j M Y, H:i"),
+        "when": dates.date_format(local, "D j M Y, H:i"),
         "zone": timezone.get_current_timezone_name(),
     }
 

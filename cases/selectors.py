@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
@@ -29,26 +30,29 @@ from .models import (
     Status,
 )
 
+# The columns a customer's list of cases shows (the case list, the home page), and no
+# more: each date read is a date parsed.
+LISTED_COLUMNS = (
+    "reference",
+    "subject",
+    "severity",
+    "status",
+    "updated_at",
+    "first_response_at",
+    "first_response_due_at",
+    "next_update_due_at",
+    "response_due_at",
+    "waiting_since",
+    "callback_due_at",
+)
+
 
 def cases_for_customer(
     account, *, closed: bool = False, limit: int = 50, offset: int = 0
 ) -> list[Case]:
     """One query: the account's open cases newest first, or its resolved and closed cases
     last changed first (each from its own partial index)."""
-    # The columns the list shows, and no more: each date read is a date parsed.
-    qs = cases_visible_to(account).only(
-        "reference",
-        "subject",
-        "severity",
-        "status",
-        "updated_at",
-        "first_response_at",
-        "first_response_due_at",
-        "next_update_due_at",
-        "response_due_at",
-        "waiting_since",
-        "callback_due_at",
-    )
+    qs = cases_visible_to(account).only(*LISTED_COLUMNS)
     if closed:
         # A duplicate is shown as the case it was merged into: the customer sees one case.
         qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
@@ -111,6 +115,55 @@ def closed_cases_page(account, *, page: int = 1, per_page: int | None = None) ->
 
 def open_case_count(account) -> int:
     return cases_visible_to(account).filter(status__in=OPEN_STATUSES).count()
+
+
+# An update interval our side proposed, awaiting the customer's answer.
+INTERVAL_TO_ANSWER = Exists(
+    IntervalProposal.objects.filter(
+        case=OuterRef("pk"),
+        outcome=IntervalProposal.Outcome.PENDING,
+        side=IntervalProposal.Side.STAFF,
+    )
+)
+# What a customer must do on an open case: give the information asked, answer a
+# proposed resolution, or answer a proposed update interval.
+WAITING_ON_CUSTOMER = (
+    Q(waiting_since__isnull=False) | Q(status=Status.RESOLUTION_PROPOSED) | Q(INTERVAL_TO_ANSWER)
+)
+
+
+@dataclass
+class HomeCases:
+    waiting: list[Case]  # waiting on the customer, longest waiting first
+    coming: list[Case]  # the others, nearest deadline first
+    open_total: int
+    waiting_total: int
+
+
+def cases_for_home(account, *, limit: int = 5) -> HomeCases:
+    """Two queries: the account's open cases that wait on the customer and, after them,
+    those with the nearest deadline (`limit` of each at most), and how many of each."""
+    waits = DbCase(When(WAITING_ON_CUSTOMER, then=Value(0)), default=Value(1))
+    cases = list(
+        cases_visible_to(account)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(waits_on_customer=waits, interval_to_answer=INTERVAL_TO_ANSWER)
+        .only(*LISTED_COLUMNS)
+        .order_by(
+            "waits_on_customer",
+            F("next_due_at").asc(nulls_last=True),
+            F("waiting_since").asc(nulls_last=True),
+            "-opened_at",
+        )[: 2 * limit]
+    )
+    counts = (
+        cases_visible_to(account)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(open_total=Count("pk"), waiting_total=Count("pk", filter=WAITING_ON_CUSTOMER))
+    )
+    waiting = [c for c in cases if c.waits_on_customer == 0]
+    coming = [c for c in cases if c.waits_on_customer == 1]
+    return HomeCases(waiting[:limit], coming[:limit], **counts)
 
 
 @dataclass
@@ -366,16 +419,19 @@ def sla_events(*, start, end, tam=None, account=None) -> list[dict]:
     ]
 
 
-def sla_attainment_this_month(account, now: datetime) -> dict:
-    """The account's SLA attainment this month (UTC), from the SLA events: one query."""
-    start = datetime(now.year, now.month, 1, tzinfo=UTC)
-    end = start.replace(year=start.year + (start.month == 12), month=start.month % 12 + 1)
+def sla_attainment_this_month(account, now: datetime, zone: tzinfo) -> dict:
+    """The account's SLA attainment in the reader's month, cut at midnight in their time
+    zone (`zone`), from the SLA events: one query."""
+    local = now.astimezone(zone)
+    month = date(local.year, local.month, 1)
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    start, end = (datetime.combine(day, time(), tzinfo=zone) for day in (month, following))
     rows = sla_report.attainment(
         sla_report.outcomes_from_events(sla_events(start=start, end=end, account=account))
     )
     return {
         "rows": [{"row": r, "label": DeadlineKind(r.kind).label} for r in rows],
-        "month": start,
+        "month": month,
     }
 
 

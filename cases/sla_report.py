@@ -122,7 +122,7 @@ class ChartBar:
     label: str  # account · deadline kind
     met_width: float
     colour: str
-    percent: str
+    share: float  # of the deadlines met, 0 to 1; the template writes it as a percentage
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def chart(rows: list[Row], labels: dict[str, str]) -> Chart:
                 label=f"{row.account} · {label}",
                 met_width=round(share * WIDTH, 1),
                 colour=COLOURS[row.kind],
-                percent=f"{share * 100:.0f}%",
+                share=share,
             )
         )
     return Chart(

@@ -23,6 +23,7 @@ class ReceivedVia(models.TextChoices):
     MTA = "mta", _("Mail server (ingest_email)")
     IMAP = "imap", _("IMAP mailbox")
     STAFF = "staff", _("Staff upload")
+    WEBHOOK = "webhook", _("Mail provider's webhook")
 
 
 def raw_message_path(instance, filename):

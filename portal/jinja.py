@@ -20,9 +20,11 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup
 
-from cases import deadlines, selectors
+from cases import deadlines
 from cases.models import ResolutionAgreement
 from cases.rendering import render_markdown
+from core.dates import localised_format
+from deliverability.blocklists.reasons import reason_labels
 from deliverability.templatetags.blocklist_chart import history_chart
 from deliverability.templatetags.warmup_chart import warmup_chart
 
@@ -33,10 +35,10 @@ def url(name: str, *args, **kwargs) -> str:
 
 def date(value, arg=None):
     """Django's `date` filter, on the value in the current time zone as Django's engine
-    gives it."""
+    gives it, with the language's abbreviated months (core.dates)."""
     if isinstance(value, Undefined) or value in (None, ""):
         return ""
-    return defaultfilters.date(timezone.template_localtime(value), arg)
+    return defaultfilters.date(timezone.template_localtime(value), arg and localised_format(arg))
 
 
 def time(value, arg=None):
@@ -55,10 +57,6 @@ def fragment_cache(timeout: int, name: str, *keys, caller):
         html = caller()
         cache.set(key, str(html), timeout)
     return Markup(html)  # noqa: S704 - this template's own output, escaped when rendered
-
-
-def sla_attainment(account) -> dict:
-    return selectors.sla_attainment_this_month(account, timezone.now())
 
 
 def agreement_method(value) -> str:
@@ -80,7 +78,6 @@ def environment(**options) -> Environment:
         get_current_language=translation.get_language,
         fragment_cache=fragment_cache,
         case_next_deadline=deadlines.for_customer,
-        sla_attainment=sla_attainment,
         history_chart=history_chart,
         warmup_chart=warmup_chart,
     )
@@ -96,6 +93,7 @@ def environment(**options) -> Environment:
         yesno=defaultfilters.yesno,
         case_markdown=render_markdown,
         agreement_method=agreement_method,
+        listing_reasons=reason_labels,
         crispy=as_crispy_form,
         as_crispy_field=as_crispy_field,
     )

@@ -118,7 +118,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
+        "OPTIONS": {
+            "context_processors": _CONTEXT_PROCESSORS,
+            # `date` with each language's abbreviated months (core/dates.py).
+            "builtins": ["core.templatetags.dates"],
+        },
     },
 ]
 
@@ -414,6 +418,22 @@ INBOUND_IMAP_TLS = env.str("INBOUND_IMAP_TLS", default="implicit").strip().lower
 INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=None)  # None: 993 or 143 by TLS
 INBOUND_IMAP_USER = env.str("INBOUND_IMAP_USER", default="")
 INBOUND_IMAP_PASSWORD = env.str("INBOUND_IMAP_PASSWORD", default="")
+# How the poller signs in: "password", or SASL XOAUTH2 with a token of the
+# client-credentials flow: "oauth2-microsoft" (Microsoft 365, where basic authentication
+# is off: an app registration with the IMAP.AccessAsApp permission, and the mailbox
+# granted to its service principal) or "oauth2-google" (Google Workspace: a service account
+# with domain-wide delegation of https://mail.google.com/; INBOUND_IMAP_USER is the mailbox).
+INBOUND_IMAP_AUTH = env.str("INBOUND_IMAP_AUTH", default="password").strip().lower()
+INBOUND_IMAP_OAUTH2_CLIENT_ID = env.str("INBOUND_IMAP_OAUTH2_CLIENT_ID", default="")
+INBOUND_IMAP_OAUTH2_CLIENT_SECRET = env.str("INBOUND_IMAP_OAUTH2_CLIENT_SECRET", default="")
+INBOUND_IMAP_OAUTH2_TENANT = env.str("INBOUND_IMAP_OAUTH2_TENANT", default="")
+# Default: https://login.microsoftonline.com/<tenant>; another cloud's (or a test's) here.
+INBOUND_IMAP_OAUTH2_AUTHORITY = env.str("INBOUND_IMAP_OAUTH2_AUTHORITY", default="")
+INBOUND_IMAP_OAUTH2_SERVICE_ACCOUNT_FILE = env.str(
+    "INBOUND_IMAP_OAUTH2_SERVICE_ACCOUNT_FILE", default=""
+)
+# A CA bundle for the token endpoint's certificate; empty: the system's CAs.
+INBOUND_IMAP_OAUTH2_CA_FILE = env.str("INBOUND_IMAP_OAUTH2_CA_FILE", default="")
 INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
 # Empty: stored messages stay in the folder, marked with a keyword; else moved here.
 INBOUND_IMAP_PROCESSED_FOLDER = env.str("INBOUND_IMAP_PROCESSED_FOLDER", default="")
@@ -445,3 +465,12 @@ if INBOUND_MAX_MESSAGE_BYTES < 1024:
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
+# Providers' inbound webhooks (inbound/webhooks.py), each at /inbound/<provider>/:
+# "mailgun", "postmark", "sendgrid", "amazon-ses". Empty: none has a URL.
+INBOUND_WEBHOOK_PROVIDERS = env.list("INBOUND_WEBHOOK_PROVIDERS", default=[])
+# user:password, given to every provider in its webhook URL (https://user:password@...).
+INBOUND_WEBHOOK_SECRET = env.str("INBOUND_WEBHOOK_SECRET", default="")
+# Mailgun's HTTP webhook signing key (its control panel, "Webhooks").
+INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY = env.str("INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY", default="")
+# The SNS topics Amazon SES's receipt rules publish to; other topics are refused.
+INBOUND_WEBHOOK_SES_TOPIC_ARNS = env.list("INBOUND_WEBHOOK_SES_TOPIC_ARNS", default=[])

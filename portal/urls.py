@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),
+    path("inbound/", include("inbound.urls")),
     path("admin/", admin.site.urls),
 ]
 

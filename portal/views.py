@@ -9,6 +9,9 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from accounts import office_hours, selectors
 from accounts.access import customer_required
+from cases import selectors as cases_selectors
+from deliverability.blocklists import selectors as blocklist_selectors
+from deliverability.programme import selectors as programme_selectors
 
 
 @customer_required
@@ -17,6 +20,7 @@ def home(request):
     account = selectors.account_for_home(request.account.pk, today=now.date())
     availability = selectors.availability(account.office_hours, now=now, days=8)
     viewer_tz = zoneinfo.ZoneInfo(request.user.time_zone)
+    today = now.astimezone(viewer_tz).date()
     return render(
         request,
         "portal/home.html",
@@ -25,10 +29,15 @@ def home(request):
             "tam": account.tam,
             "availability": availability,
             "hours_by_day": office_hours.by_local_day(
-                availability.coming_days, viewer_tz, now.astimezone(viewer_tz).date(), 7
+                availability.coming_days, viewer_tz, today, 7
             ),
-            "today": now.astimezone(viewer_tz).date(),
+            "today": today,
+            "now": now,
             "viewer_time_zone": request.user.time_zone,
+            "cases": cases_selectors.cases_for_home(account),
+            "blocklists": blocklist_selectors.blocklist_summary(account),
+            "warmup": programme_selectors.warmup_summary(account, today),
+            "sla": cases_selectors.sla_attainment_this_month(account, now, viewer_tz),
         },
     )
 

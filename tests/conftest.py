@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts import roles
@@ -92,6 +93,10 @@ def _fast_and_contained(settings, tmp_path):
     for alias in ("default", "template_fragments"):
         caches[alias].clear()
     yield
+    # A request activates its reader's language and time zone for the thread; the next
+    # test starts from the defaults, as a fresh worker does.
+    translation.deactivate()
+    timezone.deactivate()
 
 
 def run_in_this_process(task_name: str, args: list, kwargs: dict) -> None:

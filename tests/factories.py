@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import Account, Contact, OfficeHoursCalendar, OpeningRange, User
+from cases import services
 
 PASSWORD = "correct-horse-battery"
 
@@ -89,3 +90,15 @@ def signs_in(email: str, password: str) -> bool:
     client = Client()
     client.post(reverse("login"), {"username": email, "password": password})
     return "_auth_user_id" in client.session
+
+
+def open_case(customer, subject: str, **fields):
+    """A software-bug case the customer filed in the portal (through the service)."""
+    return services.case_open(
+        account=customer.contact.account,
+        requester=customer,
+        subject=subject,
+        description="Details.",
+        category="software_bug",
+        **fields,
+    )

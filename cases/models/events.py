@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.text_limits import TextLengthValidator
 
 from .case import Case
@@ -130,7 +131,7 @@ class CaseEvent(models.Model):
 
 def _moment(iso: str) -> str:
     """A moment stored in an event's data, in the reader's time zone."""
-    return formats.date_format(timezone.localtime(datetime.fromisoformat(iso)), "j M Y, H:i T")
+    return dates.date_format(timezone.localtime(datetime.fromisoformat(iso)), "j M Y, H:i T")
 
 
 INTERVAL_KINDS = (

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.text_limits import TextLengthValidator
 
 from .case import Case
@@ -162,7 +163,7 @@ def _clock(moment: datetime, since: datetime) -> str:
     local = timezone.localtime(moment)
     if local.date() == timezone.localtime(since).date():
         return formats.time_format(local, "H:i")
-    return formats.date_format(local, "j M, H:i")
+    return dates.date_format(local, "j M, H:i")
 
 
 def attempt_sentence(

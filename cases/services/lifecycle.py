@@ -11,8 +11,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import dates
 
 from .. import deadlines, selectors
 from ..models import Case, ResolutionAgreement, Severity, Status
@@ -282,7 +284,7 @@ def escalation_wait_sentence(case: Case, again_at: datetime) -> str:
     ) % {
         **vars_of(case),
         "hours": settings.CASES_ESCALATION_INTERVAL_HOURS,
-        "when": formats.date_format(timezone.localtime(again_at), "j M Y, H:i"),
+        "when": dates.date_format(timezone.localtime(again_at), "j M Y, H:i"),
     }
 
 

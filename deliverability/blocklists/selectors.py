@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from . import dnsbl, history
@@ -234,3 +234,40 @@ def ips_of_accounts(networks) -> dict[str, int]:
             if any(ipaddress.ip_address(address) in n for n in ranges6):
                 found[address] = account_id
     return found
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The account's blocklist status in one line."""
+
+    assets: int  # sending IPs and domains monitored
+    listed_assets: int  # of them, listed on at least one list
+    listings: int  # asset-on-list listings
+    errors: int  # asset-on-list checks whose last attempt could not be completed
+    last_checked_at: datetime | None
+
+
+def blocklist_summary(account) -> Summary:
+    """Two queries: the account's assets, and what the lists say about them now."""
+    ips = SendingIP.objects.filter(account=account).order_by().values("pk")
+    domains = SendingDomain.objects.filter(account=account).order_by().values("pk")
+    assets = ips.union(domains, all=True).count()
+    listed = Q(state=ListingState.State.LISTED)
+    found = ListingState.objects.filter(
+        Q(sending_ip__in=ips) | Q(sending_domain__in=domains),
+        blocklist__retired=False,
+        last_run__isnull=False,
+    ).aggregate(
+        listed_ips=Count("sending_ip", filter=listed, distinct=True),
+        listed_domains=Count("sending_domain", filter=listed, distinct=True),
+        listings=Count("pk", filter=listed),
+        errors=Count("pk", filter=~Q(error_kind="")),
+        last_checked_at=Max("last_checked_at"),
+    )
+    return Summary(
+        assets=assets,
+        listed_assets=found["listed_ips"] + found["listed_domains"],
+        listings=found["listings"],
+        errors=found["errors"],
+        last_checked_at=found["last_checked_at"],
+    )

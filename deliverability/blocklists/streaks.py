@@ -15,13 +15,14 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.alerts import Alert
 from accounts.models import User
 from accounts.services import alert_staff
+from core import dates
 
 from .models import CheckFailureStreak, CheckRun
 
@@ -37,7 +38,7 @@ def _readers() -> list[User]:
 def _moment(value: datetime | None) -> str:
     if value is None:
         return _("never")
-    return formats.date_format(timezone.localtime(value), "j M Y H:i T")
+    return dates.date_format(timezone.localtime(value), "j M Y H:i T")
 
 
 def nameservers_in_use() -> str:

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from core import dates
 
 from .. import access
 from . import assets, selectors, services
@@ -102,7 +103,7 @@ def check_again_sentence(again_at) -> str:
         "the next check can start at %(when)s."
     ) % {
         "minutes": settings.BLOCKLIST_CHECK_NOW_COOLOFF_MINUTES,
-        "when": formats.date_format(timezone.localtime(again_at), "j M Y H:i T"),
+        "when": dates.date_format(timezone.localtime(again_at), "j M Y H:i T"),
     }
 
 

@@ -280,3 +280,46 @@ def _is_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class WarmupSummary:
+    """The account's IP warm-up in one line: the plan under way, else the next one to
+    start, else the newest one."""
+
+    RUNNING, UPCOMING, FINISHED, NONE = "running", "upcoming", "finished", "none"
+
+    state: str
+    plan: WarmupPlan | None = None
+    day: int | None = None  # today's day of a running plan, from 1
+    days: int | None = None  # the days to the target volume; None if it cannot be planned
+    end_date: date | None = None
+
+
+def warmup_summary(account, today: date) -> WarmupSummary:
+    """One query (the plans); their schedules are worked out, not read."""
+    scheduled = []
+    for plan in plans_for_account(account):
+        try:
+            scheduled.append((plan, plan_schedule(plan, plan.ip_count)))
+        except warmup.PlanError:
+            scheduled.append((plan, None))
+    if not scheduled:
+        return WarmupSummary(WarmupSummary.NONE)
+    running = [(p, s) for p, s in scheduled if s and p.start_date <= today <= s.end_date]
+    upcoming = sorted(
+        (ps for ps in scheduled if ps[0].start_date > today), key=lambda ps: ps[0].start_date
+    )
+    if running:
+        (plan, schedule), state = running[0], WarmupSummary.RUNNING
+    elif upcoming:
+        (plan, schedule), state = upcoming[0], WarmupSummary.UPCOMING
+    else:
+        (plan, schedule), state = scheduled[0], WarmupSummary.FINISHED
+    return WarmupSummary(
+        state,
+        plan,
+        day=(today - plan.start_date).days + 1 if state == WarmupSummary.RUNNING else None,
+        days=len(schedule.days) if schedule else None,
+        end_date=schedule.end_date if schedule else None,
+    )

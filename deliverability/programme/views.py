@@ -14,6 +14,7 @@ from accounts.access import customer_account, customer_required
 from core.text_limits import TEXT_MAX_LENGTH
 
 from .. import access
+from ..blocklists.reasons import reason_labels
 from . import bounces, guidance_library, selectors, services, warmup
 from .forms import CHECKLIST_LABELS, BounceDiagnosisForm, RemediationRequestForm
 from .texts import (
@@ -112,7 +113,7 @@ def _prefill(request):
         initial["bounce_text"] = _("Listed on %(list)s since %(since)s. %(reasons)s") % {
             "list": listing.blocklist.name,
             "since": moment(listing.since) if listing.since else "?",
-            "reasons": "; ".join(listing.reasons or []),
+            "reasons": reason_labels(listing.reasons),
         }
         if listing.since:
             initial["first_seen"] = timezone.localdate(listing.since)

@@ -22,7 +22,7 @@ COLOURS = {"advance": "#198754", "hold": "#fd7e14", "step_back": "#dc3545"}
 @dataclass(frozen=True)
 class Gridline:
     y: float
-    label: str  # the volume, with thousands separators
+    volume: int  # the template writes it in the reader's language
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ class Bar:
     colour: str
     advice: str
     day: date
-    sent: str
-    planned: str
+    sent: int
+    planned: int
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def warmup_geometry(series) -> WarmupChart | None:
 
     step = plot_w / len(days)
     gridlines = [
-        Gridline(round(TOP + plot_h - height(value), 1), f"{value:,}")
+        Gridline(round(TOP + plot_h - height(value), 1), value)
         for value in [0] + [10**n for n in range(1, int(top) + 1)]
     ]
     bars = []
@@ -91,8 +91,8 @@ def warmup_geometry(series) -> WarmupChart | None:
                 colour=COLOURS.get(d.advice, "#6c757d"),
                 advice=d.advice,
                 day=d.date,
-                sent=f"{d.actual:,}",
-                planned=f"{d.planned:,}",
+                sent=d.actual,
+                planned=d.planned,
             )
         )
     points = " ".join(

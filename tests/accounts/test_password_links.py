@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from tests.factories import PASSWORD, signs_in
@@ -218,3 +219,39 @@ def test_the_link_is_mailed_after_the_request_not_during_it(customer_a):
     queued = forgot(customer_a.email, run_tasks=False)
     assert mail.outbox == [] and len(queued) == 1
     assert forgot("nobody@nowhere.example", run_tasks=False) == []
+
+
+@pytest.mark.parametrize(
+    ("browser", "preferred", "subject"),
+    [
+        ("nl", "en", "Reset your support portal password"),
+        ("en", "nl", "Stel uw wachtwoord voor het supportportaal opnieuw in"),
+    ],
+)
+def test_the_reset_mail_speaks_the_users_language_not_the_browsers(
+    customer_a, settings, browser, preferred, subject
+):
+    customer_a.language = preferred
+    customer_a.save()
+    client = Client(headers={"accept-language": browser})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = browser
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": customer_a.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.subject == subject
+
+
+def test_the_reset_mail_is_rendered_in_the_users_language_by_a_worker(customer_a):
+    # Imported here: a tasks module imported while tests are collected registers its
+    # tasks before Celery discovers the others.
+    from accounts.tasks import send_password_reset
+
+    customer_a.language = "nl"
+    customer_a.save()
+    # A worker has no request: whatever language is active there is not the reader's.
+    with translation.override("en"):
+        assert send_password_reset(customer_a.pk) is True
+    [message] = mail.outbox
+    assert message.subject == "Stel uw wachtwoord voor het supportportaal opnieuw in"
+    assert message.body.startswith(f"Beste {customer_a.full_name},")

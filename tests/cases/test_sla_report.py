@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from cases import services, sla_report
 
@@ -105,9 +106,9 @@ def test_a_tam_sees_only_their_accounts(month_of_calls, case_b, client, tam_a):
 def test_the_chart_has_one_bar_per_account_and_deadline_with_the_share_met():
     rows = [sla_report.Row("A", "callback", total=4, met=3), sla_report.Row("B", "next_update")]
     chart = sla_report.chart(rows, {"callback": "Callback"})
-    assert [(b.label, b.met_width, b.percent) for b in chart.bars] == [
-        ("A · Callback", 270.0, "75%"),
-        ("B · next_update", 0.0, "0%"),
+    assert [(b.label, b.met_width, b.share) for b in chart.bars] == [
+        ("A · Callback", 270.0, 0.75),
+        ("B · next_update", 0.0, 0),
     ]
     assert chart.height == 2 * 24 + 30
 
@@ -120,3 +121,16 @@ def test_an_account_name_with_markup_stays_text_in_the_chart():
     svg = one(page(html), "svg")
     assert not select(svg, "b")
     assert texts(svg, "text") == ["<b>A</b> & co · callback", "100%"]
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "99.5%"), ("nl", "99,5 %")])
+def test_the_charts_percentage_is_written_in_the_readers_language(language, shown):
+    rows = [sla_report.Row("A", "callback", total=200, met=199)]
+    with translation.override(language):
+        html = render_to_string(
+            "cases/charts/sla_attainment.svg.html", {"chart": sla_report.chart(rows, {})}
+        )
+    svg = one(page(html), "svg")
+    assert texts(svg, "text")[1] == shown
+    # The drawing itself keeps its decimal point.
+    assert select(svg, "rect")[1].get("width") == "358.2"

@@ -1,7 +1,7 @@
 """The update interval by mutual agreement: one side proposes, the other accepts or
 declines; proposal and answer are on record, and an overdue update is never erased."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -219,7 +219,7 @@ def test_an_overdue_update_is_not_erased_by_a_new_interval(critical_case_a, agen
     fulfilled = CaseEvent.objects.filter(kind="sla_fulfilled", data__deadline_kind="next_update")
     (kept,) = [e for e in fulfilled if datetime.fromisoformat(e.data["due"]) == due]
     assert kept.data["met"] is False
-    report = selectors.sla_attainment_this_month(critical_case_a.account, given)["rows"]
+    report = selectors.sla_attainment_this_month(critical_case_a.account, given, UTC)["rows"]
     (row,) = [r["row"] for r in report if r["row"].kind == "next_update"]
     assert (row.total, row.met) == (2, 1)  # the first update in time, the kept one late
     assert row.breached == [(critical_case_a.pk, critical_case_a.reference)]

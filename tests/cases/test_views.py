@@ -158,7 +158,7 @@ def test_the_list_rows_escape_what_customers_wrote_and_speak_the_reader_s_langua
     assert "We will respond by Wed 25 Nov 2026, 14:00" in english
     assert "An agent is working on it" in english and "Waiting for your information" in english
     assert "Waiting for you to accept or reject the proposed resolution" in english
-    assert "We reageren uiterlijk wo 25 Nov 2026, 14:00" in dutch
+    assert "We reageren uiterlijk wo 25 nov 2026, 14:00" in dutch
     assert "werkt eraan" in dutch and "Wacht op uw informatie" in dutch
     assert "Wacht op uw akkoord of afwijzing van de voorgestelde oplossing" in dutch
 
@@ -358,7 +358,7 @@ def test_a_reused_timeline_follows_the_reader_s_language_and_time_zone(
     # Filed 25 Nov 2026 10:00 in Amsterdam, which is 18:00 in Tokyo.
     assert "25 Nov 2026, 10:00" in english and "Case filed" in english
     assert "25 Nov 2026, 18:00" in tokyo and "Case filed" in tokyo
-    assert "25 Nov 2026, 18:00" in dutch and "Zaak ingediend" in dutch
+    assert "25 nov 2026, 18:00" in dutch and "Zaak ingediend" in dutch
 
 
 def _timeline(page: Page) -> str:
@@ -482,7 +482,7 @@ def test_the_list_shows_when_the_next_agreed_update_is_due(client_a, file_case, 
     assert "An agent is working on it" not in english
     assert "Missed: our update was due Wed 25 Nov 2026, 11:00" in late
     assert "on its way" not in late
-    assert "Gemist: onze update was uiterlijk wo 25 Nov 2026, 11:00 verwacht" in dutch
+    assert "Gemist: onze update was uiterlijk wo 25 nov 2026, 11:00 verwacht" in dutch
 
 
 def test_every_agreement_shows_what_was_proposed_and_who_agreed_how(client_a, case_a, agent):

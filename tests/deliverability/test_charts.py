@@ -10,7 +10,7 @@ from deliverability.programme.selectors import ChartDay, ProviderSeries
 from deliverability.templatetags.blocklist_chart import history_chart, history_geometry
 from deliverability.templatetags.warmup_chart import warmup_chart, warmup_geometry
 
-from ..html import attr, one, page, select, text
+from ..html import attr, one, page, select, text, texts
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = START + timedelta(days=30)
@@ -83,7 +83,7 @@ def test_no_days_draw_no_warmup_chart():
 
 def test_the_warmup_scale_is_logarithmic_and_days_without_actuals_have_no_bar():
     chart = warmup_geometry(series())
-    assert [g.label for g in chart.gridlines] == ["0", "10"]
+    assert [g.volume for g in chart.gridlines] == [0, 10]
     assert chart.gridlines[0].y == 180 - 22  # zero sits on the axis
     assert [b.advice for b in chart.bars] == ["advance", "hold"]
     assert chart.bars[1].height > chart.bars[0].height
@@ -104,6 +104,14 @@ def test_a_provider_label_with_markup_stays_text():
         svg = one(page(warmup_chart(series(label="<i>x</i>"))), "svg")
     assert not select(svg, "i")
     assert svg.get("aria-label") == "<i>x</i>: planned and actual daily volume"
+
+
+def test_in_dutch_the_volumes_and_days_are_written_the_dutch_way():
+    day = ChartDay(date(2027, 3, 4), planned=20000, actual=12345, advice="advance")
+    with translation.override("nl"):
+        svg = one(page(warmup_chart(series(days=[day]))), "svg.warmup-chart")
+    assert text(one(svg, "rect title")) == "4 mrt: verzonden 12.345 · gepland 20.000"
+    assert "10.000" in texts(svg, "text")
 
 
 def test_a_stretch_in_which_checks_could_not_run_spans_every_lane_within_the_window():

@@ -85,3 +85,17 @@ def test_the_cool_off_is_a_setting(settings, account_a, customer_a):
         account=account_a, requested_by=customer_a, now=T0 + timedelta(seconds=61)
     )
     assert run.trigger == CheckRun.Trigger.CUSTOMER
+
+
+def test_in_dutch_the_next_possible_time_has_a_dutch_month(
+    client_a, customer_a, account_a, ip_a, django_capture_on_commit_callbacks
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    with time_machine.travel(T0, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            client_a.post(CHECK)
+    with time_machine.travel(T0 + timedelta(minutes=14), tick=False):
+        refused = client_a.post(CHECK, follow=True)
+    assert text(refused, "[data-testid=message]").endswith("25 nov 2026 10:15 CET.")
+    assert text(refused, "[data-testid=next-check]").endswith("25 nov 2026 10:15 CET.")

@@ -284,3 +284,15 @@ def test_a_prefilled_address_that_is_not_one_is_left_as_typed(client_a):
     response = client_a.get(url, {"affected_ips": "0 not-an-ip"})
     assert response.status_code == 200
     assert one(response, "textarea[name=affected_ips]").text.strip() == "0 not-an-ip"
+
+
+def test_a_listing_prefills_the_request_with_the_catalogues_reason_in_dutch(
+    client_a, customer_a, listing_a
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    listing_a.reasons = ["SBL: Spamhaus Block List (spam source)"]
+    listing_a.save()
+    url = reverse("deliverability:remediation_new") + f"?listing={listing_a.pk}"
+    bounce_text = text(page(client_a.get(url)), "textarea[name=bounce_text]")
+    assert bounce_text.endswith("SBL: Spamhaus Block List (bron van spam)")

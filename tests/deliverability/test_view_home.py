@@ -15,7 +15,7 @@ def _listed(ip, zone="zen.spamhaus.org", **fields):
         sending_ip=ip,
         blocklist=Blocklist.objects.get(zone=zone),
         state="listed",
-        reasons=["SBL: Spamhaus Block List (spam source)"],
+        reasons=fields.pop("reasons", ["SBL: Spamhaus Block List (spam source)"]),
         since="2026-11-20T08:00Z",
         last_checked_at="2026-11-26T08:00Z",
         last_run=run,
@@ -141,3 +141,27 @@ def test_the_last_known_state_reads_in_dutch(client_a, customer_a, ip_a):
     )
     body = Page(client_a.get(URL, HTTP_ACCEPT_LANGUAGE="nl"))
     assert "laatst bekend: vermeld (22 nov 2026" in body.text().lower()
+
+
+def test_in_dutch_the_catalogues_reasons_are_translated_and_the_lists_own_text_is_labelled(
+    client_a, customer_a, ip_a
+):
+    customer_a.language = "nl"
+    customer_a.save()
+    _listed(ip_a, txt="Listed by SBL, see https://check.spamhaus.org/")
+    body = Page(client_a.get(URL))
+    assert body.text("[data-testid=listing-reasons]") == "SBL: Spamhaus Block List (bron van spam)"
+    # What the list itself said stays in its words, marked as such.
+    assert body.text("[data-testid=listing-txt] span") == "Eigen tekst van de lijst:"
+    assert (
+        body.text("[data-testid=listing-txt] q") == "Listed by SBL, see https://check.spamhaus.org/"
+    )
+    assert body.text("[data-state=listed] + div") == "sinds 20 nov 2026 09:00"
+
+
+def test_a_reason_outside_the_catalogue_is_shown_as_it_is(client_a, customer_a, ip_a):
+    customer_a.language = "nl"
+    customer_a.save()
+    _listed(ip_a, reasons=["code 127.0.0.99", "Spam domain"])
+    body = Page(client_a.get(URL))
+    assert body.text("[data-testid=listing-reasons]") == "code 127.0.0.99; Spamdomein"

@@ -77,8 +77,8 @@ def test_a_raw_message_missing_from_the_storage_is_said_so(world, settings):
     assert "Missing from the file storage." in staff_page(world.agent, row)
 
 
-BEFORE = [("inbound", "0005_content_fingerprint_dedup_keys")]
-AFTER = [("inbound", "0006_storage_raw_message")]
+BEFORE = [("inbound", "0006_mailin_webhook")]
+AFTER = [("inbound", "0007_storage_raw_message")]
 
 
 def migrate(targets):

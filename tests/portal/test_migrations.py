@@ -13,7 +13,7 @@ MIGRATIONS = sorted(ROOT.glob("*/migrations/[0-9]*.py"))
 # stay importable there.
 WRITTEN_BY_DJANGO = {
     ("cases/migrations/0001_initial.py", "cases.models"),
-    ("inbound/migrations/0006_storage_raw_message.py", "inbound.models"),
+    ("inbound/migrations/0007_storage_raw_message.py", "inbound.models"),
 }
 
 

@@ -5,8 +5,13 @@ from datetime import date, time
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Holiday, OfficeHoursChange
+from cases.models import Status
+from cases.services import case_open, case_set_status
+from deliverability.models import Blocklist, CheckRun, ListingState, SendingIP
+from tests.deliverability.programme_fixtures import make_plan
 from tests.factories import AccountFactory, ContactFactory
 from tests.html import Page
 
@@ -154,11 +159,12 @@ def test_a_staff_member_is_pointed_to_the_admin(agent_client):
 
 @time_machine.travel(OPEN_WEDNESDAY, tick=False)
 def test_the_home_page_runs_a_fixed_number_of_queries(
-    client_a, account_a, django_assert_num_queries
+    client_a, account_a, customer_a, django_assert_num_queries
 ):
     # session, user with contact and account, account+TAM+calendar, ranges, holidays,
-    # changes, SLA events of the month
-    with django_assert_num_queries(7):
+    # changes, SLA events of the month, open cases and their counts, sending assets and
+    # their listings, warm-up plans
+    with django_assert_num_queries(12):
         client_a.get(HOME)
     calendar = account_a.office_hours
     for day in range(10):
@@ -173,5 +179,26 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     for _ in range(5):
         ContactFactory(account=account_a)
     AccountFactory.create_batch(3)
-    with django_assert_num_queries(7):
-        client_a.get(HOME)
+    blocklist = Blocklist.objects.get(zone="zen.spamhaus.org")
+    for n in range(8):
+        case = case_open(
+            account=account_a,
+            requester=customer_a,
+            subject=f"Case {n}",
+            description="Details.",
+            category="software_bug",
+        )
+        if n % 2:
+            case_set_status(case=case, status=Status.WAITING_ON_CUSTOMER, actor=account_a.tam)
+        ip = SendingIP.objects.create(account=account_a, address=f"192.0.2.{10 + n}")
+        ListingState.objects.create(
+            sending_ip=ip,
+            blocklist=blocklist,
+            state="listed",
+            last_checked_at=timezone.now(),
+            last_run=CheckRun.objects.create(trigger="schedule", status="finished"),
+        )
+        make_plan(account_a, [ip], name=f"Plan {n}", start_date=date(2026, 11, 1 + n))
+    with django_assert_num_queries(12):
+        response = client_a.get(HOME)
+    assert len(Page(response).select("[data-testid=home-cases] .home-case")) == 8

@@ -37,7 +37,7 @@ def _to_column(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inbound", "0005_content_fingerprint_dedup_keys")]
+    dependencies = [("inbound", "0006_mailin_webhook")]
 
     operations = [
         migrations.AddField(
