@@ -15,6 +15,8 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import object_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -230,9 +232,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are private: served only through access-checked views, never by URL.
+# They live under MEDIA_ROOT, or in a private S3-compatible bucket shared by every host
+# when STORAGE_URL (or django-storages' AWS_STORAGE_BUCKET_NAME ...) is set.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Downloads from a bucket: "stream" (through the portal) or "redirect" (to a signed address
+# valid this many seconds). The local folder is always streamed.
+STORAGE_DOWNLOADS = env.str("STORAGE_DOWNLOADS", default="stream")
+if STORAGE_DOWNLOADS not in ("stream", "redirect"):
+    raise ImproperlyConfigured(
+        f"STORAGE_DOWNLOADS must be stream or redirect; got {STORAGE_DOWNLOADS!r}."
+    )
+STORAGE_SIGNED_URL_SECONDS = env.int("STORAGE_SIGNED_URL_SECONDS", default=60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage.default_storage(
+        env.ENVIRON, signed_url_seconds=STORAGE_SIGNED_URL_SECONDS
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

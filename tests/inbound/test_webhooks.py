@@ -455,4 +455,4 @@ def test_a_message_that_came_through_the_mta_too_is_counted_on_the_same_row(
     )
     row = InboundMessage.objects.get()
     assert (row.received_via, row.times_received) == ("mta", 3)
-    assert bytes(row.raw) == REPLY
+    assert row.raw_bytes() == REPLY
