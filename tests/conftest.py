@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts import roles
-from core import outbox
+from core import log_context, outbox
 from portal.celery import app as celery_app
 
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
@@ -97,6 +97,9 @@ def _fast_and_contained(settings, tmp_path):
     # test starts from the defaults, as a fresh worker does.
     translation.deactivate()
     timezone.deactivate()
+    # Services called outside a request or task name the case they work on for the logs;
+    # the next test starts with none, as a new request does.
+    log_context.case_reference.set(None)
 
 
 def run_in_this_process(task_name: str, args: list, kwargs: dict) -> None:
