@@ -4,6 +4,7 @@ from django.urls import include, path
 from accounts.signin import views as signin_views
 
 from . import views
+from .health import WEB_CHECKS, HealthView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/web/", HealthView.as_view(checks=WEB_CHECKS), name="health_web"),
 ]
 
 handler500 = "portal.views.server_error"
