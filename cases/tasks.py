@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core import heartbeats
+
 from . import deadlines, mailing, services
 
 
@@ -22,4 +24,6 @@ def recompute_deadlines_task(severity: str | None = None) -> int:
 @shared_task(name="cases.sla_sweep")
 def sla_sweep_task() -> dict:
     """Beat runs this every minute; concurrent or repeated runs notify once."""
-    return dict(services.sla_sweep())
+    result = dict(services.sla_sweep())
+    heartbeats.record("cases.sla_sweep")
+    return result

@@ -21,3 +21,22 @@ class OutboxTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """The last successful run of a periodic job, written by its task (core/heartbeats.py).
+    How often the job should succeed is read from beat's schedule when it is checked, so
+    an interval staff change in the admin is followed at once."""
+
+    name = models.CharField(max_length=200, unique=True)  # the job's Celery task name
+    last_success_at = models.DateTimeField()
+    # When staff were told the job had stopped; cleared by its next success, so they
+    # are told once per stale streak.
+    alarm_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M}"

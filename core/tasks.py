@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
-from . import outbox
+from . import heartbeats, outbox
 
 
 @shared_task(name="core.drain_outbox")
 def drain_outbox_task() -> int:
     """Beat runs this every minute: what the on-commit sends left in the outbox."""
     return outbox.drain()
+
+
+@shared_task(name=heartbeats.BEAT)
+def beat_heartbeat_task() -> None:
+    """Beat runs this every minute and does nothing else: its heartbeat says that beat
+    and a worker are alive, whatever the other jobs do."""
+    heartbeats.record(heartbeats.BEAT)

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core import heartbeats
+
 from .blocklists import alerts, services
 from .models import CheckRun
 from .programme import services as programme_services
@@ -15,6 +17,7 @@ def scheduled_check_task():
     """Started by Celery beat: every asset of every account."""
     services.runs_resume()
     run = services.run_start(trigger=CheckRun.Trigger.SCHEDULE)
+    heartbeats.record("deliverability.scheduled_blocklist_check")
     return run.pk
 
 

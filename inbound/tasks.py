@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core import heartbeats
+
 from . import mail, polling, services
 from .models import InboundMessage
 
@@ -35,7 +37,11 @@ def send_held_notice(inbound_id: int) -> bool:
 
 @shared_task(name="inbound.poll_mailbox")
 def poll_mailbox_task() -> dict:
-    return polling.poll_mailbox()
+    result = polling.poll_mailbox()
+    # A poll that read the mailbox; not one skipped (no mailbox, waiting after failures).
+    if "error" not in result and "skipped" not in result:
+        heartbeats.record("inbound.poll_mailbox")
+    return result
 
 
 @shared_task(name="inbound.purge_raw_messages")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 
@@ -25,6 +26,22 @@ class PortalAdminSite(admin.AdminSite):
         from accounts.signin.forms import StaffSignInForm
 
         return StaffSignInForm
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if self.has_permission(request):
+            context["sla_sweep_stale_since"] = self._sla_sweep_stale_since(request)
+        return context
+
+    @staticmethod
+    def _sla_sweep_stale_since(request):
+        """The SLA sweep's alarm, raised by the staff's page views because it must not
+        depend on beat (cases/services/sweep_alarm.py); asked once per request."""
+        from cases.services import sla_sweep_stale_since
+
+        if not hasattr(request, "sla_sweep_stale_since"):
+            request.sla_sweep_stale_since = sla_sweep_stale_since(now=timezone.now())
+        return request.sla_sweep_stale_since
 
     def index(self, request, extra_context=None):
         # Imported here, as above: the report lives with the cases.

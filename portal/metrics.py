@@ -17,11 +17,10 @@ from datetime import UTC, datetime, timedelta
 import prometheus_client
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Min, Q
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django_celery_beat.models import PeriodicTask
 from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
@@ -29,7 +28,7 @@ from accounts.signin.hooks import client_ip
 from cases import selectors as case_selectors
 from cases import sla_report
 from cases.models import OPEN_STATUSES, Case, Severity
-from core.models import OutboxTask
+from core.models import Heartbeat, OutboxTask
 from deliverability.blocklists.models import CheckRun
 from inbound.models import InboundMessage, Outcome
 
@@ -179,12 +178,14 @@ def outbox(now: datetime):
 
 
 def sla_sweep(now: datetime):
-    """When beat last started the SLA sweep (django-celery-beat's record of the entry)."""
-    last = PeriodicTask.objects.filter(task="cases.sla_sweep").aggregate(at=Max("last_run_at"))
+    """When the SLA sweep last completed (its heartbeat, core/heartbeats.py)."""
+    last = Heartbeat.objects.filter(name="cases.sla_sweep").values_list(
+        "last_success_at", flat=True
+    )
     yield from _moment(
         "portal_sla_sweep",
-        "the SLA sweep last ran",
-        last["at"],
+        "the SLA sweep last completed",
+        last.first(),
         now,
     )
 

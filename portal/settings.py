@@ -283,6 +283,16 @@ ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
 ALERT_WEBHOOK_SECRET = env.str("ALERT_WEBHOOK_SECRET", default="")
 ALERT_WEBHOOK_TIMEOUT = env.float("ALERT_WEBHOOK_TIMEOUT", default=5.0)
 
+# Health (/health/, portal/health.py): open to load balancers and monitors without a
+# login. With a token set, only `Authorization: Bearer <token>` is told which check failed.
+HEALTH_CHECK_TOKEN = env.str("HEALTH_CHECK_TOKEN", default="")
+# When the SLA sweep has not completed for this long, the next staff admin page alerts
+# the Support Managers and on-call (once per stale streak) and shows a banner.
+HEALTH_SLA_SWEEP_ALARM_MINUTES = env.int("HEALTH_SLA_SWEEP_ALARM_MINUTES", default=3)
+# A load balancer may probe over plain HTTP behind the TLS proxy (the list is extended
+# for /metrics below).
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
 # Celery: kombu's filesystem transport under var/ by default; redis://... in production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem"):
@@ -436,7 +446,7 @@ DATABASES["default"]["ENGINE"] = {
 }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 # Prometheus scrapes each web host directly (each process counts its own requests), over
 # the internal network: the HTTPS redirect would send it to a port nobody serves.
-SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 
 # --- Support cases -------------------------------------------------------------------
 # First-response targets when no SLA policy row exists (the admin edits the policies).

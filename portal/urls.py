@@ -4,6 +4,7 @@ from django.urls import include, path
 from accounts.signin import views as signin_views
 
 from . import metrics, views
+from .health import WEB_CHECKS, HealthView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("deliverability/", include("deliverability.urls")),
     path("inbound/", include("inbound.urls")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("health/web/", HealthView.as_view(checks=WEB_CHECKS), name="health_web"),
     # Read by Prometheus, not linked from any page.
     path("metrics", metrics.metrics),
 ]

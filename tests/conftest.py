@@ -129,7 +129,8 @@ def broker(tmp_path):
     saved_retry = (conf.broker_connection_retry, conf.broker_connection_max_retries)
 
     def point_at(url, options=None):
-        celery_app.close()
+        # Not `celery_app.close()`: it also unregisters the app, and a tasks module imported
+        # afterwards would then register its tasks with no app.
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         # broker_url gives way to the CELERY_BROKER_URL variable; the write URL does not.

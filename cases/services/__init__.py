@@ -2,7 +2,8 @@
 about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
 (`messages`), resolution by mutual agreement (`resolution`), the update interval by
 mutual agreement (`update_interval`), duplicates merged into their original
-(`duplicates`), the Severity 1 hotline (`hotline`) and the SLA sweep (`sweep`).
+(`duplicates`), the Severity 1 hotline (`hotline`), the SLA sweep (`sweep`) and its
+alarm when it stops (`sweep_alarm`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
@@ -38,6 +39,7 @@ from .resolution import (
     case_reject_resolution,
 )
 from .sweep import sla_sweep
+from .sweep_alarm import sla_sweep_stale_since
 from .update_interval import (
     MAX_INTERVAL,
     MIN_INTERVAL,
@@ -87,4 +89,5 @@ __all__ = [
     "record_event",
     "resolve_now",
     "sla_sweep",
+    "sla_sweep_stale_since",
 ]

@@ -10,11 +10,10 @@ import pytest
 import time_machine
 from django.db import OperationalError, connection, connections
 from django.test import Client
-from django_celery_beat.models import PeriodicTask
 from prometheus_client.parser import text_string_to_metric_families
 
 from cases.models import Case, CaseEvent
-from core.models import OutboxTask
+from core.models import Heartbeat, OutboxTask
 from deliverability.blocklists.models import CheckRun
 from inbound.models import InboundMessage
 from portal import metrics
@@ -172,9 +171,7 @@ def desk(account_a, customer_a):
         OutboxTask.objects.create(
             task_name="cases.sla_sweep", created_at=NOW - timedelta(seconds=seconds)
         )
-    PeriodicTask.objects.filter(task="cases.sla_sweep").update(
-        last_run_at=NOW - timedelta(seconds=90)
-    )
+    Heartbeat.objects.create(name="cases.sla_sweep", last_success_at=NOW - timedelta(seconds=90))
 
     finished = CheckRun.Status.FINISHED
     for account, at, status in [
