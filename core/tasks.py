@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from . import outbox
+from . import once, outbox
 
 
 @shared_task(name="core.drain_outbox")
 def drain_outbox_task() -> int:
     """Beat runs this every minute: what the on-commit sends left in the outbox."""
     return outbox.drain()
+
+
+@shared_task(name="core.purge_done_once")
+def purge_done_once_task() -> int:
+    """Beat runs this daily: keys of work done once, past any redelivery."""
+    return once.purge()

@@ -28,6 +28,7 @@ class Entry:
 def beat_schedule() -> list[Entry]:
     return [
         Entry("Outbox: send the tasks a broker outage left", "core.drain_outbox", 60, "seconds"),
+        Entry("Outbox: forget work done over 30 days ago", "core.purge_done_once", 1, "days"),
         Entry(
             "Support cases: SLA sweep (warnings, breaches, outbox)", "cases.sla_sweep", 1, "minutes"
         ),
