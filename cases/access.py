@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import customer_account
+from core import log_context
 
 from .models import Attachment, Case
 
@@ -22,13 +23,15 @@ def case_for_customer(user, reference: str, *, account=None) -> Case:
     if account is None:
         raise Http404
     try:
-        return (
+        case = (
             cases_visible_to(account)
             .select_related("account__tam", "requester", "assigned_agent")
             .get(reference=reference)
         )
     except Case.DoesNotExist:
         raise Http404 from None
+    log_context.set_case(case.reference)
+    return case
 
 
 def attachment_for_customer(user, reference: str, attachment_id: int, *, account=None):

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
-from core import dates
+from core import dates, log_context
 from core.mail import render_mail
 from core.once import once
 
@@ -213,6 +213,7 @@ def send_event_mail(event_id: int) -> int:
     if event is None or not event.public:
         return 0
     case = event.case
+    log_context.set_case(case.reference)
     source_key = f"event:{event.pk}"
     first = OutboundMessage.objects.filter(case=case).order_by("sent_at", "id").first()
     sent = 0

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import Count, F, Prefetch, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts import office_hours
@@ -30,26 +30,29 @@ from .models import (
     Status,
 )
 
+# The columns a customer's list of cases shows (the case list, the home page), and no
+# more: each date read is a date parsed.
+LISTED_COLUMNS = (
+    "reference",
+    "subject",
+    "severity",
+    "status",
+    "updated_at",
+    "first_response_at",
+    "first_response_due_at",
+    "next_update_due_at",
+    "response_due_at",
+    "waiting_since",
+    "callback_due_at",
+)
+
 
 def cases_for_customer(
     account, *, closed: bool = False, limit: int = 50, offset: int = 0
 ) -> list[Case]:
     """One query: the account's open cases newest first, or its resolved and closed cases
     last changed first (each from its own partial index)."""
-    # The columns the list shows, and no more: each date read is a date parsed.
-    qs = cases_visible_to(account).only(
-        "reference",
-        "subject",
-        "severity",
-        "status",
-        "updated_at",
-        "first_response_at",
-        "first_response_due_at",
-        "next_update_due_at",
-        "response_due_at",
-        "waiting_since",
-        "callback_due_at",
-    )
+    qs = cases_visible_to(account).only(*LISTED_COLUMNS)
     if closed:
         # A duplicate is shown as the case it was merged into: the customer sees one case.
         qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
@@ -114,9 +117,19 @@ def open_case_count(account) -> int:
     return cases_visible_to(account).filter(status__in=OPEN_STATUSES).count()
 
 
-# What a customer must do on an open case: give the information asked, or answer a
-# proposed resolution.
-WAITING_ON_CUSTOMER = Q(waiting_since__isnull=False) | Q(status=Status.RESOLUTION_PROPOSED)
+# An update interval our side proposed, awaiting the customer's answer.
+INTERVAL_TO_ANSWER = Exists(
+    IntervalProposal.objects.filter(
+        case=OuterRef("pk"),
+        outcome=IntervalProposal.Outcome.PENDING,
+        side=IntervalProposal.Side.STAFF,
+    )
+)
+# What a customer must do on an open case: give the information asked, answer a
+# proposed resolution, or answer a proposed update interval.
+WAITING_ON_CUSTOMER = (
+    Q(waiting_since__isnull=False) | Q(status=Status.RESOLUTION_PROPOSED) | Q(INTERVAL_TO_ANSWER)
+)
 
 
 @dataclass
@@ -134,19 +147,8 @@ def cases_for_home(account, *, limit: int = 5) -> HomeCases:
     cases = list(
         cases_visible_to(account)
         .filter(status__in=OPEN_STATUSES)
-        .annotate(waits_on_customer=waits)
-        .only(
-            "reference",
-            "subject",
-            "severity",
-            "status",
-            "first_response_at",
-            "first_response_due_at",
-            "next_update_due_at",
-            "response_due_at",
-            "waiting_since",
-            "updated_at",
-        )
+        .annotate(waits_on_customer=waits, interval_to_answer=INTERVAL_TO_ANSWER)
+        .only(*LISTED_COLUMNS)
         .order_by(
             "waits_on_customer",
             F("next_due_at").asc(nulls_last=True),

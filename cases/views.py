@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from core.downloads import private_file_response
 
 from . import classification, deadlines, selectors, services
 from .access import attachment_for_customer, case_for_customer, cases_visible_to
@@ -310,16 +310,6 @@ def attachment_download(request, reference, attachment_id):
 
 
 def attachment_response(attachment):
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -144,7 +144,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("raw", "full_text", "reply_text")
+        return super().get_queryset(request).defer("full_text", "reply_text")
 
     @admin.display(description=_("subject"), ordering="subject")
     def short_subject(self, obj):
@@ -203,12 +203,15 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("raw message"))
     def raw_message(self, obj):
-        if obj.raw is None:
+        if not obj.raw:
             return gettext("Deleted after the retention period.")
+        raw = obj.raw_bytes(limit=RAW_PREVIEW_LIMIT)
+        if raw is None:
+            return gettext("Missing from the file storage.")
         note = None
         if obj.outcome == Outcome.TOO_LARGE:
             note = gettext("Too large to read: only its header section is kept.")
-        text = bytes(obj.raw)[:RAW_PREVIEW_LIMIT].decode("utf-8", "replace")
+        text = raw.decode("utf-8", "replace")
         return render_to_string(TEXT_BLOCK, {"text": text, "note": note, "scroll": True})
 
     @admin.action(

@@ -4,21 +4,18 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .imap_config import configuration_problems
+from .imap_config import ImapConfig
+from .webhooks import webhook_problems
 
 
 @register()
 def check_imap_settings(app_configs, **kwargs):
     if not settings.INBOUND_IMAP_HOST:  # not polled
         return []
-    problems = configuration_problems(
-        host=settings.INBOUND_IMAP_HOST,
-        tls=settings.INBOUND_IMAP_TLS,
-        allow_plaintext=settings.INBOUND_IMAP_ALLOW_PLAINTEXT,
-        folders=(
-            settings.INBOUND_IMAP_FOLDER,
-            settings.INBOUND_IMAP_PROCESSED_FOLDER,
-            settings.INBOUND_IMAP_OVERSIZE_FOLDER,
-        ),
-    )
+    problems = ImapConfig.from_settings(settings, validate=False).problems()
     return [Error(problem, id="inbound.E001") for problem in problems]
+
+
+@register()
+def check_webhook_settings(app_configs, **kwargs):
+    return [Error(problem, id="inbound.E002") for problem in webhook_problems(settings)]

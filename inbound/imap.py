@@ -32,7 +32,9 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import imap_oauth2
 from .imap_config import (
+    ImapAuth,
     ImapConfig,
     ImapConnectionError,
     ImapError,
@@ -74,9 +76,11 @@ def _text(data) -> str:
 class ImapMailbox:
     """One session on the support mailbox; use as a context manager."""
 
-    def __init__(self, config: ImapConfig):
+    def __init__(self, config: ImapConfig, *, now: float | None = None):
+        """`now` (seconds since the epoch) decides whether a kept OAuth2 token is fresh."""
         config.validate()
         self.config = config
+        self._now = now
         self._conn: imaplib.IMAP4 | None = None
         self._where = f"{config.host}:{config.effective_port}"
         self._created: set[str] = set()
@@ -145,6 +149,9 @@ class ImapMailbox:
             raise ImapTlsError(f"STARTTLS with the IMAP server {self._where} failed: {_text(data)}")
 
     def _login(self) -> None:
+        if ImapAuth(self.config.auth) is not ImapAuth.PASSWORD:
+            self._login_oauth2()
+            return
         try:
             self._conn.login(self.config.username, self.config.password)
         except imaplib.IMAP4.abort as exc:
@@ -155,6 +162,33 @@ class ImapMailbox:
             raise ImapLoginError(
                 f"The IMAP server {self._where} refused the login of "
                 f"{self.config.username!r}: {exc}"
+            ) from exc
+        except OSError as exc:
+            raise ImapConnectionError(f"IMAP login at {self._where} failed: {exc}") from exc
+
+    def _login_oauth2(self) -> None:
+        config = self.config
+        provider = imap_oauth2.PROVIDERS[ImapAuth(config.auth)]
+        if "AUTH=XOAUTH2" not in self._conn.capabilities:
+            raise ImapLoginError(
+                f"The IMAP server {self._where} does not offer OAuth2 sign-in (XOAUTH2)."
+            )
+        response = imap_oauth2.xoauth2(
+            config.username, imap_oauth2.access_token(config, now=self._now)
+        )
+        # The first challenge is empty; a second one carries the server's error, which is
+        # answered with an empty line as SASL XOAUTH2 asks.
+        try:
+            self._conn.authenticate("XOAUTH2", lambda challenge: b"" if challenge else response)
+        except imaplib.IMAP4.abort as exc:
+            raise ImapConnectionError(
+                f"The IMAP server {self._where} closed the connection at login: {exc}"
+            ) from exc
+        except imaplib.IMAP4.error as exc:
+            imap_oauth2.forget(config)
+            raise ImapLoginError(
+                f"The IMAP server {self._where} refused the {provider} OAuth2 token for "
+                f"{config.username!r}: {exc}"
             ) from exc
         except OSError as exc:
             raise ImapConnectionError(f"IMAP login at {self._where} failed: {exc}") from exc

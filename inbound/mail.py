@@ -115,8 +115,9 @@ def access_reply_languages(row: InboundMessage) -> list[str]:
     ours = sorted(
         (code for code, _name in settings.LANGUAGES), key=lambda c: c != settings.LANGUAGE_CODE
     )
-    if row.raw is not None:
-        parsed = parse_message(bytes(row.raw))
+    raw = row.raw_bytes()
+    if raw is not None:
+        parsed = parse_message(raw)
         for header in ("content-language", "accept-language"):
             chosen = preferred_language(parsed.header(header), ours)
             if chosen:

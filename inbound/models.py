@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,12 @@ class ReceivedVia(models.TextChoices):
     MTA = "mta", _("Mail server (ingest_email)")
     IMAP = "imap", _("IMAP mailbox")
     STAFF = "staff", _("Staff upload")
+    WEBHOOK = "webhook", _("Mail provider's webhook")
+
+
+def raw_message_path(instance, filename):
+    # Random names under the day it arrived: nothing the sender wrote reaches the path.
+    return f"inbound-raw/{instance.received_at:%Y/%m/%d}/{uuid.uuid4().hex}.eml"
 
 
 class InboundMessage(models.Model):
@@ -52,8 +60,9 @@ class InboundMessage(models.Model):
     reply_text = models.TextField(_("reply text"), blank=True)
     full_text = models.TextField(_("full text"), blank=True)
     attachment_notes = models.TextField(_("attachments not accepted"), blank=True)
-    # Kept for audit; emptied after INBOUND_RAW_MESSAGE_RETENTION_DAYS.
-    raw = models.BinaryField(_("raw message"), null=True, blank=True)
+    # Kept for audit in the file storage (the bucket of every host, or MEDIA_ROOT);
+    # deleted after INBOUND_RAW_MESSAGE_RETENTION_DAYS, when the name is emptied.
+    raw = models.FileField(_("raw message"), upload_to=raw_message_path, blank=True)
     raw_purged_at = models.DateTimeField(_("raw message deleted"), null=True, blank=True)
 
     # A delivery report about one of our notifications: what failed, for whom.
@@ -128,6 +137,17 @@ class InboundMessage(models.Model):
     def sender_verified(self) -> bool:
         """The trusted Authentication-Results gave a DMARC pass for the From address."""
         return self.dmarc == "pass"
+
+    def raw_bytes(self, limit: int | None = None) -> bytes | None:
+        """The raw message as stored (its first `limit` bytes), or None when it was
+        deleted or is missing from the file storage."""
+        if not self.raw:
+            return None
+        try:
+            with self.raw.storage.open(self.raw.name, "rb") as handle:
+                return handle.read() if limit is None else handle.read(limit)
+        except FileNotFoundError:
+            return None
 
 
 class AccessReply(models.Model):

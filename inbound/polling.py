@@ -104,7 +104,7 @@ def poll_mailbox(*, config: ImapConfig | None = None, now: datetime | None = Non
         return {"skipped": f"waiting until {status.next_attempt_at.isoformat()}"}
     stored = 0
     try:
-        with ImapMailbox(config) as mailbox:
+        with ImapMailbox(config, now=now.timestamp()) as mailbox:
             for message in mailbox.fetch_unprocessed(
                 limit=settings.INBOUND_IMAP_BATCH, max_bytes=settings.INBOUND_MAX_MESSAGE_BYTES
             ):

@@ -51,7 +51,8 @@ def _requester_for(row: InboundMessage, requester):
 
 
 def _parsed(row: InboundMessage) -> ParsedMessage | None:
-    return parse_message(bytes(row.raw)) if row.raw is not None else None
+    raw = row.raw_bytes()
+    return parse_message(raw) if raw is not None else None
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -83,7 +84,7 @@ def _facts(parsed: ParsedMessage, classification, auth: SenderAuthentication, no
 
 
 def _new_row(
-    parsed: ParsedMessage, auth: SenderAuthentication, raw: bytes, received_via: str, now
+    parsed: ParsedMessage, auth: SenderAuthentication, received_via: str, now
 ) -> InboundMessage:
     return InboundMessage(
         dedup_key=parsed.dedup_key[:255],
@@ -101,8 +102,12 @@ def _new_row(
         dmarc=(auth.dmarc or "")[:16],
         reply_text=parsed.reply_text,
         full_text=parsed.text,
-        raw=raw,
     )
+
+
+def _keep_raw(row: InboundMessage, raw: bytes) -> None:
+    """Put the raw message in the file storage, for a row about to be inserted."""
+    row.raw.save("message.eml", ContentFile(raw), save=False)
 
 
 def ingest(
@@ -128,7 +133,7 @@ def _count_again(pk: int, now) -> InboundMessage:
     InboundMessage.objects.filter(pk=pk).update(
         times_received=F("times_received") + 1, last_received_at=now
     )
-    stored = InboundMessage.objects.defer("raw").get(pk=pk)
+    stored = InboundMessage.objects.get(pk=pk)
     stored.duplicate = True
     return stored
 
@@ -136,7 +141,7 @@ def _count_again(pk: int, now) -> InboundMessage:
 @transaction.atomic
 def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> InboundMessage:
     auth = parsed.authentication(settings.INBOUND_AUTHSERV_IDS)
-    row = _new_row(parsed, auth, raw, received_via, now)
+    row = _new_row(parsed, auth, received_via, now)
     classification = classify(parsed, own_addresses=_own_addresses())
     facts, look = _facts(parsed, classification, auth, now)
     if facts.already_stored:
@@ -148,6 +153,7 @@ def _ingest(parsed: ParsedMessage, raw: bytes, received_via: str, now) -> Inboun
     decision = route(parsed, classification, facts)
     row.verdict = classification.verdict.value
     follow_up = _act(row, parsed, decision, look, now)
+    _keep_raw(row, raw)
     row.save(force_insert=True)
     if follow_up is not None and follow_up.kind is not None:
         AccessReply.objects.create(
@@ -179,7 +185,6 @@ def record_too_large(
     row = _new_row(
         parsed,
         parsed.authentication(settings.INBOUND_AUTHSERV_IDS),
-        header_section,
         received_via,
         now,
     )
@@ -210,6 +215,7 @@ def record_too_large(
                 if row.message_id
                 else None
             )
+            _keep_raw(row, header_section)
             row.save(force_insert=True)
     except IntegrityError:
         stored = InboundMessage.objects.get(dedup_key=row.dedup_key)
@@ -309,10 +315,18 @@ def _act(row: InboundMessage, parsed: ParsedMessage, decision: Decision, look, n
     return None
 
 
-def purge_raw_messages(*, now: datetime | None = None) -> int:
-    """Delete raw messages older than the retention period; the summary rows stay."""
+def purge_raw_messages(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete raw messages older than the retention period from the file storage; the
+    summary rows stay, marked when their raw message was deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.INBOUND_RAW_MESSAGE_RETENTION_DAYS)
-    return InboundMessage.objects.filter(received_at__lt=cutoff, raw__isnull=False).update(
-        raw=None, raw_purged_at=now
-    )
+    due = InboundMessage.objects.filter(received_at__lt=cutoff).exclude(raw="")
+    storage, purged = InboundMessage._meta.get_field("raw").storage, 0
+    while rows := list(due.order_by("pk").values_list("pk", "raw")[:batch]):
+        for _pk, name in rows:
+            # A file already gone (a run stopped half-way) counts as deleted.
+            storage.delete(name)
+        purged += InboundMessage.objects.filter(pk__in=[pk for pk, _name in rows]).update(
+            raw="", raw_purged_at=now
+        )
+    return purged

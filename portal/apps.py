@@ -10,6 +10,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Registered on import: the system checks, the whole-number lookups.
         from . import checks, lookups, roles, schedule  # noqa: F401
+        from .observability import init_sentry
+
+        init_sentry()
 
         # Every `migrate` brings the staff roles to the table in portal/roles.py, and
         # creates the beat entries of portal/schedule.py that are missing.

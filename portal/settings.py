@@ -6,12 +6,16 @@ PostgreSQL, Redis and SMTP; see README.md for every variable.
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from portal import object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -228,9 +232,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are private: served only through access-checked views, never by URL.
+# They live under MEDIA_ROOT, or in a private S3-compatible bucket shared by every host
+# when STORAGE_URL (or django-storages' AWS_STORAGE_BUCKET_NAME ...) is set.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Downloads from a bucket: "stream" (through the portal) or "redirect" (to a signed address
+# valid this many seconds). The local folder is always streamed.
+STORAGE_DOWNLOADS = env.str("STORAGE_DOWNLOADS", default="stream")
+if STORAGE_DOWNLOADS not in ("stream", "redirect"):
+    raise ImproperlyConfigured(
+        f"STORAGE_DOWNLOADS must be stream or redirect; got {STORAGE_DOWNLOADS!r}."
+    )
+STORAGE_SIGNED_URL_SECONDS = env.int("STORAGE_SIGNED_URL_SECONDS", default=60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage.default_storage(
+        env.ENVIRON, signed_url_seconds=STORAGE_SIGNED_URL_SECONDS
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -351,12 +367,98 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Watching it: errors, logs and metrics ---------------------------------------------
+# Unhandled errors go to Sentry when SENTRY_DSN is set, and by mail to ADMINS
+# ("Name <address>, ...") in production. Neither carries what people wrote: see
+# portal/observability.py (Sentry's before_send, the mail's exception reporter filter).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+ADMINS = [(name, addr) for name, addr in getaddresses([env.str("ADMINS", default="")]) if addr]
+if any("@" not in address for _name, address in ADMINS):
+    raise ImproperlyConfigured(
+        "ADMINS must list email addresses, comma-separated, each optionally with a name: "
+        '"Ops <ops@example.com>, oncall@example.com".'
+    )
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.observability.PrivateExceptionReporterFilter"
+
+# Logs: plain text by default; LOG_FORMAT=json writes one JSON object a line, each with
+# the request id (X-Request-ID, echoed in the response), the user id and the case
+# reference where known, plus one line per request with its status and duration.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f'LOG_FORMAT is "{LOG_FORMAT}"; use "text" or "json".')
+_json_logs = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "core.log_context.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if _json_logs else {}),
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # runserver prints its own line per request in text mode.
+        "portal.requests": {"level": "INFO" if _json_logs else "WARNING"},
+        **({"django.server": {"handlers": [], "propagate": True}} if _json_logs else {}),
+    },
 }
+# Celery workers and beat keep this configuration instead of installing their own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not _json_logs
+
+# Metrics for Prometheus at /metrics: django-prometheus counts requests and latencies
+# (its two middlewares around ours) and database queries (its engines wrap Django's own
+# PostgreSQL and SQLite backends, subclassing them: same options, same vendor); the
+# support desk's gauges are read from the database at each scrape (portal/metrics.py).
+# Open with `Authorization: Bearer <METRICS_TOKEN>`, or from METRICS_ALLOWED_NETWORKS.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 16 characters long.")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ip_network(n, strict=False)
+        for n in env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"METRICS_ALLOWED_NETWORKS must list networks in CIDR notation (10.0.0.0/8): {exc}."
+    ) from None
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE = [
+    "portal.middleware.RequestContextMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+# Prometheus scrapes each web host directly (each process counts its own requests), over
+# the internal network: the HTTPS redirect would send it to a port nobody serves.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 
 # --- Support cases -------------------------------------------------------------------
 # First-response targets when no SLA policy row exists (the admin edits the policies).
@@ -426,6 +528,22 @@ INBOUND_IMAP_TLS = env.str("INBOUND_IMAP_TLS", default="implicit").strip().lower
 INBOUND_IMAP_PORT = env.int("INBOUND_IMAP_PORT", default=None)  # None: 993 or 143 by TLS
 INBOUND_IMAP_USER = env.str("INBOUND_IMAP_USER", default="")
 INBOUND_IMAP_PASSWORD = env.str("INBOUND_IMAP_PASSWORD", default="")
+# How the poller signs in: "password", or SASL XOAUTH2 with a token of the
+# client-credentials flow: "oauth2-microsoft" (Microsoft 365, where basic authentication
+# is off: an app registration with the IMAP.AccessAsApp permission, and the mailbox
+# granted to its service principal) or "oauth2-google" (Google Workspace: a service account
+# with domain-wide delegation of https://mail.google.com/; INBOUND_IMAP_USER is the mailbox).
+INBOUND_IMAP_AUTH = env.str("INBOUND_IMAP_AUTH", default="password").strip().lower()
+INBOUND_IMAP_OAUTH2_CLIENT_ID = env.str("INBOUND_IMAP_OAUTH2_CLIENT_ID", default="")
+INBOUND_IMAP_OAUTH2_CLIENT_SECRET = env.str("INBOUND_IMAP_OAUTH2_CLIENT_SECRET", default="")
+INBOUND_IMAP_OAUTH2_TENANT = env.str("INBOUND_IMAP_OAUTH2_TENANT", default="")
+# Default: https://login.microsoftonline.com/<tenant>; another cloud's (or a test's) here.
+INBOUND_IMAP_OAUTH2_AUTHORITY = env.str("INBOUND_IMAP_OAUTH2_AUTHORITY", default="")
+INBOUND_IMAP_OAUTH2_SERVICE_ACCOUNT_FILE = env.str(
+    "INBOUND_IMAP_OAUTH2_SERVICE_ACCOUNT_FILE", default=""
+)
+# A CA bundle for the token endpoint's certificate; empty: the system's CAs.
+INBOUND_IMAP_OAUTH2_CA_FILE = env.str("INBOUND_IMAP_OAUTH2_CA_FILE", default="")
 INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
 # Empty: stored messages stay in the folder, marked with a keyword; else moved here.
 INBOUND_IMAP_PROCESSED_FOLDER = env.str("INBOUND_IMAP_PROCESSED_FOLDER", default="")
@@ -457,3 +575,12 @@ if INBOUND_MAX_MESSAGE_BYTES < 1024:
 INBOUND_ACCESS_REPLY_INTERVAL_HOURS = env.int("INBOUND_ACCESS_REPLY_INTERVAL_HOURS", default=24)
 # Messages read from the IMAP mailbox per poll; the rest wait for the next minute.
 INBOUND_IMAP_BATCH = env.int("INBOUND_IMAP_BATCH", default=200)
+# Providers' inbound webhooks (inbound/webhooks.py), each at /inbound/<provider>/:
+# "mailgun", "postmark", "sendgrid", "amazon-ses". Empty: none has a URL.
+INBOUND_WEBHOOK_PROVIDERS = env.list("INBOUND_WEBHOOK_PROVIDERS", default=[])
+# user:password, given to every provider in its webhook URL (https://user:password@...).
+INBOUND_WEBHOOK_SECRET = env.str("INBOUND_WEBHOOK_SECRET", default="")
+# Mailgun's HTTP webhook signing key (its control panel, "Webhooks").
+INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY = env.str("INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY", default="")
+# The SNS topics Amazon SES's receipt rules publish to; other topics are refused.
+INBOUND_WEBHOOK_SES_TOPIC_ARNS = env.list("INBOUND_WEBHOOK_SES_TOPIC_ARNS", default=[])

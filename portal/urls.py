@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts.signin import views as signin_views
 
-from . import views
+from . import metrics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +18,10 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),
+    path("inbound/", include("inbound.urls")),
     path("admin/", admin.site.urls),
+    # Read by Prometheus, not linked from any page.
+    path("metrics", metrics.metrics),
 ]
 
 handler500 = "portal.views.server_error"

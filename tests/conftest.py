@@ -21,6 +21,7 @@ from core import outbox
 from portal.celery import app as celery_app
 
 from .factories import AccountFactory, ContactFactory, StaffFactory, UserFactory
+from .object_store import s3_server, s3_storage  # noqa: F401 - fixtures for every test
 
 # CI explores the same examples on every run, so a red run can be reproduced.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)

@@ -5,6 +5,9 @@ one passwd-file user with a non-root uid.
 `DovecotServer(tls=False)` listens for plaintext IMAP only (no STARTTLS offered);
 `DovecotServer(tls=True)` offers STARTTLS on one port and implicit TLS on another, with
 a self-signed certificate for 127.0.0.1 made by openssl; its path is `ca_file`.
+`DovecotServer(tls=False, oauth2_introspection_url=URL)` also signs in with SASL XOAUTH2
+and OAUTHBEARER through Dovecot's oauth2 passdb, which asks URL (RFC 7662 introspection,
+POST) whether a token is active and whose it is; the password still works for `append()`.
 Tests deliver messages with `append()`, as an MTA's LMTP/LDA would.
 """
 
@@ -43,6 +46,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A key (readable by its owner only) and a self-signed certificate for 127.0.0.1
+    and localhost, made by openssl in `directory`."""
+    key, cert = directory / "server.key", directory / "server.crt"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    os.chmod(key, 0o600)
+    return key, cert
+
+
 def _mail_owner() -> tuple[int, int, str]:
     """The uid, gid and name mail is stored under: never root (Dovecot refuses uid 0).
     As root, the unprivileged "nobody"; otherwise the current user."""
@@ -54,8 +89,9 @@ def _mail_owner() -> tuple[int, int, str]:
 
 
 class DovecotServer:
-    def __init__(self, *, tls: bool):
+    def __init__(self, *, tls: bool, oauth2_introspection_url: str = ""):
         self.tls = tls
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.host = "127.0.0.1"
         self.port = free_port()
         self.tls_port = free_port() if tls else None
@@ -85,7 +121,7 @@ class DovecotServer:
         if self.tls:
             self._make_certificate()
         config = self.root / "dovecot.conf"
-        config.write_text(self._config(passwd, mail))
+        config.write_text(self._config(passwd, mail) + self._oauth2_config())
         self.log = self.root / "dovecot.log"
         self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(config)],
@@ -120,32 +156,7 @@ class DovecotServer:
         self.stop()
 
     def _make_certificate(self) -> None:
-        key, cert = self.root / "server.key", self.root / "server.crt"
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout",
-                str(key),
-                "-out",
-                str(cert),
-            ],  # fmt: skip
-            check=True,
-            capture_output=True,
-        )
-        os.chmod(key, 0o600)
+        key, cert = self_signed_certificate(self.root)
         self.ca_file = str(cert)
 
     def _config(self, passwd: Path, mail: Path) -> str:
@@ -188,6 +199,7 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 {ssl_settings}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {passwd}
 }}
 userdb {{
@@ -211,6 +223,22 @@ service stats {{
   }}
 }}
 """
+
+    def _oauth2_config(self) -> str:
+        if not self.oauth2_introspection_url:
+            return ""
+        args = self.root / "dovecot-oauth2.conf.ext"
+        args.write_text(
+            f"introspection_mode = post\nintrospection_url = {self.oauth2_introspection_url}\n"
+            "force_introspection = yes\nusername_attribute = username\n"
+            "active_attribute = active\nactive_value = true\n"
+        )
+        os.chmod(args, 0o644)
+        return (
+            "auth_mechanisms = plain login xoauth2 oauthbearer\n"
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {args}\n}}\n"
+        )
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + 10

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import log_context
+
 from .. import selectors, services, staff_access
 from ..forms import (
     CallbackForm,
@@ -296,6 +298,7 @@ class CaseAdmin(admin.ModelAdmin):
         if case is None or (draft and draft["case"] != case.pk):
             draft = None
         if case is not None:
+            log_context.set_case(case.reference)
             extra_context.update(self.case_page_context(request, case, draft))
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -142,7 +142,7 @@ def test_a_missed_update_says_it_was_missed_in_english_and_dutch(
     customer_a.save(update_fields=["language"])
     dutch = _page(client_a, critical_case_a, 90)
     assert dutch.text("[data-testid=missed] strong") == (
-        "We hebben onze update gemist: die was uiterlijk wo 25 Nov 2026, 11:00 verwacht."
+        "We hebben onze update gemist: die was uiterlijk wo 25 nov 2026, 11:00 verwacht."
     )
     assert "Escaleer naar" in dutch.text("[data-testid=missed-escalate]")
 

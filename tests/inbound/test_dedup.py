@@ -69,7 +69,7 @@ def test_a_message_reusing_a_known_message_id_is_stored_with_its_text_and_flagge
     assert (later.duplicate, later.outcome) == (False, Outcome.QUARANTINED)
     assert later.reused_message_id_of == real
     assert "A different text under the same Message-ID." in later.full_text
-    assert bytes(later.raw).endswith(b"A different text under the same Message-ID.\r\n")
+    assert later.raw_bytes().endswith(b"A different text under the same Message-ID.\r\n")
     assert InboundMessage.objects.count() == 2
 
 

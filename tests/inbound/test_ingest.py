@@ -280,7 +280,7 @@ def test_a_new_message_from_a_contact_opens_a_non_critical_case_and_acknowledges
         f"Uw e-mail heeft Supportzaak {case.reference} geopend als Niet-kritisch probleem. Een "
         "Klant Support agent antwoordt per e-mail tijdens kantooruren. Beantwoord deze e-mail om "
         "informatie toe te voegen.\n"
-        "Een Klant Support agent reageert uiterlijk wo 25 Nov 2026, 14:00 (tijdzone "
+        "Een Klant Support agent reageert uiterlijk wo 25 nov 2026, 14:00 (tijdzone "
         "Europe/Amsterdam).\n\n"
         "Is dit een Kritisch probleem? Al uw API-aanroepen of al uw SMTP-injecties mislukken door "
         "een time-out of interne fout aan de serverkant:\n"

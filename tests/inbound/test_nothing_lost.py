@@ -78,7 +78,7 @@ def test_any_input_is_stored_once_in_exactly_one_place(world, raw):
     )
     if row.outcome in (Outcome.POSTED, Outcome.OPENED, Outcome.DELIVERY_FAILURE):
         assert row.case_id is not None
-    assert bytes(row.raw) == raw
+    assert row.raw_bytes() == raw
 
 
 @pytest.mark.django_db

@@ -54,7 +54,7 @@ def assert_recorded_too_large(row, *, via):
     assert row.subject == "Re: [EE-000123] the full logs"
     assert f"the limit of {LIMIT} bytes (INBOUND_MAX_MESSAGE_BYTES): not read" in row.reason
     # Its header section is kept for staff; not its body.
-    assert bytes(row.raw).startswith(HEADERS) and b"All the logs" not in bytes(row.raw)
+    assert row.raw_bytes().startswith(HEADERS) and b"All the logs" not in row.raw_bytes()
     assert (row.full_text, row.case) == ("", None)
     assert not CaseMessage.objects.filter(channel="email", case__reference="EE-000123").exists()
 

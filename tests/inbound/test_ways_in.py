@@ -143,10 +143,14 @@ def test_raw_messages_are_deleted_after_the_retention_period_and_the_summary_sta
     old = ingest(corpus_bytes("gmail-reply.eml"), now=timezone.now() - timedelta(days=31))
     new = ingest(corpus_bytes("outlook-reply.eml"))
     assert purge_raw_messages() == 1
+    old_name = old.raw.name
     old.refresh_from_db()
     new.refresh_from_db()
-    assert old.raw is None and old.raw_purged_at and old.outcome == Outcome.POSTED
-    assert bytes(new.raw) == corpus_bytes("outlook-reply.eml")
+    assert not old.raw and old.raw_purged_at and old.outcome == Outcome.POSTED
+    assert old.raw_bytes() is None
+    assert not (settings.MEDIA_ROOT / old_name).exists()
+    assert new.raw_bytes() == corpus_bytes("outlook-reply.eml")
+    assert purge_raw_messages() == 0
 
 
 @pytest.mark.django_db

@@ -9,8 +9,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = {p.parent.name for p in ROOT.glob("*/__init__.py")}
 MIGRATIONS = sorted(ROOT.glob("*/migrations/[0-9]*.py"))
 # Django writes a callable `upload_to` into a migration by its import path, and there is
-# no other way to name one: the attachments' random file names stay importable there.
-WRITTEN_BY_DJANGO = {("cases/migrations/0001_initial.py", "cases.models")}
+# no other way to name one: the random file names of attachments and raw inbound messages
+# stay importable there.
+WRITTEN_BY_DJANGO = {
+    ("cases/migrations/0001_initial.py", "cases.models"),
+    ("inbound/migrations/0007_storage_raw_message.py", "inbound.models"),
+}
 
 
 def project_imports(path: Path, root: Path = ROOT) -> list[str]:

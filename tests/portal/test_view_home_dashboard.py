@@ -71,6 +71,28 @@ def test_cases_waiting_on_the_customer_come_first_with_what_they_wait_for(
     assert "Bravo's own case" not in text(tree)
 
 
+def test_an_update_interval_we_proposed_waits_on_the_customer_until_answered(
+    client_a, customer_a, agent
+):
+    case = _open(customer_a, "All API calls fail", api_all_failing=True, api_failure_cause="server")
+    services.case_propose_update_interval(
+        case=case, minutes=60, actor=agent, now=NOW - timedelta(minutes=10)
+    )
+    waiting = one(page(client_a.get(HOME)), "[data-testid=waiting-on-you]")
+    assert texts(waiting, ".home-case-subject") == ["All API calls fail"]
+    assert text(waiting, "[data-testid=waiting-count]") == "1"
+    assert text(waiting, "[data-testid=interval-to-answer]") == (
+        "A new update interval awaits your answer"
+    )
+
+    services.case_accept_update_interval(case=case, actor=customer_a, now=NOW)
+    tree = page(client_a.get(HOME))
+    assert texts(one(tree, "[data-testid=waiting-on-you]"), ".home-case-subject") == []
+    assert texts(one(tree, "[data-testid=next-deadlines]"), ".home-case-subject") == [
+        "All API calls fail"
+    ]
+
+
 def test_a_customer_with_nothing_waiting_is_told_so(client_a):
     tree = page(client_a.get(HOME))
     assert text(tree, "[data-testid=waiting-on-you] p") == "Nothing is waiting on you."
