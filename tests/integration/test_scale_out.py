@@ -13,8 +13,8 @@ every due SLA notice went out once, every attachment reads the same from either 
 process, and the outbox is empty.
 
 Object storage: the processes take it from the environment the `scale_out_storage`
-fixture returns (e.g. STORAGE_URL for an S3 server on loopback), each then with a media
-folder of its own, as on separate hosts; without, they share one media folder.
+fixture returns (STORAGE_URL: a bucket on the S3 server on loopback), each then with a
+media folder of its own, as on separate hosts, the ingesting one included.
 """
 
 from __future__ import annotations
@@ -74,9 +74,11 @@ SLA_SUBJECTS = ("SLA warning:", "SLA breached:", "Callback attempt missed:")
 
 
 @pytest.fixture
-def scale_out_storage(tmp_path) -> dict:
-    """The environment that gives the processes object storage; empty: the local folder."""
-    return {}
+def scale_out_storage(s3_storage) -> dict:
+    """The environment that gives the processes object storage: a bucket of their own on
+    the S3 server on loopback (tests/object_store.py). Returning {} instead runs them on
+    one shared media folder."""
+    return {"STORAGE_URL": s3_storage.url}
 
 
 def _free_port() -> int:
@@ -400,6 +402,9 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
         time.sleep(1)  # the last task's mail file
     finally:
         processes.stop_all()
+
+    if scale_out_storage:  # every file went to the bucket, none to a host's own disk
+        assert [p for p in tmp_path.glob("*/media/**/*") if p.is_file()] == []
 
     # Every action on record once.
     assert Case.objects.count() == 8
