@@ -43,7 +43,7 @@ run: seed
 	@echo "Outgoing mail: var/mail/ (embedded default)"
 	@echo "Ctrl-C stops web, worker and beat."
 	@echo ""
-	$(BIN)/honcho start
+	$(BIN)/honcho -f Procfile.dev start
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

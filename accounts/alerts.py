@@ -35,6 +35,9 @@ class Alert:
     recipients: tuple[str, ...] = ()  # staff email addresses
     url: str = ""  # where staff act on it
     data: dict = field(default_factory=dict)  # machine-readable details (ids, deadlines)
+    # Unique to this alert: a delivery task that runs twice delivers it once, and a
+    # webhook's receiver can recognise a repeat.
+    key: str = ""
 
     def to_dict(self) -> dict:
         return {**asdict(self), "recipients": list(self.recipients)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -67,7 +68,9 @@ def alert_staff(build: Callable[[], Alert], readers: Iterable[User]) -> list[str
 def _built(build, language: str, zone: str, readers) -> Alert:
     with translation.override(language), timezone.override(zone):
         alert = build()
-    return dataclasses.replace(alert, recipients=tuple(sorted(u.email for u in readers)))
+    return dataclasses.replace(
+        alert, recipients=tuple(sorted(u.email for u in readers)), key=uuid.uuid4().hex
+    )
 
 
 # Why a login's owner gets a link to choose a password: their login was just made, staff

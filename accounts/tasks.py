@@ -2,6 +2,8 @@ import smtplib
 
 from celery import shared_task
 
+from core.once import once
+
 from . import services
 from .alerts import Alert, NotifierError, notifier_named
 from .models import User
@@ -17,12 +19,15 @@ from .models import User
 )
 def deliver_alert(alert: dict, notifier: str) -> bool:
     """Deliver one alert through one notifier; each notifier retries on its own, so a
-    failing webhook never sends the email twice."""
+    failing webhook never sends the email twice, and a task delivered twice sends once."""
     instance = notifier_named(notifier)
     if instance is None:  # unconfigured since the alert was queued
         return False
-    instance.send(Alert.from_dict(alert))
-    return True
+    alert = Alert.from_dict(alert)
+    if not alert.key:  # queued before alerts had keys
+        instance.send(alert)
+        return True
+    return once(f"alert:{alert.key}:{notifier}", lambda: instance.send(alert) or True) or False
 
 
 @shared_task(

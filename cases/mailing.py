@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.access import customer_account
 from core import dates, log_context
 from core.mail import render_mail
+from core.once import once
 
 from .models import (
     Case,
@@ -260,23 +262,35 @@ def send_event_mail(event_id: int) -> int:
             headers=headers,
         )
         mail.attach_alternative(html, "text/html")
-        # Sent first, recorded after: a worker that dies in between sends it again on
-        # the retry rather than never (nothing is lost; a rare duplicate is the price).
-        mail.send()
-        try:
-            # In a savepoint: a refused record must not leave a caller's transaction
-            # marked for rollback.
-            with transaction.atomic():
-                OutboundMessage.objects.create(
-                    case=case,
-                    message_id=message_id,
-                    kind=event.kind,
-                    source_key=source_key,
-                    recipient=recipient.email,
-                    subject=subject,
-                    sent_at=timezone.now(),
-                )
-        except IntegrityError:  # a concurrent run recorded it first
-            pass
-        sent += 1
+        record = OutboundMessage(
+            case=case,
+            message_id=message_id,
+            kind=event.kind,
+            source_key=source_key,
+            recipient=recipient.email,
+            subject=subject,
+            sent_at=timezone.now(),
+        )
+        # Claimed, sent and recorded in one transaction: a run delivered twice sends once,
+        # a send that fails leaves nothing claimed for the retry.
+        if once(f"case-mail:{event.pk}:{recipient.email}", partial(_send, mail, record)):
+            sent += 1
     return sent
+
+
+def _send(mail: EmailMultiAlternatives, record: OutboundMessage) -> bool:
+    mail.send()
+    keep_record(record)
+    return True
+
+
+def keep_record(record: OutboundMessage) -> None:
+    """Store a sent mail's record. A Message-ID recorded already (two made in the same
+    instant from the same random state) leaves the mail unrecorded, in a savepoint: the
+    mail went out, its claim keeps it from going again, and a caller's transaction must
+    not be marked for rollback."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        pass

@@ -40,3 +40,19 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M}"
+
+
+class DoneOnce(models.Model):
+    """A piece of background work that has been done, by its key: a task that is
+    delivered twice (a worker lost after the work but before the acknowledgement, an
+    outbox row sent twice) finds its key here and does nothing (core/once.py)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    done_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("work done once")
+        verbose_name_plural = _("work done once")
+
+    def __str__(self):
+        return self.key

@@ -7,17 +7,19 @@ and HTML."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid, sanitize_address
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases.classification import EXCLUDED_REQUESTS
-from cases.mailing import response_promise
+from cases.mailing import keep_record, response_promise
 from cases.models import OutboundMessage
 from core.mail import render_mail
+from core.once import once
 
 from .headers import preferred_language
 from .models import InboundMessage
@@ -61,13 +63,18 @@ def send_acknowledgement(row: InboundMessage) -> bool:
     """Acknowledge a case opened by mail, once, and keep it as the case's sent mail: it
     is the customer's only mail about the filing, a bounce of it is a delivery failure
     of the case, and a reply to it threads onto the case."""
-    case = row.case
-    requester = case.requester
+    requester = row.case.requester
     source_key = f"inbound:{row.pk}"
     if OutboundMessage.objects.filter(
         kind=ACKNOWLEDGEMENT, source_key=source_key, recipient=requester.email
     ).exists():
         return False
+    return bool(once(f"inbound:acknowledgement:{row.pk}", partial(_acknowledge, row, source_key)))
+
+
+def _acknowledge(row: InboundMessage, source_key: str) -> bool:
+    case = row.case
+    requester = case.requester
     language = requester.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(requester.time_zone):
         promise = response_promise(case)
@@ -87,22 +94,18 @@ def send_acknowledgement(row: InboundMessage) -> bool:
             + reverse("cases:detail", args=[case.reference]),
         },
     )
-    # Sent first, recorded after, as for every case mail: a worker that dies in between
-    # sends it again on the retry rather than never. In a savepoint: a refused record
-    # must not leave a caller's transaction marked for rollback.
-    try:
-        with transaction.atomic():
-            OutboundMessage.objects.create(
-                case=case,
-                message_id=message_id,
-                kind=ACKNOWLEDGEMENT,
-                source_key=source_key,
-                recipient=requester.email,
-                subject=subject[:255],
-                sent_at=timezone.now(),
-            )
-    except IntegrityError:  # a concurrent run recorded it first
-        pass
+    # Recorded in the transaction of the claim (core/once.py), as every case mail.
+    keep_record(
+        OutboundMessage(
+            case=case,
+            message_id=message_id,
+            kind=ACKNOWLEDGEMENT,
+            source_key=source_key,
+            recipient=requester.email,
+            subject=subject[:255],
+            sent_at=timezone.now(),
+        )
+    )
     return True
 
 
@@ -136,13 +139,17 @@ def send_access_reply(row: InboundMessage) -> None:
     if not addressable(row.from_address):
         return  # the message itself is kept; only the polite reply cannot be sent
     languages = access_reply_languages(row)
-    _send(
-        row,
-        template="access_reply",
-        to=row.from_address,
-        language=languages[0],
-        # One mail with the text in each language (the templates loop over them).
-        context={"languages": languages},
+    once(
+        f"inbound:access_reply:{row.pk}",
+        partial(
+            _send,
+            row,
+            template="access_reply",
+            to=row.from_address,
+            language=languages[0],
+            # One mail with the text in each language (the templates loop over them).
+            context={"languages": languages},
+        ),
     )
 
 
@@ -155,16 +162,21 @@ def send_held_notice(row: InboundMessage) -> bool:
     user, _account, is_staff = sender(row.from_address)
     if user is None or not is_staff or not addressable(user.email):
         return False
-    _send(
-        row,
-        template="held",
-        to=user.email,
-        language=user.language or settings.LANGUAGE_CODE,
-        context={
-            "recipient": user,
-            "dmarc_failed": row.dmarc in ("fail", "mismatch"),
-            "admin_url": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("admin:inbound_inboundmessage_change", args=[row.pk]),
-        },
+    return bool(
+        once(
+            f"inbound:held:{row.pk}",
+            partial(
+                _send,
+                row,
+                template="held",
+                to=user.email,
+                language=user.language or settings.LANGUAGE_CODE,
+                context={
+                    "recipient": user,
+                    "dmarc_failed": row.dmarc in ("fail", "mismatch"),
+                    "admin_url": settings.PORTAL_BASE_URL.rstrip("/")
+                    + reverse("admin:inbound_inboundmessage_change", args=[row.pk]),
+                },
+            ),
+        )
     )
-    return True

@@ -29,6 +29,7 @@ def beat_schedule() -> list[Entry]:
     return [
         Entry("Outbox: send the tasks a broker outage left", "core.drain_outbox", 60, "seconds"),
         Entry("Celery beat: heartbeat (watched by /health/)", "core.beat_heartbeat", 1, "minutes"),
+        Entry("Outbox: forget work done over 30 days ago", "core.purge_done_once", 1, "days"),
         Entry(
             "Support cases: SLA sweep (warnings, breaches, outbox)", "cases.sla_sweep", 1, "minutes"
         ),

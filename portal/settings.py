@@ -316,6 +316,28 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task that loses its broker connection is redelivered anyway: stop it rather than
+# run it twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# No task runs longer than this (seconds; the soft limit a minute earlier lets it end
+# cleanly). The longest are a mailbox poll (INBOUND_IMAP_BATCH messages, each read
+# within INBOUND_IMAP_TIMEOUT) and a blocklist chunk (BLOCKLIST_CHUNK_SIZE assets
+# against every list); both take seconds to a few minutes.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
+# Redis: a task taken but not acknowledged within this many seconds is given to another
+# worker. It must outlast the longest run (the time limit above) plus the longest retry
+# countdown (10 minutes: retry_backoff_max), since a task waiting for its retry is held
+# unacknowledged too; shorter, and a slow task or a retry runs twice. It is also how long
+# the task of a worker lost with its host (kill -9, power) waits before another takes it.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+if CELERY_BROKER_URL.startswith(("redis", "rediss")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often workers look for tasks past the timeout (a cheap Redis scan).
+        "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 60)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
