@@ -32,7 +32,7 @@ def test_the_sla_sweep_task_records_its_run():
 
 
 def test_a_sweep_that_fails_records_nothing(monkeypatch):
-    def broken():
+    def broken(now=None):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(case_tasks.services, "sla_sweep", broken)
