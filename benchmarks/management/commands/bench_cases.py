@@ -299,10 +299,12 @@ class Command(BaseCommand):
         store.save()
         return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
-    def start_gunicorn(self, port: int, workers: int) -> subprocess.Popen:
+    def start_gunicorn(
+        self, port: int, workers: int, *, collect: bool = True, environ=None
+    ) -> subprocess.Popen:
         gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
         env = {
-            **os.environ,
+            **(environ or os.environ),
             "DEBUG": "false",
             "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -310,12 +312,13 @@ class Command(BaseCommand):
             "LOG_LEVEL": "WARNING",
         }
         # With DEBUG off, pages name their static files from the collected manifest.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
+        if collect:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                check=True,
+            )
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, arguments built here
             [
                 gunicorn,
