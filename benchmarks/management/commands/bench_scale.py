@@ -83,7 +83,7 @@ class Command(LoadBench):
         parser.add_argument("--inbound", type=int, default=1000, help="Messages ingested.")
         parser.add_argument("--assets", type=int, default=10_000, help="Sending IPs checked.")
         parser.add_argument(
-            "--big-table", type=int, default=10_000, help="Rows that make a table big."
+            "--big-table", type=int, default=100_000, help="Rows that make a table big."
         )
         parser.add_argument("--seed-only", action="store_true", help="Seed, measure nothing.")
 
