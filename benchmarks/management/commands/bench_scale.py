@@ -42,7 +42,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -287,14 +287,14 @@ class Command(LoadBench):
         if explain:
             for name, _port, url, cookie in db["pages"]:
                 self.get(cookie, url)
-                with CaptureQueriesContext(connection) as ctx:
+                with _capture() as ctx:
                     self.get(cookie, url)
                 captured(name, ctx.captured_queries)
 
         services.sla_sweep()  # warm up
         times = []
         for _ in range(5):
-            with CaptureQueriesContext(connection) as ctx:
+            with _capture() as ctx:
                 started = time.perf_counter()
                 done = services.sla_sweep()
                 times.append((time.perf_counter() - started) * 1000)
@@ -314,7 +314,7 @@ class Command(LoadBench):
         start = (end - timedelta(days=1)).replace(day=1)
         times = []
         for _ in range(3):
-            with CaptureQueriesContext(connection) as ctx:
+            with _capture() as ctx:
                 started = time.perf_counter()
                 events = selectors.sla_events(start=start, end=end)
                 rows = sla_report.attainment(sla_report.outcomes_from_events(events))
@@ -339,13 +339,13 @@ class Command(LoadBench):
 
         inbound = InboundBench(stdout=io.StringIO())
         out["inbound"] = inbound.run(opts["inbound"])
-        with CaptureQueriesContext(connection) as ctx:
+        with _capture() as ctx:
             InboundBench(stdout=io.StringIO()).run(20)
         captured("inbound mail", ctx.captured_queries)
         self.stdout.write(f"  inbound mail: {out['inbound']:.0f} messages/s")
 
         first = self.blocklist_run()
-        with CaptureQueriesContext(connection) as ctx:
+        with _capture() as ctx:
             second = self.blocklist_run()
         captured("blocklist run", ctx.captured_queries)
         out["blocklist"] = (first, second)
@@ -506,3 +506,10 @@ class Command(LoadBench):
 
     def _mark(self, ok: bool) -> str:
         return "ok" if ok else self.style.WARNING("MISSED")
+
+
+def _capture() -> CaptureQueriesContext:
+    """Capture the statements of a block. The log is emptied first: with DEBUG on it keeps
+    the last 9,000 statements, and once full a capture would read none."""
+    reset_queries()
+    return CaptureQueriesContext(connection)
