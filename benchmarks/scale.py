@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import time as clock
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -20,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Account, Contact, OfficeHoursCalendar, OpeningRange, User
-from cases.models import Case, CaseEvent, CaseMessage, Status
+from accounts.models import Account, Contact, User
+from benchmarks.management.commands.bench_cases import _calendar, _long_case, _staff
+from cases.models import Case, CaseEvent, CaseMessage
 
 PREFIX = "Scale Account "
 SUBJECT = "Scale case "
@@ -57,16 +57,6 @@ def _insert_select(model: type[models.Model], exprs: dict[str, str], source: str
         return cursor.rowcount
 
 
-def _staff(email: str, name: str, role: str) -> User:
-    from django.contrib.auth.models import Group
-
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email, "bench-password-2026", full_name=name, is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def seeded(n_cases: int) -> bool:
     return Case.objects.filter(subject__startswith=SUBJECT).count() >= n_cases
 
@@ -78,14 +68,7 @@ def seed(n_cases: int, per_account: int, n_messages: int, out=None) -> None:
     say = out or (lambda _line: None)
     now = timezone.now()
     n_accounts = max(1, n_cases // per_account)
-    calendar, created = OfficeHoursCalendar.objects.get_or_create(
-        name="Scale calendar", defaults={"time_zone": "Europe/Amsterdam"}
-    )
-    if created:
-        OpeningRange.objects.bulk_create(
-            OpeningRange(calendar=calendar, weekday=d, opens=clock(9), closes=clock(17))
-            for d in range(5)
-        )
+    calendar = _calendar("Scale calendar")
     agent = _staff("scale.agent@example.com", "Scale Agent", roles.SUPPORT_AGENTS)
     _staff("scale.manager@example.com", "Scale Manager", roles.SUPPORT_MANAGERS)
     tams = [
@@ -146,7 +129,7 @@ def seed(n_cases: int, per_account: int, n_messages: int, out=None) -> None:
             "(SELECT max(id) FROM cases_case))"
         )
     if done == 0:
-        _long_case(agent, now)
+        _seed_long_case(agent, now)
 
 
 def _seed_cases(done, n_cases, n_accounts, first_id, agent_id, now, say) -> None:
@@ -259,23 +242,10 @@ def _seed_events(first_id: int, say) -> None:
     say(f"  {written:,} events")
 
 
-def _long_case(agent: User, now) -> None:
+def _seed_long_case(agent: User, now) -> None:
     contact = Contact.objects.select_related("user", "account").get(account__name=f"{PREFIX}00000")
-    case = Case.objects.create(
-        reference=None,
-        account=contact.account,
-        requester=contact.user,
-        subject=LONG_CASE,
-        description="A long conversation.",
-        category="software_bug",
-        severity="non_critical",
-        status=Status.IN_PROGRESS,
-        assigned_agent=agent,
-        opened_at=now - timedelta(days=3),
-        updated_at=now,
-        first_response_at=now - timedelta(days=3),
-        first_response_due_at=now - timedelta(days=2),
-    )
+    case = _long_case(contact.account, contact.user, agent, LONG_CASE, now)
+    case.save()
     Case.objects.filter(pk=case.pk).update(reference=f"EE-{case.pk:06d}")
     CaseEvent.objects.create(case=case, kind="opened", at=case.opened_at, actor=contact.user)
     CaseMessage.objects.bulk_create(
@@ -307,13 +277,12 @@ def fixture() -> dict:
 _SHAPE = re.compile(r"'(?:[^']|'')*'|\b\d+\b")
 
 
-def big_tables(threshold: int) -> dict[str, int]:
-    """Tables the planner believes hold at least `threshold` rows."""
+def table_sizes() -> dict[str, int]:
+    """The rows the planner believes each table holds."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' "
-            "AND relnamespace = 'public'::regnamespace AND reltuples >= %s",
-            [threshold],
+            "SELECT relname, greatest(reltuples, 0)::bigint FROM pg_class WHERE relkind = 'r' "
+            "AND relnamespace = 'public'::regnamespace"
         )
         return dict(cursor.fetchall())
 
@@ -324,11 +293,12 @@ def _nodes(plan: dict):
         yield from _nodes(child)
 
 
-def plans(queries: list[dict], big: dict[str, int]) -> dict:
+def plans(queries: list[dict], sizes: dict[str, int], big: int) -> dict:
     """EXPLAIN each distinct statement (SELECTs with ANALYZE; writes without running them).
 
-    Returns the main statement (the costliest by the planner's estimate) with its plan,
-    and every sequential scan on a big table with the statement it is in."""
+    Returns the main statement (the one reading the largest table, of those the costliest
+    by the planner's estimate) with its plan, and every sequential scan on a table of at
+    least `big` rows with the statement it is in."""
     seen, scans, main = set(), [], None
     for query in queries:
         sql = query["sql"]
@@ -344,12 +314,13 @@ def plans(queries: list[dict], big: dict[str, int]) -> dict:
             cursor.execute(f"EXPLAIN (FORMAT JSON{', ANALYZE' if analyze else ''}) {sql}")
             raw = cursor.fetchone()[0]
         root = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-        weight = root.get("Actual Total Time", 0.0) if analyze else 0.0
+        largest = 0
         for node in _nodes(root):
-            table = node.get("Relation Name")
-            if node["Node Type"] == "Seq Scan" and table in big:
-                scans.append((table, big[table], sql))
-        key = (root.get("Total Cost", 0.0), weight)
+            rows = sizes.get(node.get("Relation Name"), 0)
+            largest = max(largest, rows)
+            if node["Node Type"] == "Seq Scan" and rows >= big:
+                scans.append((node["Relation Name"], rows, sql))
+        key = (largest, root.get("Total Cost", 0.0))
         if main is None or key > main[0]:
             main = (key, sql, analyze)
     if main is None:

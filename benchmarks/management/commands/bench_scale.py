@@ -277,11 +277,11 @@ class Command(LoadBench):
 
     def jobs(self, db, opts, *, explain: bool) -> dict:
         out: dict = {"plans": {}}
-        big = scale.big_tables(opts["big_table"]) if explain else {}
+        sizes = scale.table_sizes() if explain else {}
 
         def captured(label, queries):
             if explain:
-                out["plans"][label] = scale.plans(queries, big)
+                out["plans"][label] = scale.plans(queries, sizes, opts["big_table"])
 
         # The pages' statements, read through the test client in this process.
         if explain:
@@ -488,7 +488,8 @@ class Command(LoadBench):
 
         self.stdout.write(
             f"\nQuery plans on {big['label']}: the main statement of each page and job "
-            f"(its costliest), EXPLAIN ANALYZE; big tables: {opts['big_table']:,} rows or more"
+            f"(the one reading the largest table), EXPLAIN ANALYZE; big tables: "
+            f"{opts['big_table']:,} rows or more"
         )
         scans = []
         for label, found in b["plans"].items():
