@@ -7,7 +7,7 @@
 
 PostgreSQL only; needs wrk and dnsmasq. Two databases: the configured one holds `--cases`
 cases over `--cases / --per-account` accounts, `<name>_base` holds `--base-cases` with
-the same number a account (100), so every customer page shows the same rows and only the
+the same number on each account (100), so every customer page shows the same rows and only the
 tables' size differs. Each is created when missing, migrated, and seeded in bulk
 (INSERT … SELECT over generate_series; 4 messages a case, one case with 50); the rows are
 kept for the next run.
@@ -418,7 +418,7 @@ class Command(LoadBench):
         loads = ", ".join(f"{x:.2f}" for x in self.loads)
         self.stdout.write(
             f"\nbench_scale: {big['label']} on {opts['cases'] // opts['per_account']:,}"
-            f" accounts against {base['label']}, {opts['per_account']} a account, "
+            f" accounts against {base['label']}, {opts['per_account']} cases an account, "
             f"{opts['messages']} messages a case · wrk -t{opts['threads']} "
             f"-c{opts['connections']} -d{opts['duration']}s · gunicorn {opts['workers']} sync "
             f"workers · {os.cpu_count()} CPUs · load average {loads} (start, pages, jobs, end) "
