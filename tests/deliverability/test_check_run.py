@@ -9,6 +9,8 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import outbox
@@ -237,6 +239,36 @@ def test_an_error_moves_the_last_check_but_not_the_last_answer(
     state = _state(ip_a)
     assert state.answered_at == answered
     assert state.last_checked_at > answered and state.error_since == state.last_checked_at
+
+
+def test_a_repeated_answer_is_stamped_in_one_update_and_keeps_what_it_said(
+    dns_zones, run_check, ip_a, time_machine
+):
+    server = dns_zones()
+    time_machine.move_to("2026-11-20T08:00Z")
+    first_run = run_check()
+    first = _state(ip_a)
+    time_machine.move_to("2026-11-20T09:00Z")
+    with CaptureQueriesContext(connection) as ctx:
+        second_run = run_check()
+    again = _state(ip_a)
+    assert (again.state, again.since, again.reasons) == (first.state, first.since, first.reasons)
+    assert again.last_checked_at > first.last_checked_at
+    assert again.answered_at == again.last_checked_at
+    assert (first.last_run_id, again.last_run_id) == (first_run.pk, second_run.pk)
+    # Django's bulk_update (a CASE per field and row) is for changed answers only.
+    assert not [q for q in ctx.captured_queries if "CASE WHEN" in q["sql"]]
+
+    server.update({**server.records, "10.2.0.192.zen.spamhaus.org": ["127.255.255.254"]})
+    time_machine.move_to("2026-11-20T10:00Z")
+    run_check()
+    failed = _state(ip_a)
+    time_machine.move_to("2026-11-20T11:00Z")
+    run_check()
+    still = _state(ip_a)
+    assert (still.error_kind, still.error_since) == ("refused", failed.error_since)
+    assert still.answered_at == again.answered_at
+    assert still.last_checked_at > failed.last_checked_at
 
 
 def test_retired_lists_are_never_queried(dns_zones, run_check, ip_a):

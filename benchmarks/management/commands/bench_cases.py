@@ -153,16 +153,7 @@ class Command(BaseCommand):
     def _seed(self, n_cases: int, n_accounts: int, n_messages: int) -> None:
         rng = random.Random(2026)  # noqa: S311 - repeatable sample data, not a secret
         now = timezone.now()
-        calendar, created = OfficeHoursCalendar.objects.get_or_create(
-            name="Bench calendar", defaults={"time_zone": "Europe/Amsterdam"}
-        )
-        if created:
-            from datetime import time as t
-
-            OpeningRange.objects.bulk_create(
-                OpeningRange(calendar=calendar, weekday=d, opens=t(9), closes=t(17))
-                for d in range(5)
-            )
+        calendar = _calendar("Bench calendar")
         agent = _staff("bench.agent@example.com", "Bench Agent", roles.SUPPORT_AGENTS)
         tams = [
             _staff(f"bench.tam{i}@example.com", f"Bench TAM {i}", roles.TECHNICAL_ACCOUNT_MANAGERS)
@@ -211,22 +202,7 @@ class Command(BaseCommand):
             )
         account, user = accounts[0]
         if not Case.objects.filter(subject="Bench case with 50 messages").exists():
-            cases.append(
-                Case(
-                    account=account,
-                    requester=user,
-                    subject="Bench case with 50 messages",
-                    description="A long conversation.",
-                    category="software_bug",
-                    severity="non_critical",
-                    status=Status.IN_PROGRESS,
-                    assigned_agent=agent,
-                    opened_at=now - timedelta(days=3),
-                    updated_at=now,
-                    first_response_at=now - timedelta(days=3),
-                    first_response_due_at=now - timedelta(days=2),
-                )
-            )
+            cases.append(_long_case(account, user, agent, "Bench case with 50 messages", now))
         for case in cases:
             deadlines.set_next_deadline(case)
         created = Case.objects.bulk_create(cases, batch_size=2000)
@@ -299,10 +275,12 @@ class Command(BaseCommand):
         store.save()
         return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
-    def start_gunicorn(self, port: int, workers: int) -> subprocess.Popen:
+    def start_gunicorn(
+        self, port: int, workers: int, *, collect: bool = True, environ=None
+    ) -> subprocess.Popen:
         gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
         env = {
-            **os.environ,
+            **(environ or os.environ),
             "DEBUG": "false",
             "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -310,12 +288,13 @@ class Command(BaseCommand):
             "LOG_LEVEL": "WARNING",
         }
         # With DEBUG off, pages name their static files from the collected manifest.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
+        if collect:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                check=True,
+            )
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, arguments built here
             [
                 gunicorn,
@@ -372,6 +351,38 @@ class Command(BaseCommand):
             if errors:
                 line += f"  ({errors} errors)"
             self.stdout.write(line)
+
+
+def _long_case(account, user, agent, subject: str, now) -> Case:
+    """The case of 50 messages (unsaved), three days old and in progress."""
+    return Case(
+        account=account,
+        requester=user,
+        subject=subject,
+        description="A long conversation.",
+        category="software_bug",
+        severity="non_critical",
+        status=Status.IN_PROGRESS,
+        assigned_agent=agent,
+        opened_at=now - timedelta(days=3),
+        updated_at=now,
+        first_response_at=now - timedelta(days=3),
+        first_response_due_at=now - timedelta(days=2),
+    )
+
+
+def _calendar(name: str) -> OfficeHoursCalendar:
+    """Office hours 9 to 17 on weekdays, Amsterdam time."""
+    calendar, created = OfficeHoursCalendar.objects.get_or_create(
+        name=name, defaults={"time_zone": "Europe/Amsterdam"}
+    )
+    if created:
+        from datetime import time as t
+
+        OpeningRange.objects.bulk_create(
+            OpeningRange(calendar=calendar, weekday=d, opens=t(9), closes=t(17)) for d in range(5)
+        )
+    return calendar
 
 
 def _staff(email: str, name: str, role: str) -> User:

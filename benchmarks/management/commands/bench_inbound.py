@@ -120,6 +120,10 @@ class Command(BaseCommand):
         return threads
 
     def handle(self, *args, count=1000, workers=1, **options):
+        self.run(count, workers)
+
+    def run(self, count: int, workers: int = 1) -> float:
+        """Ingest `count` messages; returns messages per second."""
         if connection.vendor != "postgresql":
             workers = 1
         conf = celery_app.conf
@@ -131,11 +135,11 @@ class Command(BaseCommand):
                 # Tasks go to the in-memory broker: the mail they send is not measured.
                 mock.patch("core.outbox.publish", outbox.send_to_broker),
             ):
-                self._run(count, max(1, workers))
+                return self._run(count, max(1, workers))
         finally:
             conf.task_always_eager, conf.broker_url = saved
 
-    def _run(self, count: int, workers: int) -> None:
+    def _run(self, count: int, workers: int) -> float:
         threads = self._world()
         run = secrets.token_hex(4)
         plan = []
@@ -205,3 +209,4 @@ class Command(BaseCommand):
             "  mean ms per message: "
             + ", ".join(f"{k} {1000 * spent[k] / kinds[k]:.1f}" for k in sorted(kinds))
         )
+        return count / elapsed

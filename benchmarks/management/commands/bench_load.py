@@ -373,8 +373,9 @@ def _warm(port: int, url: str, cookie: str, clients: int) -> None:
         thread.join()
 
 
-def _create_database(db, name: str) -> None:
-    """Create the PostgreSQL database `name` with the portal's credentials if it is missing."""
+def _create_database(db, name: str, template: str | None = None) -> bool:
+    """Create the PostgreSQL database `name` with the portal's credentials if it is missing
+    (a copy of database `template` if given); True if it was created."""
     import psycopg
     from psycopg import sql
 
@@ -386,8 +387,13 @@ def _create_database(db, name: str) -> None:
         "port": db.get("PORT") or None,
     }
     with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        conn.execute(statement)
+    return True
 
 
 def _wait_for(server: subprocess.Popen, port: int) -> None:
