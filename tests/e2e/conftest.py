@@ -124,3 +124,19 @@ def csp_violations(page) -> list[str]:
 
     page.on("console", on_console)
     return found
+
+
+def file_critical(customer):
+    """The customer's critical case, filed through the service: every API call fails on
+    our side."""
+    from cases import services
+
+    return services.case_open(
+        account=customer.contact.account,
+        requester=customer,
+        subject="All API calls fail with 503",
+        description="Every call answers 503.",
+        category="software_bug",
+        api_all_failing=True,
+        api_failure_cause="server",
+    )

@@ -7,7 +7,7 @@ from accounts import roles
 from cases import services
 from tests.factories import PASSWORD, ContactFactory, StaffFactory
 
-from .conftest import sign_in
+from .conftest import file_critical, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,15 +16,7 @@ def test_an_unanswered_callback_is_shown_as_it_was_to_agent_and_customer(page, s
     customer = ContactFactory(account__name="Alpha Mail BV", user__email="alice@alpha.example").user
     rep = StaffFactory(email="rep@example.com", full_name="Chris Rep", role=roles.CUSTOMER_SERVICE)
     StaffFactory(email="agent@example.com", full_name="Sam Agent", role=roles.SUPPORT_AGENTS)
-    case = services.case_open(
-        account=customer.contact.account,
-        requester=customer,
-        subject="All API calls fail with 503",
-        description="Every call answers 503.",
-        category="software_bug",
-        api_all_failing=True,
-        api_failure_cause="server",
-    )
+    case = file_critical(customer)
     services.hotline_record_call(
         recorded_by=rep,
         company_name="Alpha Mail BV",

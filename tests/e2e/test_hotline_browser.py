@@ -6,11 +6,10 @@ import pytest
 from django.core import mail
 
 from accounts import roles
-from cases import services
 from cases.models import HotlineCall
 from tests.factories import PASSWORD, ContactFactory, StaffFactory
 
-from .conftest import sign_in
+from .conftest import file_critical, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,15 +20,7 @@ def test_a_hotline_call_is_recorded_called_back_and_shown_to_the_customer(page, 
     agent = StaffFactory(
         email="agent@example.com", full_name="Sam Agent", role=roles.SUPPORT_AGENTS
     )
-    case = services.case_open(
-        account=customer.contact.account,
-        requester=customer,
-        subject="All API calls fail with 503",
-        description="Every call answers 503.",
-        category="software_bug",
-        api_all_failing=True,
-        api_failure_cause="server",
-    )
+    case = file_critical(customer)
     mail.outbox.clear()
 
     sign_in(page, "rep@example.com", PASSWORD)

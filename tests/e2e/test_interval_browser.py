@@ -6,10 +6,9 @@ import pytest
 from django.core import mail
 
 from accounts import roles
-from cases import services
 from tests.factories import PASSWORD, ContactFactory, StaffFactory
 
-from .conftest import sign_in
+from .conftest import file_critical, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,15 +18,7 @@ def test_an_interval_proposed_by_one_side_applies_once_the_other_accepts(page, s
         account__name="Alpha Mail BV", user__email="alice@alpha.example", user__language="nl"
     ).user
     StaffFactory(email="agent@example.com", full_name="Sam Agent", role=roles.SUPPORT_AGENTS)
-    case = services.case_open(
-        account=customer.contact.account,
-        requester=customer,
-        subject="All API calls fail with 503",
-        description="Every call answers 503.",
-        category="software_bug",
-        api_all_failing=True,
-        api_failure_cause="server",
-    )
+    case = file_critical(customer)
     mail.outbox.clear()
 
     sign_in(page, customer.email, PASSWORD)
