@@ -285,6 +285,26 @@ class OfficeHoursChange(models.Model):
         return self.note
 
 
+class Region(models.Model):
+    """A region or cluster of the platform, as configured: an account sends through one,
+    a platform incident may affect one, and availability is measured per region."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_nl = models.CharField(_("name in Dutch"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("region or cluster")
+        verbose_name_plural = _("regions and clusters")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def name_for(self, language: str) -> str:
+        return self.name_nl if language == "nl" and self.name_nl else self.name
+
+
 class Account(models.Model):
     """A customer account: the company that holds the support contract."""
 
@@ -301,6 +321,16 @@ class Account(models.Model):
         OfficeHoursCalendar,
         verbose_name=_("office hours"),
         on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    # Where the account sends through; an account without one is affected by an
+    # incident in any region.
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region or cluster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="accounts",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -328,6 +358,9 @@ class Contact(models.Model):
     )
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TECHNICAL)
+    # Every update of a platform incident affecting the account, by mail, whether or not
+    # the contact has a case linked to it.
+    incident_mail = models.BooleanField(_("mail me every platform incident update"), default=False)
 
     class Meta:
         verbose_name = _("contact")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cases",
     "inbound",
     "deliverability",
+    "availability",
     "demo",
     "benchmarks",
     "portal.admin.PortalAdminConfig",
@@ -219,7 +220,15 @@ LOCALE_PATHS = [
     BASE_DIR / "accounts" / "signin" / "locale",
     *(
         BASE_DIR / app / "locale"
-        for app in ("portal", "core", "accounts", "cases", "inbound", "deliverability")
+        for app in (
+            "portal",
+            "core",
+            "accounts",
+            "cases",
+            "inbound",
+            "deliverability",
+            "availability",
+        )
     ),
 ]
 LOCALE_PATHS.append(BASE_DIR / "locale")

@@ -1,6 +1,6 @@
 """Support cases (Supportzaak): the case, its conversation and audit log, resolution
-agreements, update interval proposals, SLA policies and notices, and Severity 1 hotline
-calls."""
+agreements, update interval proposals, SLA policies and notices, Severity 1 hotline
+calls, and platform incidents."""
 
 from .case import Case
 from .choices import (
@@ -17,6 +17,16 @@ from .choices import (
 )
 from .events import CaseEvent
 from .hotline import CallbackAttempt, CallbackCounts, CallbackOutcome, HotlineCall
+from .incident import (
+    INCIDENT_PREFIX,
+    Component,
+    Incident,
+    IncidentEvent,
+    IncidentScope,
+    IncidentSeverity,
+    IncidentStatus,
+    IncidentUpdate,
+)
 from .interval import IntervalProposal
 from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
 from .resolution import AgreementOutcome, ResolutionAgreement
@@ -25,6 +35,7 @@ from .sla import SlaNotice, SlaPolicy
 __all__ = [
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
+    "INCIDENT_PREFIX",
     "REFERENCE_PREFIX",
     "AgreementOutcome",
     "Attachment",
@@ -36,9 +47,16 @@ __all__ = [
     "CaseMessage",
     "Category",
     "Channel",
+    "Component",
     "DeadlineKind",
     "FailureCause",
     "HotlineCall",
+    "Incident",
+    "IncidentEvent",
+    "IncidentScope",
+    "IncidentSeverity",
+    "IncidentStatus",
+    "IncidentUpdate",
     "IntervalProposal",
     "OutboundMessage",
     "ResolutionAgreement",

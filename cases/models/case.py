@@ -118,6 +118,17 @@ class Case(models.Model):
         blank=True,
         related_name="duplicates",
     )
+    # The platform incident this case reports: its updates are this case's agreed
+    # updates, its resolution is proposed here (the customer still agrees on their own).
+    incident = models.ForeignKey(
+        "cases.Incident",
+        verbose_name=_("platform incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    incident_linked_at = models.DateTimeField(_("linked to the incident"), null=True, blank=True)
     # Since when the case waits on the customer: the SLA clock is paused meanwhile.
     waiting_since = models.DateTimeField(_("waiting on customer since"), null=True, blank=True)
 

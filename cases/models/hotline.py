@@ -52,6 +52,15 @@ class HotlineCall(models.Model):
         blank=True,
         related_name="hotline_calls",
     )
+    # The platform incident the caller reports: the call keeps its own callback.
+    incident = models.ForeignKey(
+        "cases.Incident",
+        verbose_name=_("platform incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hotline_calls",
+    )
     case_created_at_intake = models.BooleanField(_("case created at intake"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
