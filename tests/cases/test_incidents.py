@@ -327,7 +327,8 @@ def test_the_update_is_mailed_once_per_contact_in_their_language(
     assert alice.subject == f"[{incident.reference}] Update: REST API unavailable"
     assert a.reference in alice.body and second_a.reference in alice.body
     dutch = by_recipient[dutch_b.email]
-    assert "REST API niet beschikbaar" in dutch.subject
+    assert dutch.subject == f"[{incident.reference}] Update: REST API niet beschikbaar"
+    assert "Een update over platformincident" in dutch.body
     assert "We vonden de oorzaak." in dutch.body
     assert b.reference in dutch.body and a.reference not in dutch.body
     assert c.reference not in by_recipient[subscriber.email].body
@@ -429,6 +430,37 @@ def test_resolving_proposes_on_each_case_and_each_customer_answers_alone(
     )
     a.refresh_from_db(), b.refresh_from_db()
     assert (a.status, b.status) == (Status.RESOLVED, Status.IN_PROGRESS)
+
+
+def test_the_resolution_is_mailed_once_to_subscribers_and_proposed_on_each_case(
+    agent, linked, customer_a, dutch_b, carol
+):
+    incident, cases = linked
+    subscriber = ContactFactory(
+        account=carol.contact.account, user__email="ops@c.example", incident_mail=True
+    ).user
+    services.incident_link_cases(incident=incident, cases=cases, actor=agent, now=NOW)
+    mail.outbox.clear()
+    services.incident_resolve(
+        incident=incident,
+        actor=agent,
+        summary="A bad deploy.",
+        summary_nl="Een foute uitrol.",
+        now=NOW + timedelta(hours=1),
+    )
+    subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
+    resolved = [s for s in subjects if s[1].startswith(f"[{incident.reference}] Resolved")]
+    assert resolved == [
+        (subscriber.email, f"[{incident.reference}] Resolved: REST API unavailable")
+    ]
+    # Each case's own proposal, which carries the summary, to its customer.
+    proposals = [
+        to
+        for to, subject in subjects
+        if "Proposed resolution" in subject or "Voorgestelde oplossing" in subject
+    ]
+    assert sorted(proposals) == sorted([customer_a.email, dutch_b.email, carol.email])
+    assert send_incident_mail("resolved", incident.pk) == 0
 
 
 def test_a_recovered_incident_tells_staff_to_propose_resolution(staff_client, agent):
