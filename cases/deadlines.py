@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -419,18 +420,22 @@ def save(case: Case, fields: Iterable[str] = (), *, recompute: Iterable[str] = (
     if changed:
         case.save(update_fields=sorted(changed))
     if case.incident_id and changed & INCIDENT_INPUTS:
-        incident_next_update_save(case.incident_id)
+        # After the commit, in a statement of its own: the incident services lock the
+        # incident before its cases, so a case's change must not wait on the incident
+        # while holding the case. The sweep stores it again before it looks.
+        transaction.on_commit(partial(incident_next_update_save, case.incident_id))
 
 
 # What moves the next update of the incident a case is linked to.
 INCIDENT_INPUTS = frozenset({"next_update_due_at", "status", "incident"})
 
 
-def incident_next_update_save(incident_id: int) -> None:
-    """Store an active incident's next update due: the earliest next update of its
-    linked open cases, so the shortest agreed interval among them decides it (none when
-    no linked case's update clock runs). One UPDATE, whatever moved it: a link, an
-    update, a case resolved or waiting on its customer."""
+def incident_next_update_save(incident_id: int | None = None) -> None:
+    """Store an active incident's next update due (every active incident's without
+    `incident_id`): the earliest next update of its linked open cases, so the shortest
+    agreed interval among them decides it (none when no linked case's update clock
+    runs). One UPDATE, whatever moved it: a link, an update, a case resolved or waiting
+    on its customer."""
     earliest = (
         Case.objects.filter(incident=OuterRef("pk"), status__in=OPEN_STATUSES)
         .order_by()
@@ -438,9 +443,10 @@ def incident_next_update_save(incident_id: int) -> None:
         .annotate(due=Min("next_update_due_at"))
         .values("due")
     )
-    Incident.objects.filter(pk=incident_id, status=IncidentStatus.ACTIVE).update(
-        next_update_due_at=Subquery(earliest)
-    )
+    incidents = Incident.objects.filter(status=IncidentStatus.ACTIVE)
+    if incident_id is not None:
+        incidents = incidents.filter(pk=incident_id)
+    incidents.update(next_update_due_at=Subquery(earliest))
 
 
 def set_next_deadline(case: Case) -> set[str]:

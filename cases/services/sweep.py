@@ -30,6 +30,7 @@ from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
+from .. import deadlines
 from ..models import (
     OPEN_STATUSES,
     Case,
@@ -271,7 +272,9 @@ def _under_incident(dues: list[Due]) -> set[int]:
 
 
 def incident_updates_due(now: datetime) -> list[Due]:
-    """Active incidents whose next update is within the critical warning lead of `now`."""
+    """Active incidents whose next update is within the critical warning lead of `now`,
+    their next update stored afresh first (a store after a commit may have been lost)."""
+    deadlines.incident_next_update_save()
     horizon = now + _leads()[Severity.CRITICAL, DeadlineKind.NEXT_UPDATE]
     rows = (
         Incident.objects.filter(status=IncidentStatus.ACTIVE, next_update_due_at__lte=horizon)

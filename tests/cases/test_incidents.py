@@ -266,6 +266,21 @@ def test_unlinking_leaves_the_case_to_its_own_clock(staff_client, agent, linked)
     assert incident.next_update_due_at is None
 
 
+def test_the_incidents_next_update_follows_its_cases_as_they_are_resolved(agent, linked):
+    incident, (a, b, c) = linked
+    services.incident_link_cases(incident=incident, cases=[a, b], actor=agent, now=NOW)
+    incident.refresh_from_db()
+    assert incident.next_update_due_at == a.next_update_due_at
+    settle(a, agent, NOW + timedelta(minutes=5))
+    incident.refresh_from_db()
+    assert incident.next_update_due_at == b.next_update_due_at
+    # Stored again by the sweep, whatever a lost store left.
+    Incident.objects.update(next_update_due_at=None)
+    services.sla_sweep(now=NOW + timedelta(minutes=6))
+    incident.refresh_from_db()
+    assert incident.next_update_due_at == b.next_update_due_at
+
+
 # --- the update -----------------------------------------------------------------------
 
 
