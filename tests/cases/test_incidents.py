@@ -523,3 +523,12 @@ def test_the_incidents_list_counts_linked_cases_in_a_fixed_number_of_queries(
         declare(actor=agent)
     _response, five_rows = queries()
     assert five_rows == one_row
+
+
+def test_the_customer_sees_on_their_case_which_incident_it_is_linked_to(client_a, agent, linked):
+    incident, (a, _b, _c) = linked
+    services.incident_link_cases(incident=incident, cases=[a], actor=agent, now=NOW)
+    response = client_a.get(f"/cases/{a.reference}/")
+    assert response.status_code == 200
+    events = texts(response.content, "li.case-event")
+    assert any(f"Linked to a platform incident: {incident.reference}" in e for e in events)
