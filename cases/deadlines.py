@@ -5,7 +5,8 @@ sweep find them through indexes: the first response (from the SLA policy of its 
 the account's office-hours calendar and the waiting-on-customer pauses in the audit log),
 the earliest hotline callback still to make, our response to what the customer did
 since our last update, the next agreed update, and the nearest of
-those, `next_due_at` with `next_due_kind`, which the queue orders and filters by. Services
+those, `next_due_at` with `next_due_kind`, which the queue orders and filters by; and the
+next update of a platform incident, the earliest next update of its linked cases. Services
 change what a deadline depends on and call `save` once, inside their transaction; it
 works out what those changes move and writes the case row once. The arithmetic itself is
 pure, in `sla.py`, and so are `nearest`, `for_queue` and `for_customer` below.
@@ -16,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 
 from accounts.models import Account
 
@@ -29,6 +31,8 @@ from .models import (
     Case,
     CaseEvent,
     DeadlineKind,
+    Incident,
+    IncidentStatus,
     IntervalProposal,
     Severity,
     SlaPolicy,
@@ -415,6 +419,34 @@ def save(case: Case, fields: Iterable[str] = (), *, recompute: Iterable[str] = (
         changed |= set_next_deadline(case)
     if changed:
         case.save(update_fields=sorted(changed))
+    if case.incident_id and changed & INCIDENT_INPUTS:
+        # After the commit, in a statement of its own: the incident services lock the
+        # incident before its cases, so a case's change must not wait on the incident
+        # while holding the case. The sweep stores it again before it looks.
+        transaction.on_commit(partial(incident_next_update_save, case.incident_id))
+
+
+# What moves the next update of the incident a case is linked to.
+INCIDENT_INPUTS = frozenset({"next_update_due_at", "status", "incident"})
+
+
+def incident_next_update_save(incident_id: int | None = None) -> None:
+    """Store an active incident's next update due (every active incident's without
+    `incident_id`): the earliest next update of its linked open cases, so the shortest
+    agreed interval among them decides it (none when no linked case's update clock
+    runs). One UPDATE, whatever moved it: a link, an update, a case resolved or waiting
+    on its customer."""
+    earliest = (
+        Case.objects.filter(incident=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("incident")
+        .annotate(due=Min("next_update_due_at"))
+        .values("due")
+    )
+    incidents = Incident.objects.filter(status=IncidentStatus.ACTIVE)
+    if incident_id is not None:
+        incidents = incidents.filter(pk=incident_id)
+    incidents.update(next_update_due_at=Subquery(earliest))
 
 
 def set_next_deadline(case: Case) -> set[str]:

@@ -19,6 +19,8 @@ from .models import (
     CallbackOutcome,
     Category,
     FailureCause,
+    Incident,
+    IncidentStatus,
     ResolutionAgreement,
     Severity,
 )
@@ -367,3 +369,32 @@ class HotlineIntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[TEXT_LIMIT],
     )
+    incident = forms.ModelChoiceField(
+        label=_("Platform incident"),
+        queryset=Incident.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("Not about an active incident"),
+        help_text=_(
+            "Link the call when the caller reports an active incident: the call keeps its own "
+            "15-minute callback, and its case is linked too."
+        ),
+        error_messages={
+            "invalid_choice": _("The chosen incident is no longer active: choose again below.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Incident.objects.filter(status=IncidentStatus.ACTIVE).select_related("region")
+        incidents = self.fields["incident"]
+        incidents.queryset = active.order_by("-started_at")
+        incidents.label_from_instance = _incident_choice
+        # Shown only during an incident: the intake stays five facts the rest of the time.
+        if not active.exists():
+            del self.fields["incident"]
+
+
+def _incident_choice(incident) -> str:
+    where = incident.region.name if incident.region else _("every region")
+    return f"{incident.reference} {incident.title} ({incident.get_scope_display()}, {where})"

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from core import heartbeats
 
-from . import deadlines, mailing, services
+from . import deadlines, incident_mailing, mailing, services
 
 
 @shared_task(
@@ -14,6 +14,18 @@ from . import deadlines, mailing, services
 )
 def send_case_mail(event_id: int) -> int:
     return mailing.send_event_mail(event_id)
+
+
+@shared_task(
+    name="cases.tasks.send_incident_mail",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_incident_mail(kind: str, source_id: int) -> int:
+    """One mail per contact of an incident's update or resolution; a second run sends
+    nothing again."""
+    return incident_mailing.send_incident_mail(kind, source_id)
 
 
 @shared_task(name="cases.recompute_deadlines")

@@ -36,8 +36,11 @@ CASE_READING = [
     *_crud("cases", "case casemessage caseevent attachment", VIEW),
     *_crud("cases", "resolutionagreement outboundmessage slapolicy", VIEW),
     *_crud("cases", "hotlinecall callbackattempt", VIEW),
+    *_crud("cases", "incident", VIEW),
     "cases.view_internal_note",
 ]
+# Declaring, linking, updating and resolving platform incidents: agents and managers.
+INCIDENT_WORK = _crud("cases", "incident", EDIT)
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.TECHNICAL_ACCOUNT_MANAGERS: [
@@ -64,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *CASE_READING,
         "cases.change_case",
         "cases.add_callbackattempt",
+        *INCIDENT_WORK,
         *_crud("deliverability", "sendingip sendingdomain", EDIT),
         *_crud("deliverability", "blocklist", VIEW),
         *_crud("deliverability", LISTINGS, VIEW),
@@ -77,6 +81,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The case itself and its events, not its internal notes or attachments.
         *_crud("cases", "case caseevent slapolicy", VIEW),
         *_crud("cases", "hotlinecall", ("view", "add")),
+        # The active incidents, shown at intake.
+        *_crud("cases", "incident", VIEW),
         *_crud("cases", "callbackattempt", VIEW),
         *_crud("deliverability", "sendingip sendingdomain blocklist listingstate", VIEW),
         *_crud("deliverability", "remediationrequest", VIEW),
@@ -88,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_case",
         "cases.add_callbackattempt",
         "cases.add_hotlinecall",
+        *INCIDENT_WORK,
         *_crud("cases", "slapolicy", ALL),
         *_crud("cases", "slanotice", VIEW),
         "core.view_outboxtask",

@@ -97,6 +97,23 @@ def link_target(target: str, found: list[dict]) -> tuple[Account | None, Case | 
     return None, case, ""
 
 
+def callbacks_due_by_incident() -> list[dict]:
+    """The callbacks still due, soonest first, grouped by the incident their calls
+    report (calls about no incident last): on-call sees an outage's calls together, each
+    with its own deadline. One query."""
+    calls = HotlineCall.objects.filter(called_back_at__isnull=True).select_related(
+        "incident", "case", "account"
+    )
+    groups: dict = {}
+    for call in calls.order_by("callback_due_at", "pk"):
+        groups.setdefault(call.incident, []).append(call)
+    now = timezone.now()
+    return [
+        {"incident": incident, "calls": [(c, c.callback_due_at < now) for c in group]}
+        for incident, group in sorted(groups.items(), key=lambda g: g[0] is None)
+    ]
+
+
 @admin.register(HotlineCall)
 class HotlineCallAdmin(admin.ModelAdmin):
     list_display = [
@@ -160,6 +177,10 @@ class HotlineCallAdmin(admin.ModelAdmin):
             context["next_attempt"] = timezone.localtime(obj.next_attempt_due_at).strftime("%H:%M")
             context["retry_overdue"] = obj.next_attempt_due_at < timezone.now()
         return render_to_string("admin/cases/hotlinecall/callback_cell.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"callbacks_due": callbacks_due_by_incident(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
 
     def get_urls(self):
         return [

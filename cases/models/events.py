@@ -52,6 +52,8 @@ class CaseEvent(models.Model):
         FOLLOWED_UP = "followed_up", _("Followed up by a new case")
         MERGED_AS_DUPLICATE = "merged_as_duplicate", _("Merged into the original case")
         DUPLICATE_MERGED = "duplicate_merged", _("A duplicate case was merged into this one")
+        INCIDENT_LINKED = "incident_linked", _("Linked to a platform incident")
+        INCIDENT_UNLINKED = "incident_unlinked", _("Unlinked from a platform incident")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))

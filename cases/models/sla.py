@@ -100,12 +100,19 @@ class SlaNotice(models.Model):
     )
     # A missed callback retry is not a deadline of the case: the sweep warns of it alone.
     CALLBACK_RETRY = "callback_retry"
+    # The next update of a platform incident: warned once for all its linked cases.
+    INCIDENT_UPDATE = "incident_update"
 
     kind = models.CharField(
         max_length=16,
-        choices=[*DeadlineKind.choices, (CALLBACK_RETRY, _("next callback attempt"))],
+        choices=[
+            *DeadlineKind.choices,
+            (CALLBACK_RETRY, _("next callback attempt")),
+            (INCIDENT_UPDATE, _("next incident update")),
+        ],
     )
-    # The case for case deadlines, the hotline call for callbacks and their retries.
+    # The case for case deadlines, the hotline call for callbacks and their retries, the
+    # incident for an incident's next update.
     subject_id = models.PositiveIntegerField()
     deadline = models.DateTimeField()
     stage = models.CharField(max_length=8, choices=Stage.choices)

@@ -2,8 +2,9 @@
 about: filing (`intake`), the lifecycle and its moves (`lifecycle`), the conversation
 (`messages`), resolution by mutual agreement (`resolution`), the update interval by
 mutual agreement (`update_interval`), duplicates merged into their original
-(`duplicates`), the Severity 1 hotline (`hotline`), the SLA sweep (`sweep`) and its
-alarm when it stops (`sweep_alarm`).
+(`duplicates`), the Severity 1 hotline (`hotline`), platform incidents (`incidents`,
+with the cases they cover in `incident_links`), the SLA sweep (`sweep`) and its alarm
+when it stops (`sweep_alarm`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
@@ -16,6 +17,18 @@ from .hotline import (
     hotline_record_call,
     intake_candidates,
     open_case_of,
+)
+from .incident_links import (
+    affected_accounts,
+    incident_link_cases,
+    incident_unlink_case,
+    link_candidates,
+)
+from .incidents import (
+    incident_declare,
+    incident_post_update,
+    incident_publish,
+    incident_resolve,
 )
 from .intake import case_flag_for_staff, case_open
 from .lifecycle import (
@@ -57,6 +70,7 @@ __all__ = [
     "CaseError",
     "Kind",
     "accounts_matching",
+    "affected_accounts",
     "callback_log_attempt",
     "can_move",
     "case_accept_resolution",
@@ -83,6 +97,13 @@ __all__ = [
     "case_set_status",
     "escalation_wait_sentence",
     "hotline_record_call",
+    "incident_declare",
+    "incident_link_cases",
+    "incident_post_update",
+    "incident_publish",
+    "incident_resolve",
+    "incident_unlink_case",
+    "link_candidates",
     "lock_case",
     "intake_candidates",
     "open_case_of",

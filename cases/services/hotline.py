@@ -29,6 +29,8 @@ from ..models import (
     Channel,
     DeadlineKind,
     HotlineCall,
+    Incident,
+    IncidentEvent,
     Severity,
 )
 from .alerts import case_admin_url
@@ -41,6 +43,7 @@ from .base import (
     record_fulfilment,
     resolve_now,
 )
+from .incident_links import incident_event, link_case, lock_incident, refuse_unless_active
 from .intake import case_open
 from .lifecycle import case_reclassify
 
@@ -132,13 +135,19 @@ def hotline_record_call(
     description: str,
     account: Account | None = None,
     case: Case | None = None,
+    incident: Incident | None = None,
     now: datetime | None = None,
 ) -> HotlineCall:
     """Record a Severity 1 hotline call: the callback is due 15 minutes later (policy),
     wall clock, and the on-call agents are alerted at once. A linked non-critical case
     becomes critical, the call as reason. With an account but no case to link, a
-    critical case is filed from the call and acknowledged with the callback's deadline."""
+    critical case is filed from the call and acknowledged with the callback's deadline.
+    A call about an active platform incident is linked to it, and so is its case; the
+    call keeps its own callback (the contract promises one per call)."""
     now = resolve_now(now)
+    if incident is not None:
+        incident = lock_incident(incident)
+        refuse_unless_active(incident)
     fields = {
         _("company name"): company_name,
         _("contact person"): contact_person,
@@ -208,7 +217,10 @@ def hotline_record_call(
         received_at=now,
         callback_due_at=now + timedelta(minutes=minutes),
         callback_counts=policy.callback_counts if policy else CallbackCounts.FIRST_ATTEMPT,
+        incident=incident,
     )
+    if incident is not None:
+        _link_call(incident, call, case, recorded_by, now)
     if case is not None:
         deadlines.save(case, recompute=[DeadlineKind.CALLBACK])
         record_event(
@@ -227,6 +239,20 @@ def hotline_record_call(
         _acknowledge_call(case, call)
     alert_staff(partial(_call_alert, call, case), on_call_staff(at=now))
     return call
+
+
+def _link_call(incident: Incident, call: HotlineCall, case: Case | None, actor, now) -> None:
+    incident_event(
+        incident,
+        IncidentEvent.Kind.CALL_LINKED,
+        actor=actor,
+        now=now,
+        detail=call.company_name,
+        call=call.pk,
+        case=case.pk if case else None,
+    )
+    if case is not None:
+        link_case(incident, case, actor=actor, now=now)
 
 
 def _acknowledge_call(case: Case, call: HotlineCall) -> None:

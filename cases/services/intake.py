@@ -15,6 +15,7 @@ from .. import classification, deadlines
 from ..models import Case, Category, Channel, Severity, Status, reference_for
 from .alerts import alert_critical_case
 from .base import CaseError, Kind, queue_mail, record_event, resolve_now, store_attachments
+from .incident_links import link_at_filing
 
 
 @transaction.atomic
@@ -89,6 +90,10 @@ def case_open(
     )
     if mail_requester:
         queue_mail(event)
+    # During a platform incident the customer's own answers link their case to it (a
+    # hotline call links its case to the incident the representative chose).
+    if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
+        link_at_filing(case, actor=requester, now=now)
     # A hotline call alerts on-call itself, with the callback it needs.
     if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
         alert_critical_case(

@@ -6,6 +6,10 @@ claimed by inserting an SlaNotice row whose unique constraint admits it once; th
 the SLA event and the alert commit together, so a sweep that runs twice, dies midway or
 is redelivered notifies once. A callback attempt missed on a hotline call whose customer
 nobody reached yet is claimed the same way, once per attempt missed.
+
+A platform incident's next update is warned once, to its declarer and on-call, in place
+of the next-update warnings of its linked cases: one update answers them all. Each
+case's breach is still recorded when the update is missed (the SLA report counts it).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +30,16 @@ from accounts.alerts import Alert
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
 
+from .. import deadlines
 from ..models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
     DeadlineKind,
     HotlineCall,
+    Incident,
+    IncidentEvent,
+    IncidentStatus,
     Severity,
     SlaNotice,
     SlaPolicy,
@@ -246,13 +256,103 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
     return True
 
 
+INCIDENT_UPDATE = SlaNotice.INCIDENT_UPDATE
+
+
+def _under_incident(dues: list[Due]) -> set[int]:
+    """The cases among `dues` whose next update an active incident gives."""
+    ids = {d.case_id for d in dues if d.kind == DeadlineKind.NEXT_UPDATE}
+    if not ids:
+        return set()
+    return set(
+        Case.objects.filter(pk__in=ids, incident__status=IncidentStatus.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def incident_updates_due(now: datetime) -> list[Due]:
+    """Active incidents whose next update is within the critical warning lead of `now`,
+    their next update stored afresh first (a store after a commit may have been lost)."""
+    deadlines.incident_next_update_save()
+    horizon = now + _leads()[Severity.CRITICAL, DeadlineKind.NEXT_UPDATE]
+    rows = (
+        Incident.objects.filter(status=IncidentStatus.ACTIVE, next_update_due_at__lte=horizon)
+        .filter(
+            ~Exists(
+                SlaNotice.objects.filter(
+                    kind=INCIDENT_UPDATE,
+                    subject_id=OuterRef("pk"),
+                    deadline=OuterRef("next_update_due_at"),
+                )
+            )
+        )
+        .values_list("pk", "next_update_due_at")
+    )
+    return [Due(INCIDENT_UPDATE, pk, None, due) for pk, due in rows]
+
+
+def _incident_alert(incident: Incident, due: Due, cases: int) -> Alert:
+    """The incident's update warning, in the reader's language and time zone."""
+    when = timezone.localtime(due.deadline).strftime("%Y-%m-%d %H:%M %Z")
+    subject = _("Incident update due: %(reference)s, post the next update by %(when)s") % {
+        "reference": incident.reference,
+        "when": when,
+    }
+    body = "\n".join(
+        [
+            subject,
+            "",
+            f"{incident.reference} {incident.title}",
+            _("One update is the agreed update of its %(count)s linked open cases.")
+            % {"count": cases},
+        ]
+    )
+    url = settings.PORTAL_BASE_URL + reverse("admin:cases_incident_change", args=[incident.pk])
+    return Alert(
+        kind="incident_update_warning",
+        subject=subject,
+        body=body,
+        url=url,
+        data={"incident": incident.pk, "deadline": due.deadline.isoformat()},
+    )
+
+
+def _warn_incident(due: Due, now: datetime) -> bool:
+    with transaction.atomic():
+        if not _claim(due, Stage.WARNING, now):
+            return False
+        incident = Incident.objects.select_related("declared_by").get(pk=due.subject_id)
+        cases = incident.cases.filter(status__in=OPEN_STATUSES).count()
+        IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEvent.Kind.UPDATE_WARNING,
+            at=now,
+            data={"due": due.deadline.isoformat(), "cases": cases},
+        )
+        readers = list(on_call_staff(at=now))
+        declarer = incident.declared_by
+        if declarer is not None and declarer.is_active and declarer not in readers:
+            readers.append(declarer)
+        alert_staff(partial(_incident_alert, incident, due, cases), readers)
+    return True
+
+
 def sweep(*, now: datetime) -> Counter:
     """One sweep: warnings and breaches. Returns what it did."""
     done: Counter = Counter()
-    for due in due_deadlines(now):
+    dues = due_deadlines(now)
+    folded = _under_incident(dues)
+    for due in dues:
         stage = Stage.BREACH if due.deadline <= now else Stage.WARNING
+        if stage == Stage.WARNING and due.kind == DeadlineKind.NEXT_UPDATE:
+            if due.case_id in folded:
+                continue  # the incident's own warning covers it
         if _act(due, stage, now):
             done[f"{due.kind}_{stage}"] += 1
+    for due in incident_updates_due(now):
+        if _warn_incident(due, now):
+            done[f"{INCIDENT_UPDATE}_{Stage.WARNING}"] += 1
     for due in missed_retries(now):
         if _act(due, Stage.WARNING, now):
             done[f"{RETRY}_{Stage.WARNING}"] += 1

@@ -118,3 +118,20 @@ def test_the_demo_shows_a_missed_callback_retried_until_the_customer_was_reached
     _no_answer, reached = call.attempts.all()
     assert call.reached_at == reached.at
     assert call.next_attempt_due_at is None
+
+
+def test_the_demo_shows_a_past_incident_answered_on_each_customers_own_case():
+    from cases.models import Incident
+
+    call_command("seed_demo")
+    incident = Incident.objects.get(status="resolved")
+    assert incident.updates.count() == 2
+    # A hotline call from each customer, each with its own callback, made in time.
+    calls = list(incident.hotline_calls.all())
+    assert len(calls) == 2
+    assert all(c.called_back_at <= c.callback_due_at for c in calls)
+    assert incident.summary and incident.summary_nl
+    cases = list(incident.cases.select_related("account"))
+    assert {c.account.name for c in cases} == {"Acme Mail BV", "Northwind Traders Inc."}
+    assert {c.status for c in cases} == {"resolved"}
+    assert {c.agreements.get().method for c in cases} == {"portal", "phone"}

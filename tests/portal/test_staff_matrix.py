@@ -264,6 +264,18 @@ EXPECTED: dict[str, dict] = {
         "cases_hotlinecall_intake": each(403, superuser=WORKS, manager=WORKS, representative=WORKS),
         "actions": {"delete_selected": each(ABSENT)},
     },
+    # Declared, updated and resolved by agents and managers on the incident's page; read by
+    # every staff role (a TAM sees only their accounts' linked cases there).
+    "cases.incident": {
+        **pages(
+            changelist=each(LIST),
+            add=each(403, superuser=FORM, manager=FORM, agent=FORM),
+            change=each(READ, superuser=EDIT, manager=EDIT, agent=EDIT),
+            delete=each(403),
+            history=each(READ),
+        ),
+        "actions": {"delete_selected": each(ABSENT)},
+    },
     # --- deliverability --------------------------------------------------------------------
     "deliverability.sendingip": {
         **pages(
@@ -586,7 +598,7 @@ def _build_world(media_root) -> World:
     from accounts.models import OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
     from cases import services
-    from cases.models import CaseEvent, OutboundMessage, SlaPolicy
+    from cases.models import CaseEvent, Incident, OutboundMessage, SlaPolicy
     from deliverability.models import (
         Blocklist,
         CheckRun,
@@ -694,6 +706,15 @@ def _build_world(media_root) -> World:
         ),
         "cases.caseevent": case.events.get(kind=CaseEvent.Kind.OPENED),
         "cases.hotlinecall": call,
+        "cases.incident": Incident.objects.create(
+            scope="api",
+            status="active",
+            title="Matrix incident",
+            title_nl="Matrix-incident",
+            text="Down.",
+            text_nl="Onbeschikbaar.",
+            started_at=now,
+        ),
         "deliverability.sendingip": ip_a,
         "deliverability.sendingdomain": SendingDomain.objects.create(
             account=account_a, name="news.alpha.example", purpose=SendingDomain.Purpose.FROM
@@ -818,6 +839,7 @@ LIST_MARKERS = {
     "cases.outboundmessage": lambda o: o.recipient,
     "cases.caseevent": lambda o: o.case.reference,
     "cases.hotlinecall": lambda o: o.contact_person,
+    "cases.incident": lambda o: o.title,
     "deliverability.listingstate": lambda o: o.sending_ip.address,
     "deliverability.listingevent": lambda o: o.sending_ip.address,
     "deliverability.checkrun": lambda o: o.account.name,
@@ -837,6 +859,7 @@ LIST_MARKERS = {
 # What shows that the object's page may be changed, when the save button does not.
 EDIT_SIGNS = {
     "cases.case": lambda o: "[data-action=note]",
+    "cases.incident": lambda o: "form[data-testid=update-form]",
     "inbound.inboundmessage": lambda o: "[formaction='{}']".format(
         reverse("admin:inbound_inboundmessage_settle", args=[o.pk, "discard"])
     ),

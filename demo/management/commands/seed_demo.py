@@ -9,6 +9,7 @@ DEMO_MODULES = [
     "demo.accounts",
     "demo.signin",
     "demo.cases",
+    "demo.incidents",
     "demo.inbound",
     "demo.deliverability",
 ]
