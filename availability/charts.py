@@ -13,7 +13,8 @@ from django.utils.safestring import SafeString
 
 from .selectors import AvailabilityRow
 
-LEFT, CELL, ROW, GAP, TOP = 220, 96, 26, 6, 22
+# Each lane's label above its cells, so that the chart keeps a readable size on a phone.
+CELL, LABEL, ROW, GAP, TOP = 64, 16, 24, 10, 18
 # The contract measures no target; these read at a glance: fully or nearly available,
 # some unavailability, a month to look into.
 GOOD, FAIR = 99.9, 99.0
@@ -73,10 +74,11 @@ def availability_geometry(rows: list[AvailabilityRow], language: str) -> Availab
     months = [f.month for f in rows[0].months] if rows else []
     lanes = []
     for i, row in enumerate(rows):
-        y = TOP + i * (ROW + GAP)
+        top = TOP + i * (LABEL + ROW + GAP)
+        y = top + LABEL
         cells = []
         for j, figure in enumerate(row.months):
-            x = LEFT + j * CELL
+            x = j * CELL
             grade = level(figure.percentage)
             cells.append(
                 Cell(
@@ -92,15 +94,15 @@ def availability_geometry(rows: list[AvailabilityRow], language: str) -> Availab
                     month=figure.month,
                 )
             )
-        lanes.append(Lane(label=row.label(language), label_y=y + ROW // 2, cells=cells))
+        lanes.append(Lane(label=row.label(language), label_y=top + LABEL - 4, cells=cells))
     return AvailabilityChart(
-        width=LEFT + max(1, len(months)) * CELL,
-        height=TOP + max(1, len(rows)) * (ROW + GAP),
-        label_x=LEFT - 8,
+        width=max(1, len(months)) * CELL,
+        height=TOP + max(1, len(rows)) * (LABEL + ROW + GAP),
+        label_x=0,
         cell_width=CELL - 4,
         cell_height=ROW,
-        tick_y=TOP - 8,
-        ticks=[MonthTick(LEFT + j * CELL + (CELL - 4) // 2, m) for j, m in enumerate(months)],
+        tick_y=TOP - 6,
+        ticks=[MonthTick(j * CELL + (CELL - 4) // 2, m) for j, m in enumerate(months)],
         lanes=lanes,
     )
 

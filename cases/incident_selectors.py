@@ -25,8 +25,9 @@ from .models import Incident, IncidentScope, IncidentStatus, IncidentUpdate
 
 GENERATION_KEY = "cases:incidents:generation"
 ACTIVE_KEY = "cases:incidents:active:{}"
-# A safety net for a change written without a save (a queryset update): it shows within
-# a minute.
+# A safety net: a change written without a save (a queryset's update()), or made by a
+# process that keeps its own cache (the default locmem cache; a shared cache such as
+# Redis is told at once), shows within a minute.
 ACTIVE_TIMEOUT = 60
 PAST_PER_PAGE = 10
 
