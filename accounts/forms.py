@@ -20,3 +20,14 @@ class ProfileForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=User.Language.choices)
     next = forms.CharField(required=False)
+
+
+class IncidentMailForm(forms.Form):
+    incident_mail = forms.BooleanField(
+        label=_("Mail me every platform incident update"),
+        required=False,
+        help_text=_(
+            "Every update of a platform incident affecting your account, whether or not you "
+            "filed a case about it."
+        ),
+    )

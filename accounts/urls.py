@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
+    path("incident-mail/", views.incident_mail, name="incident_mail"),
 ]

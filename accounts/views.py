@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -9,7 +9,8 @@ from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LanguageForm, ProfileForm
+from .access import customer_account
+from .forms import IncidentMailForm, LanguageForm, ProfileForm
 from .signin.services import has_second_factor as second_factor_on
 
 
@@ -30,8 +31,34 @@ def profile(request):
             "form": form,
             "second_factor_on": second_factor_on(request.user),
             "second_factor_required": request.user.is_staff and settings.STAFF_MFA_REQUIRED,
+            "incident_mail_form": _incident_mail_form(request.user),
         },
     )
+
+
+def _incident_mail_form(user) -> IncidentMailForm | None:
+    """For a customer contact: their subscription to incident updates."""
+    if customer_account(user) is None:
+        return None
+    return IncidentMailForm(initial={"incident_mail": user.contact.incident_mail})
+
+
+@require_POST
+@login_required
+def incident_mail(request):
+    """A contact subscribes themselves, and only themselves, to incident updates by mail."""
+    if customer_account(request.user) is None:
+        raise Http404
+    form = IncidentMailForm(request.POST)
+    form.is_valid()  # a checkbox: any value is valid, a missing one is "off"
+    contact = services.contact_set_incident_mail(
+        contact=request.user.contact, on=form.cleaned_data["incident_mail"]
+    )
+    if contact.incident_mail:
+        messages.success(request, _("You will be mailed every platform incident update."))
+    else:
+        messages.success(request, _("You will no longer be mailed every platform incident update."))
+    return redirect("accounts:profile")
 
 
 @require_POST

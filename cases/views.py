@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import customer_required
 from core.downloads import private_file_response
 
-from . import classification, deadlines, selectors, services
+from . import classification, deadlines, incident_selectors, selectors, services
 from .access import attachment_for_customer, case_for_customer, cases_visible_to
 from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
 from .models import Channel, ResolutionAgreement, Status
@@ -70,6 +70,7 @@ def case_new(request):
             "scope_note": getattr(form, "scope_note", None),
             "next_opening": opening,
             "office_open_now": opening is not None and opening <= now,
+            "known_incidents": incident_selectors.incidents_affecting(request.account),
             "scope_notes": [
                 (key, note) for key, (_label, note) in classification.EXCLUDED_REQUESTS.items()
             ],

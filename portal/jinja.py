@@ -20,10 +20,12 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup
 
-from cases import deadlines
+from accounts.access import customer_account
+from cases import deadlines, incident_selectors
 from cases.models import ResolutionAgreement
 from cases.rendering import render_markdown
 from core.dates import localised_format
+from core.numbers import percent
 from deliverability.blocklists.reasons import reason_labels
 from deliverability.templatetags.blocklist_chart import history_chart
 from deliverability.templatetags.warmup_chart import warmup_chart
@@ -59,6 +61,13 @@ def fragment_cache(timeout: int, name: str, *keys, caller):
     return Markup(html)  # noqa: S704 - this template's own output, escaped when rendered
 
 
+def incidents_for_reader(request) -> list:
+    """The platform incidents affecting the signed-in customer's account, for the banner
+    of every page: none for staff, anonymous readers and pages rendered without a request."""
+    account = customer_account(request.user) if hasattr(request, "user") else None
+    return incident_selectors.incidents_affecting(account) if account else []
+
+
 def agreement_method(value) -> str:
     """The label of a ResolutionAgreement method as an event recorded it."""
     return ResolutionAgreement.Method(value).label if value else ""
@@ -78,6 +87,8 @@ def environment(**options) -> Environment:
         get_current_language=translation.get_language,
         fragment_cache=fragment_cache,
         case_next_deadline=deadlines.for_customer,
+        incidents_for_reader=incidents_for_reader,
+        incident_expected_resolution=incident_selectors.expected_resolution_at,
         history_chart=history_chart,
         warmup_chart=warmup_chart,
     )
@@ -87,6 +98,7 @@ def environment(**options) -> Environment:
         capfirst=defaultfilters.capfirst,
         filesizeformat=defaultfilters.filesizeformat,
         floatformat=defaultfilters.floatformat,
+        percent=percent,
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,

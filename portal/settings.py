@@ -281,6 +281,9 @@ SUPPORT_EMAIL_ADDRESS = env.str("SUPPORT_EMAIL_ADDRESS", default="support@exampl
 SEVERITY1_HOTLINE = env.str("SEVERITY1_HOTLINE", default="+31 20 123 4567")
 # Absolute address of the portal, for links in mail.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The platform status page (/status/: incidents and monthly availability) for everyone,
+# without signing in; when off, only signed-in customers and staff see it.
+STATUS_PAGE_PUBLIC = env.bool("STATUS_PAGE_PUBLIC", default=False)
 
 # Alerts to staff (Severity 1 calls, SLA warnings and breaches): email, plus a webhook
 # signed with HMAC-SHA256 of the body (header X-Portal-Signature) for paging or SMS.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),
     path("inbound/", include("inbound.urls")),
+    path("status/", include("availability.urls")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
     path("health/web/", HealthView.as_view(checks=WEB_CHECKS), name="health_web"),

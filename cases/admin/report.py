@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,30 @@ from .. import selectors, sla_report, staff_access
 from ..models import CallbackCounts, DeadlineKind, Severity, SlaPolicy
 
 FIRST_MONTH = "2000-01"
+
+# Sections that apps built on cases add to the report, cases importing none of them (the
+# availability app adds the month's availability in its `ready()`): each provider is
+# called with the month (`start`, `end`) and `now`, and returns the name of a Django
+# template and its context, or None to add nothing.
+SectionProvider = Callable[..., tuple[str, dict] | None]
+SECTIONS: list[SectionProvider] = []
+
+
+def add_section(provider: SectionProvider) -> None:
+    if provider not in SECTIONS:
+        SECTIONS.append(provider)
+
+
+def _sections(request, start: datetime, end: datetime, now: datetime) -> list[str]:
+    rendered = []
+    for provider in SECTIONS:
+        section = provider(start=start, end=end, now=now)
+        if section is not None:
+            name, context = section
+            rendered.append(render_to_string(name, context, request=request, using="django"))
+    return rendered
+
+
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
 
 
@@ -46,7 +71,8 @@ def report_view(admin_site, request):
     user = request.user
     if not staff_access.may_read_sla_report(user):
         raise PermissionDenied
-    start, end, problem = _month(request.GET.get("month"), timezone.now())
+    now = timezone.now()
+    start, end, problem = _month(request.GET.get("month"), now)
     events = selectors.sla_events(start=start, end=end, tam=staff_access.sla_report_tam(user))
     rows = sla_report.attainment(sla_report.outcomes_from_events(events))
     labels = {k: str(DeadlineKind(k).label) for k in sla_report.KINDS}
@@ -98,7 +124,7 @@ def report_view(admin_site, request):
         "title": _("SLA oversight"),
         "month": f"{start:%Y-%m}",
         "first_month": FIRST_MONTH,
-        "this_month": f"{timezone.now():%Y-%m}",
+        "this_month": f"{now:%Y-%m}",
         "problem": problem,
         "rows": [{"row": r, "label": labels[r.label_key]} for r in rows],
         "callback_rule": rule_now.label,
@@ -107,6 +133,7 @@ def report_view(admin_site, request):
             {"chart": sla_report.chart(rows, labels)},
             using="django",
         ),
+        "sections": _sections(request, start, end, now),
     }
     return TemplateResponse(
         request, "admin/cases/sla_report.html", context, status=400 if problem else 200

@@ -202,6 +202,7 @@ CUSTOMER_PAGES = {
     "deliverability:programme": (lambda w: [], []),
     "deliverability:session": (lambda w: [w["session"].pk], []),
     "accounts:profile": (lambda w: [], []),
+    "availability:status": (lambda w: [], ["page"]),
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
     "signin:backup_codes": (lambda w: [], ["next"]),
@@ -262,6 +263,7 @@ CUSTOMER_FORMS = {
     "deliverability:bounces": (lambda w: [], ["text"]),
     "accounts:profile": (lambda w: [], ["full_name", "phone", "language", "time_zone"]),
     "accounts:set_language": (lambda w: [], ["language", "next"]),
+    "accounts:incident_mail": (lambda w: [], ["incident_mail"]),
     "signin:verify": (lambda w: [], ["code", "next"]),
     "signin:setup": (lambda w: [], ["code", "next"]),
     "signin:remove": (lambda w: [], []),
@@ -510,7 +512,7 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     }
     posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
                    "cases:interval", "cases:interval_accept", "cases:interval_decline",
-                   "accounts:set_language", "deliverability:check_now",
+                   "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
                    "signin:remove"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
