@@ -8,6 +8,7 @@ import time_machine
 
 from accounts.models import Region
 from availability.models import Probe
+from cases.models import Incident
 from tests.probe_servers import HttpEndpoint, SmtpEndpoint
 
 T0 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -76,3 +77,17 @@ def beat(django_capture_on_commit_callbacks):
                 return run_probes_task.apply().get()
 
     return tick
+
+
+def make_incident(**fields) -> Incident:
+    """An incident as staff declare it or the probes open it; `fields` override."""
+    values = {
+        "scope": "api",
+        "region": None,
+        "title": "REST API unavailable",
+        "title_nl": "REST API niet beschikbaar",
+        "text": "We are on it.",
+        "text_nl": "We zijn ermee bezig.",
+        "started_at": T0,
+    }
+    return Incident.objects.create(**{**values, **fields})

@@ -9,10 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from availability.models import Outage, Probe, ProbeResult
-from cases.models import Incident
 
 from ..html import Page, attr, one, select, text, texts
-from .probe_fixtures import CREDENTIAL, T0, minute
+from .probe_fixtures import CREDENTIAL, T0, make_incident, minute
 
 pytestmark = pytest.mark.django_db
 
@@ -229,16 +228,7 @@ def test_results_and_outages_are_read_only_even_for_managers(manager, api_probe)
 
 
 def test_the_outage_list_links_each_outage_to_its_incident(manager, eu_west):
-    incident = Incident.objects.create(
-        scope="api",
-        region=eu_west,
-        title="REST API unavailable in EU-West",
-        title_nl="REST API niet beschikbaar in EU-West",
-        text="-",
-        text_nl="-",
-        started_at=T0,
-        detected_by_probes=True,
-    )
+    incident = make_incident(region=eu_west, detected_by_probes=True)
     Outage.objects.create(
         component="api",
         region=eu_west,

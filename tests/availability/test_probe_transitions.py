@@ -12,7 +12,7 @@ from django.urls import reverse
 from availability.models import Outage, Probe, ProbeResult
 from cases.models import Incident, IncidentEvent
 
-from .probe_fixtures import MINUTE, T0, minute
+from .probe_fixtures import MINUTE, T0, make_incident, minute
 
 pytestmark = pytest.mark.django_db
 
@@ -222,18 +222,7 @@ def test_a_disabled_probe_is_not_run_and_not_waited_for(beat, http_endpoint, api
 def test_an_outage_joins_the_incident_that_already_covers_it(
     beat, http_endpoint, api_probe, manager, agent
 ):
-    declared = Incident.objects.create(
-        scope="both",
-        region=None,
-        status="active",
-        title="Platform unavailable",
-        title_nl="Platform niet beschikbaar",
-        text="We are on it.",
-        text_nl="We zijn ermee bezig.",
-        started_at=T0,
-        declared_by=manager,
-        declared_at=T0,
-    )
+    declared = make_incident(scope="both", status="active", declared_by=manager, declared_at=T0)
     run(beat, http_endpoint, "503 503 503")
     assert Incident.objects.get() == declared
     assert Outage.objects.get().incident == declared

@@ -11,6 +11,8 @@ DEMO_MODULES = [
     "demo.cases",
     "demo.inbound",
     "demo.deliverability",
+    # After the cases and incidents: its outage joins the demo's past incident.
+    "demo.availability",
 ]
 
 
