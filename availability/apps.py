@@ -13,6 +13,7 @@ class AvailabilityConfig(AppConfig):
     def ready(self):
         from cases.admin.report import add_section
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .report import sla_report_section
 
         add_section(sla_report_section)

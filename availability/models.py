@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Component
@@ -80,6 +81,11 @@ class ProbeResult(models.Model):
         verbose_name_plural = _("probe results")
         ordering = ["-at"]
         indexes = [models.Index(fields=["probe", "-at"], name="probe_result_time")]
+        constraints = [
+            # `at` is the minute the run was scheduled for: a task run twice, or by two
+            # workers, records one result.
+            models.UniqueConstraint(fields=["probe", "at"], name="probe_result_once"),
+        ]
 
     def __str__(self):
         return f"{self.probe} {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'failed'}"
@@ -128,6 +134,14 @@ class Outage(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=models.F("started_at")),
                 name="outage_period_valid",
+            ),
+            # One open outage per component and region (no region: the whole platform),
+            # however many evaluations find it at once.
+            models.UniqueConstraint(
+                models.F("component"),
+                Coalesce("region", models.Value(0)),
+                condition=Q(ended_at__isnull=True),
+                name="outage_one_open",
             ),
         ]
 

@@ -74,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("deliverability", PROGRAMME, VIEW),
         *_crud("deliverability", REMEDIATION, EDIT),
         *_crud("inbound", "inboundmessage", ("view", "change")),
+        *_crud("availability", "probe proberesult outage", VIEW),
     ],
     roles.CUSTOMER_SERVICE: [
         *_crud("accounts", "account contact user", VIEW),
@@ -104,6 +105,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("deliverability", f"{PROGRAMME} {REMEDIATION}", ALL),
         *_crud("inbound", "inboundmessage", ("view", "change")),
         *_crud("inbound", "accessreply mailboxstatus", VIEW),
+        # Probes configured; their results and outages are the record, never edited.
+        *_crud("availability", "probe", EDIT),
+        *_crud("availability", "proberesult outage", VIEW),
         # Sign-in lockouts: seen, and lifted by deleting the attempts; authenticators:
         # who has one (never the secret), and a lost one reset.
         *_crud("axes", "accessattempt", ("view", "delete")),

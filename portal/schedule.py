@@ -55,6 +55,12 @@ def beat_schedule() -> list[Entry]:
             "minutes",
         ),
         Entry(
+            "Availability: run every enabled probe (REST API, SMTP injection)",
+            "availability.run_probes",
+            1,
+            "minutes",
+        ),
+        Entry(
             "TAM programme: remind TAMs of next steps that come due",
             "deliverability.next_step_reminders",
             1,

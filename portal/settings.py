@@ -538,6 +538,11 @@ BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
     "BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING", default=False
 )
 
+# Availability probes ------------------------------------------------------------------
+# The contract's unavailability as the probes measure it: a component in a region is
+# unavailable once every probe result of this many minutes is a server-side failure.
+AVAILABILITY_WINDOW_MINUTES = env.int("AVAILABILITY_WINDOW_MINUTES", default=3)
+
 # --- Inbound mail --------------------------------------------------------------------
 # The designated support address, read from an IMAP mailbox (empty host: not polled; an
 # MTA can still pipe mail to `manage.py ingest_email`). TLS is "implicit" (port 993) or

@@ -12,6 +12,8 @@ DEMO_MODULES = [
     "demo.incidents",
     "demo.inbound",
     "demo.deliverability",
+    # After the cases and incidents: its outage joins the demo's past incident.
+    "demo.availability",
 ]
 
 
