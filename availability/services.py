@@ -411,3 +411,17 @@ def _alert_recovered(outage: Outage, incident: Incident, *, now: datetime):
         )
 
     alert_staff(build, readers)
+
+
+def purge_results(*, now: datetime | None = None, batch: int = 5000) -> int:
+    """Delete probe results older than `AVAILABILITY_RESULT_RETENTION_DAYS`, in batches so
+    no single statement holds a large lock. Outages stay: the monthly figures and the
+    incidents' record come from them."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AVAILABILITY_RESULT_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(ProbeResult.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += ProbeResult.objects.filter(pk__in=ids).delete()[0]

@@ -22,6 +22,12 @@ def run_probe_task(probe_id: int, at: str) -> int | None:
     return result.pk if result else None
 
 
+@shared_task(name="availability.purge_results")
+def purge_results_task() -> int:
+    """Beat runs this daily: probe results past their retention are deleted."""
+    return services.purge_results()
+
+
 @shared_task(name="availability.evaluate")
 def evaluate_task(component: str, region_id: int | None, now: str) -> str | None:
     """The contract's rule for one component in one region as of `now` (ISO 8601),

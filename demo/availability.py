@@ -1,7 +1,8 @@
 """Demo data of the availability probes: two regions with the demo accounts in them, an
 API and an SMTP probe in each (disabled, and pointing at reserved example hosts, so a
-demo reaches nothing beyond the machine), a month's record with one outage of about 40
-minutes, and the last day's results for the list pages. Idempotent."""
+demo reaches nothing beyond the machine), the outage of the past incident in every region
+it covered (or, without one, a 40-minute outage last month), and the last day's results
+for the list pages. Idempotent."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def seed():
         for component in Component.values:
             probes[component, region.code] = _probe(component, region)
     now = timezone.now().replace(second=0, microsecond=0)
-    _outage(probes, regions, now)
+    for component, region, started, ended, incident in _outages(regions, now):
+        _outage(probes[component, region.code], started, ended, incident)
     for probe in probes.values():
         _recent(probe, now)
     return []
@@ -73,29 +75,33 @@ def _past_incident() -> Incident | None:
     return Incident.objects.filter(status=IncidentStatus.RESOLVED).order_by("-started_at").first()
 
 
-def _outage(probes, regions, now: datetime) -> None:
-    """One outage last month, on the past incident's component and region and at its time
-    when there is one, so the incident's timeline and the probe record agree."""
+def _outages(regions, now: datetime):
+    """The past incident's outage in each component and region it covered, at its time,
+    so the incident's timeline and the probe record agree; without one, an SMTP outage
+    last month."""
     incident = _past_incident()
-    if incident is not None:
-        component = Component.API if incident.scope == IncidentScope.BOTH else incident.scope
-        region = incident.region or regions["eu-west"]
-        started = incident.started_at.replace(second=0, microsecond=0)
-        ended = incident.recovered_at or started + OUTAGE_MINUTES * MINUTE
-        ended = max(ended.replace(second=0, microsecond=0), started + MINUTE)
-    else:
+    if incident is None:
         first_of_month = now.replace(day=1, hour=0, minute=0)
         last_month = (first_of_month - timedelta(days=1)).replace(day=12)
-        component, region = Component.SMTP, regions["eu-west"]
         started = last_month.replace(hour=9, minute=14)
         ended = started + OUTAGE_MINUTES * MINUTE
+        return [(Component.SMTP, regions["eu-west"], started, ended, None)]
+    started = incident.started_at.replace(second=0, microsecond=0)
+    ended = incident.recovered_at or incident.resolved_at or started + OUTAGE_MINUTES * MINUTE
+    ended = max(ended.replace(second=0, microsecond=0), started + MINUTE)
+    components = Component.values if incident.scope == IncidentScope.BOTH else [incident.scope]
+    covered = [incident.region] if incident.region else list(regions.values())
+    return [(c, r, started, ended, incident) for c in components for r in covered]
+
+
+def _outage(probe: Probe, started: datetime, ended: datetime, incident) -> None:
+    component, region = probe.component, probe.region
     place = Q(component=component, region=region)
     if Outage.objects.filter(place, started_at__lt=ended, ended_at__gt=started).exists():
         return
     Outage.objects.create(
         component=component, region=region, started_at=started, ended_at=ended, incident=incident
     )
-    probe = probes[component, region.code]
     failure = 503 if component == Component.API else 421
     results = []
     moment = started - 5 * MINUTE

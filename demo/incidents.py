@@ -18,8 +18,10 @@ from cases.models import FailureCause, Incident
 AGENT = "sam.agent@example.com"
 REPRESENTATIVE = "chris.hotline@example.com"
 TITLE = "REST API unavailable in every region"
+# Minutes from the start to the probes' first success again (the outage's end).
+RECOVERED_AFTER = 80
 SUBJECTS = {
-    "Acme Mail BV": "Every API call returns 503 since 14:02",
+    "Acme Mail BV": "Every API call returns 503",
     "Northwind Traders Inc.": "API down: all sends fail with 504 Gateway Timeout",
 }
 
@@ -108,18 +110,23 @@ def seed() -> list[tuple[str, str, str]]:
             expected_resolution_at=at + timedelta(minutes=expected),
             now=at,
         )
+    # The probes saw the API answer again before staff resolved it.
+    recovered = start + timedelta(minutes=RECOVERED_AFTER)
+    Incident.objects.filter(pk=incident.pk).update(recovered_at=recovered)
     resolved = start + timedelta(minutes=105)
+    day, begin, end = f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{recovered:%H:%M}"
     services.incident_resolve(
         incident=incident,
         actor=agent,
         summary=(
-            "From 14:00 to 15:45 UTC every API call failed: a database failover did not "
-            "complete. We restored the primary and now test every failover monthly."
+            f"On {day} from {begin} to {end} UTC every API call failed: a database "
+            "failover did not complete. We restored the primary and now test every "
+            "failover monthly."
         ),
         summary_nl=(
-            "Van 14:00 tot 15:45 UTC mislukte elke API-aanroep: een database-failover werd "
-            "niet voltooid. We herstelden de primaire database en testen elke failover nu "
-            "maandelijks."
+            f"Op {day} van {begin} tot {end} UTC mislukte elke API-aanroep: een "
+            "database-failover werd niet voltooid. We herstelden de primaire database en "
+            "testen elke failover nu maandelijks."
         ),
         now=resolved,
     )

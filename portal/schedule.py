@@ -61,6 +61,12 @@ def beat_schedule() -> list[Entry]:
             "minutes",
         ),
         Entry(
+            "Availability: delete probe results past retention",
+            "availability.purge_results",
+            1,
+            "days",
+        ),
+        Entry(
             "TAM programme: remind TAMs of next steps that come due",
             "deliverability.next_step_reminders",
             1,

@@ -542,6 +542,9 @@ BLOCKLIST_OPEN_CASE_ON_MAJOR_LISTING = env.bool(
 # The contract's unavailability as the probes measure it: a component in a region is
 # unavailable once every probe result of this many minutes is a server-side failure.
 AVAILABILITY_WINDOW_MINUTES = env.int("AVAILABILITY_WINDOW_MINUTES", default=3)
+# Probe results are deleted after this many days: the monthly figures come from the
+# outages, which are kept.
+AVAILABILITY_RESULT_RETENTION_DAYS = env.int("AVAILABILITY_RESULT_RETENTION_DAYS", default=90)
 
 # --- Inbound mail --------------------------------------------------------------------
 # The designated support address, read from an IMAP mailbox (empty host: not polled; an

@@ -56,3 +56,23 @@ def test_the_outage_joins_the_demos_past_incident_at_its_times(db):
     outage = Outage.objects.get()
     assert (outage.component, outage.region, outage.incident) == ("api", region, incident)
     assert (outage.started_at, outage.ended_at) == (started, started + timedelta(minutes=38))
+
+
+def test_an_incident_of_every_region_has_its_outage_in_each_region(db):
+    accounts_demo.seed()
+    started = (timezone.now() - timedelta(days=10)).replace(second=0, microsecond=0)
+    incident = make_incident(
+        region=None,
+        status="resolved",
+        started_at=started,
+        recovered_at=started + timedelta(minutes=80),
+        resolved_at=started + timedelta(minutes=105),
+    )
+    demo.seed()
+    outages = Outage.objects.order_by("region__code")
+    assert [(o.region.code, o.component, o.incident) for o in outages] == [
+        ("eu-west", "api", incident),
+        ("us-east", "api", incident),
+    ]
+    for outage in outages:
+        assert (outage.started_at, outage.ended_at) == (started, started + timedelta(minutes=80))

@@ -3,13 +3,17 @@
 Two web processes (the Procfile's `web:`, gunicorn, each on its own port), two Celery
 workers (`worker:`) and one beat (`beat:`) run as real processes on PostgreSQL and Redis.
 Customers file cases with attachments against both web processes, a representative
-records hotline calls, a customer proposes an update interval that the agent accepts,
+records hotline calls, a platform incident links the critical cases (at filing) and the
+calls, one incident update is sent from both web processes at once (a double submit),
+a customer proposes an update interval that the agent accepts,
 customers reply by mail through `manage.py ingest_email` (one mail delivered twice by
 the MTA), and the SLA sweep runs over forty minutes of simulated time (the sweep task
 takes the moment it sweeps as of), each moment twice, on both workers at once. One
 worker is killed with SIGKILL while both are busy; its task comes back after the
 broker's visibility timeout. Afterwards every action is on record once, every mail and
-every due SLA notice went out once, every attachment reads the same from either web
+every due SLA notice went out once (the incident's update warning among them), each
+contact got the incident update once however many of their cases it covers, every
+attachment reads the same from either web
 process, and the outbox is empty.
 
 Object storage: the processes take it from the environment the `scale_out_storage`
@@ -45,6 +49,7 @@ from cases.models import (
     CaseEvent,
     CaseMessage,
     HotlineCall,
+    IncidentUpdate,
     IntervalProposal,
     OutboundMessage,
     SlaNotice,
@@ -70,7 +75,12 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY_TIMEOUT = 8  # seconds: the killed worker's task comes back within the test
 SIMULATED_MINUTES = range(0, 41, 2)
-SLA_SUBJECTS = ("SLA warning:", "SLA breached:", "Callback attempt missed:")
+SLA_SUBJECTS = (
+    "SLA warning:",
+    "SLA breached:",
+    "Callback attempt missed:",
+    "Incident update due:",
+)
 
 
 @pytest.fixture
@@ -289,6 +299,16 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
             **host("beat"),
         )
         started = timezone.now()
+        # A platform incident of the REST API, everywhere, declared before the filings.
+        incident = services.incident_declare(
+            actor=agent,
+            scope="api",
+            started_at=started - timedelta(minutes=5),
+            title="REST API unavailable",
+            title_nl="REST API niet beschikbaar",
+            text="Every API call fails with 503.",
+            text_nl="Elke API-aanroep mislukt met 503.",
+        )
 
         # Morning: eight filings with an attachment each, alternately on either web
         # process; the even ones critical (all API calls fail with server errors).
@@ -326,6 +346,7 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
                     "description": f"Call {n}: everything fails with 503.",
                     "record": "1",
                     "target": f"case:{case.pk}",
+                    "incident": str(incident.pk),
                 },
             )
             assert response.status_code == 302, response.text[:2000]
@@ -342,6 +363,18 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
         services.case_accept_update_interval(case=interval_case, actor=agent)
         for n in (4, 6):
             services.case_reply(case=cases[f"Filing {n}"], author=agent, body=f"On it ({n}).")
+
+        # One incident update, sent from both web processes at once: posted once.
+        page = f"/admin/cases/incident/{incident.pk}/change/"
+        update = {
+            "action": "update",
+            "text": f"Draining the failing pool ({started:%H%M%S}).",
+            "text_nl": f"We legen de falende pool ({started:%H%M%S}).",
+            "expected_resolution_at": "",
+            "after_update": "0",
+        }
+        answers = sorted(Browser(agent, port).post(page, update).status_code for port in ports)
+        assert answers == [200, 302], answers  # the second is refused, with a sentence
 
         # Replies by mail through the MTA's pipe, one delivered twice.
         replies = []
@@ -413,6 +446,15 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
         "Call 2: everything fails with 503.",
     ]
     assert IntervalProposal.objects.filter(case=interval_case, outcome="accepted").count() == 1
+    # The critical filings were linked at filing, the calls at the intake; the update was
+    # posted once, to each linked case once, and mailed once to each of their contacts.
+    critical = Case.objects.filter(severity="critical")
+    assert critical.count() == 4
+    assert set(critical.values_list("incident", flat=True)) == {incident.pk}
+    assert set(HotlineCall.objects.values_list("incident", flat=True)) == {incident.pk}
+    (posted,) = IncidentUpdate.objects.filter(incident=incident)
+    for case in critical:
+        assert CaseMessage.objects.filter(case=case, body__contains=posted.text).count() == 1
     for token in replies:
         assert CaseMessage.objects.filter(body__contains=token).count() == 1
     assert not OutboxTask.objects.exists()
@@ -426,6 +468,10 @@ def test_two_webs_two_workers_and_beat_through_a_day_of_traffic(
         assert ids[recorded] == 1, recorded
     said = Counter((_subject(m), m["To"], _text(m)) for m in mails)
     assert [s for s, count in said.items() if count > 1] == []
+    incident_mails = Counter(
+        m["To"] for m in mails if _subject(m).startswith(f"[{incident.reference}]")
+    )
+    assert incident_mails == Counter({customers[0].email: 1, customers[2].email: 1})
 
     # Every due SLA notice went out once: one mail each (the readers of each share a
     # language and a time zone), its event on the case.

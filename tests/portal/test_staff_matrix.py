@@ -276,6 +276,32 @@ EXPECTED: dict[str, dict] = {
         ),
         "actions": {"delete_selected": each(ABSENT)},
     },
+    # --- availability ----------------------------------------------------------------------
+    # Probes: configured by managers, read by agents; their results and outages are the
+    # record, read by both and changed by nobody.
+    "availability.probe": {
+        **pages(
+            changelist=each(403, superuser=LIST, manager=LIST, agent=LIST),
+            add=each(403, superuser=FORM, manager=FORM),
+            change=each(403, superuser=EDIT, manager=EDIT, agent=READ),
+            delete=each(403, superuser=CONFIRM),
+            history=each(403, superuser=READ, manager=READ, agent=READ),
+        ),
+        "actions": {"delete_selected": each(ABSENT, superuser=CONFIRM)},
+    },
+    **{
+        label: {
+            **pages(
+                changelist=each(403, superuser=LIST, manager=LIST, agent=LIST),
+                add=each(403),
+                change=each(403, superuser=READ, manager=READ, agent=READ),
+                delete=each(403),
+                history=each(403, superuser=READ, manager=READ, agent=READ),
+            ),
+            "actions": {"delete_selected": each(ABSENT)},
+        }
+        for label in ("availability.proberesult", "availability.outage")
+    },
     # --- deliverability --------------------------------------------------------------------
     "deliverability.sendingip": {
         **pages(
@@ -597,6 +623,7 @@ def _build_world(media_root) -> World:
 
     from accounts.models import OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
+    from availability.models import Outage, Probe, ProbeResult
     from cases import services
     from cases.models import CaseEvent, Incident, OutboundMessage, SlaPolicy
     from deliverability.models import (
@@ -714,6 +741,19 @@ def _build_world(media_root) -> World:
             text="Down.",
             text_nl="Onbeschikbaar.",
             started_at=now,
+        ),
+        "availability.probe": Probe.objects.create(
+            name="Matrix probe", component="api", url="https://api.platform.example/"
+        ),
+        "availability.proberesult": ProbeResult.objects.create(
+            probe=Probe.objects.create(
+                name="Matrix results probe", component="api", url="https://r.platform.example/"
+            ),
+            at=now,
+            ok=True,
+        ),
+        "availability.outage": Outage.objects.create(
+            component="smtp", started_at=now - timedelta(minutes=5), ended_at=now
         ),
         "deliverability.sendingip": ip_a,
         "deliverability.sendingdomain": SendingDomain.objects.create(
@@ -838,6 +878,8 @@ LIST_MARKERS = {
     "cases.resolutionagreement": lambda o: o.case.reference,
     "cases.outboundmessage": lambda o: o.recipient,
     "cases.caseevent": lambda o: o.case.reference,
+    "availability.proberesult": lambda o: o.probe.name,
+    "availability.outage": lambda o: o.get_component_display(),
     "cases.hotlinecall": lambda o: o.contact_person,
     "cases.incident": lambda o: o.title,
     "deliverability.listingstate": lambda o: o.sending_ip.address,
