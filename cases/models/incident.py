@@ -44,6 +44,9 @@ class IncidentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     RESOLVED = "resolved", _("Resolved")
+    # A draft staff found to be no incident (a probe's own fault, a false alarm): never
+    # shown to customers, and its outages do not count against availability.
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Incident(models.Model):
@@ -88,6 +91,7 @@ class Incident(models.Model):
     # When the probes saw the component recover: resolution is proposed then.
     recovered_at = models.DateTimeField(_("probes saw recovery"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    dismissed_reason = models.CharField(_("why it was dismissed"), max_length=500, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("resolved by"),
