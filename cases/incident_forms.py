@@ -113,6 +113,15 @@ class IncidentResolveForm(forms.Form):
     )
 
 
+class IncidentDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is no incident"),
+        max_length=500,
+        help_text=_("For example: the probe's credential expired; the API answered throughout."),
+        error_messages={"required": _("Say why the draft is no incident: it stays on record.")},
+    )
+
+
 class LinkCasesForm(forms.Form):
     """The candidates ticked for linking; only cases still proposed are accepted."""
 

@@ -25,6 +25,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseMessage,
+    Incident,
     OutboundMessage,
     ResolutionAgreement,
     Severity,
@@ -44,8 +45,40 @@ def _header_text(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
+def _incident_of(event: CaseEvent) -> Incident | None:
+    """The platform incident an event links its case to, or the one a case was linked to
+    at filing."""
+    if event.kind == Kind.INCIDENT_LINKED:
+        return Incident.objects.filter(pk=event.data.get("incident")).first()
+    if event.kind == Kind.OPENED and event.case.incident_id:
+        return event.case.incident
+    return None
+
+
+def _incident_sentence(incident: Incident) -> str:
+    """In the reader's language."""
+    return _(
+        "Your case is linked to platform incident %(reference)s, %(title)s: each update of "
+        "the incident is posted on your case and mailed to you."
+    ) % {
+        "reference": incident.reference,
+        "title": incident.title_for(translation.get_language() or settings.LANGUAGE_CODE),
+    }
+
+
 def _headline(event: CaseEvent) -> str:
+    headline = _event_headline(event)
+    incident = _incident_of(event)
+    if incident is not None and event.kind == Kind.OPENED:
+        return f"{headline} {_incident_sentence(incident)}"
+    return headline
+
+
+def _event_headline(event: CaseEvent) -> str:
     case = event.case
+    if event.kind == Kind.INCIDENT_LINKED:
+        incident = _incident_of(event)
+        return _incident_sentence(incident) if incident else event.get_kind_display()
     if event.kind == Kind.OPENED:
         if event.data.get("callback_due_at"):
             return _(
@@ -134,6 +167,7 @@ def _what_happened(event: CaseEvent) -> str:
         Kind.CLOSED: _("Closed"),
         Kind.REOPENED: _("Reopened"),
         Kind.ESCALATED: _("Escalated to you by the customer"),
+        Kind.INCIDENT_LINKED: _("Linked to a platform incident"),
     }
     if kind in labels:
         return labels[kind]
@@ -180,6 +214,9 @@ def _text(event: CaseEvent) -> tuple[str, bool]:
         return event.case.description, True
     if event.kind == Kind.MERGED_AS_DUPLICATE:
         return "", False
+    if event.kind == Kind.INCIDENT_LINKED:
+        incident = _incident_of(event)
+        return (incident_words(incident), True) if incident else ("", False)
     if event.kind == Kind.RESOLUTION_PROPOSED:
         agreement = ResolutionAgreement.objects.filter(pk=event.data.get("agreement")).first()
         return (agreement.summary, True) if agreement else (event.detail, False)
@@ -294,3 +331,18 @@ def keep_record(record: OutboundMessage) -> None:
             record.save()
     except IntegrityError:
         pass
+
+
+def incident_words(incident: Incident) -> str:
+    """What the incident is and its latest update, in the active language and zone: what
+    a case linked to it after some updates were posted has missed."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    parts = [incident.text_for(language)]
+    latest = incident.updates.order_by("-posted_at", "-pk").first()
+    if latest is not None:
+        parts.append(
+            _("Latest update (%(when)s):")
+            % {"when": dates.date_format(timezone.localtime(latest.posted_at), "j M Y, H:i T")}
+        )
+        parts.append(latest.text_for(language))
+    return "\n\n".join(parts)

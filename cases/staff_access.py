@@ -9,10 +9,8 @@ accounts where they are the TAM, unless they also hold one of those roles.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from accounts import roles
-from accounts.staff_access import account_in_scope, limited_to_own_accounts
+from accounts.staff_access import account_in_scope
 
 from .models import Attachment, Case
 
@@ -80,11 +78,3 @@ def may_read_incidents(user) -> bool:
 def may_work_incidents(user) -> bool:
     """Declare, publish, link, post updates, resolve: agents and Support Managers."""
     return user.has_perm("cases.change_incident")
-
-
-def incident_cases_in_scope(user, cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The linked cases a staff member sees on an incident's page: a TAM who works only
-    their own accounts sees only their accounts' cases."""
-    if limited_to_own_accounts(user, EVERY_CASE):
-        return cases.filter(account__tam=user)
-    return cases

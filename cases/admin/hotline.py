@@ -3,6 +3,8 @@ representatives, and the list of calls with their callback verdicts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -97,17 +99,22 @@ def link_target(target: str, found: list[dict]) -> tuple[Account | None, Case | 
     return None, case, ""
 
 
+CALLBACKS_DUE_SPAN = timedelta(days=2)
+CALLBACKS_DUE_LIMIT = 200
+
+
 def callbacks_due_by_incident() -> list[dict]:
     """The callbacks still due, soonest first, grouped by the incident their calls
     report (calls about no incident last): on-call sees an outage's calls together, each
-    with its own deadline. One query."""
-    calls = HotlineCall.objects.filter(called_back_at__isnull=True).select_related(
-        "incident", "case", "account"
-    )
-    groups: dict = {}
-    for call in calls.order_by("callback_due_at", "pk"):
-        groups.setdefault(call.incident, []).append(call)
+    with its own deadline. One query, of the last two days' calls (an older one still due
+    is long breached, and stays in the list below)."""
     now = timezone.now()
+    calls = HotlineCall.objects.filter(
+        called_back_at__isnull=True, received_at__gte=now - CALLBACKS_DUE_SPAN
+    ).select_related("incident", "case", "account")
+    groups: dict = {}
+    for call in calls.order_by("callback_due_at", "pk")[:CALLBACKS_DUE_LIMIT]:
+        groups.setdefault(call.incident, []).append(call)
     return [
         {"incident": incident, "calls": [(c, c.callback_due_at < now) for c in group]}
         for incident, group in sorted(groups.items(), key=lambda g: g[0] is None)

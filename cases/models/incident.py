@@ -205,8 +205,10 @@ class IncidentEvent(models.Model):
         CALL_LINKED = "call_linked", _("Hotline call linked")
         UPDATE_POSTED = "update_posted", _("Update posted")
         UPDATE_WARNING = "update_warning", _("Update due soon")
+        UPDATE_MISSED = "update_missed", _("Update missed")
         RECOVERED = "recovered", _("Probes saw recovery")
         RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("when"))

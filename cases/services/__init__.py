@@ -26,6 +26,7 @@ from .incident_links import (
 )
 from .incidents import (
     incident_declare,
+    incident_dismiss,
     incident_post_update,
     incident_publish,
     incident_resolve,
@@ -98,6 +99,7 @@ __all__ = [
     "escalation_wait_sentence",
     "hotline_record_call",
     "incident_declare",
+    "incident_dismiss",
     "incident_link_cases",
     "incident_post_update",
     "incident_publish",

@@ -33,6 +33,8 @@ MAILED_KINDS = frozenset(
         Kind.INTERVAL_AGREED,
         Kind.INTERVAL_DECLINED,
         Kind.MERGED_AS_DUPLICATE,
+        # Linked by staff to a platform incident: what it is and its latest update.
+        Kind.INCIDENT_LINKED,
     }
 )
 

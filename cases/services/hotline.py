@@ -242,17 +242,24 @@ def hotline_record_call(
 
 
 def _link_call(incident: Incident, call: HotlineCall, case: Case | None, actor, now) -> None:
+    """Link the call, and its case when it can be: a case linked to another active
+    incident stays there (staff move it on the incident's page). The call and its
+    callback are never refused for it: the callback is promised per call."""
+    kept_elsewhere = ""
+    if case is not None:
+        try:
+            link_case(incident, case, actor=actor, now=now)
+        except CaseError as refused:
+            kept_elsewhere = refused.message
     incident_event(
         incident,
         IncidentEvent.Kind.CALL_LINKED,
         actor=actor,
         now=now,
-        detail=call.company_name,
+        detail=" ".join(filter(None, [call.company_name, kept_elsewhere])),
         call=call.pk,
         case=case.pk if case else None,
     )
-    if case is not None:
-        link_case(incident, case, actor=actor, now=now)
 
 
 def _acknowledge_call(case: Case, call: HotlineCall) -> None:

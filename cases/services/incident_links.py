@@ -26,7 +26,7 @@ from ..models import (
     IncidentStatus,
     Severity,
 )
-from .base import CaseError, Kind, lock_case, record_event, resolve_now
+from .base import CaseError, Kind, lock_case, queue_mail, record_event, resolve_now
 
 
 def lock_incident(incident: Incident | int) -> Incident:
@@ -108,31 +108,39 @@ def refuse_unless_active(incident: Incident) -> None:
         )
 
 
-def link_case(incident: Incident, case: Case, *, actor, now: datetime) -> bool:
+def link_case(incident: Incident, case: Case, *, actor, now: datetime, tell: bool = True) -> bool:
     """Link one locked case to a locked, active incident, inside the caller's
-    transaction. False when it was linked already (a form sent twice)."""
+    transaction, and (`tell`) mail its contacts what the incident is. A case linked to
+    an incident that has ended moves to this one; one linked to another active incident
+    is refused before anything changes. False when it was linked already (a form sent
+    twice)."""
     if case.incident_id == incident.pk:
         return False
+    moved_from = None
     if case.incident_id is not None:
         other = Incident.objects.get(pk=case.incident_id)
-        raise CaseError(
-            _("Case %(reference)s is linked to %(other)s already: unlink it there first.")
-            % {"reference": case.reference, "other": other.reference}
-        )
+        if other.status == IncidentStatus.ACTIVE:
+            raise CaseError(
+                _("Case %(reference)s is linked to %(other)s already: unlink it there first.")
+                % {"reference": case.reference, "other": other.reference}
+            )
+        moved_from = other.pk
     if not case.is_open:
         raise CaseError(
             _("Case %(reference)s is not open: only open cases are linked.")
             % {"reference": case.reference}
         )
     case.incident, case.incident_linked_at = incident, now
-    record_event(
+    event = record_event(
         case,
         Kind.INCIDENT_LINKED,
         actor=actor,
         now=now,
         detail=incident.reference,
-        data={"incident": incident.pk},
+        data={"incident": incident.pk, **({"moved_from": moved_from} if moved_from else {})},
     )
+    if tell:
+        queue_mail(event)
     deadlines.save(case, {"incident", "incident_linked_at"})
     incident_event(
         incident,
@@ -210,6 +218,7 @@ def link_at_filing(case: Case, *, actor, now: datetime) -> Incident | None:
     incident = lock_incident(incident)
     if incident.status != IncidentStatus.ACTIVE:
         return None
-    link_case(incident, lock_case(case), actor=actor, now=now)
+    # The filing page said so, and the acknowledgement names the incident.
+    link_case(incident, lock_case(case), actor=actor, now=now, tell=False)
     case.incident, case.incident_linked_at = incident, now
     return incident

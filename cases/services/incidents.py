@@ -76,6 +76,18 @@ def incident_declare(
     """Staff declare an active incident: customers of the affected accounts see it, and
     their open critical cases are proposed for linking."""
     now = resolve_now(now)
+    same = Incident.objects.filter(
+        status=IncidentStatus.ACTIVE,
+        scope=scope,
+        region=region,
+        started_at=started_at,
+        title=title.strip(),
+    ).first()
+    if same is not None:
+        raise CaseError(
+            _("%(reference)s was declared for this already: post updates on it.")
+            % {"reference": same.reference}
+        )
     if scope not in IncidentScope.values:
         raise CaseError(_("Choose the affected component: REST API, SMTP injection or both."))
     if severity not in IncidentSeverity.values:
@@ -128,6 +140,31 @@ def incident_publish(
     incident.save()
     incident_event(
         incident, IncidentEvent.Kind.DECLARED, actor=actor, now=now, detail=_("Draft published")
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_dismiss(
+    *, incident: Incident, actor, reason: str, now: datetime | None = None
+) -> Incident:
+    """A draft the probes opened that is no incident (a probe's own fault, a false
+    alarm): customers never see it, and its outages do not count against availability.
+    The reason stays on its timeline."""
+    now = resolve_now(now)
+    _require({_("reason"): reason})
+    incident = lock_incident(incident)
+    if incident.status != IncidentStatus.DRAFT:
+        raise CaseError(
+            _("%(reference)s is not a draft: only a draft is dismissed.")
+            % {"reference": incident.reference}
+        )
+    incident.status = IncidentStatus.DISMISSED
+    incident.resolved_at, incident.resolved_by = now, actor
+    incident.dismissed_reason = reason.strip()[:500]
+    incident.save()
+    incident_event(
+        incident, IncidentEvent.Kind.DISMISSED, actor=actor, now=now, detail=reason.strip()[:500]
     )
     return incident
 

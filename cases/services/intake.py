@@ -88,12 +88,13 @@ def case_open(
         to_status=Status.NEW,
         data={"severity": case.severity, "channel": channel},
     )
-    if mail_requester:
-        queue_mail(event)
     # During a platform incident the customer's own answers link their case to it (a
-    # hotline call links its case to the incident the representative chose).
+    # hotline call links its case to the incident the representative chose); the
+    # acknowledgement says so.
     if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
         link_at_filing(case, actor=requester, now=now)
+    if mail_requester:
+        queue_mail(event)
     # A hotline call alerts on-call itself, with the callback it needs.
     if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
         alert_critical_case(

@@ -223,7 +223,8 @@ def _alert(due: Due, stage: str, case: Case | None, call: HotlineCall | None) ->
     )
 
 
-def _act(due: Due, stage: str, now: datetime) -> bool:
+def _act(due: Due, stage: str, now: datetime, *, alert: bool = True) -> bool:
+    """Claim the notice, record it on the case and (`alert`) tell its readers."""
     with transaction.atomic():
         if not _claim(due, stage, now):
             return False
@@ -252,7 +253,8 @@ def _act(due: Due, stage: str, now: datetime) -> bool:
                     **({"counts": call.callback_counts} if call is not None else {}),
                 },
             )
-        alert_staff(partial(_alert, due, stage, case, call), _readers(stage, case, call, now))
+        if alert:
+            alert_staff(partial(_alert, due, stage, case, call), _readers(stage, case, call, now))
     return True
 
 
@@ -271,34 +273,35 @@ def _under_incident(dues: list[Due]) -> set[int]:
     )
 
 
-def incident_updates_due(now: datetime) -> list[Due]:
-    """Active incidents whose next update is within the critical warning lead of `now`,
-    their next update stored afresh first (a store after a commit may have been lost)."""
+def incident_updates_due(now: datetime) -> list[tuple[Due, str]]:
+    """Active incidents whose next update is within the critical warning lead of `now`
+    (a warning) or passed (a breach), not yet noticed at that stage; their next update
+    stored afresh first (a store after a commit may have been lost)."""
     deadlines.incident_next_update_save()
     horizon = now + _leads()[Severity.CRITICAL, DeadlineKind.NEXT_UPDATE]
-    rows = (
-        Incident.objects.filter(status=IncidentStatus.ACTIVE, next_update_due_at__lte=horizon)
-        .filter(
-            ~Exists(
-                SlaNotice.objects.filter(
-                    kind=INCIDENT_UPDATE,
-                    subject_id=OuterRef("pk"),
-                    deadline=OuterRef("next_update_due_at"),
-                )
-            )
-        )
-        .values_list("pk", "next_update_due_at")
+    rows = Incident.objects.filter(
+        status=IncidentStatus.ACTIVE, next_update_due_at__lte=horizon
+    ).values_list("pk", "next_update_due_at")
+    dues = [
+        (Due(INCIDENT_UPDATE, pk, None, due), Stage.BREACH if due <= now else Stage.WARNING)
+        for pk, due in rows
+    ]
+    noticed = set(
+        SlaNotice.objects.filter(
+            kind=INCIDENT_UPDATE, subject_id__in=[d.subject_id for d, _stage in dues]
+        ).values_list("subject_id", "deadline", "stage")
     )
-    return [Due(INCIDENT_UPDATE, pk, None, due) for pk, due in rows]
+    return [(d, st) for d, st in dues if (d.subject_id, d.deadline, st) not in noticed]
 
 
-def _incident_alert(incident: Incident, due: Due, cases: int) -> Alert:
-    """The incident's update warning, in the reader's language and time zone."""
+def _incident_alert(incident: Incident, due: Due, stage: str, cases: int) -> Alert:
+    """The incident's update warning or breach, in the reader's language and zone."""
     when = timezone.localtime(due.deadline).strftime("%Y-%m-%d %H:%M %Z")
-    subject = _("Incident update due: %(reference)s, post the next update by %(when)s") % {
-        "reference": incident.reference,
-        "when": when,
-    }
+    if stage == Stage.WARNING:
+        subject = _("Incident update due: %(reference)s, post the next update by %(when)s")
+    else:
+        subject = _("Incident update missed: %(reference)s, the next update was due %(when)s")
+    subject = subject % {"reference": incident.reference, "when": when}
     body = "\n".join(
         [
             subject,
@@ -310,7 +313,7 @@ def _incident_alert(incident: Incident, due: Due, cases: int) -> Alert:
     )
     url = settings.PORTAL_BASE_URL + reverse("admin:cases_incident_change", args=[incident.pk])
     return Alert(
-        kind="incident_update_warning",
+        kind=f"incident_update_{stage}",
         subject=subject,
         body=body,
         url=url,
@@ -318,23 +321,30 @@ def _incident_alert(incident: Incident, due: Due, cases: int) -> Alert:
     )
 
 
-def _warn_incident(due: Due, now: datetime) -> bool:
+def _notice_incident(due: Due, stage: str, now: datetime) -> bool:
+    """One warning, or one breach alert, for all of an incident's linked cases: to
+    on-call and its declarer, and for a breach the Support Managers too."""
     with transaction.atomic():
-        if not _claim(due, Stage.WARNING, now):
+        if not _claim(due, stage, now):
             return False
         incident = Incident.objects.select_related("declared_by").get(pk=due.subject_id)
         cases = incident.cases.filter(status__in=OPEN_STATUSES).count()
         IncidentEvent.objects.create(
             incident=incident,
-            kind=IncidentEvent.Kind.UPDATE_WARNING,
+            kind=IncidentEvent.Kind.UPDATE_WARNING
+            if stage == Stage.WARNING
+            else IncidentEvent.Kind.UPDATE_MISSED,
             at=now,
             data={"due": due.deadline.isoformat(), "cases": cases},
         )
         readers = list(on_call_staff(at=now))
+        if stage == Stage.BREACH:
+            readers += managers_and_tam(None)
         declarer = incident.declared_by
-        if declarer is not None and declarer.is_active and declarer not in readers:
+        if declarer is not None and declarer.is_active:
             readers.append(declarer)
-        alert_staff(partial(_incident_alert, incident, due, cases), readers)
+        readers = list(dict.fromkeys(readers))
+        alert_staff(partial(_incident_alert, incident, due, stage, cases), readers)
     return True
 
 
@@ -345,14 +355,16 @@ def sweep(*, now: datetime) -> Counter:
     folded = _under_incident(dues)
     for due in dues:
         stage = Stage.BREACH if due.deadline <= now else Stage.WARNING
-        if stage == Stage.WARNING and due.kind == DeadlineKind.NEXT_UPDATE:
-            if due.case_id in folded:
-                continue  # the incident's own warning covers it
-        if _act(due, stage, now):
+        under_incident = due.kind == DeadlineKind.NEXT_UPDATE and due.case_id in folded
+        if under_incident and stage == Stage.WARNING:
+            continue  # the incident's own warning covers it
+        # A missed incident update is recorded on each case (the SLA report counts it)
+        # and alerted once, for the incident.
+        if _act(due, stage, now, alert=not under_incident):
             done[f"{due.kind}_{stage}"] += 1
-    for due in incident_updates_due(now):
-        if _warn_incident(due, now):
-            done[f"{INCIDENT_UPDATE}_{Stage.WARNING}"] += 1
+    for due, stage in incident_updates_due(now):
+        if _notice_incident(due, stage, now):
+            done[f"{INCIDENT_UPDATE}_{stage}"] += 1
     for due in missed_retries(now):
         if _act(due, Stage.WARNING, now):
             done[f"{RETRY}_{Stage.WARNING}"] += 1

@@ -204,7 +204,8 @@ def test_the_filing_page_names_the_known_incident_before_the_customer_files(
     notice = Page(client_a.get(reverse("cases:new"))).one("[data-testid=known-incident]")
     assert text(notice) == (
         f"A known incident: {europe_incident.reference} Europe API down. If your case is about it, "
-        "answer that all API calls fail and your case will be linked to it, with its updates. "
+        "answer that all API calls fail because of a server-side timeout or error, and your case "
+        "will be linked to it, with its updates. "
         "Its updates on the status page"
     )
 
@@ -212,7 +213,7 @@ def test_the_filing_page_names_the_known_incident_before_the_customer_files(
 def test_the_notice_names_the_smtp_answer_for_an_smtp_incident(client_a, regions):
     incident(region=regions[0], scope=IncidentScope.SMTP, title="Injection refused")
     notice = Page(client_a.get(reverse("cases:new"))).one("[data-testid=known-incident]")
-    assert "answer that all SMTP injections fail" in text(notice)
+    assert "answer that all SMTP injections fail because of a server-side" in text(notice)
 
 
 def test_the_filing_page_of_an_unaffected_customer_has_no_notice(client_b, europe_incident):
