@@ -61,12 +61,7 @@ def incidents_affecting(account, component: str | None = None) -> list[Incident]
     return [
         incident
         for incident in current_incidents()
-        if (
-            incident.region_id is None
-            or account.region_id is None
-            or incident.region_id == account.region_id
-        )
-        and (covering is None or incident.scope in covering)
+        if incident.affects(account) and (covering is None or incident.scope in covering)
     ]
 
 

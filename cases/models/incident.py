@@ -49,6 +49,14 @@ class IncidentStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class IncidentQuerySet(models.QuerySet):
+    def affecting(self, account) -> IncidentQuerySet:
+        """The incidents affecting `account`: `Incident.affects` as a query."""
+        if account.region_id is None:
+            return self
+        return self.filter(Q(region__isnull=True) | Q(region=account.region_id))
+
+
 class Incident(models.Model):
     scope = models.CharField(_("affected component"), max_length=8, choices=IncidentScope.choices)
     # None: every region.
@@ -113,6 +121,8 @@ class Incident(models.Model):
     # by the incident services, found by the sweep through its index.
     next_update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True)
 
+    objects = IncidentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("platform incident")
         verbose_name_plural = _("platform incidents")
@@ -144,6 +154,15 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    def affects(self, account) -> bool:
+        """Who an incident affects: an incident of no region affects every account, an
+        account of no region is affected by every incident, else their regions match."""
+        return (
+            self.region_id is None
+            or account.region_id is None
+            or self.region_id == account.region_id
+        )
 
     @property
     def reference(self) -> str:

@@ -42,19 +42,11 @@ def incident_event(incident: Incident, kind: str, *, actor, now, detail="", **da
 
 
 def affected_accounts(incident: Incident) -> QuerySet[Account]:
-    """The accounts an incident affects: those of its region, and those with no region
-    (affected by an incident anywhere); every account when it has no region."""
+    """The accounts an incident affects (`Incident.affects`, from the other side): those
+    of its region, and those with no region; every account when it has no region."""
     if incident.region_id is None:
         return Account.objects.all()
     return Account.objects.filter(Q(region__isnull=True) | Q(region=incident.region_id))
-
-
-def _affecting(account: Account) -> QuerySet[Incident]:
-    """The active incidents affecting an account, whatever their component."""
-    incidents = Incident.objects.filter(status=IncidentStatus.ACTIVE)
-    if account.region_id is None:
-        return incidents
-    return incidents.filter(Q(region__isnull=True) | Q(region=account.region_id))
 
 
 def failing_components(case: Case) -> list[str]:
@@ -78,7 +70,12 @@ def incident_for_filing(case: Case) -> Incident | None:
     scopes = {scope for c in failing_components(case) for scope in IncidentScope.covering(c)}
     if not scopes:
         return None
-    return _affecting(case.account).filter(scope__in=scopes).order_by("-started_at").first()
+    return (
+        Incident.objects.filter(status=IncidentStatus.ACTIVE, scope__in=scopes)
+        .affecting(case.account)
+        .order_by("-started_at")
+        .first()
+    )
 
 
 def link_candidates(incident: Incident) -> QuerySet[Case]:
