@@ -16,11 +16,12 @@ from .selectors import AvailabilityRow
 # Each lane's label above its cells, so that the chart keeps a readable size on a phone.
 CELL, LABEL, ROW, GAP, TOP = 64, 16, 24, 10, 18
 # The contract measures no target; these read at a glance: fully or nearly available,
-# some unavailability, a month to look into.
+# some unavailability, a month to look into; grey: not measured.
 GOOD, FAIR = 99.9, 99.0
 COLOURS = {"good": "#198754", "fair": "#fd7e14", "poor": "#dc3545", "none": "#ced4da"}
-# The percentage written on the cell: dark on the light orange, white on the others.
-TEXT_COLOURS = {"fair": "#212529"}
+# The words written on the cell: dark on the light orange and on the grey of a month
+# nobody measured, white on the others.
+TEXT_COLOURS = {"fair": "#212529", "none": "#495057"}
 
 
 @dataclass(frozen=True)

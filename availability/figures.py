@@ -8,8 +8,9 @@ percentage is the share of the elapsed time (up to `now`) in which the component
 available, not of the whole month. Counting the rest of the month as available would
 show a figure nobody measured, and one that looks better the earlier in the month it is
 read (a ten-hour outage on the 2nd would read 98.6% instead of the 80% of the time so
-far); once the month is over both ways give the same figure. A month that has not begun
-has no figure yet (None).
+far); once the month is over both ways give the same figure. Likewise only the time since
+measuring began (`since`, the probes' first result) is measured: a month that has not
+begun, or that ended before measuring began, has no figure (None), never 100%.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class MonthFigure:
     @property
     def percentage(self) -> float | None:
         """Percentage of the measured time the component was available, 0 to 100; None
-        for a month that has not begun."""
+        when none of the month was measured (not begun, or before measuring began)."""
         if not self.measured:
             return None
         return 100 * (1 - self.unavailable / self.measured)
@@ -92,9 +93,19 @@ def merged(outages: Iterable[Interval], now: datetime) -> list[tuple[datetime, d
     return periods
 
 
-def month_figure(outages: Iterable[Interval], month: date, now: datetime) -> MonthFigure:
-    """Time unavailable and measured in the month of `month`, up to `now`."""
+def not_measured(month: date) -> MonthFigure:
+    """A month nobody measured: no figure."""
+    return MonthFigure(month=month_start(month), measured=timedelta(0), unavailable=timedelta(0))
+
+
+def month_figure(
+    outages: Iterable[Interval], month: date, now: datetime, *, since: datetime | None = None
+) -> MonthFigure:
+    """Time unavailable and measured in the month of `month`, from `since` (measuring
+    began; None: before the month) up to `now`. Outages before `since` do not count."""
     start, end = month_bounds(month)
+    if since is not None:
+        start = min(max(start, since), end)
     end = max(start, min(end, now))
     unavailable = timedelta(0)
     for a, b in merged(outages, now):

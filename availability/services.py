@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from .models import Outage, Probe, ProbeResult
 # A run delivered later than this after its minute would measure another moment than
 # the one it is recorded for; it is skipped (the next minute's run measures).
 STALE_AFTER = timedelta(minutes=2)
+MINUTE = timedelta(minutes=1)
 # How far back the rule looks for the start of a streak of failures.
 LOOKBACK = timedelta(days=7)
 
@@ -52,12 +53,18 @@ def window() -> timedelta:
 
 def schedule_runs(*, now: datetime | None = None) -> int:
     """Celery beat, every minute: one run task per enabled probe for this minute, so a
-    hanging endpoint delays only its own probe. Returns how many were queued."""
-    minute = rule.minute_of(now or timezone.now())
+    hanging endpoint delays only its own probe; and an evaluation of every place with an
+    open outage, so one whose probes were disabled, deleted or moved away (no result
+    queues its evaluation any more) is ended too. Returns how many runs were queued."""
+    now = now or timezone.now()
+    minute = rule.minute_of(now)
     with transaction.atomic():
         ids = list(Probe.objects.filter(enabled=True).order_by("pk").values_list("pk", flat=True))
         for probe_id in ids:
             outbox.enqueue("availability.run_probe", probe_id, minute.isoformat())
+        places = Outage.objects.filter(ended_at__isnull=True).values_list("component", "region_id")
+        for component, region_id in places.order_by("pk"):
+            outbox.enqueue("availability.evaluate", component, region_id, now.isoformat())
     return len(ids)
 
 
@@ -135,11 +142,18 @@ def _same_place(component: str, region_id: int | None) -> Q:
 def evaluate(*, component: str, region_id: int | None, now: datetime) -> str | None:
     """Apply the contract's rule to a component in a region as of `now`: open an outage
     (and its draft incident, and alert on-call) when it became unavailable, end it when
-    it recovered. Returns "unavailable", "recovered" or None when nothing changed."""
+    it recovered, or when no enabled probe is left to measure it. Returns "unavailable",
+    "recovered", "unmeasured" or None when nothing changed."""
     place = _same_place(component, region_id)
     probes = Probe.objects.filter(place)
     enabled = {pk for pk, on in probes.values_list("pk", "enabled") if on}
     outage = Outage.objects.filter(place, ended_at__isnull=True).first()
+    if outage is not None and not enabled:
+        last = ProbeResult.objects.filter(probe__in=probes, at__gte=outage.started_at)
+        last_at = last.order_by("-at").values_list("at", flat=True).first()
+        if outage_unmeasured(outage_id=outage.pk, last_result_at=last_at, now=now):
+            return "unmeasured"
+        return None
     if outage is not None:
         first_success = ProbeResult.objects.filter(
             probe__in=probes, ok=True, at__gt=outage.started_at, at__lte=now
@@ -214,16 +228,19 @@ def outage_open(
 
 
 def _incident_for(outage: Outage) -> tuple[Incident, bool]:
-    """The active or draft incident that covers the outage's component and region, or a
-    new draft one; and whether it is new."""
+    """The incident that covers the outage's component and region, or a new draft one;
+    and whether it is new. An active incident covers it; a draft only while its own outage
+    has not recovered (a recovered draft is stale: a new outage opens a new draft, with its
+    own start); a resolved or dismissed one never."""
     covering = Q(region__isnull=True)
     if outage.region_id is not None:
         covering |= Q(region_id=outage.region_id)
+    open_draft = Q(status=IncidentStatus.DRAFT, recovered_at__isnull=True)
     incident = (
         Incident.objects.select_for_update()
         .filter(
             covering,
-            status__in=[IncidentStatus.DRAFT, IncidentStatus.ACTIVE],
+            Q(status=IncidentStatus.ACTIVE) | open_draft,
             scope__in=IncidentScope.covering(outage.component),
         )
         .order_by("-started_at", "-pk")
@@ -351,8 +368,8 @@ def _alert_unavailable(outage: Outage, incident: Incident, *, opened: bool, now:
 
 def outage_recover(*, outage_id: int, recovered_at: datetime, now: datetime) -> bool:
     """End the outage at the first successful result after its start; once its incident
-    has no other open outage, record the recovery on it and tell the declarer (or
-    on-call) to propose resolution. False when the outage had ended already."""
+    has no other open outage, record the recovery on it and tell on-call and the declarer
+    to propose resolution. False when the outage had ended already."""
     with transaction.atomic():
         # The conditional update is the claim: of two evaluations, one ends it.
         if not Outage.objects.filter(pk=outage_id, ended_at__isnull=True).update(
@@ -374,7 +391,7 @@ def outage_recover(*, outage_id: int, recovered_at: datetime, now: datetime) -> 
             detail=_recovered_detail(outage),
             data={"outage": outage.pk, "ended_at": recovered_at.isoformat()},
         )
-        if incident.status != IncidentStatus.RESOLVED:
+        if incident.status in (IncidentStatus.DRAFT, IncidentStatus.ACTIVE):
             _alert_recovered(outage, incident, now=now)
     return True
 
@@ -387,8 +404,10 @@ def _recovered_detail(outage: Outage) -> str:
 
 
 def _alert_recovered(outage: Outage, incident: Incident, *, now: datetime):
-    declarer = incident.declared_by
-    readers = [declarer] if declarer is not None and declarer.is_active else on_call_staff(at=now)
+    # On-call, and the declarer too: their shift may have ended (each is mailed once).
+    readers = on_call_staff(at=now)
+    if incident.declared_by is not None:
+        readers.append(incident.declared_by)
 
     def build() -> Alert:
         names = {
@@ -413,15 +432,74 @@ def _alert_recovered(outage: Outage, incident: Incident, *, now: datetime):
     alert_staff(build, readers)
 
 
+def outage_unmeasured(*, outage_id: int, last_result_at: datetime | None, now: datetime) -> bool:
+    """End an open outage that no enabled probe measures any more (its probes were
+    disabled, deleted or moved away): at its place's last result, or, with none left, at
+    the end of the window that opened it (what the probes saw at least). No recovery is
+    claimed: on-call is told the record stopped and to check the incident by hand. False
+    when the outage had ended already."""
+    with transaction.atomic():
+        outage = Outage.objects.select_related("region", "incident").get(pk=outage_id)
+        # A result stands for its minute: an outage seen by one result lasts that minute.
+        end = max(last_result_at or outage.started_at + window(), outage.started_at + MINUTE)
+        # The conditional update is the claim: of two evaluations, one ends it.
+        if not Outage.objects.filter(pk=outage_id, ended_at__isnull=True).update(ended_at=end):
+            return False
+        outage.ended_at = end
+        _alert_unmeasured(outage, outage.incident, now=now)
+    return True
+
+
+def _unmeasured_detail(outage: Outage) -> str:
+    return _(
+        "The probes of %(component)s in %(region)s were disabled, deleted or moved while the "
+        "outage that started at %(start)s was going on: the outage record ends at %(end)s. "
+        "Whether it recovered is not measured; check the incident by hand."
+    ) % {
+        "component": Component(outage.component).label,
+        "region": _region_name(outage.region),
+        "start": _hhmm(outage.started_at),
+        "end": _hhmm(outage.ended_at),
+    }
+
+
+def _alert_unmeasured(outage: Outage, incident: Incident | None, *, now: datetime):
+    def build() -> Alert:
+        names = {
+            "component": Component(outage.component).label,
+            "region": _region_name(outage.region),
+            "end": _hhmm(outage.ended_at),
+        }
+        lines = [_unmeasured_detail(outage)]
+        if incident is not None:
+            lines.append(f"{_('platform incident')}: {incident.reference} · {incident.title}")
+        return Alert(
+            kind="probe_unmeasured",
+            subject=_(
+                "Probes of %(component)s in %(region)s stopped during an outage: its record "
+                "ends at %(end)s"
+            )
+            % names,
+            body="\n".join(lines),
+            url=incident_admin_url(incident.pk) if incident is not None else "",
+            data=_alert_data(outage, incident) if incident is not None else {"outage": outage.pk},
+        )
+
+    alert_staff(build, on_call_staff(at=now))
+
+
 def purge_results(*, now: datetime | None = None, batch: int = 5000) -> int:
     """Delete probe results older than `AVAILABILITY_RESULT_RETENTION_DAYS`, in batches so
     no single statement holds a large lock. Outages stay: the monthly figures and the
-    incidents' record come from them."""
+    incidents' record come from them. Each probe's first result stays too: the figures
+    count from it (`selectors.measuring_since`)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.AVAILABILITY_RESULT_RETENTION_DAYS)
+    first = ProbeResult.objects.filter(probe=OuterRef("probe")).order_by("at").values("pk")[:1]
+    old = ProbeResult.objects.filter(at__lt=cutoff).exclude(pk=Subquery(first))
     deleted = 0
     while True:
-        ids = list(ProbeResult.objects.filter(at__lt=cutoff).values_list("pk", flat=True)[:batch])
+        ids = list(old.values_list("pk", flat=True)[:batch])
         if not ids:
             return deleted
         deleted += ProbeResult.objects.filter(pk__in=ids).delete()[0]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts.models import Region
-from availability.models import Outage
+from availability.models import Outage, Probe, ProbeResult
 from cases.models import Incident, IncidentScope, IncidentStatus, IncidentUpdate
 
 # A Wednesday in the middle of a month, 10:00 UTC.
@@ -55,7 +55,31 @@ def update(incident: Incident, posted_by, **fields) -> IncidentUpdate:
     return IncidentUpdate.objects.create(incident=incident, **values)
 
 
-def outage(component: str, started_at: datetime, ended_at: datetime | None, region=None):
+def outage(
+    component: str, started_at: datetime, ended_at: datetime | None, region=None, incident=None
+):
     return Outage.objects.create(
-        component=component, region=region, started_at=started_at, ended_at=ended_at
+        component=component,
+        region=region,
+        started_at=started_at,
+        ended_at=ended_at,
+        incident=incident,
     )
+
+
+# Before the six months the status page and the SLA report chart show.
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def measured(component: str, region=None, since: datetime = LONG_AGO) -> Probe:
+    """A probe of `component` in `region` (None: the platform as a whole) whose first
+    result was at `since`: availability is measured from then."""
+    probe = Probe.objects.create(
+        name=f"{component} {region or 'platform'} {since:%Y-%m-%d %H:%M}",
+        component=component,
+        region=region,
+        url="https://api.platform.example/health",
+        host="smtp.platform.example",
+    )
+    ProbeResult.objects.create(probe=probe, at=since, ok=True)
+    return probe

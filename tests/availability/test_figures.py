@@ -11,6 +11,7 @@ from availability.figures import (
     month_bounds,
     month_figure,
     months_back,
+    not_measured,
 )
 
 OCTOBER = date(2026, 10, 1)
@@ -166,3 +167,19 @@ def test_the_months_add_up_to_the_merged_outages(found, now):
     inside = [(max(s, first), min(e, last)) for s, e in merged(found, now) if e > first]
     total = sum((month_figure(found, m, now).unavailable for m in span), timedelta(0))
     assert total == _total(inside)
+
+
+def test_only_the_time_since_measuring_began_is_measured():
+    since = at(16)  # halfway through October, at midnight
+    before, after = (at(2, 10), at(2, 12)), (at(20, 10), at(20, 11))
+    figure = month_figure([before, after], OCTOBER, NOW, since=since)
+    assert figure.measured == at(1, month=11) - since
+    assert figure.minutes_unavailable == 60  # the outage before it is not counted
+    assert figure.percentage == pytest.approx(100 * (1 - 60 / (16 * 24 * 60)))
+
+
+def test_a_month_before_measuring_began_has_no_figure():
+    assert month_figure([], OCTOBER, NOW, since=at(1, month=11)).percentage is None
+    assert month_figure([], OCTOBER, NOW, since=NOW + timedelta(days=60)).share is None
+    assert not_measured(OCTOBER).percentage is None
+    assert not_measured(OCTOBER).whole_minutes_unavailable == 0

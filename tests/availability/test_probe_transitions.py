@@ -3,16 +3,21 @@ Celery beat runs them every minute against real endpoints on loopback: the exact
 an outage opens, its draft incident and the on-call alert, and the recovery."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import OnCallShift
 from availability.models import Outage, Probe, ProbeResult
 from cases.models import Incident, IncidentEvent
 
 from .probe_fixtures import MINUTE, T0, make_incident, minute
+
+HOUR = 60 * MINUTE
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 pytestmark = pytest.mark.django_db
 
@@ -91,15 +96,18 @@ def test_one_success_is_the_recovery_at_that_results_time_and_proposes_resolutio
     assert len(outage_alerts()) == 1
 
 
-def test_the_recovery_goes_to_who_declared_the_incident(
+def test_the_recovery_goes_to_on_call_and_to_who_declared_the_incident(
     beat, http_endpoint, api_probe, agent, manager
 ):
     run(beat, http_endpoint, "503 503 503")
     Incident.objects.update(status="active", declared_by=manager, declared_at=minute(3))
+    # The declarer's shift has ended; the agent's covers the recovery.
+    OnCallShift.objects.create(agent=manager, starts_at=T0 - 8 * HOUR, ends_at=minute(3))
+    OnCallShift.objects.create(agent=agent, starts_at=minute(3), ends_at=minute(3) + 8 * HOUR)
     mail.outbox.clear()
     run(beat, http_endpoint, "200", start=3)
     (alert,) = recovery_alerts()
-    assert alert.to == [manager.email]
+    assert sorted(alert.to) == sorted([agent.email, manager.email])
 
 
 def test_a_client_side_failure_mixed_in_is_not_unavailability(
@@ -231,18 +239,54 @@ def test_an_outage_joins_the_incident_that_already_covers_it(
     assert f"added to incident {declared.reference}" in alert.subject
 
 
-def test_down_again_before_resolution_reopens_on_the_same_draft(
+def test_down_again_after_a_draft_recovered_opens_a_new_draft_with_its_own_start(
     beat, http_endpoint, api_probe, agent
 ):
     run(beat, http_endpoint, "503 503 503 200 503 503 503")
     first, second = Outage.objects.order_by("started_at")
     assert (first.started_at, first.ended_at) == (minute(0), minute(3))
     assert (second.started_at, second.ended_at) == (minute(4), None)
+    assert first.incident != second.incident
+    assert first.incident.recovered_at == minute(3)  # the stale draft keeps its record
+    assert (second.incident.status, second.incident.started_at) == ("draft", minute(4))
+    assert second.incident.recovered_at is None
+    assert [m.subject.endswith("opened") for m in outage_alerts()] == [True, True]
+
+
+def test_down_again_before_an_active_incident_is_resolved_joins_it(
+    beat, http_endpoint, api_probe, agent, manager
+):
+    run(beat, http_endpoint, "503 503 503 200")
     incident = Incident.objects.get()
+    Incident.objects.update(status="active", declared_by=manager, declared_at=minute(3))
+    run(beat, http_endpoint, "503 503 503", start=4)
+    first, second = Outage.objects.order_by("started_at")
     assert first.incident == second.incident == incident
+    incident.refresh_from_db()
     assert incident.recovered_at is None
     kinds = list(IncidentEvent.objects.order_by("at", "pk").values_list("kind", flat=True))
     assert kinds == ["detected", "recovered", "detected"]
+
+
+@pytest.mark.parametrize("status", ["resolved", "dismissed"])
+def test_an_outage_never_joins_a_resolved_or_dismissed_incident(
+    beat, http_endpoint, api_probe, agent, manager, status
+):
+    closed = make_incident(
+        scope="both", status=status, resolved_at=T0, resolved_by=manager, region=None
+    )
+    run(beat, http_endpoint, "503 503 503")
+    outage = Outage.objects.get()
+    assert outage.incident != closed
+    assert (outage.incident.status, outage.incident.started_at) == ("draft", minute(0))
+
+
+def test_an_outage_joins_a_draft_still_going_on_elsewhere_in_its_scope(
+    beat, http_endpoint, api_probe, agent
+):
+    platform_wide = make_incident(scope="api", status="draft", detected_by_probes=True)
+    run(beat, http_endpoint, "503 503 503")
+    assert Outage.objects.get().incident == platform_wide
 
 
 def test_the_window_follows_the_setting(beat, http_endpoint, api_probe, agent, settings):
@@ -264,3 +308,55 @@ def test_outages_of_a_minute_apart_are_exact_to_the_minute(beat, http_endpoint, 
     run(beat, http_endpoint, "503 503 503 200")
     outage = Outage.objects.get()
     assert outage.ended_at - outage.started_at == 3 * MINUTE
+
+
+def unmeasured_alerts():
+    return [m for m in mail.outbox if "stopped during an outage" in m.subject]
+
+
+@pytest.mark.parametrize("change", ["disable", "delete", "move"])
+def test_an_outage_whose_probes_stop_ends_at_the_last_result_and_on_call_is_told_once(
+    beat, http_endpoint, api_probe, agent, manager, change
+):
+    from accounts.models import Region
+
+    run(beat, http_endpoint, "503 503 503 503 503")
+    outage = Outage.objects.get()
+    if change == "disable":
+        Probe.objects.filter(pk=api_probe.pk).update(enabled=False)
+        ended = minute(4)  # its last result
+    elif change == "delete":
+        Probe.objects.filter(pk=api_probe.pk).delete()
+        ended = minute(0) + 3 * MINUTE  # no result left: the window that opened it
+    else:
+        elsewhere = Region.objects.create(code="us-east", name="US-East")
+        Probe.objects.filter(pk=api_probe.pk).update(region=elsewhere, enabled=False)
+        ended = minute(0) + 3 * MINUTE
+    mail.outbox.clear()
+    beat(6)
+    beat(6, seconds=40)  # beat's tick run twice
+    beat(7)
+    outage.refresh_from_db()
+    assert outage.ended_at == ended
+    (alert,) = unmeasured_alerts()
+    assert set(alert.to) == {agent.email, manager.email}
+    assert alert.subject == (
+        "Probes of REST API in EU-West stopped during an outage: its record ends at "
+        f"{ended.astimezone(AMSTERDAM):%Y-%m-%d %H:%M} CET"
+    )
+    assert "check the incident by hand" in alert.body
+    # No recovery is claimed: the incident stays as it was.
+    incident = outage.incident
+    incident.refresh_from_db()
+    assert incident.recovered_at is None
+    assert recovery_alerts() == []
+    assert list(IncidentEvent.objects.values_list("kind", flat=True)) == ["detected"]
+
+
+def test_an_outage_with_an_enabled_probe_left_is_not_ended_by_the_tick(
+    beat, http_endpoint, api_probe, agent
+):
+    run(beat, http_endpoint, "503 503 503 503")
+    beat(4)
+    assert Outage.objects.get().ended_at is None
+    assert unmeasured_alerts() == []

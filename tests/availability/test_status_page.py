@@ -11,7 +11,7 @@ from cases import incident_selectors
 from cases.models import IncidentStatus
 from tests.html import Page, one, select, text, texts
 
-from .incident_data import NOW, incident, outage, region, update
+from .incident_data import NOW, incident, measured, outage, region, update
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,8 @@ def test_past_incidents_are_listed_newest_first_with_their_summary_and_paged(
 
 def test_monthly_availability_per_component_and_region(client_a, europe):
     us = region("us", "United States", "Verenigde Staten")
+    measured("api")  # the platform as a whole: every region
+    measured("smtp")
     october = NOW.replace(month=10, day=5)
     outage("api", october, october + timedelta(minutes=30), region=europe)
     outage("smtp", NOW - timedelta(minutes=90), None, region=us)  # still going on
@@ -150,6 +152,8 @@ def test_monthly_availability_per_component_and_region(client_a, europe):
 
 
 def test_the_chart_draws_a_cell_per_month_coloured_by_availability(client_a, europe):
+    measured("api", europe)
+    measured("smtp", europe)
     october = NOW.replace(month=10, day=5)
     outage("api", october, october + timedelta(hours=10), region=europe)
     body = Page(client_a.get(STATUS))
@@ -163,6 +167,7 @@ def test_the_chart_draws_a_cell_per_month_coloured_by_availability(client_a, eur
 
 
 def test_without_regions_a_row_per_component_covers_the_platform(client_a):
+    measured("smtp")
     outage("smtp", NOW - timedelta(hours=1), NOW - timedelta(minutes=59))
     table = Page(client_a.get(STATUS)).one("[data-testid=availability-table]")
     assert texts(table, "tbody th") == ["REST API", "SMTP injection"]
@@ -216,6 +221,9 @@ def test_the_status_page_runs_a_fixed_number_of_queries(
             update(past, agent)
             start = NOW - timedelta(days=40 + i)
             outage("api", start, start + timedelta(minutes=5), region=europe)
+            measured("api", europe, since=start - timedelta(days=n))
+            dismissed = incident(region=europe, status=IncidentStatus.DISMISSED)
+            outage("smtp", start, start + timedelta(minutes=5), europe, incident=dismissed)
 
     def count():
         client_a.get(STATUS)  # warm caches (the active platform incidents)
@@ -230,6 +238,66 @@ def test_the_status_page_runs_a_fixed_number_of_queries(
     assert len(body.select("[data-testid=current] article")) == 6
 
 
-# session, user with contact and account, regions, outages, past incidents: count, page,
-# their updates (the current incidents come from the cache)
-QUERIES = 7
+# session, user with contact and account, regions, outages, when measuring began, past
+# incidents: count, page, their updates (the current incidents come from the cache)
+QUERIES = 8
+
+
+def cells(body, component, code=""):
+    row = body.one(
+        f"[data-testid=availability-table] tr[data-component={component}][data-region='{code}']"
+    )
+    return {td.get("data-month"): td for td in select(row, "td")}
+
+
+def test_outages_of_a_dismissed_incident_are_not_unavailability(client_a, europe):
+    measured("api", europe)
+    october = NOW.replace(month=10, day=5)
+    false_alarm = incident(
+        region=europe, status=IncidentStatus.DISMISSED, dismissed_reason="The probe's DNS failed"
+    )
+    outage("api", october, october + timedelta(hours=2), europe, incident=false_alarm)
+    later = october + timedelta(days=1)
+    resolved = incident(status=IncidentStatus.RESOLVED)
+    outage("api", later, later + timedelta(minutes=20), europe, incident=resolved)
+    draft = incident(status=IncidentStatus.DRAFT)
+    outage("api", later, later + timedelta(minutes=20), europe, incident=draft)
+    body = Page(client_a.get(STATUS))
+    october_cell = cells(body, "api", "eu")["2026-10"]
+    assert text(october_cell, "[data-testid=minutes]") == "20 minutes unavailable"
+
+
+def test_a_place_no_probe_measures_and_the_months_before_the_first_result_are_not_measured(
+    client_a, europe
+):
+    # The REST API is measured from 20 September 12:00; SMTP injection not at all.
+    measured("api", europe, since=NOW.replace(month=9, day=20, hour=12))
+    outage("api", NOW.replace(month=8, day=3), NOW.replace(month=8, day=4), region=europe)
+    outage("smtp", NOW.replace(month=10, day=3), NOW.replace(month=10, day=4), region=europe)
+    body = Page(client_a.get(STATUS))
+    api = cells(body, "api", "eu")
+    assert [
+        text(api[m], "[data-testid=not-measured]") for m in ("2026-06", "2026-07", "2026-08")
+    ] == ["not measured"] * 3
+    # September counts from the first result: ten and a half days, all available.
+    assert text(api["2026-09"], "[data-testid=percentage]") == "100%"
+    assert text(api["2026-10"], "[data-testid=percentage]") == "100%"
+    smtp = cells(body, "smtp", "eu")
+    assert {text(td) for td in smtp.values()} == {"not measured"}
+    assert not any(select(td, "[data-testid=percentage]") for td in smtp.values())
+
+    chart = body.one("[data-testid=availability] svg[role=img]")
+    grey = [r for r in select(chart, "rect") if r.get("data-level") == "none"]
+    assert len(grey) == 3 + 6
+    assert "October 2026: not measured" in texts(chart, "rect title")
+    assert texts(chart, "[data-testid=not-measured]") == ["not measured"] * 9
+
+
+def test_not_measured_reads_in_dutch(client_a, customer_a, europe):
+    customer_a.language = "nl"
+    customer_a.save()
+    body = Page(client_a.get(STATUS))
+    assert {text(td) for td in cells(body, "smtp", "eu").values()} == {"niet gemeten"}
+    chart = body.one("[data-testid=availability] svg[role=img]")
+    assert set(texts(chart, "[data-testid=not-measured]")) == {"niet gemeten"}
+    assert "oktober 2026: niet gemeten" in texts(chart, "rect title")

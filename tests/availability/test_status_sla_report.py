@@ -8,9 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from cases.admin import report
+from cases.models import IncidentStatus
 from tests.html import Page, one, select, texts
 
-from .incident_data import NOW, outage, region
+from .incident_data import NOW, incident, measured, outage, region
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,8 @@ def tam_client(client, tam_a):
 def october_outage():
     eu = region("eu", "Europe", "Europa")
     region("us", "United States")
+    measured("api")
+    measured("smtp")
     start = NOW.replace(month=10, day=7, hour=3)
     outage("smtp", start, start + timedelta(minutes=45), region=eu)
     return eu
@@ -59,6 +62,26 @@ def test_the_report_shows_the_months_availability_per_component_and_region(
     ]
 
 
+def test_dismissed_outages_do_not_count_and_what_nobody_measured_says_so(tam_client):
+    eu = region("eu", "Europe", "Europa")
+    measured("api", eu, since=NOW.replace(month=10, day=1))
+    false_alarm = incident(region=eu, status=IncidentStatus.DISMISSED)
+    start = NOW.replace(month=10, day=7, hour=3)
+    outage("api", start, start + timedelta(hours=3), region=eu, incident=false_alarm)
+    body = Page(tam_client.get(REPORT, {"month": "2026-10"}))
+    rows = [texts(tr, "td") for tr in body.select("table[data-testid=availability] tbody tr")]
+    assert rows == [["REST API · Europe", "0", "100%"], ["SMTP injection · Europe", "not measured"]]
+    assert body.one("table[data-testid=availability] [data-testid=not-measured]").get("class") == (
+        "quiet"
+    )
+    chart = body.one("[data-testid=availability-chart] svg[role=img]")
+    # May to September of the REST API, May to October of SMTP injection.
+    assert [r.get("data-level") for r in select(chart, "rect")].count("none") == 5 + 6
+    september = Page(tam_client.get(REPORT, {"month": "2026-09"}))
+    table = september.one("table[data-testid=availability]")
+    assert [texts(tr, "td")[1] for tr in select(table, "tbody tr")] == ["not measured"] * 2
+
+
 def test_another_month_of_the_report_shows_that_months_figures(tam_client, october_outage):
     body = Page(tam_client.get(REPORT, {"month": "2026-09"}))
     table = body.one("table[data-testid=availability]")
@@ -83,3 +106,25 @@ def test_a_provider_with_nothing_to_add_adds_nothing(tam_client, monkeypatch):
     body = Page(tam_client.get(REPORT, {"month": "2026-10"}))
     assert not body.has("[data-testid=availability]")
     assert one(body.one("#content"), "form.sla-month") is not None
+
+
+def test_the_figures_take_a_fixed_number_of_queries(django_assert_num_queries):
+    from availability.figures import months_back
+    from availability.selectors import monthly_availability
+
+    months = months_back(NOW.date(), 6)
+
+    def add(n):
+        for i in range(n):
+            place = region(f"r{n}{i}", f"Region {n} {i}")
+            measured("api", place)
+            measured("smtp", place, since=NOW.replace(month=9))
+            start = NOW.replace(month=10, day=1 + i)
+            outage("api", start, start + timedelta(minutes=5), place)
+
+    add(1)
+    with django_assert_num_queries(3):  # regions, outages, when measuring began
+        assert len(monthly_availability(months, NOW)) == 2
+    add(4)
+    with django_assert_num_queries(3):
+        assert len(monthly_availability(months, NOW)) == 10
