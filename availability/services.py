@@ -446,6 +446,14 @@ def outage_unmeasured(*, outage_id: int, last_result_at: datetime | None, now: d
         if not Outage.objects.filter(pk=outage_id, ended_at__isnull=True).update(ended_at=end):
             return False
         outage.ended_at = end
+        if outage.incident is not None:
+            IncidentEvent.objects.create(
+                incident=outage.incident,
+                at=now,
+                kind=IncidentEvent.Kind.UNMEASURED,
+                detail=_unmeasured_detail(outage),
+                data={"outage": outage.pk, "ended_at": end.isoformat()},
+            )
         _alert_unmeasured(outage, outage.incident, now=now)
     return True
 

@@ -226,6 +226,7 @@ class IncidentEvent(models.Model):
         UPDATE_WARNING = "update_warning", _("Update due soon")
         UPDATE_MISSED = "update_missed", _("Update missed")
         RECOVERED = "recovered", _("Probes saw recovery")
+        UNMEASURED = "unmeasured", _("Probes stopped measuring")
         RESOLVED = "resolved", _("Resolved")
         DISMISSED = "dismissed", _("Dismissed")
 
