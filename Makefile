@@ -63,8 +63,9 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --no-location $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -v0
 
-bench: $(VENV)/.installed
+bench: seed
 	$(BIN)/python manage.py bench_cases $(CASES_BENCH_ARGS)
+	$(BIN)/python manage.py bench_incidents $(INCIDENTS_BENCH_ARGS)
 	$(BIN)/python manage.py bench_rendering $(RENDERING_BENCH_ARGS)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 	$(BIN)/python manage.py bench_blocklists $(BLOCKLIST_BENCH_ARGS)
