@@ -23,12 +23,11 @@ from accounts.alerts import Alert
 from accounts.models import Region
 from accounts.selectors import on_call_staff
 from accounts.services import alert_staff
+from cases import services as incidents
 from cases.models import (
     Component,
     Incident,
     IncidentEvent,
-    IncidentScope,
-    IncidentSeverity,
     IncidentStatus,
 )
 from core import outbox
@@ -211,60 +210,35 @@ def outage_open(
         incident, opened = _incident_for(outage)
         outage.incident = incident
         outage.save(update_fields=["incident"])
-        IncidentEvent.objects.create(
-            incident=incident,
+        incidents.incident_note_probes(
+            incident,
+            IncidentEvent.Kind.DETECTED,
             at=now,
-            kind=IncidentEvent.Kind.DETECTED,
             detail=_detected_detail(outage),
-            data={
-                "outage": outage.pk,
-                "component": component,
-                "region": outage.region.code if outage.region else None,
-                "started_at": started_at.isoformat(),
-            },
+            outage=outage.pk,
+            component=component,
+            region=outage.region.code if outage.region else None,
+            started_at=started_at.isoformat(),
         )
         _alert_unavailable(outage, incident, opened=opened, now=now)
     return outage
 
 
 def _incident_for(outage: Outage) -> tuple[Incident, bool]:
-    """The incident that covers the outage's component and region, or a new draft one;
-    and whether it is new. An active incident covers it; a draft only while its own outage
-    has not recovered (a recovered draft is stale: a new outage opens a new draft, with its
-    own start); a resolved or dismissed one never."""
-    covering = Q(region__isnull=True)
-    if outage.region_id is not None:
-        covering |= Q(region_id=outage.region_id)
-    open_draft = Q(status=IncidentStatus.DRAFT, recovered_at__isnull=True)
-    incident = (
-        Incident.objects.select_for_update()
-        .filter(
-            covering,
-            Q(status=IncidentStatus.ACTIVE) | open_draft,
-            scope__in=IncidentScope.covering(outage.component),
-        )
-        .order_by("-started_at", "-pk")
-        .first()
-    )
-    if incident is not None:
-        if incident.recovered_at is not None:  # down again before it was resolved
-            incident.recovered_at = None
-            incident.save(update_fields=["recovered_at"])
-        return incident, False
+    """The incident that covers the outage, or a new draft with words of its own; and
+    whether it is new."""
     words = {lang: incident_words(outage.component, outage.region, lang) for lang in ("en", "nl")}
-    incident = Incident.objects.create(
-        scope=outage.component,
+    return incidents.incident_for_outage(
+        component=outage.component,
         region=outage.region,
-        severity=IncidentSeverity.UNAVAILABLE,
-        status=IncidentStatus.DRAFT,
-        title=words["en"][0],
-        title_nl=words["nl"][0],
-        text=words["en"][1],
-        text_nl=words["nl"][1],
         started_at=outage.started_at,
-        detected_by_probes=True,
+        texts={
+            "title": words["en"][0],
+            "title_nl": words["nl"][0],
+            "text": words["en"][1],
+            "text_nl": words["nl"][1],
+        },
     )
-    return incident, True
 
 
 def _region_name(region: Region | None) -> str:
@@ -382,14 +356,13 @@ def outage_recover(*, outage_id: int, recovered_at: datetime, now: datetime) -> 
         incident = Incident.objects.select_for_update().get(pk=outage.incident_id)
         if incident.outages.filter(ended_at__isnull=True).exists():
             return True
-        incident.recovered_at = recovered_at
-        incident.save(update_fields=["recovered_at"])
-        IncidentEvent.objects.create(
-            incident=incident,
+        incidents.incident_note_probes(
+            incident,
+            IncidentEvent.Kind.RECOVERED,
             at=recovered_at,
-            kind=IncidentEvent.Kind.RECOVERED,
             detail=_recovered_detail(outage),
-            data={"outage": outage.pk, "ended_at": recovered_at.isoformat()},
+            outage=outage.pk,
+            ended_at=recovered_at.isoformat(),
         )
         if incident.status in (IncidentStatus.DRAFT, IncidentStatus.ACTIVE):
             _alert_recovered(outage, incident, now=now)
@@ -447,12 +420,13 @@ def outage_unmeasured(*, outage_id: int, last_result_at: datetime | None, now: d
             return False
         outage.ended_at = end
         if outage.incident is not None:
-            IncidentEvent.objects.create(
-                incident=outage.incident,
+            incidents.incident_note_probes(
+                outage.incident,
+                IncidentEvent.Kind.UNMEASURED,
                 at=now,
-                kind=IncidentEvent.Kind.UNMEASURED,
                 detail=_unmeasured_detail(outage),
-                data={"outage": outage.pk, "ended_at": end.isoformat()},
+                outage=outage.pk,
+                ended_at=end.isoformat(),
             )
         _alert_unmeasured(outage, outage.incident, now=now)
     return True

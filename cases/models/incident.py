@@ -50,6 +50,12 @@ class IncidentStatus(models.TextChoices):
 
 
 class IncidentQuerySet(models.QuerySet):
+    def covering_region(self, region_id: int | None) -> IncidentQuerySet:
+        """The incidents covering a region: its own and those of every region (a place
+        with no region, the whole platform, only by those of every region)."""
+        every = Q(region__isnull=True)
+        return self.filter(every if region_id is None else every | Q(region=region_id))
+
     def affecting(self, account) -> IncidentQuerySet:
         """The incidents affecting `account`: `Incident.affects` as a query."""
         if account.region_id is None:

@@ -27,6 +27,8 @@ from .incident_links import (
 from .incidents import (
     incident_declare,
     incident_dismiss,
+    incident_for_outage,
+    incident_note_probes,
     incident_post_update,
     incident_publish,
     incident_resolve,
@@ -100,6 +102,8 @@ __all__ = [
     "hotline_record_call",
     "incident_declare",
     "incident_dismiss",
+    "incident_for_outage",
+    "incident_note_probes",
     "incident_link_cases",
     "incident_post_update",
     "incident_publish",

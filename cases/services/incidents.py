@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -328,3 +329,54 @@ def incident_resolve(
     )
     outbox.enqueue(MAIL_TASK, "resolved", incident.pk)
     return incident
+
+
+# --- what the availability probes find ---------------------------------------------
+
+
+def incident_for_outage(
+    *, component: str, region, started_at: datetime, texts: dict
+) -> tuple[Incident, bool]:
+    """The incident an outage the probes found belongs to, inside the caller's
+    transaction, and whether it is new: an active incident covering its component and
+    region; a draft while its own outage has not recovered (a recovered draft is stale: a
+    new outage opens a new draft, with its own start); else a new draft with `texts`
+    (title, title_nl, text, text_nl), which customers never see until staff publish it.
+    A resolved or dismissed incident never takes an outage."""
+    open_draft = Q(status=IncidentStatus.DRAFT, recovered_at__isnull=True)
+    incident = (
+        Incident.objects.select_for_update()
+        .covering_region(region.pk if region else None)
+        .filter(
+            Q(status=IncidentStatus.ACTIVE) | open_draft,
+            scope__in=IncidentScope.covering(component),
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if incident is not None:
+        if incident.recovered_at is not None:  # down again before it was resolved
+            incident.recovered_at = None
+            incident.save(update_fields=["recovered_at"])
+        return incident, False
+    incident = Incident.objects.create(
+        scope=component,
+        region=region,
+        severity=IncidentSeverity.UNAVAILABLE,
+        status=IncidentStatus.DRAFT,
+        started_at=started_at,
+        detected_by_probes=True,
+        **texts,
+    )
+    return incident, True
+
+
+def incident_note_probes(
+    incident: Incident, kind: str, *, at: datetime, detail: str, **data
+) -> None:
+    """What the probes found, on the incident's timeline: an outage detected, recovered
+    (the incident then shows staff to propose resolution) or no longer measured."""
+    if kind == IncidentEvent.Kind.RECOVERED:
+        incident.recovered_at = at
+        incident.save(update_fields=["recovered_at"])
+    incident_event(incident, kind, actor=None, now=at, detail=detail, **data)
