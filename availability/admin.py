@@ -169,6 +169,9 @@ class ProbeAdmin(admin.ModelAdmin):
         if obj.unavailable_since is not None:
             since = timezone.localtime(obj.unavailable_since).strftime("%Y-%m-%d %H:%M")
             return _("Unavailable since %(since)s") % {"since": since}
+        if not obj.enabled:
+            # Its last result is history: a disabled probe measures nothing now.
+            return _("Disabled: not run")
         return result_label(obj.latest_ok, obj.latest_server_side)
 
     @admin.display(description=_("latest result"), ordering="latest_at")

@@ -176,6 +176,13 @@ def test_a_probe_without_results_says_so(manager, api_probe):
     assert body.text("#result_list .field-status") == "No result yet"
 
 
+def test_a_disabled_probe_says_it_is_not_run_whatever_its_last_result(manager, api_probe):
+    _results(api_probe, "...")
+    Probe.objects.filter(pk=api_probe.pk).update(enabled=False)
+    body = Page(signed_in(manager).get(LIST))
+    assert body.text("#result_list .field-status") == "Disabled: not run"
+
+
 def test_the_probe_list_runs_a_fixed_number_of_queries(manager, eu_west, django_assert_num_queries):
     client = signed_in(manager)
     client.get(LIST)  # the session and the user's permissions, as on any later page
