@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 
-from . import classification
+from . import classification, search
 from .filetypes import attachment_type
 from .models import (
     REFERENCE_PREFIX,
@@ -23,6 +23,7 @@ from .models import (
     IncidentStatus,
     ResolutionAgreement,
     Severity,
+    Status,
 )
 
 YES, NO = "yes", "no"
@@ -398,3 +399,144 @@ class HotlineIntakeForm(forms.Form):
 def _incident_choice(incident) -> str:
     where = incident.region.name if incident.region else _("every region")
     return f"{incident.reference} {incident.title} ({incident.get_scope_display()}, {where})"
+
+
+class SearchDateField(forms.DateField):
+    """A day of the case list's search, as a date input sends it (2026-11-25)."""
+
+    # Before 2000 is a slip in the year; after 2999 the day after it would not exist.
+    EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            input_formats=["%Y-%m-%d"],
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={"invalid": _("Give the date as year-month-day, such as 2026-11-25.")},
+            **kwargs,
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value < self.EARLIEST:
+            raise forms.ValidationError(
+                _("Give a date in %(year)s or later.") % {"year": self.EARLIEST.year},
+                code="too_early",
+            )
+        if value is not None and value > self.LATEST:
+            raise forms.ValidationError(
+                _("Give a date before %(year)s.") % {"year": self.LATEST.year + 1},
+                code="too_late",
+            )
+
+
+def _status_choices():
+    return [
+        ("", _("Any status")),
+        (search.ANY_OPEN, _("Open")),
+        (search.ANY_CLOSED, _("Resolved or closed")),
+        (_("One status"), Status.choices),
+    ]
+
+
+class CaseSearchForm(forms.Form):
+    """The customer's search of their case list, read from the address (GET), so that a
+    search is a link to keep. Every field may be left empty."""
+
+    MAX_WORDS = 8
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=search.TEXT_MAX_LENGTH,
+        help_text=_("Reference, subject, description or the text of a message."),
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+        error_messages={
+            "max_length": _(
+                "Search for %(limit_value)d characters at most; this search has %(show_value)d."
+            )
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_status_choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": _("Choose a status from the list: “%(value)s” is not one.")
+        },
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        required=False,
+        choices=[("", _("Any severity")), *Severity.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": _("Choose a severity from the list: “%(value)s” is not one.")
+        },
+    )
+    opened_from = SearchDateField(label=_("Opened from"))
+    opened_to = SearchDateField(label=_("Opened to"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("opened_from", "opened_to"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+    def clean_q(self):
+        text = " ".join(self.cleaned_data["q"].split())
+        if len(text.split()) > self.MAX_WORDS:
+            raise forms.ValidationError(
+                _("Search for %(count)d words at most.") % {"count": self.MAX_WORDS},
+                code="too_many_words",
+            )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("opened_from"), cleaned.get("opened_to")
+        if first and last and last < first:
+            self.add_error(
+                "opened_to",
+                forms.ValidationError(
+                    _("“To” is before “from”: give a day on or after %(day)s.")
+                    % {"day": first.isoformat()},
+                    code="before_from",
+                ),
+            )
+        return cleaned
+
+    def search(self, zone) -> search.CaseSearch:
+        """The valid search, with its days as moments in the reader's time zone `zone`."""
+        data = self.cleaned_data
+        start, end = search.opened_range(data["opened_from"], data["opened_to"], zone)
+        return search.CaseSearch(
+            text=data["q"],
+            status=data["status"],
+            severity=data["severity"],
+            opened_from=start,
+            opened_before=end,
+        )
+
+    def described(self) -> list[tuple[str, str]]:
+        """What a valid search searched for, field label and the value as chosen."""
+        data, shown = self.cleaned_data, []
+        if data["q"]:
+            shown.append((self.fields["q"].label, f"“{data['q']}”"))
+        for name in ("status", "severity"):
+            if data[name]:
+                shown.append(
+                    (self.fields[name].label, _choice_label(self.fields[name], data[name]))
+                )
+        for name in ("opened_from", "opened_to"):
+            if data[name]:
+                shown.append((self.fields[name].label, data[name]))
+        return shown
+
+
+def _choice_label(field, value) -> str:
+    for key, label in field.choices:
+        for inner_key, inner_label in label if isinstance(label, list | tuple) else [(key, label)]:
+            if inner_key == value:
+                return str(inner_label)
+    return value

@@ -29,6 +29,7 @@ from .models import (
     Severity,
     Status,
 )
+from .search import NO_SEARCH, CaseSearch
 
 # The columns a customer's list of cases shows (the case list, the home page), and no
 # more: each date read is a date parsed.
@@ -48,17 +49,20 @@ LISTED_COLUMNS = (
 
 
 def cases_for_customer(
-    account, *, closed: bool = False, limit: int = 50, offset: int = 0
+    account,
+    *,
+    closed: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+    search: CaseSearch = NO_SEARCH,
 ) -> list[Case]:
     """One query: the account's open cases newest first, or its resolved and closed cases
-    last changed first (each from its own partial index)."""
-    qs = cases_visible_to(account).only(*LISTED_COLUMNS)
+    last changed first (each from its own partial index), that match `search`."""
+    qs = _listed(account, closed=closed, search=search).only(*LISTED_COLUMNS)
     if closed:
-        # A duplicate is shown as the case it was merged into: the customer sees one case.
-        qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
         qs = qs.order_by("-updated_at", "-pk")
     else:
-        qs = qs.filter(status__in=OPEN_STATUSES).order_by("-opened_at", "-pk")
+        qs = qs.order_by("-opened_at", "-pk")
     cases = list(qs[offset : offset + limit])
     # Translate each label once per page, not once per row.
     statuses = {value: str(label) for value, label in Status.choices}
@@ -67,6 +71,38 @@ def cases_for_customer(
         case.status_label = statuses[case.status]
         case.severity_label = severities[case.severity]
     return cases
+
+
+def _listed(account, *, closed: bool, search: CaseSearch):
+    """The account's open (or resolved and closed) cases on its case list that match
+    `search`: only through the customer access rule, and never by an internal note."""
+    qs = cases_visible_to(account)
+    if closed:
+        # A duplicate is shown as the case it was merged into: the customer sees one case.
+        qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if search.status:
+        qs = qs.filter(status__in=search.statuses())
+    if search.severity:
+        qs = qs.filter(severity=search.severity)
+    if search.opened_from:
+        qs = qs.filter(opened_at__gte=search.opened_from)
+    if search.opened_before:
+        qs = qs.filter(opened_at__lt=search.opened_before)
+    # Each word somewhere in the case: its reference, subject, description or a public
+    # message (a plain case-insensitive match within one account's cases).
+    for word in search.text.split():
+        public = CaseMessage.objects.filter(
+            case=OuterRef("pk"), visibility=CaseMessage.Visibility.PUBLIC, body__icontains=word
+        )
+        qs = qs.filter(
+            Q(reference__icontains=word)
+            | Q(subject__icontains=word)
+            | Q(description__icontains=word)
+            | Exists(public)
+        )
+    return qs
 
 
 @dataclass
@@ -83,12 +119,14 @@ OPEN_PER_PAGE = 50
 CLOSED_PER_PAGE = 25
 
 
-def open_cases_page(account, *, page: int = 1, per_page: int | None = None) -> CasePage:
-    """Two queries: one page of the account's open cases, newest first, and how many are
-    open in all (an index-only count)."""
+def open_cases_page(
+    account, *, page: int = 1, per_page: int | None = None, search: CaseSearch = NO_SEARCH
+) -> CasePage:
+    """Two queries: one page of the account's open cases that match `search`, newest
+    first, and how many match in all (an index-only count without a search)."""
     page, per_page = max(page, 1), per_page or OPEN_PER_PAGE
-    cases = cases_for_customer(account, limit=per_page, offset=(page - 1) * per_page)
-    total = open_case_count(account)
+    cases = cases_for_customer(account, limit=per_page, offset=(page - 1) * per_page, search=search)
+    total = open_case_count(account, search=search)
     return CasePage(
         cases=cases,
         number=page,
@@ -98,12 +136,15 @@ def open_cases_page(account, *, page: int = 1, per_page: int | None = None) -> C
     )
 
 
-def closed_cases_page(account, *, page: int = 1, per_page: int | None = None) -> CasePage:
-    """One query: one page of the account's resolved and closed cases, newest first. One
-    row more than the page is read to know whether an older page exists (no count)."""
+def closed_cases_page(
+    account, *, page: int = 1, per_page: int | None = None, search: CaseSearch = NO_SEARCH
+) -> CasePage:
+    """One query: one page of the account's resolved and closed cases that match
+    `search`, newest first. One row more than the page is read to know whether an older
+    page exists (no count)."""
     page, per_page = max(page, 1), per_page or CLOSED_PER_PAGE
     cases = cases_for_customer(
-        account, closed=True, limit=per_page + 1, offset=(page - 1) * per_page
+        account, closed=True, limit=per_page + 1, offset=(page - 1) * per_page, search=search
     )
     return CasePage(
         cases=cases[:per_page],
@@ -113,8 +154,8 @@ def closed_cases_page(account, *, page: int = 1, per_page: int | None = None) ->
     )
 
 
-def open_case_count(account) -> int:
-    return cases_visible_to(account).filter(status__in=OPEN_STATUSES).count()
+def open_case_count(account, *, search: CaseSearch = NO_SEARCH) -> int:
+    return _listed(account, closed=False, search=search).count()
 
 
 # An update interval our side proposed, awaiting the customer's answer.

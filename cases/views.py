@@ -4,6 +4,7 @@ one service call."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,8 +18,16 @@ from core.downloads import private_file_response
 
 from . import classification, deadlines, incident_selectors, selectors, services
 from .access import attachment_for_customer, case_for_customer, cases_visible_to
-from .forms import CaseForm, CustomerIntervalForm, EscalateForm, RejectForm, ReplyForm
+from .forms import (
+    CaseForm,
+    CaseSearchForm,
+    CustomerIntervalForm,
+    EscalateForm,
+    RejectForm,
+    ReplyForm,
+)
 from .models import Channel, ResolutionAgreement, Status
+from .search import NO_SEARCH
 
 
 def _page_number(request, name: str) -> int:
@@ -30,19 +39,31 @@ def _page_number(request, name: str) -> int:
 @customer_required
 def case_list(request):
     now = timezone.now()
-    opened = selectors.open_cases_page(request.account, page=_page_number(request, "open"))
-    closed = selectors.closed_cases_page(request.account, page=_page_number(request, "page"))
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            "open_cases": opened.cases,
-            "open_page": opened,
-            "closed_cases": closed.cases,
-            "closed_page": closed,
-            "now": now,
-        },
-    )
+    form = CaseSearchForm(request.GET if _searching(request) else None)
+    context = {"form": form, "now": now, "search": None, "search_params": ""}
+    if form.is_bound and not form.is_valid():
+        # Which field is wrong and why, above an empty list rather than a wrong one.
+        return render(request, "cases/case_list.html", context)
+    search = form.search(timezone.get_current_timezone()) if form.is_bound else NO_SEARCH
+    if search != NO_SEARCH:
+        context["search"] = search
+        kept = {name: form.data[name] for name in form.fields if form.data.get(name)}
+        context["search_params"] = urlencode(kept) + "&"
+    if search.shows_open():
+        opened = selectors.open_cases_page(
+            request.account, page=_page_number(request, "open"), search=search
+        )
+        context.update(open_cases=opened.cases, open_page=opened)
+    if search.shows_closed():
+        closed = selectors.closed_cases_page(
+            request.account, page=_page_number(request, "page"), search=search
+        )
+        context.update(closed_cases=closed.cases, closed_page=closed)
+    return render(request, "cases/case_list.html", context)
+
+
+def _searching(request) -> bool:
+    return any(request.GET.get(name) for name in CaseSearchForm.base_fields)
 
 
 @customer_required
