@@ -75,6 +75,17 @@ def screenshot(page):
     return take
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 900}
+
+
+def within_phone_width(locator, what: str) -> None:
+    """The element is shown and fits a phone's width, nothing cut or scrolled aside."""
+    assert locator.is_visible(), what
+    box = locator.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (what, box)
+
+
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", email)
