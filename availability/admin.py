@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Component
+from core.admin_records import RecordAdmin
 
 from .models import Outage, Probe, ProbeResult
 from .services import incident_admin_path
@@ -204,19 +205,8 @@ def result_label(ok: bool | None, server_side: bool | None) -> str:
     return _("Failed: not server-side")
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ProbeResult)
-class ProbeResultAdmin(_ReadOnly):
+class ProbeResultAdmin(RecordAdmin):
     list_display = ["at", "probe", "outcome", "code", "latency_ms", "reply"]
     list_filter = ["probe__component", "probe__region", "ok", "server_side", "probe"]
     list_select_related = ["probe"]
@@ -229,7 +219,7 @@ class ProbeResultAdmin(_ReadOnly):
 
 
 @admin.register(Outage)
-class OutageAdmin(_ReadOnly):
+class OutageAdmin(RecordAdmin):
     list_display = ["started_at", "ended_at", "component", "region", "duration", "incident_link"]
     list_filter = ["component", "region"]
     list_select_related = ["region", "incident"]

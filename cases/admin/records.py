@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from core import outbox
+from core.admin_records import RecordAdmin
 
 from ..models import CaseEvent, OutboundMessage, ResolutionAgreement, SlaPolicy
 
@@ -28,51 +29,24 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResolutionAgreement)
-class ResolutionAgreementAdmin(admin.ModelAdmin):
+class ResolutionAgreementAdmin(RecordAdmin):
     list_display = ["case", "outcome", "proposed_at", "decided_at", "method", "customer_name"]
     list_filter = ["outcome", "method"]
     list_select_related = ["case"]
     search_fields = ["case__reference", "customer_name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(RecordAdmin):
     list_display = ["sent_at", "case", "recipient", "subject", "kind", "message_id"]
     list_select_related = ["case"]
     search_fields = ["case__reference", "recipient", "message_id"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(RecordAdmin):
     list_display = ["at", "case", "kind", "actor", "from_status", "to_status"]
     list_filter = ["kind"]
     list_select_related = ["case", "actor"]
     search_fields = ["case__reference"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
