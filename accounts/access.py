@@ -42,3 +42,25 @@ def customer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def is_primary_contact(user) -> bool:
+    """The account's primary contact (a role staff set) manages its team, its sign-in and
+    its integrations."""
+    if customer_account(user) is None:
+        return False
+    return user.contact.role == Contact.Role.PRIMARY
+
+
+def primary_contact_required(view):
+    """For the pages that manage an account: a customer page for its primary contact only;
+    another contact of the account is told who may do it."""
+
+    @customer_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.contact.role != Contact.Role.PRIMARY:
+            return render(request, "accounts/primary_contact_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

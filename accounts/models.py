@@ -408,3 +408,54 @@ class OnCallShift(models.Model):
             raise ValidationError({"ends_at": _("A shift must end after it starts.")})
         if self.agent_id and not self.agent.is_staff:
             raise ValidationError({"agent": _("Only staff members can be on call.")})
+
+
+class AccountEvent(models.Model):
+    """The account's audit record: each change to its team, sign-in and integrations, who
+    made it and when. The primary contact and staff read it; nothing edits it."""
+
+    class Kind(models.TextChoices):
+        CONTACT_INVITED = "contact_invited", _("Colleague invited")
+        INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        CONTACT_DEACTIVATED = "contact_deactivated", _("Contact deactivated")
+        CONTACT_REACTIVATED = "contact_reactivated", _("Contact reactivated")
+        MAIL_CHOICES_CHANGED = "mail_choices_changed", _("Mail choices changed")
+        PRIMARY_CONTACT_CHANGED = "primary_contact_changed", _("Primary contact changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        WEBHOOK_ADDED = "webhook_added", _("Webhook endpoint added")
+        WEBHOOK_CHANGED = "webhook_changed", _("Webhook endpoint changed")
+        WEBHOOK_REMOVED = "webhook_removed", _("Webhook endpoint removed")
+        WEBHOOK_PAUSED = "webhook_paused", _("Webhook endpoint paused")
+        WEBHOOK_RESUMED = "webhook_resumed", _("Webhook endpoint resumed")
+        SSO_CONFIGURED = "sso_configured", _("Single sign-on configured")
+        SSO_CHANGED = "sso_changed", _("Single sign-on changed")
+        SSO_JOINING_CHANGED = "sso_joining_changed", _("Joining by single sign-on changed")
+        SSO_CONTACT_CREATED = "sso_contact_created", _("Contact created at single sign-on")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
+    # Null when the system made the change (a paused endpoint, a contact created at sign-in).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Whom or what the change was about, in words kept as they were then (an email
+    # address, a token's name, an endpoint's URL): the record stays true after deletions.
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account audit event")
+        verbose_name_plural = _("account audit record")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["account", "-at"], name="account_event_recent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"

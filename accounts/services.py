@@ -18,7 +18,7 @@ from core import outbox
 from core.mail import render_mail
 
 from .alerts import Alert, EmailNotifier, active_notifier_names
-from .models import Contact, User
+from .models import AccountEvent, Contact, User
 
 
 @transaction.atomic
@@ -101,3 +101,12 @@ def login_send_password_link(*, login: User, why: str = FROM_STAFF) -> None:
     with translation.override(login.language):
         mail = render_mail("accounts/emails/password_link", context)
     send_mail(mail.subject, mail.text, None, [login.email])
+
+
+def account_event_record(
+    *, account, kind: str, actor: User | None = None, subject: str = "", detail: str = ""
+):
+    """Write one entry of the account's audit record, in the caller's transaction."""
+    return AccountEvent.objects.create(
+        account=account, kind=kind, actor=actor, subject=subject[:300], detail=detail
+    )
