@@ -186,3 +186,18 @@ def _handler(provider: OIDCProvider):
             return self._send(status, body)
 
     return Handler
+
+
+def configure_sign_on(account, provider: OIDCProvider, *, domain: str = "alpha.example"):
+    """The account signs in through `provider` for `domain`, enabled."""
+    from accounts.sso.models import AccountSignOn, SignOnDomain
+
+    sign_on = AccountSignOn.objects.create(
+        account=account,
+        issuer=provider.issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        enabled=True,
+    )
+    SignOnDomain.objects.create(sign_on=sign_on, domain=domain)
+    return sign_on

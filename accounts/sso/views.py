@@ -43,7 +43,7 @@ def refused(request, refusal: Refusal, *, email: str = ""):
         Refusal.TOKEN_INVALID: 400,
         Refusal.TOKEN_EXPIRED: 400,
         Refusal.PROVIDER_UNREACHABLE: 502,
-        Refusal.PROVIDER_ERROR: 502,
+        Refusal.PROVIDER_ERROR: 403,
     }.get(refusal, 403)
     return render(
         request,
@@ -56,7 +56,8 @@ def refused(request, refusal: Refusal, *, email: str = ""):
 class SignOnStartView(OIDCAuthenticationRequestView):
     """Sign in with single sign-on: a work email address in (GET, so that a link can
     start it: `?email=...&next=/path/`), a redirect to that account's provider out, with
-    state, nonce and a PKCE challenge kept in the session."""
+    state, nonce and a PKCE challenge kept in the session. From the portal's own forms
+    (`via=form`) a page that goes on to the provider instead of the redirect."""
 
     def __init__(self, **kwargs):
         # The library's own __init__ reads the provider from Django settings.
@@ -88,6 +89,10 @@ class SignOnStartView(OIDCAuthenticationRequestView):
         request.session["oidc_states"][state]["sign_on"] = sign_on.pk
         request.session[NEXT_KEY] = safe_next(request)
         request.session.modified = True
+        if request.GET.get("via") == "form":
+            # A form may not be redirected to another site (form-action 'self'): a page
+            # that follows the link itself.
+            return render(request, "sso/start.html", {"provider_url": response["Location"]})
         return response
 
     def get_extra_params(self, request):

@@ -7,8 +7,7 @@ import pytest
 import requests
 from django.urls import reverse
 
-from accounts.sso.models import AccountSignOn, SignOnDomain
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, OIDCProvider
+from tests.oidc_provider import OIDCProvider, configure_sign_on
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +25,7 @@ def oidc(_provider, settings):
 
 @pytest.fixture
 def sign_on_a(account_a, oidc):
-    sign_on = AccountSignOn.objects.create(
-        account=account_a,
-        issuer=oidc.issuer,
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        enabled=True,
-    )
-    SignOnDomain.objects.create(sign_on=sign_on, domain="alpha.example")
-    return sign_on
+    return configure_sign_on(account_a, oidc)
 
 
 def start(client, email: str, **params):

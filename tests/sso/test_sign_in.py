@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from django.urls import reverse
 
 from accounts.models import AccountEvent, Contact, User
@@ -128,7 +129,7 @@ def test_an_answer_started_in_another_browser_signs_nobody_in(client, customer_a
 def test_the_providers_refusal_is_a_sentence(client, customer_a, sign_on_a, oidc):
     start(client, "alice@alpha.example")
     response = client.get(reverse("sso:callback"), {"error": "access_denied", "state": "x"})
-    assert response.status_code == 502
+    assert response.status_code == 403
     assert refusal(response) == "provider_error"
     assert "identity provider did not sign you in" in html.text(
         response, "[data-testid=sso-refused]"
@@ -225,3 +226,17 @@ def test_a_provider_on_plain_http_is_refused_without_the_test_setting(
     settings.SSO_ALLOW_LOOPBACK_HTTP = False
     response = start(client, "alice@alpha.example")
     assert refusal(response) == "provider_unreachable"
+
+
+def test_from_the_portals_own_form_a_page_goes_on_to_the_provider(
+    client, customer_a, sign_on_a, oidc
+):
+    # A form's redirect to another site is refused by the browser (form-action 'self').
+    response = start(client, "alice@alpha.example", via="form")
+    assert response.status_code == 200
+    link = html.attr(response, "[data-sso-continue]", "href")
+    assert link.startswith(f"{oidc.issuer}/authorize?")
+    assert html.attr(response, "script[src$='sso/continue.js']", "src")
+    back = requests.get(link, allow_redirects=False, timeout=5).headers["Location"]
+    client.get(back.removeprefix("http://testserver"))
+    assert signed_in_as(client) == customer_a
