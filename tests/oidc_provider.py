@@ -4,8 +4,10 @@ endpoint that approves the configured person at once, and a token endpoint that 
 client, the code, the redirect URI and the PKCE verifier before it issues an ID token.
 
 A test shapes the next ID token through `claims` (added or replacing, None removes a
-claim), `sign_with_other_key`, `expires_in` and `nonce` (a nonce other than the one asked
-for); `requests` lists what each endpoint was asked.
+claim), `sign_with_other_key` (an unpublished key with the published key's id),
+`sign_with_client_secret` (HS256), `expires_in` and `nonce` (a nonce other than the one
+asked for), and rotates the published key with `rotate_key()`; `requests` lists what each
+endpoint was asked.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class OIDCProvider:
         )
         self.claims: dict = {}
         self.sign_with_other_key = False
+        self.sign_with_client_secret = False
         self.expires_in = 300
         self.nonce: str | None = None
         self.requests: list[tuple[str, dict]] = []
@@ -65,6 +68,7 @@ class OIDCProvider:
             self.email, self.name = email, name
             self.claims = {}
             self.sign_with_other_key = False
+            self.sign_with_client_secret = False
             self.expires_in = 300
             self.nonce = None
             self.requests.clear()
@@ -139,8 +143,17 @@ class OIDCProvider:
         }
         claims.update(self.claims)
         claims = {k: v for k, v in claims.items() if v is not None}
+        if self.sign_with_client_secret:
+            secret = jwk.OctKey.import_key(CLIENT_SECRET)
+            return jwt.encode({"alg": "HS256", "kid": "signing-1"}, claims, secret)
         key = self.other_key if self.sign_with_other_key else self.key
-        return jwt.encode({"alg": "RS256", "kid": "signing-1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+
+    def rotate_key(self) -> None:
+        """A new signing key with a new key id, published at once."""
+        self.key = jwk.RSAKey.generate_key(
+            2048, parameters={"kid": f"signing-{secrets.token_hex(4)}", "alg": "RS256"}
+        )
 
 
 def _handler(provider: OIDCProvider):

@@ -170,3 +170,16 @@ def test_the_list_runs_a_fixed_number_of_queries(manager, django_assert_num_quer
         response = client.get(url)
     domains = html.texts(response, "#result_list td.field-domain_list")
     assert len(domains) == 5 and all(d.endswith(".example") for d in domains)
+
+
+def test_the_account_field_offers_a_tam_their_own_accounts_without_one(
+    tam_a, manager, account_a, account_b
+):
+    other_of_tam_a = AccountFactory(name="Alpha Two BV", tam=tam_a)
+    client_for(manager).post(ADD, form(other_of_tam_a, domain_text="two.example"))
+    url = reverse("admin:autocomplete")
+    query = {"app_label": "sso", "model_name": "accountsignon", "field_name": "account"}
+    response = client_for(tam_a).get(url, {**query, "term": ""})
+    assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV"]
+    response = client_for(manager).get(url, {**query, "term": ""})
+    assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV", "Bravo Sending Ltd"]

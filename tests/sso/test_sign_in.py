@@ -66,6 +66,7 @@ def test_the_page_named_in_next_is_where_they_land_and_no_other_site(
     ("shape", "expected"),
     [
         ({"sign_with_other_key": True}, "token_invalid"),
+        ({"sign_with_client_secret": True}, "token_invalid"),
         ({"claims": {"aud": "another-client"}}, "token_invalid"),
         ({"claims": {"iss": "https://impostor.example"}}, "token_invalid"),
         (
@@ -80,6 +81,7 @@ def test_the_page_named_in_next_is_where_they_land_and_no_other_site(
     ],
     ids=[
         "signed-with-another-key",
+        "signed-with-the-client-secret",
         "wrong-audience",
         "wrong-issuer",
         "expired",
@@ -240,3 +242,25 @@ def test_from_the_portals_own_form_a_page_goes_on_to_the_provider(
     back = requests.get(link, allow_redirects=False, timeout=5).headers["Location"]
     client.get(back.removeprefix("http://testserver"))
     assert signed_in_as(client) == customer_a
+
+
+def test_a_rotated_signing_key_is_read_again_at_once(client, customer_a, sign_on_a, oidc):
+    sso_sign_in(client, "alice@alpha.example")
+    client.logout()
+    oidc.rotate_key()
+    response = sso_sign_in(client, "alice@alpha.example")
+    assert response.status_code == 302
+    assert signed_in_as(client) == customer_a
+    # Discovery once (kept in the cache); the key set once, then again for the new key.
+    assert len(oidc.asked("/.well-known/openid-configuration")) == 1
+    assert len(oidc.asked("/jwks")) == 2
+
+
+def test_a_sign_in_left_at_the_provider_too_long_is_stale(client, customer_a, sign_on_a, oidc):
+    import time_machine
+
+    callback = to_provider_and_back(start(client, "alice@alpha.example"))
+    with time_machine.travel(time.time() + 11 * 60):
+        response = client.get(callback)
+    assert refusal(response) == "stale"
+    assert signed_in_as(client) is None
