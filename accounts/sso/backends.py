@@ -9,6 +9,7 @@ import logging
 import jwt
 import requests
 from django.db import IntegrityError
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -159,7 +160,10 @@ class SignOnBackend(OIDCAuthenticationBackend):
             name = payload.get("name")
             try:
                 return services.sign_on_contact_create(
-                    sign_on=sign_on, email=email, full_name=name if isinstance(name, str) else ""
+                    sign_on=sign_on,
+                    email=email,
+                    full_name=name if isinstance(name, str) else "",
+                    language=translation.get_language() or "",
                 )
             except IntegrityError:
                 # The same person's second tab joined first.

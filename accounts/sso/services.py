@@ -91,14 +91,19 @@ def sign_on_set_joining(*, sign_on: AccountSignOn, actor: User, on: bool) -> Acc
 
 
 @transaction.atomic
-def sign_on_contact_create(*, sign_on: AccountSignOn, email: str, full_name: str) -> User:
+def sign_on_contact_create(
+    *, sign_on: AccountSignOn, email: str, full_name: str, language: str = ""
+) -> User:
     """A colleague joins at their first single sign-on: a login without a password (they
-    sign in through their provider) and a contact of the account."""
+    sign in through their provider) and a contact of the account, in the language they
+    signed in with and the account's time zone."""
     user = User.objects.create_user(
-        email, password=None, full_name=full_name[:150] or email.split("@")[0][:150]
+        email,
+        password=None,
+        full_name=full_name.strip()[:150] or email.split("@")[0][:150],
+        language=language if language in dict(User.Language.choices) else User.Language.ENGLISH,
+        time_zone=sign_on.account.time_zone,
     )
-    user.time_zone = sign_on.account.time_zone
-    user.save(update_fields=["time_zone"])
     Contact.objects.create(user=user, account=sign_on.account, role=Contact.Role.OTHER)
     account_event_record(
         account=sign_on.account,

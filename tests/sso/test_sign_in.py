@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import AccountEvent, Contact, User
@@ -174,11 +175,13 @@ def test_a_new_colleague_is_told_to_ask_for_an_invitation_unless_joining_is_allo
     sign_on_a.allow_joining = True
     sign_on_a.save()
     oidc.reset(email="Dave@alpha.example", name="Dave de Vries")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     response = sso_sign_in(client, "dave@alpha.example")
     assert response.status_code == 302
     dave = User.objects.get(email="dave@alpha.example")
     assert signed_in_as(client) == dave
     assert dave.full_name == "Dave de Vries"
+    assert (dave.language, dave.time_zone) == ("nl", account_a.time_zone)
     assert not dave.has_usable_password()
     assert dave.contact.account == account_a
     assert dave.contact.role == Contact.Role.OTHER
@@ -264,3 +267,14 @@ def test_a_sign_in_left_at_the_provider_too_long_is_stale(client, customer_a, si
         response = client.get(callback)
     assert refusal(response) == "stale"
     assert signed_in_as(client) is None
+
+
+def test_the_sign_in_page_and_a_refusal_read_in_dutch(client, customer_a, sign_on_a, oidc):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = client.get(reverse("login"))
+    assert html.text(page, "[data-testid=sso-form] button") == "Inloggen met single sign-on"
+    oidc.claims = {"email_verified": False}
+    response = sso_sign_in(client, "alice@alpha.example")
+    assert html.text(response, "[data-testid=sso-refused]").startswith(
+        "Uw identiteitsprovider heeft uw e-mailadres niet geverifieerd"
+    )
