@@ -83,4 +83,14 @@ class AccountSignOnForm(forms.ModelForm):
                     _("%(domains)s already sign in through another customer account's provider.")
                     % {"domains": ", ".join(held)},
                 )
+            others = selectors.domains_of_other_accounts_contacts(domains, account=account)
+            if others:
+                self.add_error(
+                    "domain_text",
+                    _(
+                        "Contacts of another customer account have addresses at %(domains)s: "
+                        "they would lose their sign-in."
+                    )
+                    % {"domains": ", ".join(others)},
+                )
         return cleaned

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from accounts.models import User
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from accounts.models import Contact, User
 
 from .domains import email_domain
 from .models import AccountSignOn, SignOnDomain
@@ -38,3 +43,14 @@ def domains_held_elsewhere(domains: list[str], *, account) -> list[str]:
     """Those of `domains` that another account's configuration names already."""
     held = SignOnDomain.objects.filter(domain__in=domains).exclude(sign_on__account=account)
     return sorted(held.values_list("domain", flat=True))
+
+
+def domains_of_other_accounts_contacts(domains: list[str], *, account) -> list[str]:
+    """Those of `domains` in the addresses of another account's contacts: naming one would
+    take their password sign-in away and send them to this account's provider."""
+    if not domains:
+        return []
+    addresses = reduce(or_, (Q(user__email__iendswith=f"@{d}") for d in domains))
+    emails = Contact.objects.exclude(account=account).filter(addresses)
+    found = {e.rsplit("@", 1)[1].lower() for e in emails.values_list("user__email", flat=True)}
+    return sorted(found & set(domains))

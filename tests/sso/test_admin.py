@@ -111,6 +111,18 @@ def test_a_domain_of_another_accounts_configuration_is_refused(manager, account_
     assert not AccountSignOn.objects.filter(account=account_a).exists()
 
 
+def test_a_domain_of_another_accounts_contacts_is_refused(manager, account_a, customer_b):
+    # customer_b is bob@bravo.example, a contact of account B.
+    response = client_for(manager).post(
+        ADD, form(account_a, domain_text="alpha.example bravo.example")
+    )
+    assert html.text(response, ".field-domain_text .errorlist") == (
+        "Contacts of another customer account have addresses at bravo.example: they would lose "
+        "their sign-in."
+    )
+    assert not AccountSignOn.objects.exists()
+
+
 def test_a_tam_configures_their_own_accounts_only(tam_a, tam_b, account_a, account_b):
     response = client_for(tam_b).post(ADD, form(account_a))
     assert response.status_code == 200
