@@ -1,13 +1,14 @@
 """Staff configure each account's single sign-on: Support Managers for every account, a
 TAM for their own (accounts/staff_access.py)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import staff_access
 from accounts.admin_autocomplete import AutocompleteAdmin
 
-from . import services
+from . import provider, services
 from .forms import AccountSignOnForm
 from .models import AccountSignOn
 
@@ -75,9 +76,23 @@ class AccountSignOnAdmin(AutocompleteAdmin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.sign_on_save(
+        sign_on = services.sign_on_save(
             sign_on=obj,
             actor=request.user,
             client_secret=form.cleaned_data["new_client_secret"] or None,
             domains=form.cleaned_data["domain_text"],
         )
+        if sign_on.enabled:
+            # Staff learn now, not from the customer, that the provider cannot be read.
+            try:
+                provider.configuration(sign_on.issuer, fresh=True)
+            except provider.ProviderError as exc:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Saved, but the identity provider's configuration could not be read, "
+                        "so nobody can sign in through it yet: %(problem)s"
+                    )
+                    % {"problem": exc},
+                    messages.WARNING,
+                )

@@ -17,6 +17,15 @@ ADD = reverse("admin:sso_accountsignon_add")
 SECRET = "s3cret-from-the-provider-console"
 
 
+# Nothing listens on port 9 of this machine: saving such a configuration says so.
+ISSUER = "http://127.0.0.1:9/realms/alpha"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_providers(settings):
+    settings.SSO_ALLOW_LOOPBACK_HTTP = True
+
+
 def change_url(sign_on):
     return reverse("admin:sso_accountsignon_change", args=[sign_on.pk])
 
@@ -30,7 +39,7 @@ def client_for(user):
 def form(account, **fields):
     return {
         "account": account.pk,
-        "issuer": "https://login.alpha.example/realms/alpha/",
+        "issuer": ISSUER + "/",
         "client_id": "support-portal",
         "new_client_secret": SECRET,
         "domain_text": "Alpha.example\nmail.alpha.example, alpha.example",
@@ -43,7 +52,7 @@ def test_a_manager_configures_it_and_the_audit_record_says_so(manager, account_a
     response = client_for(manager).post(ADD, form(account_a))
     assert response.status_code == 302
     sign_on = AccountSignOn.objects.get(account=account_a)
-    assert sign_on.issuer == "https://login.alpha.example/realms/alpha"
+    assert sign_on.issuer == ISSUER
     assert sign_on.client_secret == SECRET
     assert sign_on.enabled and not sign_on.allow_joining
     assert sign_on.domain_names == ["alpha.example", "mail.alpha.example"]
@@ -52,6 +61,18 @@ def test_a_manager_configures_it_and_the_audit_record_says_so(manager, account_a
     assert event.actor == manager
     assert "domains: alpha.example, mail.alpha.example" in event.detail
     assert SECRET not in event.detail
+
+
+def test_saving_says_when_the_provider_cannot_be_read(manager, account_a, oidc):
+    client = client_for(manager)
+    response = client.post(ADD, form(account_a), follow=True)
+    (warning,) = html.texts(response, ".messagelist .warning")
+    assert warning.startswith("Saved, but the identity provider's configuration could not be read")
+    sign_on = AccountSignOn.objects.get()
+    response = client.post(change_url(sign_on), form(account_a, issuer=oidc.issuer), follow=True)
+    html.absent(response, ".messagelist .warning")
+    sign_on.refresh_from_db()
+    assert sign_on.issuer == oidc.issuer
 
 
 def test_the_secret_is_never_shown_back_and_an_empty_one_keeps_it(manager, account_a):
