@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib import auth, messages
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,12 +19,14 @@ from accounts.access import primary_contact_required
 from accounts.signin.middleware import SESSION_KEY as SECOND_FACTOR_KEY
 
 from . import provider, selectors, services
+from .backends import SignOnBackend
 from .forms import JoiningForm, StartForm
 from .models import AccountSignOn
 from .oidc import STATE_MAX_AGE_SECONDS, oidc_setting
 from .refusals import Refusal
 
 NEXT_KEY = "oidc_login_next"
+BACKEND = f"{SignOnBackend.__module__}.{SignOnBackend.__qualname__}"
 
 
 def safe_next(request) -> str | None:
@@ -127,12 +129,16 @@ class SignOnCallbackView(OIDCAuthenticationCallbackView):
         )
         if sign_on is None or not sign_on.enabled:
             return refused(request, Refusal.NOT_ENABLED)
-        self.user = auth.authenticate(
-            request=request,
+        # The backend itself, not auth.authenticate: there a refusal would count as a
+        # failed password towards the client address's lockout (django-axes).
+        self.user = SignOnBackend().authenticate(
+            request,
             sign_on=sign_on,
             nonce=started.get("nonce"),
             code_verifier=started.get("code_verifier"),
         )
+        if self.user is not None:
+            self.user.backend = BACKEND
         if self.user is None or not self.user.is_active:
             return refused(request, getattr(request, "sso_refusal", Refusal.TOKEN_INVALID))
         self.next_url = request.session.get(NEXT_KEY)

@@ -278,3 +278,15 @@ def test_the_sign_in_page_and_a_refusal_read_in_dutch(client, customer_a, sign_o
     assert html.text(response, "[data-testid=sso-refused]").startswith(
         "Uw identiteitsprovider heeft uw e-mailadres niet geverifieerd"
     )
+
+
+def test_refusals_count_towards_no_password_lockout(client, customer_a, sign_on_a, oidc, settings):
+    from axes.models import AccessAttempt
+
+    oidc.claims = {"email_verified": False}
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert refusal(sso_sign_in(client, "alice@alpha.example")) == "email_unverified"
+    assert not AccessAttempt.objects.exists()
+    oidc.claims = {}
+    assert sso_sign_in(client, "alice@alpha.example").status_code == 302
+    assert signed_in_as(client) == customer_a
