@@ -206,6 +206,9 @@ CUSTOMER_PAGES = {
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
     "signin:backup_codes": (lambda w: [], ["next"]),
+    "accounts:single_sign_on": (lambda w: [], []),
+    "sso:start": (lambda w: [], ["email", "next", "via"]),
+    "sso:callback": (lambda w: [], ["state", "code", "error"]),
 }
 
 
