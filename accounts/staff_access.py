@@ -105,6 +105,12 @@ def attachable_logins(user) -> QuerySet[User]:
     return logins.filter(Q(contact__isnull=True) | Q(contact__account__tam=user))
 
 
+def audited_accounts(user) -> QuerySet[Account]:
+    """The accounts whose audit record `user` reads (their view permission permitting):
+    a TAM reads their own accounts' only."""
+    return accounts_in_scope(user)
+
+
 # --- logins ---------------------------------------------------------------------------
 
 
