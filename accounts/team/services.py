@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core import outbox
 
@@ -290,7 +290,8 @@ def _choice_words(contact: Contact, field: str) -> str:
     value = getattr(contact, field)
     if field == "case_mail":
         return str(Contact.CaseMail(value).label)
-    return _("on") if value else _("off")
+    # A context of its own: "on" alone is a blocklist's preposition elsewhere.
+    return pgettext("mail choice", "on") if value else pgettext("mail choice", "off")
 
 
 @transaction.atomic
