@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from core import outbox
 
-from ..models import AccountEvent, Contact, Invitation, User
+from ..models import Account, AccountEvent, Contact, Invitation, User
 from ..services import account_event_record
 from ..signals import contact_deactivated
 
@@ -52,7 +52,7 @@ def invitation_send(
         raise TeamError(_("Role: the primary contact is chosen by your Technical Account Manager."))
     # Counted on the account's row, locked: two primary contacts inviting at once cannot
     # both pass the limit.
-    type(account).objects.select_for_update().filter(pk=account.pk).first()
+    Account.objects.select_for_update().filter(pk=account.pk).first()
     if Contact.objects.filter(account=account, user__email__iexact=email).exists():
         raise TeamError(
             _("Email: %(email)s is already a contact of your account.") % {"email": email}

@@ -26,9 +26,10 @@ def test_invite_accept_and_deactivate(browser, page, live_server, screenshot):
     invite.locator("select[name=role]").select_option("billing")
     invite.get_by_role("button", name="Send the invitation").click()
     page.wait_for_load_state("networkidle")
-    assert "An invitation was mailed to carol@alpha.example." in page.get_by_test_id(
-        "message"
-    ).inner_text()
+    assert (
+        "An invitation was mailed to carol@alpha.example."
+        in page.get_by_test_id("message").inner_text()
+    )
     assert "carol@alpha.example" in page.get_by_test_id("team-invitations").inner_text()
     screenshot("team-invited")
 
@@ -43,9 +44,10 @@ def test_invite_accept_and_deactivate(browser, page, live_server, screenshot):
     theirs.fill("input[name=password2]", COLLEAGUE_PASSWORD)
     theirs.get_by_role("button", name="Accept and sign in").click()
     theirs.wait_for_load_state("networkidle")
-    assert "Welcome: you are a contact of Alpha Mail BV." in theirs.get_by_test_id(
-        "message"
-    ).inner_text()
+    assert (
+        "Welcome: you are a contact of Alpha Mail BV."
+        in theirs.get_by_test_id("message").inner_text()
+    )
     theirs.goto("/cases/")
     assert theirs.url.endswith("/cases/")
 
@@ -55,9 +57,10 @@ def test_invite_accept_and_deactivate(browser, page, live_server, screenshot):
     row.get_by_role("link", name="Carol Colleague").click()
     page.get_by_test_id("activation").get_by_role("button", name="Deactivate").click()
     page.wait_for_load_state("networkidle")
-    assert "Carol Colleague was deactivated and signed out." in page.get_by_test_id(
-        "message"
-    ).inner_text()
+    assert (
+        "Carol Colleague was deactivated and signed out."
+        in page.get_by_test_id("message").inner_text()
+    )
     screenshot("team-deactivated")
 
     theirs.goto("/cases/")
