@@ -147,10 +147,12 @@ def test_the_primary_contact_reads_the_record_newest_first_paged(
         body = Page(client_a.get(reverse("accounts:team_record")))
     rows = body.select("[data-testid=account-record] tbody tr")
     assert len(rows) == 50
+    assert body.texts("[data-testid=record-pages] a") == ["Older"]
     assert "p54@x" in rows[0].text_content()
     with django_assert_num_queries(RECORD_PAGE_QUERIES):
         older = Page(client_a.get(reverse("accounts:team_record") + "?page=2"))
     assert len(older.select("[data-testid=account-record] tbody tr")) == 5
+    assert older.texts("[data-testid=record-pages] a") == ["Newer"]
     assert "p0@x" in older and "secret@b" not in older and "secret@b" not in body
     # A page past the end, or no number, is the last page or the first.
     assert Page(client_a.get(reverse("accounts:team_record") + "?page=x")).has(
