@@ -255,6 +255,26 @@ def contact_reactivate(*, contact: Contact, actor: User) -> Contact:
     return contact
 
 
+@transaction.atomic
+def login_activity_changed_by_staff(*, login: User, actor: User) -> None:
+    """Staff ticked or unticked "active" on a login in the admin (saved already): a
+    deactivation ends what it holds as a primary contact's does, and a customer's is on
+    their account's record."""
+    if not login.is_active:
+        end_sessions(login)
+    contact = Contact.objects.filter(user=login).select_related("account").first()
+    if contact is None:
+        return
+    account_event_record(
+        account=contact.account,
+        kind=Kind.CONTACT_REACTIVATED if login.is_active else Kind.CONTACT_DEACTIVATED,
+        actor=actor,
+        subject=login.email,
+    )
+    if not login.is_active:
+        contact_deactivated.send(sender=Contact, contact=contact, actor=actor)
+
+
 def end_sessions(user: User) -> int:
     """Delete the user's sessions; returns how many. Sessions are rows of the session
     engine's table with the user's id inside their signed data, so each live one is read.

@@ -120,3 +120,34 @@ def test_only_the_deactivated_users_sessions_end(client_a, colleague, customer_a
     client_a.post(reverse("accounts:team_deactivate", args=[colleague.pk]))
     assert theirs.get(reverse("cases:list")).status_code == 200
     assert client_a.get(reverse("accounts:team")).status_code == 200
+
+
+def test_staff_deactivating_a_login_in_the_admin_ends_its_sessions_too(tam_a, colleague, client_of):
+    theirs = signed_in(colleague.user)
+    received = []
+
+    def receiver(sender, contact, actor, **kwargs):
+        received.append((contact.pk, actor.pk))
+
+    user = colleague.user
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00",
+    }
+    contact_deactivated.connect(receiver)
+    try:
+        response = client_of(tam_a).post(
+            reverse("admin:accounts_user_change", args=[user.pk]), data
+        )
+    finally:
+        contact_deactivated.disconnect(receiver)
+    assert response.status_code == 302
+    assert received == [(colleague.pk, tam_a.pk)]
+    assert theirs.get(reverse("cases:list")).status_code == 302
+    event = AccountEvent.objects.get(kind=AccountEvent.Kind.CONTACT_DEACTIVATED)
+    assert (event.subject, event.actor) == (user.email, tam_a)
