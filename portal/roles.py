@@ -49,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("accounts", "account", ("view", "change")),
         *_crud("accounts", "contact", ALL),
         *_crud("accounts", "user", EDIT),
-        *_crud("accounts", "accountevent", VIEW),
+        *_crud("accounts", "accountevent invitation", VIEW),
         *_crud("accounts", CALENDARS, VIEW),
         *_crud("accounts", "oncallshift", VIEW),
         # Every case read (oversight); worked on their own accounts (cases/staff_access.py).
@@ -92,7 +92,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.SUPPORT_MANAGERS: [
         *_crud("accounts", f"account contact {CALENDARS} oncallshift", ALL),
         *_crud("accounts", "user", EDIT),
-        *_crud("accounts", "accountevent", VIEW),
+        *_crud("accounts", "accountevent invitation", VIEW),
         *CASE_READING,
         "cases.change_case",
         "cases.add_callbackattempt",

@@ -3,9 +3,11 @@ a role staff give that makes or ends a primary contact goes on the record."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccountEvent, Contact
 from accounts.services import account_event_record
+from accounts.team.services import invitation_send
 from tests.factories import ContactFactory
 from tests.html import page, texts
 
@@ -110,3 +112,30 @@ def test_a_role_change_not_touching_primary_is_not_recorded(tam_a, account_a, cl
     colleague.refresh_from_db()
     assert colleague.role == "billing"
     assert not AccountEvent.objects.exists()
+
+
+def test_a_tam_reads_their_own_accounts_invitations_without_the_tokens_hash(
+    tam_a, customer_a, customer_b, client_of
+):
+    mine, _token = invitation_send(
+        account=customer_a.contact.account,
+        invited_by=customer_a,
+        email="new@alpha.example",
+        role="billing",
+        language="en",
+        now=timezone.now(),
+    )
+    invitation_send(
+        account=customer_b.contact.account,
+        invited_by=customer_b,
+        email="new@bravo.example",
+        role="billing",
+        language="en",
+        now=timezone.now(),
+    )
+    client = client_of(tam_a)
+    response = client.get(reverse("admin:accounts_invitation_changelist"))
+    assert texts(page(response), "#result_list th.field-email") == ["new@alpha.example"]
+    response = client.get(reverse("admin:accounts_invitation_change", args=[mine.pk]))
+    assert response.status_code == 200
+    assert mine.token_hash not in response.content.decode()

@@ -154,6 +154,16 @@ EXPECTED: dict[str, dict] = {
         ),
         "actions": {"delete_selected": each(ABSENT)},
     },
+    "accounts.invitation": {
+        **pages(
+            changelist=each(403, superuser=LIST, manager=LIST, tam_a=LIST, tam_b=LIST_WITHOUT),
+            add=each(403),
+            change=each(403, superuser=READ, manager=READ, tam_a=READ, tam_b=HIDDEN),
+            delete=each(403),
+            history=each(403, superuser=READ, manager=READ, tam_a=READ, tam_b=HIDDEN),
+        ),
+        "actions": {"delete_selected": each(ABSENT)},
+    },
     "accounts.officehourscalendar": {
         **pages(
             changelist=each(LIST, representative=403),
@@ -636,6 +646,7 @@ def _build_world(media_root) -> World:
 
     from accounts.models import AccountEvent, OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
+    from accounts.team.services import invitation_send
     from availability.models import Outage, Probe, ProbeResult
     from cases import services
     from cases.models import CaseEvent, Incident, OutboundMessage, SlaPolicy
@@ -723,6 +734,14 @@ def _build_world(media_root) -> World:
             kind=AccountEvent.Kind.CONTACT_INVITED,
             subject="matrix@alpha.example",
         ),
+        "accounts.invitation": invitation_send(
+            account=account_a,
+            invited_by=customer_a,
+            email="matrix@alpha.example",
+            role="billing",
+            language="en",
+            now=now,
+        )[0],
         "accounts.officehourscalendar": OfficeHoursCalendar.objects.get(
             pk=account_a.office_hours_id
         ),
@@ -889,6 +908,7 @@ LIST_MARKERS = {
     "accounts.user": lambda o: o.email,
     "accounts.contact": lambda o: o.user.full_name,
     "accounts.accountevent": lambda o: o.subject,
+    "accounts.invitation": lambda o: o.email,
     "accounts.oncallshift": lambda o: o.note,
     "inbound.inboundmessage": lambda o: o.subject,
     "inbound.mailboxstatus": lambda o: o.name,
