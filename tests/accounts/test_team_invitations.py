@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import tasks
 from accounts.models import AccountEvent, Contact, Invitation, User
 from accounts.team import services
+from core.models import DoneOnce
 from tests.factories import ContactFactory, StaffFactory, UserFactory, signs_in
 from tests.html import Page
 
@@ -147,8 +149,12 @@ def test_an_address_with_a_login_is_told_to_ask_staff(client_a, customer_b, invi
     response = accept(Client(), link_in(mail.outbox[0]))
     assert response.status_code == 410
     assert "a login belongs to one customer account" in Page(response).text("[data-testid=refusal]")
-    assert customer_b.contact.account.name == "Bravo Sending Ltd"
-    User.objects.get(email=customer_b.email).contact.refresh_from_db()
+    # The login stays with its own account, its password unchanged.
+    login = User.objects.select_related("contact__account").get(email=customer_b.email)
+    assert login.contact.account.name == "Bravo Sending Ltd"
+    assert login.password == customer_b.password
+    # The inviting page said nothing about it: the invitation was mailed.
+    assert mail.outbox[0].to == [customer_b.email]
 
 
 def test_a_staff_address_is_refused(client_a, invite):
@@ -218,3 +224,20 @@ def test_an_email_field_too_long_is_refused_with_a_sentence(client_a, invite):
     response = invite(client_a, email="a" * 250 + "@alpha.example")
     assert response.status_code == 400
     assert "email" in response.context["form"].errors
+
+
+def test_the_invitation_task_run_twice_mails_once_and_not_once_withdrawn(client_a, invite):
+    invite(client_a)
+    invitation = Invitation.objects.get()
+    token = link_in(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
+    assert tasks.send_invitation.apply(args=[invitation.pk, token]).get() is False
+    assert len(mail.outbox) == 1
+
+    invite(client_a, email="erin@alpha.example")
+    second = Invitation.objects.get(email="erin@alpha.example")
+    mail.outbox.clear()
+    services.invitation_withdraw(invitation=second, actor=None, now=timezone.now())
+    # As if the mail had not gone out yet: a withdrawn invitation is not mailed.
+    DoneOnce.objects.filter(key=f"invitation:{second.pk}").delete()
+    assert tasks.send_invitation.apply(args=[second.pk, "any"]).get() is False
+    assert mail.outbox == []
