@@ -90,6 +90,9 @@ def test_reactivation_lets_them_sign_in_again(client_a, colleague):
 
 
 def test_the_primary_contact_cannot_deactivate_themselves(client_a, customer_a):
+    own_page = Page(client_a.get(reverse("accounts:team_contact", args=[customer_a.contact.pk])))
+    assert own_page.has("[data-testid=mail-choices]")
+    assert not own_page.has("[data-testid=activation]")
     response = client_a.post(
         reverse("accounts:team_deactivate", args=[customer_a.contact.pk]), follow=True
     )
