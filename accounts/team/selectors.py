@@ -61,3 +61,20 @@ def account_record(account, page_number) -> Page:
         AccountEvent.objects.filter(account=account).select_related("actor").order_by("-at", "-id")
     )
     return Paginator(events, EVENTS_PER_PAGE).get_page(page_number)
+
+
+def open_invitation_for(account, email: str, *, now: datetime) -> Invitation | None:
+    """The account's open invitation of this address, if any: what a sign-in by single
+    sign-on accepts (with `services.invitation_accept(..., password=None)`) for an address
+    with no login yet."""
+    return (
+        Invitation.objects.select_related("account")
+        .filter(
+            account=account,
+            email__iexact=email,
+            accepted_at=None,
+            withdrawn_at=None,
+            expires_at__gt=now,
+        )
+        .first()
+    )

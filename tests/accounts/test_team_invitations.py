@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import tasks
 from accounts.models import AccountEvent, Contact, Invitation, User
-from accounts.team import services
+from accounts.team import selectors, services
 from core.models import DoneOnce
 from tests.factories import ContactFactory, StaffFactory, UserFactory, signs_in
 from tests.html import Page
@@ -241,3 +241,18 @@ def test_the_invitation_task_run_twice_mails_once_and_not_once_withdrawn(client_
     DoneOnce.objects.filter(key=f"invitation:{second.pk}").delete()
     assert tasks.send_invitation.apply(args=[second.pk, "any"]).get() is False
     assert mail.outbox == []
+
+
+def test_an_invitation_accepted_by_single_sign_on_makes_a_login_without_a_password(
+    client_a, customer_a, invite
+):
+    invite(client_a, email="Carol@alpha.example")
+    account = customer_a.contact.account
+    now = timezone.now()
+    invitation = selectors.open_invitation_for(account, "CAROL@alpha.example", now=now)
+    assert invitation is not None
+    carol = services.invitation_accept(
+        invitation=invitation, full_name="Carol", password=None, now=now
+    )
+    assert not carol.has_usable_password() and carol.contact.account == account
+    assert selectors.open_invitation_for(account, "carol@alpha.example", now=now) is None
