@@ -60,7 +60,15 @@ def primary_contact_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.user.contact.role != Contact.Role.PRIMARY:
-            return render(request, "accounts/primary_contact_only.html", status=403)
+            primaries = Contact.objects.filter(
+                account=request.account, role=Contact.Role.PRIMARY, user__is_active=True
+            ).select_related("user")
+            return render(
+                request,
+                "accounts/primary_contact_only.html",
+                {"primary_contacts": [c.user for c in primaries]},
+                status=403,
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

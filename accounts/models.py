@@ -353,6 +353,10 @@ class Contact(models.Model):
         BILLING = "billing", _("Billing contact")
         OTHER = "other", _("Other")
 
+    class CaseMail(models.TextChoices):
+        ALL = "all", _("All the account's cases")
+        OWN = "own", _("Only cases I filed or follow")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact"
     )
@@ -361,6 +365,11 @@ class Contact(models.Model):
     # Every update of a platform incident affecting the account, by mail, whether or not
     # the contact has a case linked to it.
     incident_mail = models.BooleanField(_("mail me every platform incident update"), default=False)
+    # Who receives what mail: set by the contact on their profile, or by a primary contact.
+    case_mail = models.CharField(
+        _("case mail"), max_length=8, choices=CaseMail.choices, default=CaseMail.OWN
+    )
+    blocklist_alerts = models.BooleanField(_("blocklist alerts by mail"), default=True)
 
     class Meta:
         verbose_name = _("contact")
@@ -459,3 +468,49 @@ class AccountEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"
+
+
+class Invitation(models.Model):
+    """A primary contact's invitation of a colleague by email. The link carries a random
+    token of which only a hash is kept; it works once, until it expires or is withdrawn."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Contact.Role.choices)
+    language = models.CharField(
+        _("language of the invitation"), max_length=8, choices=User.Language.choices
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"], name="invitation_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="invitation_accepted_or_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_created",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.account})"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None and self.expires_at > now

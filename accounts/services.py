@@ -18,7 +18,7 @@ from core import outbox
 from core.mail import render_mail
 
 from .alerts import Alert, EmailNotifier, active_notifier_names
-from .models import AccountEvent, Contact, User
+from .models import AccountEvent, User
 
 
 @transaction.atomic
@@ -40,15 +40,6 @@ def user_set_language(*, user: User, language: str) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["language"])
     return user
-
-
-@transaction.atomic
-def contact_set_incident_mail(*, contact: Contact, on: bool) -> Contact:
-    """Whether the contact is mailed every update of a platform incident affecting their
-    account."""
-    contact.incident_mail = on
-    contact.save(update_fields=["incident_mail"])
-    return contact
 
 
 def alert_staff(build: Callable[[], Alert], readers: Iterable[User]) -> list[str]:

@@ -122,6 +122,15 @@ def sign_on_accounts(user) -> QuerySet[Account]:
     return accounts_in_scope(user).filter(sign_on__isnull=True)
 
 
+# --- the audit record -----------------------------------------------------------------
+
+
+def audited_accounts(user) -> QuerySet[Account]:
+    """The accounts whose audit record `user` reads (their view permission permitting):
+    a TAM reads their own accounts' only."""
+    return accounts_in_scope(user)
+
+
 # --- logins ---------------------------------------------------------------------------
 
 

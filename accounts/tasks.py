@@ -7,6 +7,7 @@ from core.once import once
 from . import services
 from .alerts import Alert, NotifierError, notifier_named
 from .models import User
+from .team import mail as team_mail
 
 
 @shared_task(
@@ -45,3 +46,21 @@ def send_password_reset(user_id: int) -> bool:
         return False
     services.login_send_password_link(login=login, why=services.ASKED)
     return True
+
+
+@shared_task(
+    name="accounts.tasks.send_invitation",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_invitation(invitation_id: int, token: str) -> bool:
+    """The invitation's mail, once, while the invitation is open."""
+    return bool(
+        once(
+            f"invitation:{invitation_id}",
+            lambda: team_mail.send_invitation_mail(invitation_id=invitation_id, token=token),
+        )
+    )

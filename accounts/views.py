@@ -9,9 +9,11 @@ from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import customer_account
+from .access import customer_account, is_primary_contact
 from .forms import IncidentMailForm, LanguageForm, ProfileForm
 from .signin.services import has_second_factor as second_factor_on
+from .team import services as team_services
+from .team.forms import MailChoicesForm
 
 
 @login_required
@@ -32,6 +34,8 @@ def profile(request):
             "second_factor_on": second_factor_on(request.user),
             "second_factor_required": request.user.is_staff and settings.STAFF_MFA_REQUIRED,
             "incident_mail_form": _incident_mail_form(request.user),
+            "mail_form": _mail_form(request.user),
+            "primary_contact": is_primary_contact(request.user),
         },
     )
 
@@ -43,6 +47,13 @@ def _incident_mail_form(user) -> IncidentMailForm | None:
     return IncidentMailForm(initial={"incident_mail": user.contact.incident_mail})
 
 
+def _mail_form(user) -> MailChoicesForm | None:
+    """For a customer contact: which case mail and blocklist alerts they receive."""
+    if customer_account(user) is None:
+        return None
+    return MailChoicesForm.for_contact(user.contact)
+
+
 @require_POST
 @login_required
 def incident_mail(request):
@@ -51,8 +62,10 @@ def incident_mail(request):
         raise Http404
     form = IncidentMailForm(request.POST)
     form.is_valid()  # a checkbox: any value is valid, a missing one is "off"
-    contact = services.contact_set_incident_mail(
-        contact=request.user.contact, on=form.cleaned_data["incident_mail"]
+    contact = team_services.contact_set_mail_choices(
+        contact=request.user.contact,
+        actor=request.user,
+        incident_mail=form.cleaned_data["incident_mail"],
     )
     if contact.incident_mail:
         messages.success(request, _("You will be mailed every platform incident update."))

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
+from accounts.models import Contact
 from core import dates, log_context
 from core.mail import render_mail
 from core.once import once
@@ -227,7 +228,15 @@ def _recipients(event: CaseEvent):
     case = event.case
     if event.kind == Kind.ESCALATED:
         return [case.account.tam]
-    people = [case.requester, *case.followers.all()]
+    # Contacts who chose mail about all their account's cases, then as ever the
+    # requester and the followers (whatever the requester chose: it is their case).
+    everyone = [
+        c.user
+        for c in Contact.objects.filter(account_id=case.account_id, case_mail=Contact.CaseMail.ALL)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+    people = [case.requester, *case.followers.all(), *everyone]
     seen, recipients = set(), []
     for person in people:
         if not person.is_active or person.pk in seen:

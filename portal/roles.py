@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("accounts", "account", ("view", "change")),
         *_crud("accounts", "contact", ALL),
         *_crud("accounts", "user", EDIT),
+        *_crud("accounts", "accountevent invitation", VIEW),
         *_crud("accounts", CALENDARS, VIEW),
         *_crud("accounts", "oncallshift", VIEW),
         # Their own accounts' single sign-on (accounts/staff_access.py); switched off, not deleted.
@@ -94,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("accounts", f"account contact {CALENDARS} oncallshift", ALL),
         *_crud("accounts", "user", EDIT),
         *_crud("sso", "accountsignon", EDIT),
+        *_crud("accounts", "accountevent invitation", VIEW),
         *CASE_READING,
         "cases.change_case",
         "cases.add_callbackattempt",

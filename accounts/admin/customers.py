@@ -13,13 +13,19 @@ from ..models import (
     Contact,
     User,
 )
+from ..team import services as team_services
 from .choices import autocomplete_choices
+
+# The contact's mail choices are theirs and their primary contact's (the team page): a
+# form that left their boxes out would turn them off.
+CONTACT_MAIL_CHOICES = ["case_mail", "blocklist_alerts"]
 
 
 class ContactInline(AutocompleteAdmin, admin.TabularInline):
     model = Contact
     extra = 0
     autocomplete_fields = ["user"]
+    exclude = CONTACT_MAIL_CHOICES
 
     def has_add_permission(self, request, obj=None):
         return staff_access.contact_permission(request.user, "add", obj)
@@ -98,6 +104,19 @@ class AccountAdmin(AutocompleteAdmin, admin.ModelAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return autocomplete_choices(self.admin_site, request, queryset), may_have_duplicates
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contact:
+            return super().save_formset(request, form, formset, change)
+        # The roles before the save; a contact added here had none.
+        old_roles = {f.instance.pk: f.initial.get("role") for f in formset.forms if f.instance.pk}
+        super().save_formset(request, form, formset, change)
+        for contact_form in formset.forms:
+            contact = contact_form.instance
+            if contact.pk and contact_form not in formset.deleted_forms:
+                team_services.contact_role_changed(
+                    contact=contact, old_role=old_roles.get(contact.pk), actor=request.user
+                )
+
     @admin.display(description=_("contacts"), ordering="contact_total")
     def contact_count(self, obj):
         return obj.contact_total
@@ -120,6 +139,7 @@ class ContactAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_select_related = ["user", "account"]
     search_fields = ["user__email", "user__full_name", "account__name"]
     autocomplete_fields = ["user", "account"]
+    readonly_fields = CONTACT_MAIL_CHOICES
 
     def has_add_permission(self, request):
         return staff_access.may_add_contact(request.user)
@@ -142,3 +162,8 @@ class ContactAdmin(AutocompleteAdmin, admin.ModelAdmin):
         if choices is not None:
             kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        old_role = form.initial.get("role") if change else None
+        super().save_model(request, obj, form, change)
+        team_services.contact_role_changed(contact=obj, old_role=old_role, actor=request.user)

@@ -20,6 +20,7 @@ from .. import roles, services, staff_access
 from ..models import (
     User,
 )
+from ..team import services as team_services
 from .choices import autocomplete_choices
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,11 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return staff_access.may_delete_login(request.user, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            team_services.login_activity_changed_by_staff(login=obj, actor=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

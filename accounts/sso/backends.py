@@ -9,12 +9,14 @@ import logging
 import jwt
 import requests
 from django.db import IntegrityError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.backends import PortalBackend
 from accounts.models import Contact, User
+from accounts.team.selectors import open_invitation_for
+from accounts.team.services import TeamError, invitation_accept
 
 from . import provider, services
 from .domains import email_domain
@@ -155,6 +157,9 @@ class SignOnBackend(OIDCAuthenticationBackend):
             raise SignOnRefused(Refusal.DOMAIN_NOT_CONFIGURED, str(email)[:254])
         user = self._login(email)
         if user is None:
+            invitation = open_invitation_for(sign_on.account, email, now=timezone.now())
+            if invitation is not None:
+                return self._accept(invitation, payload)
             if not sign_on.allow_joining:
                 raise SignOnRefused(Refusal.NOT_INVITED)
             name = payload.get("name")
@@ -179,6 +184,21 @@ class SignOnBackend(OIDCAuthenticationBackend):
         if account_id != sign_on.account_id:
             raise SignOnRefused(Refusal.OTHER_ACCOUNT, email)
         return user
+
+    def _accept(self, invitation, payload) -> User:
+        """An invited colleague's first sign-in accepts their invitation: the provider has
+        proved the address the link was sent to."""
+        name = payload.get("name")
+        try:
+            return invitation_accept(
+                invitation=invitation,
+                full_name=(name if isinstance(name, str) else "").strip()[:150]
+                or invitation.email.split("@")[0][:150],
+                password=None,
+                now=timezone.now(),
+            )
+        except TeamError as error:
+            raise SignOnRefused(Refusal.NOT_INVITED) from error
 
     def _login(self, email: str) -> User | None:
         return User.objects.select_related("contact__account").filter(email__iexact=email).first()

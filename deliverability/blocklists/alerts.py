@@ -23,10 +23,13 @@ log = logging.getLogger(__name__)
 
 
 def recipients(account: Account) -> list[User]:
-    """The account's active contacts, then its Technical Account Manager."""
+    """The account's active contacts who take blocklist alerts, then its Technical
+    Account Manager."""
     users = [
         c.user
-        for c in account.contacts.select_related("user").order_by("user__email")
+        for c in account.contacts.filter(blocklist_alerts=True)
+        .select_related("user")
+        .order_by("user__email")
         if c.user.is_active
     ]
     if account.tam and account.tam.is_active and account.tam not in users:

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import OfficeHoursCalendar
+from accounts.team.services import invitation_send
 from cases import services
 from cases.models import Attachment
 from deliverability.models import (
@@ -32,7 +33,7 @@ from deliverability.models import (
 from deliverability.programme.services import remediation_open
 from inbound.models import InboundMessage, Outcome
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
-from tests.factories import UserFactory
+from tests.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,19 @@ def world(account_a, customer_a, agent, representative, tam_a):
         outcome=Outcome.QUARANTINED,
         reason="Unknown sender",
     )
+    colleague = ContactFactory(account=account_a, role="technical", user__email="c@alpha.example")
+    invitation, token = invitation_send(
+        account=account_a,
+        invited_by=customer_a,
+        email="new@alpha.example",
+        role="billing",
+        language="en",
+        now=timezone.now(),
+    )
     return {
+        "colleague": colleague,
+        "invitation": invitation,
+        "token": token,
         "case": case,
         "attachment": attachment,
         "call": call,
@@ -202,6 +215,10 @@ CUSTOMER_PAGES = {
     "deliverability:programme": (lambda w: [], []),
     "deliverability:session": (lambda w: [w["session"].pk], []),
     "accounts:profile": (lambda w: [], []),
+    "accounts:team": (lambda w: [], []),
+    "accounts:team_contact": (lambda w: [w["colleague"].pk], []),
+    "accounts:team_record": (lambda w: [], ["page"]),
+    "accounts:join": (lambda w: [w["token"]], []),
     "availability:status": (lambda w: [], ["page"]),
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
@@ -267,6 +284,17 @@ CUSTOMER_FORMS = {
     "accounts:profile": (lambda w: [], ["full_name", "phone", "language", "time_zone"]),
     "accounts:set_language": (lambda w: [], ["language", "next"]),
     "accounts:incident_mail": (lambda w: [], ["incident_mail"]),
+    "accounts:my_mail": (lambda w: [], ["mail-case_mail", "mail-blocklist_alerts"]),
+    "accounts:team_invite": (lambda w: [], ["email", "role", "language"]),
+    "accounts:team_withdraw": (lambda w: [w["invitation"].pk], []),
+    "accounts:team_contact": (
+        lambda w: [w["colleague"].pk],
+        ["mail-case_mail", "mail-blocklist_alerts", "mail-incident_mail"],
+    ),
+    "accounts:team_deactivate": (lambda w: [w["colleague"].pk], []),
+    "accounts:team_reactivate": (lambda w: [w["colleague"].pk], []),
+    # A post it accepts signs the client in as the invitee (no page answers 500 to them).
+    "accounts:join": (lambda w: [w["token"]], ["full_name", "password1", "password2"]),
     "signin:verify": (lambda w: [], ["code", "next"]),
     "signin:setup": (lambda w: [], ["code", "next"]),
     "signin:remove": (lambda w: [], []),
@@ -528,6 +556,8 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
                    "cases:interval", "cases:interval_accept", "cases:interval_decline",
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
+                   "accounts:my_mail", "accounts:team_invite", "accounts:team_withdraw",
+                   "accounts:team_deactivate", "accounts:team_reactivate",
                    "signin:remove"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
