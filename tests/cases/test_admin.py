@@ -241,7 +241,7 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(first.captured_queries)) as full:
         agent_client.get(CHANGELIST + "?mine=me&q=c")
     # The rows read only the columns the queue shows, not the long texts, and no count.
-    page_query = full.captured_queries[-1]["sql"]
+    page_query = full.captured_queries[-1]["sql"].split(" FROM ")[0]
     assert '"cases_case"."subject"' in page_query
     assert '"cases_case"."description"' not in page_query
     assert not any("COUNT(" in q["sql"] for q in full.captured_queries)
