@@ -133,7 +133,8 @@ def test_search_by_reference_subject_or_company(agent_client, case_a, case_b):
         assert references(agent_client, q=term) == [case_a.reference]
 
 
-@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%3Cb%3E", "?q=__case__"])
+# Markup in the search too (full text on PostgreSQL reads "<b>" as a tag, no word).
+@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%26+loud", "?q=__case__"])
 def test_the_queue_shows_each_case_s_columns_and_leads_to_its_page(
     agent_client, agent, file_case, case_b, query
 ):
