@@ -7,9 +7,10 @@ note's words would show what the note says."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
+from django.db.models.expressions import Col
 from django.utils.text import smart_split, unescape_string_literal
 
 from accounts.models import Account
@@ -17,10 +18,23 @@ from accounts.models import Account
 from .models import Case, CaseMessage
 
 # No stemming: cases and messages are written in English and in Dutch, and a reference
-# or an error code must match as typed. Migration 0025 indexes these very expressions.
+# or an error code must match as typed. Migration 0025 stores the words by this one.
 CONFIG = "simple"
-CASE_VECTOR = SearchVector("reference", "subject", "description", config=CONFIG)
-MESSAGE_VECTOR = SearchVector("body", config=CONFIG)
+
+
+class StoredWords(Expression):
+    """The words of a row of the query's own table, as migration 0025 keeps them in the
+    column `search_vector` (PostgreSQL only; the models do not know the column)."""
+
+    def __init__(self):
+        super().__init__(output_field=SearchVectorField())
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        column = SearchVectorField()
+        column.set_attributes_from_name("search_vector")
+        # A column of the table's alias, renamed with it when the query is a subquery.
+        return Col(query.get_initial_alias(), column)
+
 
 # Longer than any sensible search; the rest is left out rather than parsed.
 QUERY_MAX_LENGTH = 200
@@ -72,23 +86,21 @@ def best_first(cases: QuerySet, query: str) -> list:
     match in its messages only finds it), or none where the database cannot rank."""
     if not _full_text_on(cases):
         return []
-    return [SearchRank(CASE_VECTOR, _search_query(query)).desc()]
+    return [SearchRank(StoredWords(), _search_query(query)).desc()]
 
 
 def _full_text(cases: QuerySet, query: str, internal_notes: bool) -> QuerySet:
     search = _search_query(query)
     # One list of case ids from three index scans (not an OR over the whole case table,
     # which PostgreSQL could only answer by reading every case).
-    by_case = Case.objects.annotate(found=CASE_VECTOR).filter(found=search).values("pk")
-    by_message = (
-        _messages(internal_notes)
-        .annotate(found=MESSAGE_VECTOR)
-        .filter(found=search)
-        .values("case_id")
-    )
-    ids = by_case.union(by_message)
+    # No ordering inside: the models' default one would sort each list for nothing.
+    by_case = Case.objects.alias(found=StoredWords()).filter(found=search).order_by()
+    by_message = _messages(internal_notes).alias(found=StoredWords()).filter(found=search)
+    by_message = by_message.order_by()
+    ids = by_case.values("pk").union(by_message.values("case_id"))
     if words(query):
-        ids = ids.union(Case.objects.filter(account__in=_accounts_named(query)).values("pk"))
+        by_account = Case.objects.filter(account__in=_accounts_named(query)).order_by()
+        ids = ids.union(by_account.values("pk"))
     return cases.filter(pk__in=ids)
 
 
