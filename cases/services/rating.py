@@ -80,7 +80,7 @@ def case_rate_resolution(
         now=now,
         # Staff's record; the customer sees the rating itself on the case page.
         public=False,
-        detail=comment,
+        detail=f"{score}/5 · {comment}" if comment else f"{score}/5",
         data={"score": score, "previous": previous, "agreement": agreement.pk},
     )
     # A low score tells the TAM once, not again when a low score is changed to another.
