@@ -15,6 +15,8 @@ from core.text_limits import TEXT_MAX_LENGTH, TextLengthValidator
 from . import classification, search
 from .filetypes import attachment_type
 from .models import (
+    RATING_COMMENT_MAX_LENGTH,
+    RATING_SCORES,
     REFERENCE_PREFIX,
     CallbackOutcome,
     Category,
@@ -250,6 +252,30 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         validators=[TEXT_LIMIT],
     )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How well did the resolution solve the problem? (1 poor, 5 excellent)"),
+        choices=[(n, str(n)) for n in RATING_SCORES],
+        coerce=int,
+        # Bootstrap's button group: each score a button, the radio itself hidden.
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        validators=[TextLengthValidator(RATING_COMMENT_MAX_LENGTH)],
+    )
+
+    @staticmethod
+    def score_from_link(value: str | None) -> int | None:
+        """The score a link in the resolution's mail chose (?rate=4), if it is one."""
+        if value and value.isascii() and value.isdigit() and len(value) == 1:
+            return int(value) if int(value) in RATING_SCORES else None
+        return None
 
 
 class EscalateForm(forms.Form):

@@ -23,6 +23,7 @@ from core.mail import render_mail
 from core.once import once
 
 from .models import (
+    RATING_SCORES,
     Case,
     CaseEvent,
     CaseMessage,
@@ -274,6 +275,7 @@ def send_event_mail(event_id: int) -> int:
             if recipient.is_staff:
                 path = reverse("admin:cases_case_change", args=[case.pk])
             text, markdown = _text(event)
+            url = settings.PORTAL_BASE_URL.rstrip("/") + path
             context = {
                 "case": case,
                 "event": event,
@@ -288,7 +290,8 @@ def send_event_mail(event_id: int) -> int:
                 ).label,
                 "text": text,
                 "text_html": render_markdown(text) if markdown else verbatim(text),
-                "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+                "url": url,
+                "rating_links": _rating_links(event, recipient, url),
                 "SEVERITY1_HOTLINE": settings.SEVERITY1_HOTLINE,
                 "SUPPORT_EMAIL_ADDRESS": settings.SUPPORT_EMAIL_ADDRESS,
             }
@@ -322,6 +325,14 @@ def send_event_mail(event_id: int) -> int:
         if once(f"case-mail:{event.pk}:{recipient.email}", partial(_send, mail, record)):
             sent += 1
     return sent
+
+
+def _rating_links(event: CaseEvent, recipient, url: str) -> list[tuple[int, str]]:
+    """The mail that confirms a resolution by mutual agreement links to the case page's
+    rating form with each score chosen; the page asks to confirm (a link never rates)."""
+    if event.kind != Kind.RESOLUTION_ACCEPTED or recipient.is_staff:
+        return []
+    return [(score, f"{url}?rate={score}#rating") for score in RATING_SCORES]
 
 
 def _send(mail: EmailMultiAlternatives, record: OutboundMessage) -> bool:

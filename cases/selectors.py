@@ -26,6 +26,7 @@ from .models import (
     HotlineCall,
     IntervalProposal,
     ResolutionAgreement,
+    ResolutionRating,
     Severity,
     Status,
 )
@@ -269,6 +270,8 @@ class CaseContents:
     followed_by_user: bool
     # The update interval proposal awaiting an answer, if any.
     pending_interval_proposal_id: int | None = None
+    # The customer's rating of the resolution, if any.
+    rating_id: int | None = None
 
 
 def case_contents(case: Case, user) -> CaseContents:
@@ -276,7 +279,14 @@ def case_contents(case: Case, user) -> CaseContents:
     hotline calls only when the case has some (most have none), and the timeline only
     when it changed. Plain SQL: building it with the ORM cost more than running it."""
     quote = connection.ops.quote_name
-    per_case = [CaseMessage, CaseEvent, Attachment, ResolutionAgreement, HotlineCall]
+    per_case = [
+        CaseMessage,
+        CaseEvent,
+        Attachment,
+        ResolutionAgreement,
+        HotlineCall,
+        ResolutionRating,
+    ]
     followers = Case.followers.through._meta.db_table
     # Only quoted table names of our own models go into the text; the ids are parameters.
     columns = [
@@ -294,7 +304,7 @@ def case_contents(case: Case, user) -> CaseContents:
     params = [case.pk] * (len(per_case) + 1) + [user.pk, case.pk, IntervalProposal.Outcome.PENDING]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        message, event, attachment, agreement, call, following, proposal = cursor.fetchone()
+        message, event, attachment, agreement, call, rating, following, proposal = cursor.fetchone()
     return CaseContents(
         timeline_version=(message, event, attachment),
         has_attachments=attachment is not None,
@@ -302,6 +312,7 @@ def case_contents(case: Case, user) -> CaseContents:
         has_hotline_calls=call is not None,
         followed_by_user=bool(following),
         pending_interval_proposal_id=proposal,
+        rating_id=rating,
     )
 
 
@@ -347,6 +358,16 @@ def agreements(case: Case) -> list[ResolutionAgreement]:
         ResolutionAgreement.objects.filter(case=case).select_related(
             "proposed_by", "customer", "recorded_by"
         )
+    )
+
+
+def rating(case: Case) -> ResolutionRating | None:
+    """The customer's rating of the resolution, with who gave it and the agent whose
+    proposal it rates."""
+    return (
+        ResolutionRating.objects.filter(case=case)
+        .select_related("rated_by", "agreement__proposed_by")
+        .first()
     )
 
 
@@ -456,6 +477,27 @@ def sla_events(*, start, end, tam=None, account=None) -> list[dict]:
         }
         for e in events.order_by("at", "id").values(
             "case_id", "case__reference", "case__account__name", "kind", "data"
+        )
+    ]
+
+
+def sla_ratings(*, start, end, tam=None) -> list[dict]:
+    """The customers' ratings of resolutions given in a period (by when first given),
+    with the account and the agent whose proposal was agreed, for the oversight report."""
+    ratings = ResolutionRating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+    if tam is not None:
+        ratings = ratings.filter(case__account__tam=tam)
+    return [
+        {
+            "account": r["case__account__name"],
+            "agent": r["agreement__proposed_by__full_name"] or r["agreement__proposed_by__email"],
+            "score": r["score"],
+        }
+        for r in ratings.order_by("rated_at", "id").values(
+            "case__account__name",
+            "agreement__proposed_by__full_name",
+            "agreement__proposed_by__email",
+            "score",
         )
     ]
 

@@ -106,6 +106,32 @@ def attainment(outcomes: Iterable[Outcome]) -> list[Row]:
     return [rows[k] for k in sorted(rows, key=lambda k: (k[0], KINDS.index(k[1]), k[2]))]
 
 
+@dataclass(frozen=True)
+class RatingRow:
+    """The resolutions rated for one account or one agent: how many, and the average."""
+
+    name: str
+    count: int
+    average: float
+    low: int  # rated 1 or 2
+
+
+def rating_rows(ratings: Iterable[dict], by: str, low: int = 2) -> list[RatingRow]:
+    """Ratings as dicts with `by` ("account" or "agent") and "score", per name."""
+    scores: dict[str, list[int]] = {}
+    for rating in ratings:
+        scores.setdefault(rating[by], []).append(rating["score"])
+    return [
+        RatingRow(
+            name,
+            len(given),
+            round(statistics.fmean(given), 2),
+            sum(1 for score in given if score <= low),
+        )
+        for name, given in sorted(scores.items())
+    ]
+
+
 COLOURS = {
     "callback": "#b02a37",
     "first_response": "#0d6efd",

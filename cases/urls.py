@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:reference>/accept/", views.case_accept, name="accept"),
     path("<str:reference>/reject/", views.case_reject, name="reject"),
     path("<str:reference>/escalate/", views.case_escalate, name="escalate"),
+    path("<str:reference>/rate/", views.case_rate, name="rate"),
     path("<str:reference>/follow/", views.case_follow, name="follow"),
     path("<str:reference>/interval/", views.case_interval, name="interval"),
     path(

@@ -23,6 +23,7 @@ from .forms import (
     CaseSearchForm,
     CustomerIntervalForm,
     EscalateForm,
+    RatingForm,
     RejectForm,
     ReplyForm,
 )
@@ -112,6 +113,7 @@ def _detail_context(request, case, **forms):
     if contents.pending_interval_proposal_id and case.is_open:
         proposal = selectors.pending_interval_proposal(case)
     hotline_calls = selectors.hotline_calls(case) if contents.has_hotline_calls else []
+    rating = selectors.rating(case) if contents.rating_id else None
     return {
         "case": case,
         # Called by the template only when its cached rendering is out of date.
@@ -128,6 +130,8 @@ def _detail_context(request, case, **forms):
         or CustomerIntervalForm(initial={"minutes": case.agreed_update_interval}),
         "interval_proposal": proposal,
         "hotline_calls": hotline_calls,
+        "rating": rating,
+        "rating_form": _rating_form(request, case, rating, now, forms.get("rating_form")),
         # The promises the page tells the truth about: our callback, and what the case
         # waits for (missed, when its moment passed).
         "callback": deadlines.callback_promise(hotline_calls, now),
@@ -138,6 +142,25 @@ def _detail_context(request, case, **forms):
         "now": now,
         "Status": Status,
     }
+
+
+def _rating_form(request, case, rating, now, bound):
+    """The form to rate the resolution, or to change one's own rating while it may be
+    changed; None when the reader cannot. A link from the resolution's mail chooses the
+    score (?rate=4): the page shows it chosen, only a POST rates."""
+    if bound is not None:
+        return bound
+    if rating is None and not case.resolved_by_agreement:
+        return None
+    if rating is not None and (
+        rating.rated_by_id != request.user.pk or now > rating.changeable_until
+    ):
+        return None
+    initial = {"score": rating.score, "comment": rating.comment} if rating else {}
+    chosen = RatingForm.score_from_link(request.GET.get("rate"))
+    if chosen is not None:
+        initial["score"] = chosen
+    return RatingForm(initial=initial)
 
 
 def _escalate_again_at(case, now):
@@ -252,6 +275,21 @@ def case_reject(request, reference):
         messages.success(request, _("We keep working on the case."))
 
     return _act(request, case, "reject_form", form, action)
+
+
+@require_POST
+@customer_required
+def case_rate(request, reference):
+    case = case_for_customer(request.user, reference, account=request.account)
+    form = RatingForm(request.POST)
+
+    def action(data):
+        services.case_rate_resolution(
+            case=case, customer=request.user, score=data["score"], comment=data["comment"]
+        )
+        messages.success(request, _("Thank you: your rating of the resolution is on record."))
+
+    return _act(request, case, "rating_form", form, action)
 
 
 @require_POST

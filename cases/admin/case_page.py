@@ -311,6 +311,9 @@ class CaseAdmin(admin.ModelAdmin):
         calls = selectors.hotline_calls(case)
         proposal = selectors.pending_interval_proposal(case)
         answering = {"answering": proposal.pk} if proposal else None
+        agreements = selectors.agreements(case)
+        # Only an accepted resolution is rated: no query for the cases without one.
+        accepted = any(a.outcome == a.Outcome.ACCEPTED for a in agreements)
         return {
             "hotline_calls": calls,
             "now": timezone.now(),
@@ -326,7 +329,8 @@ class CaseAdmin(admin.ModelAdmin):
             "filing_attachments": selectors.filing_attachments(case)
             if staff_access.may_read_attachments(user, case)
             else [],
-            "agreements": selectors.agreements(case),
+            "agreements": agreements,
+            "rating": selectors.rating(case) if accepted else None,
             "interval_proposal": proposal,
             "verdict": verdict,
             "verdict_label": selectors.VERDICT_LABELS[verdict],

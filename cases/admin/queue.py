@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import deadlines
+from .. import deadlines, staff_access, staff_search
 from ..models import OPEN_STATUSES, Case, Severity, Status
 
 DUE_SOON = deadlines.DUE_SOON
@@ -110,17 +109,9 @@ def filtered(cases: QuerySet, values: dict[str, str], user, now) -> QuerySet:
     return cases
 
 
+# The admin's own search box reads these (search_fields); the queue's search is wider:
+# cases.staff_search, over the case's words and its messages too.
 SEARCH_FIELDS = ("reference", "subject", "account__name")
-
-
-def searched(cases: QuerySet, query: str) -> QuerySet:
-    """Every word (or "quoted phrase") in the reference, the subject or the company, as
-    the admin's search does."""
-    for bit in smart_split(query):
-        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-            bit = unescape_string_literal(bit)
-        cases = cases.filter(Q.create([(f"{f}__icontains", bit) for f in SEARCH_FIELDS], "OR"))
-    return cases
 
 
 @dataclass(frozen=True)
@@ -163,7 +154,10 @@ def sort_keys(value: str) -> list[tuple[int, bool]]:
     return keys
 
 
-def ordered(cases: QuerySet, keys: list[tuple[int, bool]]) -> QuerySet:
+def ordered(cases: QuerySet, keys: list[tuple[int, bool]], best_first=()) -> QuerySet:
+    """By the chosen columns; with none chosen, a search's best matches first."""
+    if best_first and not keys:
+        return cases.order_by(*best_first, *DEFAULT_ORDER, "-pk")
     chosen = [
         F(COLUMNS[i].ordering).desc(nulls_last=True)
         if descending
@@ -217,10 +211,12 @@ def queue_view(model_admin, request, extra_context=None):
     cases = Case.objects.all()
     cases = filtered(cases, params, request.user, now)
     if query:
-        cases = searched(cases, query)
+        cases = staff_search.staff_searched(
+            cases, query, internal_notes=staff_access.may_read_internal_notes(request.user)
+        )
     first = (page - 1) * PER_PAGE
     found = list(
-        ordered(cases, keys)
+        ordered(cases, keys, staff_search.best_first(cases, query) if query else ())
         .select_related("account", "assigned_agent")
         .only(*ROW_FIELDS)[first : first + PER_PAGE + 1]
     )

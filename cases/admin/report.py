@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors, sla_report, staff_access
-from ..models import CallbackCounts, DeadlineKind, Severity, SlaPolicy
+from ..models import RATING_LOW, CallbackCounts, DeadlineKind, Severity, SlaPolicy
 
 FIRST_MONTH = "2000-01"
 
@@ -75,6 +75,7 @@ def report_view(admin_site, request):
     start, end, problem = _month(request.GET.get("month"), now)
     events = selectors.sla_events(start=start, end=end, tam=staff_access.sla_report_tam(user))
     rows = sla_report.attainment(sla_report.outcomes_from_events(events))
+    ratings = selectors.sla_ratings(start=start, end=end, tam=staff_access.sla_report_tam(user))
     labels = {k: str(DeadlineKind(k).label) for k in sla_report.KINDS}
     # Short: the chart has room for little; the sentence above the table says it in full.
     rules = {
@@ -133,6 +134,15 @@ def report_view(admin_site, request):
             {"chart": sla_report.chart(rows, labels)},
             using="django",
         ),
+        "ratings_given": bool(ratings),
+        "rating_tables": [
+            (
+                _("Account"),
+                sla_report.rating_rows(ratings, "account", RATING_LOW),
+                "ratings-account",
+            ),
+            (_("Agent"), sla_report.rating_rows(ratings, "agent", RATING_LOW), "ratings-agent"),
+        ],
         "sections": _sections(request, start, end, now),
     }
     return TemplateResponse(

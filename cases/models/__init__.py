@@ -29,12 +29,24 @@ from .incident import (
 )
 from .interval import IntervalProposal
 from .messages import Attachment, CaseMessage, OutboundMessage, Visibility, attachment_path
-from .resolution import AgreementOutcome, ResolutionAgreement
+from .resolution import (
+    RATING_CHANGE_DAYS,
+    RATING_COMMENT_MAX_LENGTH,
+    RATING_LOW,
+    RATING_SCORES,
+    AgreementOutcome,
+    ResolutionAgreement,
+    ResolutionRating,
+)
 from .sla import SlaNotice, SlaPolicy
 
 __all__ = [
     "CLOSED_STATUSES",
     "OPEN_STATUSES",
+    "RATING_CHANGE_DAYS",
+    "RATING_COMMENT_MAX_LENGTH",
+    "RATING_LOW",
+    "RATING_SCORES",
     "INCIDENT_PREFIX",
     "REFERENCE_PREFIX",
     "AgreementOutcome",
@@ -60,6 +72,7 @@ __all__ = [
     "IntervalProposal",
     "OutboundMessage",
     "ResolutionAgreement",
+    "ResolutionRating",
     "Severity",
     "SlaNotice",
     "SlaPolicy",

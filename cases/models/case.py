@@ -239,6 +239,12 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def resolved_by_agreement(self) -> bool:
+        """Resolved by mutual agreement (perhaps closed since), not reopened since:
+        reopening clears `resolved_at`, and no other way resolves a case."""
+        return self.resolved_at is not None and self.status in CLOSED_STATUSES
+
+    @property
     def is_critical(self) -> bool:
         return self.severity == Severity.CRITICAL
 

@@ -33,6 +33,7 @@ class CaseEvent(models.Model):
         RESOLUTION_PROPOSED = "resolution_proposed", _("Resolution proposed")
         RESOLUTION_ACCEPTED = "resolution_accepted", _("Resolution accepted")
         RESOLUTION_REJECTED = "resolution_rejected", _("Resolution rejected")
+        RESOLUTION_RATED = "resolution_rated", _("Resolution rated")
         RECLASSIFIED = "reclassified", _("Reclassified")
         ESCALATED = "escalated", _("Escalated to the Technical Account Manager")
         CLOSED = "closed", _("Closed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,3 +79,59 @@ class ResolutionAgreement(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_outcome_display()}"
+
+
+# The rating's comment: a few sentences, not a second case.
+RATING_COMMENT_MAX_LENGTH = 2000
+RATING_SCORES = range(1, 6)
+# A score at or below this tells the account's TAM.
+RATING_LOW = 2
+# The contact who rated may change their mind this long; then the rating is on record.
+RATING_CHANGE_DAYS = 7
+
+
+class ResolutionRating(models.Model):
+    """The customer's rating of a resolution they agreed to: one per case, given by one
+    contact of the account, who may change it for RATING_CHANGE_DAYS."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    # The accepted proposal rated; its author is the agent the SLA report credits.
+    agreement = models.ForeignKey(
+        ResolutionAgreement, on_delete=models.CASCADE, related_name="ratings"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        validators=[TextLengthValidator(RATING_COMMENT_MAX_LENGTH)],
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    rated_at = models.DateTimeField(_("rated"))
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resolution rating")
+        verbose_name_plural = _("resolution ratings")
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.score}/5"
+
+    @property
+    def is_low(self) -> bool:
+        return self.score <= RATING_LOW
+
+    @property
+    def changeable_until(self):
+        return self.rated_at + timedelta(days=RATING_CHANGE_DAYS)

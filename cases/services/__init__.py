@@ -48,6 +48,7 @@ from .lifecycle import (
     escalation_wait_sentence,
 )
 from .messages import case_add_note, case_customer_reply, case_provide_workaround, case_reply
+from .rating import case_rate_resolution, rated_agreement
 from .resolution import (
     case_accept_resolution,
     case_propose_resolution,
@@ -78,6 +79,8 @@ __all__ = [
     "can_move",
     "case_accept_resolution",
     "case_accept_update_interval",
+    "case_rate_resolution",
+    "rated_agreement",
     "case_add_note",
     "case_assign",
     "case_close",

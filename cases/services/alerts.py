@@ -115,3 +115,33 @@ def alert_case_owner(case, *, what: Callable[[], str], now: datetime) -> None:
         )
 
     alert_staff(build, readers)
+
+
+def alert_low_rating(case, rating) -> None:
+    """A customer rated a resolution low: the account's TAM hears of it (oversight of
+    support interactions), in the TAM's language, with the customer's comment."""
+    tam = case.account.tam if case.account.tam_id else None
+    if tam is None:
+        return
+
+    def build() -> Alert:
+        names = {"reference": case.reference, "account": case.account.name, "score": rating.score}
+        return Alert(
+            kind="low_rating",
+            subject=_("%(reference)s (%(account)s): the customer rated the resolution %(score)s/5")
+            % names,
+            body="\n".join(
+                [
+                    f"{_('support case')}: {case.reference} · {case.subject}",
+                    f"{_('account')}: {case.account.name}",
+                    f"{_('rated by')}: {rating.rated_by}",
+                    f"{_('score')}: {rating.score}/5",
+                    "",
+                    rating.comment or _("(no comment)"),
+                ]
+            ),
+            url=case_admin_url(case.pk),
+            data={"case": case.pk, "reference": case.reference, "score": rating.score},
+        )
+
+    alert_staff(build, [tam])

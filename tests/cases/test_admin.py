@@ -133,7 +133,8 @@ def test_search_by_reference_subject_or_company(agent_client, case_a, case_b):
         assert references(agent_client, q=term) == [case_a.reference]
 
 
-@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%3Cb%3E", "?q=__case__"])
+# Markup in the search too (full text on PostgreSQL reads "<b>" as a tag, no word).
+@pytest.mark.parametrize("query", ["", "?mine=none&o=3", "?q=%26+loud", "?q=__case__"])
 def test_the_queue_shows_each_case_s_columns_and_leads_to_its_page(
     agent_client, agent, file_case, case_b, query
 ):
@@ -241,7 +242,7 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(first.captured_queries)) as full:
         agent_client.get(CHANGELIST + "?mine=me&q=c")
     # The rows read only the columns the queue shows, not the long texts, and no count.
-    page_query = full.captured_queries[-1]["sql"]
+    page_query = full.captured_queries[-1]["sql"].split(" FROM ")[0]
     assert '"cases_case"."subject"' in page_query
     assert '"cases_case"."description"' not in page_query
     assert not any("COUNT(" in q["sql"] for q in full.captured_queries)

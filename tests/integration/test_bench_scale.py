@@ -67,7 +67,13 @@ def test_the_smallest_run_prints_every_figure_and_plan():
         _drop(server, [name, f"{name}_base"])
     out = done.stdout
     assert done.returncode == 0, done.stderr[-3000:]
-    for page in ("customer case list", "case page (50 messages)", "customer home", "agents' queue"):
+    for page in (
+        "customer case list",
+        "case page (50 messages)",
+        "customer home",
+        "agents' queue",
+        "agents' search, one case",
+    ):
         assert re.search(
             rf"^{re.escape(page)} +{FIGURE} +{FIGURE} +{FIGURE} +{FIGURE} +{FIGURE} ", out, re.M
         ), page
@@ -80,7 +86,13 @@ def test_the_smallest_run_prints_every_figure_and_plan():
     ):
         assert re.search(job, out), job
     assert "accounts against 30 cases" in out and "load average" in out
-    for plan in ("customer case list", "agents' queue", "SLA sweep, nothing due", "SLA report"):
+    for plan in (
+        "customer case list",
+        "agents' queue",
+        "agents' search, one case",
+        "SLA sweep, nothing due",
+        "SLA report",
+    ):
         assert f"== {plan} (" in out
     assert "Index Scan" in out or "Index Only Scan" in out
     assert "Sequential scans on big tables" in out

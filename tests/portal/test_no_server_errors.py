@@ -274,6 +274,7 @@ CUSTOMER_FORMS = {
     "cases:accept": (lambda w: [w["case"].reference], ["answering"]),
     "cases:reject": (lambda w: [w["case"].reference], ["reason", "answering"]),
     "cases:escalate": (lambda w: [w["case"].reference], ["reason"]),
+    "cases:rate": (lambda w: [w["case"].reference], ["score", "comment"]),
     "cases:follow": (lambda w: [w["case"].reference], ["follow"]),
     "cases:interval": (lambda w: [w["case"].reference], ["minutes"]),
     "cases:interval_accept": (lambda w: [w["case"].reference], ["answering"]),
@@ -553,8 +554,8 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     named = {
         name for name in names(get_resolver()) if not name.startswith(("admin", "password", "log"))
     }
-    posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
-                   "cases:interval", "cases:interval_accept", "cases:interval_decline",
+    posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:rate",
+                   "cases:follow", "cases:interval", "cases:interval_accept", "cases:interval_decline",
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
                    "accounts:my_mail", "accounts:team_invite", "accounts:team_withdraw",
                    "accounts:team_deactivate", "accounts:team_reactivate",

@@ -13,11 +13,12 @@ tables' size differs. Each is created when missing, migrated, and seeded in bulk
 kept for the next run.
 
 It serves each database with gunicorn (2 sync workers, DEBUG off) and measures the
-customer case list, case page, home and the agents' queue with wrk (8 connections), each
-page on the small database right before the big one. Then, in this process, on each
-database: the SLA sweep with nothing due (median of 5) and with `--due` deadlines due,
-last month's SLA report, inbound mail per second (bench_inbound's mix) and a blocklist
-run over `--assets` sending IPs against dnsmasq on loopback. It prints the figures with
+customer case list, case page, home, the agents' queue and its full-text search for one
+case with wrk (8 connections), each page on the small database right before the big
+one. Then, in this process, on each database: the SLA sweep with nothing due (median
+of 5) and with `--due` deadlines due, last month's SLA report, inbound mail per second
+(bench_inbound's mix) and a blocklist run over `--assets` sending IPs against dnsmasq on
+loopback. It prints the figures with
 their targets, and the query plan (EXPLAIN ANALYZE) of the main statement of each page
 and job on the big database, flagging every sequential scan on a big table.
 """
@@ -34,7 +35,7 @@ import statistics
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -59,7 +60,15 @@ from deliverability.blocklists import dnsbl
 from deliverability.blocklists import services as blocklists
 from deliverability.models import Blocklist, CheckRun, SendingIP
 
-PAGES = ["customer case list", "case page (50 messages)", "customer home", "agents' queue"]
+PAGES = [
+    "customer case list",
+    "case page (50 messages)",
+    "customer home",
+    "agents' queue",
+    "agents' search, one case",
+]
+# The staff's full-text search for a phrase one case's subject holds, in every case.
+ONE_CASE_SEARCH = "?" + urlencode({"q": f'"{scale.SUBJECT}5000"', "open": "all"})
 PAGE_RATIO = 0.8  # every page within 20 % of its req/s on the small database
 SWEEP_MS = 50
 REPORT_S = 1.0
@@ -224,6 +233,12 @@ class Command(LoadBench):
                     (PAGES[1], db["port"], db["fixture"]["detail_url"], db["customer"]),
                     (PAGES[2], db["port"], reverse("home"), db["customer"]),
                     (PAGES[3], db["port"], reverse("admin:cases_case_changelist"), db["agent"]),
+                    (
+                        PAGES[4],
+                        db["port"],
+                        reverse("admin:cases_case_changelist") + ONE_CASE_SEARCH,
+                        db["agent"],
+                    ),
                 ]
                 self.stdout.write(f"{db['label']}:")
                 self.check_pages(db["pages"])
