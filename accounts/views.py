@@ -9,7 +9,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import customer_account
+from .access import customer_account, is_primary_contact
 from .forms import IncidentMailForm, LanguageForm, ProfileForm
 from .signin.services import has_second_factor as second_factor_on
 
@@ -32,6 +32,7 @@ def profile(request):
             "second_factor_on": second_factor_on(request.user),
             "second_factor_required": request.user.is_staff and settings.STAFF_MFA_REQUIRED,
             "incident_mail_form": _incident_mail_form(request.user),
+            "manages_account": is_primary_contact(request.user),
         },
     )
 
