@@ -147,6 +147,14 @@ def receiver(tls_files, settings):
     server.server_close()
 
 
+def signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def technical_a(account_a):
     """A contact of account A who is not its primary contact."""

@@ -2,21 +2,16 @@
 scope (a TAM: their own accounts), never the signing secret, and change nothing."""
 
 import pytest
-from django.test import Client
 
 from tests.html import page, texts
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
+from .conftest import signed_in
+
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS, DELIVERIES = "/admin/webhooks/endpoint/", "/admin/webhooks/delivery/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

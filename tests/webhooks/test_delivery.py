@@ -217,6 +217,8 @@ def test_after_24_hours_of_failures_the_endpoint_is_paused_and_its_primary_conta
     # The primary contact only (not the technical contact), in their language.
     (message,) = [m for m in mail.outbox if endpoint.url in m.subject]
     assert message.to == [customer_a.email]
+    assert message.subject == f"Webhook-endpoint gepauzeerd: {endpoint.url}"
+    assert "mislukten 24 uur lang, dus het endpoint is gepauzeerd" in message.body
     assert f"/me/webhooks/{endpoint.pk}/" in message.body
 
     # Paused: new events and the sweep send nothing.

@@ -4,22 +4,17 @@ the account, and a customer of another account."""
 import json
 
 import pytest
-from django.test import Client
 
 from accounts.models import AccountEvent
 from tests.html import absent, attr, one, page, select, text, texts
 from webhooks import services
 from webhooks.models import Delivery, Endpoint
 
+from .conftest import signed_in
+
 pytestmark = pytest.mark.django_db
 
 LIST, NEW = "/me/webhooks/", "/me/webhooks/new/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def audit(account) -> list[tuple[str, str]]:
@@ -223,10 +218,11 @@ def test_the_delivery_log_runs_the_same_queries_for_one_delivery_or_many(
     endpoint = endpoint_for(["case.filed"])
     url = f"{LIST}{endpoint.pk}/"
     services.endpoint_send_test(endpoint=endpoint, actor=customer_a)
-    with django_assert_num_queries(5):
+    client_a.get(url)  # the first request also fills the session's caches
+    with django_assert_num_queries(4):
         client_a.get(url)
     for _ in range(20):
         services.endpoint_send_test(endpoint=endpoint, actor=customer_a)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client_a.get(url)
     assert len(select(page(response), "[data-testid=delivery]")) == 21
