@@ -3,6 +3,7 @@ their scope (accounts/staff_access.py): a TAM those of their own accounts. Nobod
 them here (they are the customer's), and the signing secret is never shown."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.staff_access import account_in_scope, accounts_in_scope
@@ -17,6 +18,18 @@ class ScopedRecordAdmin(RecordAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.filter(**{f"{self.account_path}__in": accounts_in_scope(request.user)})
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another account's object is found, then refused (403) by the permission below, as
+        # every page of a read-only record answers for a persona who may not read it.
+        queryset = super().get_queryset(request)
+        field = from_field or queryset.model._meta.pk.name
+        try:
+            return queryset.get(
+                **{field: queryset.model._meta.get_field(field).to_python(object_id)}
+            )
+        except (queryset.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):

@@ -33,6 +33,7 @@ from deliverability.programme.services import remediation_open
 from inbound.models import InboundMessage, Outcome
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 from tests.factories import UserFactory
+from webhooks.models import Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,18 @@ def world(account_a, customer_a, agent, representative, tam_a):
         outcome=Outcome.QUARANTINED,
         reason="Unknown sender",
     )
+    endpoint = Endpoint.objects.create(
+        account=account_a,
+        url="https://hooks.alpha.example/in",
+        event_types=["case.filed"],
+        secret="whsec_sweep",
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_id="sweep", event_type="ping", body="{}", status="failed"
+    )
     return {
+        "endpoint": endpoint,
+        "delivery": delivery,
         "case": case,
         "attachment": attachment,
         "call": call,
@@ -203,6 +215,9 @@ CUSTOMER_PAGES = {
     "deliverability:session": (lambda w: [w["session"].pk], []),
     "accounts:profile": (lambda w: [], []),
     "availability:status": (lambda w: [], ["page"]),
+    "webhooks:list": (lambda w: [], []),
+    "webhooks:new": (lambda w: [], []),
+    "webhooks:endpoint": (lambda w: [w["endpoint"].pk], []),
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
     "signin:backup_codes": (lambda w: [], ["next"]),
@@ -267,6 +282,15 @@ CUSTOMER_FORMS = {
     "signin:verify": (lambda w: [], ["code", "next"]),
     "signin:setup": (lambda w: [], ["code", "next"]),
     "signin:remove": (lambda w: [], []),
+    "webhooks:new": (lambda w: [], ["url", "event_types"]),
+    "webhooks:event_types": (lambda w: [w["endpoint"].pk], ["event_types"]),
+    "webhooks:pause": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:resume": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:rotate": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:test": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:redeliver": (lambda w: [w["endpoint"].pk, w["delivery"].pk], []),
+    # Last: the endpoint is gone after it.
+    "webhooks:delete": (lambda w: [w["endpoint"].pk], []),
 }
 
 
@@ -513,7 +537,9 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
                    "cases:interval", "cases:interval_accept", "cases:interval_decline",
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
-                   "signin:remove"}  # fmt: skip
+                   "signin:remove", "webhooks:event_types", "webhooks:pause", "webhooks:resume",
+                   "webhooks:rotate", "webhooks:test", "webhooks:redeliver",
+                   "webhooks:delete"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
                 "inbound:sendgrid", "inbound:amazon_ses"}  # fmt: skip
