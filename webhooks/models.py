@@ -18,6 +18,9 @@ URL_MAX_LENGTH = 500
 # A few endpoints are all an account's systems need; the cap bounds the rows one event
 # writes.
 MAX_ENDPOINTS_PER_ACCOUNT = 10
+# Test events and redeliveries a primary contact may have waiting at once per endpoint:
+# the buttons cannot be used to flood a host with requests.
+MAX_PENDING_BY_HAND = 10
 # The one event type no subscription asks for: sent by "send test event".
 TEST_EVENT_TYPE = "ping"
 

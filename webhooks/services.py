@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +32,13 @@ from core.mail import render_mail
 from core.once import once
 
 from . import addresses, retry, sending, signing
-from .models import MAX_ENDPOINTS_PER_ACCOUNT, TEST_EVENT_TYPE, Delivery, Endpoint
+from .models import (
+    MAX_ENDPOINTS_PER_ACCOUNT,
+    MAX_PENDING_BY_HAND,
+    TEST_EVENT_TYPE,
+    Delivery,
+    Endpoint,
+)
 
 DELIVER_TASK = "webhooks.deliver"
 PAUSED_MAIL_TASK = "webhooks.mail_endpoint_paused"
@@ -266,8 +272,21 @@ def endpoint_remove(*, endpoint: Endpoint, actor: User) -> None:
 
 
 def _refuse_unless_active(endpoint: Endpoint) -> None:
+    """For the sends a primary contact asks for: the endpoint is active and not already
+    waiting on many of them (the row is locked, so two requests count each other)."""
     if not endpoint.is_active:
         raise WebhookError(_("The endpoint is paused: resume it first."))
+    waiting = endpoint.deliveries.filter(status=Delivery.Status.PENDING).filter(
+        Q(event_type=TEST_EVENT_TYPE) | Q(redelivery_of__isnull=False)
+    )
+    if waiting.count() >= MAX_PENDING_BY_HAND:
+        raise WebhookError(
+            _(
+                "%(count)d test events and redeliveries to this endpoint are still waiting to be "
+                "delivered; send more once they are."
+            )
+            % {"count": MAX_PENDING_BY_HAND}
+        )
 
 
 @transaction.atomic

@@ -221,8 +221,22 @@ def test_the_delivery_log_runs_the_same_queries_for_one_delivery_or_many(
     client_a.get(url)  # the first request also fills the session's caches
     with django_assert_num_queries(4):
         client_a.get(url)
-    for _ in range(20):
-        services.endpoint_send_test(endpoint=endpoint, actor=customer_a)
+    Delivery.objects.bulk_create(
+        Delivery(endpoint=endpoint, event_id=f"e{n}", event_type="case.filed", body="{}")
+        for n in range(20)
+    )
     with django_assert_num_queries(4):
         response = client_a.get(url)
     assert len(select(page(response), "[data-testid=delivery]")) == 21
+
+
+def test_test_events_cannot_be_piled_up_against_a_host(client_a, endpoint_for, customer_a):
+    endpoint = endpoint_for(["case.filed"])
+    for _ in range(10):  # none delivered yet: the outbox has not sent them
+        services.endpoint_send_test(endpoint=endpoint, actor=customer_a)
+    response = client_a.post(f"{LIST}{endpoint.pk}/test/", follow=True)
+    assert (
+        "10 test events and redeliveries to this endpoint are still waiting to be delivered; "
+        "send more once they are."
+    ) in texts(page(response), ".alert")
+    assert Delivery.objects.count() == 10
