@@ -60,11 +60,6 @@ def register_sink(sink: Sink) -> None:
         _sinks.append(sink)
 
 
-def unregister_sink(sink: Sink) -> None:
-    if sink in _sinks:
-        _sinks.remove(sink)
-
-
 def emit(
     account_id: int, event_type: str, data: dict, *, occurred_at: datetime | None = None
 ) -> Event:

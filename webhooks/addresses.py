@@ -60,6 +60,14 @@ def split_url(url: str) -> tuple[str, int, str]:
     host = parts.hostname
     if not host:
         raise AddressRefused(_("Enter a valid URL, such as https://hooks.example.com/portal."))
+    try:
+        # An internationalised name goes out as its ASCII (punycode) form, in the Host
+        # header and the TLS server name alike.
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise AddressRefused(
+            _("Enter a valid URL, such as https://hooks.example.com/portal.")
+        ) from None
     if parts.fragment:
         raise AddressRefused(_("The URL may not contain a fragment (#…)."))
     path = parts.path or "/"

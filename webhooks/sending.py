@@ -57,9 +57,11 @@ def post(
     ca_bundle: str = "",
 ) -> Outcome:
     started = time.monotonic()
-    connection = _CheckedConnection(
-        target, connect_timeout=connect_timeout, context=tls_context(ca_bundle)
-    )
+    try:
+        context = tls_context(ca_bundle)
+    except (OSError, ssl.SSLError):  # the system check names a missing bundle
+        return _failed(started, _("The portal's certificate authorities could not be read."))
+    connection = _CheckedConnection(target, connect_timeout=connect_timeout, context=context)
     # A receiver that trickles its answer a byte at a time would outlast every socket
     # timeout: at the deadline the connection is shut, whatever it is doing.
     timer = threading.Timer(total_timeout, _shut, args=(connection,))

@@ -466,7 +466,12 @@ def endpoint_paused_mail(*, endpoint_pk: int, paused_at: str) -> int:
             with translation.override(login.language), timezone.override(login.time_zone):
                 mail = render_mail(
                     "webhooks/emails/endpoint_paused",
-                    {"endpoint": endpoint, "user": login, "url": page, "hours": 24},
+                    {
+                        "endpoint": endpoint,
+                        "user": login,
+                        "url": page,
+                        "hours": int(retry.RETRY_FOR.total_seconds() // 3600),
+                    },
                 )
             send_mail(mail.subject, mail.text, None, [login.email])
         return len(logins)

@@ -74,3 +74,11 @@ def test_a_name_that_does_not_resolve_is_refused_with_a_sentence(monkeypatch):
 def test_urls_that_are_not_plain_https_are_refused(url):
     with pytest.raises(AddressRefused):
         addresses.split_url(url)
+
+
+def test_an_internationalised_name_is_sent_as_its_ascii_form():
+    assert addresses.split_url("https://bücher.example/in") == (
+        "xn--bcher-kva.example",
+        443,
+        "/in",
+    )

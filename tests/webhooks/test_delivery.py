@@ -134,6 +134,17 @@ def test_a_certificate_no_authority_vouches_for_is_refused(
     assert delivery.error.startswith("The certificate was refused:")
 
 
+def test_a_missing_certificate_bundle_is_a_sentence_not_a_crash(
+    endpoint_for, receiver, file_case, settings, tmp_path
+):
+    endpoint_for(["case.filed"])
+    settings.WEBHOOKS_CA_BUNDLE = str(tmp_path / "gone.pem")
+    file_case()
+    delivery = Delivery.objects.get()
+    assert receiver.received == []
+    assert delivery.error == "The portal's certificate authorities could not be read."
+
+
 def test_the_address_is_checked_again_at_each_delivery(endpoint_for, receiver, file_case, settings):
     endpoint_for(["case.filed"])
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
