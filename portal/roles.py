@@ -30,6 +30,8 @@ CALENDARS = "officehourscalendar openingrange holiday officehourschange"
 PROGRAMME = "warmupplan migrationphase dailyactual planningsession nextstep trendnote"
 REMEDIATION = "remediationrequest remediationstep"
 LISTINGS = "checkrun listingstate listingevent"
+# Customers' webhook endpoints and their deliveries: theirs to change, staff's to read.
+WEBHOOKS = "endpoint delivery"
 # What every role that works cases reads on a case page; internal notes and attachments
 # are readable only with these permissions (the hotline role has neither).
 CASE_READING = [
@@ -62,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("deliverability", LISTINGS, VIEW),
         *_crud("deliverability", f"{PROGRAMME} {REMEDIATION}", ALL),
         "inbound.view_inboundmessage",
+        # Their own accounts' endpoints and deliveries (webhooks/admin.py), read only.
+        *_crud("webhooks", WEBHOOKS, VIEW),
     ],
     roles.SUPPORT_AGENTS: [
         *_crud("accounts", "account contact user", VIEW),
@@ -118,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("axes", "accessattempt", ("view", "delete")),
         *_crud("axes", "accesslog accessfailurelog", VIEW),
         *_crud("signin", "authenticator", ("view", "delete")),
+        *_crud("webhooks", WEBHOOKS, VIEW),
     ],
 }
 

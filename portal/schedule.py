@@ -66,6 +66,7 @@ def beat_schedule() -> list[Entry]:
             1,
             "days",
         ),
+        Entry("Webhooks: send the retries that are due", "webhooks.send_due", 1, "minutes"),
         Entry(
             "TAM programme: remind TAMs of next steps that come due",
             "deliverability.next_step_reminders",

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "inbound",
     "deliverability",
     "availability",
+    "webhooks",
     "demo",
     "benchmarks",
     "portal.admin.PortalAdminConfig",
@@ -308,6 +309,15 @@ ALERT_NOTIFIERS = env.list(
 ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
 ALERT_WEBHOOK_SECRET = env.str("ALERT_WEBHOOK_SECRET", default="")
 ALERT_WEBHOOK_TIMEOUT = env.float("ALERT_WEBHOOK_TIMEOUT", default=5.0)
+
+# Webhooks to customers' own systems (webhooks/, docs/webhooks.md). Deliveries go to
+# public internet addresses only; ALLOW_PRIVATE_ADDRESSES is for the test suite's servers
+# on loopback. CA_BUNDLE: a PEM file of the certificate authorities to trust instead of
+# the system's (empty: the system's).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
 
 # Health (/health/, portal/health.py): open to load balancers and monitors without a
 # login. With a token set, only `Authorization: Bearer <token>` is told which check failed.

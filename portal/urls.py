@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/second-factor/", include("accounts.signin.urls")),
     path("accounts/sso/", include("accounts.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("me/webhooks/", include("webhooks.urls")),
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("deliverability/", include("deliverability.urls")),

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
-from core import outbox
+from core import events, outbox
 
 from ..models import Attachment, Case, CaseEvent
 
@@ -74,6 +76,34 @@ def queue_mail(event: CaseEvent) -> None:
     if event.kind not in MAILED_KINDS or not event.public:
         return
     outbox.enqueue("cases.tasks.send_case_mail", event.pk)
+
+
+def case_summary(case: Case) -> dict:
+    """The case as an event's payload tells customers' systems of it (docs/webhooks.md):
+    what the customer sees on the case page, never an internal note."""
+    return {
+        "reference": case.reference,
+        "subject": case.subject,
+        "status": case.status,
+        "severity": case.severity,
+        "url": settings.PORTAL_BASE_URL.rstrip("/")
+        + reverse("cases:detail", args=[case.reference]),
+    }
+
+
+def emit_case_event(case: Case, event_type: str, *, now, **data) -> None:
+    """Tell the account's listeners (its webhooks) what happened to the case."""
+    events.emit(case.account_id, event_type, {"case": case_summary(case), **data}, occurred_at=now)
+
+
+def emit_public_message(case: Case, message, *, by: str, now) -> None:
+    """A public message on the case: "support" wrote it, or the "customer"."""
+    emit_case_event(
+        case,
+        events.EventType.CASE_REPLIED,
+        now=now,
+        message={"id": message.pk, "by": by, "created_at": message.created_at.isoformat()},
+    )
 
 
 def record_fulfilment(

@@ -14,10 +14,11 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import dates, outbox
+from core import dates, events, outbox
 
 from .. import deadlines
 from ..models import (
@@ -33,8 +34,13 @@ from ..models import (
     IncidentUpdate,
     Status,
 )
-from .base import CaseError, Kind, lock_case, record_event, resolve_now
-from .incident_links import incident_event, lock_incident, refuse_unless_active
+from .base import CaseError, Kind, emit_public_message, lock_case, record_event, resolve_now
+from .incident_links import (
+    affected_accounts,
+    incident_event,
+    lock_incident,
+    refuse_unless_active,
+)
 from .lifecycle import can_move, move
 from .messages import mark_first_response, mark_public_update
 from .resolution import case_propose_resolution
@@ -195,6 +201,7 @@ def _post(case: Case, *, actor, body: str, now, incident: Incident, **data) -> C
         data={"message": message.pk, "status": case.status, "incident": incident.pk, **data},
     )
     deadlines.save(case, changed)
+    emit_public_message(case, message, by="support", now=now)
     return message
 
 
@@ -289,7 +296,38 @@ def incident_post_update(
         cases=posted,
     )
     outbox.enqueue(MAIL_TASK, "update", update.pk)
+    _emit_update(incident, update, now)
     return update
+
+
+def _emit_update(incident: Incident, update: IncidentUpdate, now) -> None:
+    """One event for each affected account: their systems hear of it whether or not a
+    case of theirs is linked. Both languages: a system has no reader to choose for."""
+    expected = update.expected_resolution_at
+    events.emit_to_accounts(
+        affected_accounts(incident).values_list("pk", flat=True),
+        events.EventType.INCIDENT_UPDATED,
+        {
+            "incident": {
+                "reference": incident.reference,
+                "title": incident.title,
+                "title_nl": incident.title_nl,
+                "status": incident.status,
+                "severity": incident.severity,
+                "scope": incident.scope,
+                "started_at": incident.started_at.isoformat(),
+                "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("availability:status"),
+            },
+            "update": {
+                "id": update.pk,
+                "text": update.text,
+                "text_nl": update.text_nl,
+                "posted_at": update.posted_at.isoformat(),
+                "expected_resolution_at": expected.isoformat() if expected else None,
+            },
+        },
+        occurred_at=now,
+    )
 
 
 @transaction.atomic

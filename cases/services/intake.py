@@ -10,11 +10,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from core.events import EventType
 
 from .. import classification, deadlines
 from ..models import Case, Category, Channel, Severity, Status, reference_for
 from .alerts import alert_critical_case
-from .base import CaseError, Kind, queue_mail, record_event, resolve_now, store_attachments
+from .base import (
+    CaseError,
+    Kind,
+    emit_case_event,
+    queue_mail,
+    record_event,
+    resolve_now,
+    store_attachments,
+)
 from .incident_links import link_at_filing
 
 
@@ -95,6 +104,7 @@ def case_open(
         link_at_filing(case, actor=requester, now=now)
     if mail_requester:
         queue_mail(event)
+    emit_case_event(case, EventType.CASE_FILED, now=now, channel=channel)
     # A hotline call alerts on-call itself, with the callback it needs.
     if case.severity == Severity.CRITICAL and channel != Channel.HOTLINE:
         alert_critical_case(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import dates
+from core.events import EventType
 
 from .. import deadlines, selectors
 from ..models import Case, ResolutionAgreement, Severity, Status
@@ -23,6 +24,7 @@ from .base import (
     CaseError,
     Kind,
     await_our_response,
+    emit_case_event,
     lock_case,
     queue_mail,
     record_event,
@@ -113,6 +115,13 @@ def move(
     )
     if mail:
         queue_mail(event)
+    emit_case_event(
+        case, EventType.CASE_STATUS_CHANGED, now=now, from_status=from_status, to_status=to_status
+    )
+    if to_status == Status.RESOLUTION_PROPOSED:
+        emit_case_event(case, EventType.CASE_RESOLUTION_PROPOSED, now=now)
+    elif to_status == Status.RESOLVED:
+        emit_case_event(case, EventType.CASE_RESOLVED, now=now)
     return event
 
 

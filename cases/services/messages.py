@@ -21,6 +21,7 @@ from .base import (
     CaseError,
     Kind,
     await_our_response,
+    emit_public_message,
     lock_case,
     queue_mail,
     record_event,
@@ -137,6 +138,7 @@ def case_reply(
     # One UPDATE of the case row for all of the above, with the deadlines they move.
     deadlines.save(case, changed)
     queue_mail(event)
+    emit_public_message(case, message, by="support", now=now)
     return message
 
 
@@ -184,6 +186,7 @@ def case_customer_reply(
     await_our_response(case, now, changed)
     record_event(case, Kind.CUSTOMER_REPLIED, actor=author, now=now, data={"message": message.pk})
     deadlines.save(case, changed)
+    emit_public_message(case, message, by="customer", now=now)
     files = Attachment.objects.filter(message=message).count() if attachments else 0
     alert_case_owner(
         case, now=now, what=partial(_reply_told, replied_to, case, reopened=reopened, files=files)
@@ -305,4 +308,5 @@ def case_provide_workaround(
         message=message.pk,
     )
     deadlines.save(case, changed)
+    emit_public_message(case, message, by="support", now=now)
     return message

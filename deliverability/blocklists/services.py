@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
+from core import events as portal_events
 from core import outbox
 
 from . import checker, dnsbl, streaks
@@ -355,6 +357,47 @@ def _apply_outcomes(*, run, ips, domains, outcomes, now) -> None:
     )
     ListingState.objects.filter(pk__in=stamped[False]).update(last_checked_at=now, last_run=run)
     ListingEvent.objects.bulk_create(events)
+    _emit_listings(events, ips, domains, now)
+
+
+def _emit_listings(events, ips, domains, now) -> None:
+    """Tell each account's listeners (its webhooks) of every listing and delisting."""
+    if not events:
+        return
+    names = {("ip", ip.pk): ip.address for ip in ips}
+    names.update({("domain", d.pk): d.name for d in domains})
+    lists = {
+        pk: {"name": name, "zone": zone}
+        for pk, name, zone in Blocklist.objects.filter(
+            pk__in={e.blocklist_id for e in events}
+        ).values_list("pk", "name", "zone")
+    }
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    for event in events:
+        kind, pk = (
+            ("ip", event.sending_ip_id)
+            if event.sending_ip_id
+            else ("domain", event.sending_domain_id)
+        )
+        listed = event.kind == ListingEvent.Kind.LISTED
+        portal_events.emit(
+            event.account_id,
+            portal_events.EventType.BLOCKLIST_LISTED
+            if listed
+            else portal_events.EventType.BLOCKLIST_DELISTED,
+            {
+                "asset": {
+                    "kind": kind,
+                    "value": names[(kind, pk)],
+                    "url": base + reverse(f"deliverability:{kind}", args=[pk]),
+                },
+                "blocklist": lists[event.blocklist_id],
+                "reasons": list(event.reasons),
+                # Found at the asset's first check: listed when monitoring started.
+                "first_check": event.baseline,
+            },
+            occurred_at=now,
+        )
 
 
 _ANSWER_FIELDS = ("state", "since", "reasons", "codes", "txt", "error_kind", "error_since")

@@ -34,6 +34,7 @@ from deliverability.programme.services import remediation_open
 from inbound.models import InboundMessage, Outcome
 from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS
 from tests.factories import ContactFactory, UserFactory
+from webhooks.models import Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +168,21 @@ def world(account_a, customer_a, agent, representative, tam_a):
         language="en",
         now=timezone.now(),
     )
+    endpoint = Endpoint.objects.create(
+        account=account_a,
+        url="https://hooks.alpha.example/in",
+        event_types=["case.filed"],
+        secret="whsec_sweep",
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_id="sweep", event_type="ping", body="{}", status="failed"
+    )
     return {
         "colleague": colleague,
         "invitation": invitation,
         "token": token,
+        "endpoint": endpoint,
+        "delivery": delivery,
         "case": case,
         "attachment": attachment,
         "call": call,
@@ -220,6 +232,9 @@ CUSTOMER_PAGES = {
     "accounts:team_record": (lambda w: [], ["page"]),
     "accounts:join": (lambda w: [w["token"]], []),
     "availability:status": (lambda w: [], ["page"]),
+    "webhooks:list": (lambda w: [], []),
+    "webhooks:new": (lambda w: [], []),
+    "webhooks:endpoint": (lambda w: [w["endpoint"].pk], []),
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
     "signin:backup_codes": (lambda w: [], ["next"]),
@@ -299,6 +314,15 @@ CUSTOMER_FORMS = {
     "signin:verify": (lambda w: [], ["code", "next"]),
     "signin:setup": (lambda w: [], ["code", "next"]),
     "signin:remove": (lambda w: [], []),
+    "webhooks:new": (lambda w: [], ["url", "event_types"]),
+    "webhooks:event_types": (lambda w: [w["endpoint"].pk], ["event_types"]),
+    "webhooks:pause": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:resume": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:rotate": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:test": (lambda w: [w["endpoint"].pk], []),
+    "webhooks:redeliver": (lambda w: [w["endpoint"].pk, w["delivery"].pk], []),
+    # Last: the endpoint is gone after it.
+    "webhooks:delete": (lambda w: [w["endpoint"].pk], []),
 }
 
 
@@ -559,7 +583,9 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
                    "accounts:my_mail", "accounts:team_invite", "accounts:team_withdraw",
                    "accounts:team_deactivate", "accounts:team_reactivate",
-                   "signin:remove"}  # fmt: skip
+                   "signin:remove", "webhooks:event_types", "webhooks:pause", "webhooks:resume",
+                   "webhooks:rotate", "webhooks:test", "webhooks:redeliver",
+                   "webhooks:delete"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
                 "inbound:sendgrid", "inbound:amazon_ses"}  # fmt: skip

@@ -339,6 +339,22 @@ EXPECTED: dict[str, dict] = {
         }
         for label in ("availability.proberesult", "availability.outage")
     },
+    # --- webhooks --------------------------------------------------------------------------
+    # Customers' endpoints and deliveries: read by TAMs (their own accounts) and managers,
+    # changed by nobody in the admin.
+    **{
+        label: {
+            **pages(
+                changelist=each(403, superuser=LIST, manager=LIST, tam_a=LIST, tam_b=LIST_WITHOUT),
+                add=each(403),
+                change=each(403, superuser=READ, manager=READ, tam_a=READ),
+                delete=each(403),
+                history=each(403, superuser=READ, manager=READ, tam_a=READ),
+            ),
+            "actions": {"delete_selected": each(ABSENT)},
+        }
+        for label in ("webhooks.endpoint", "webhooks.delivery")
+    },
     # --- deliverability --------------------------------------------------------------------
     "deliverability.sendingip": {
         **pages(
@@ -678,6 +694,7 @@ def _build_world(media_root) -> World:
     from deliverability.programme.services import remediation_open
     from inbound.models import AccessReply, InboundMessage, MailboxStatus, Outcome
     from tests.deliverability.programme_fixtures import REMEDIATION_FIELDS, make_plan
+    from webhooks.models import Delivery, Endpoint
 
     account_a = AccountFactory(name="Alpha Mail BV")
     account_b = AccountFactory(name="Bravo Sending Ltd")
@@ -729,6 +746,12 @@ def _build_world(media_root) -> World:
         author=users["tam_a"], title="Matrix trend note", body="Warm up.", published_on=now
     )
     note.accounts.add(account_a)
+    endpoint = Endpoint.objects.create(
+        account=account_a,
+        url="https://hooks.alpha.example/in",
+        event_types=["case.filed"],
+        secret="whsec_matrix",
+    )
     inbound = InboundMessage.objects.create(
         dedup_key="matrix-1",
         received_via="mta",
@@ -844,6 +867,10 @@ def _build_world(media_root) -> World:
             created_by=users["tam_a"],
         ),
         "deliverability.trendnote": note,
+        "webhooks.endpoint": endpoint,
+        "webhooks.delivery": Delivery.objects.create(
+            endpoint=endpoint, event_id="matrix", event_type="ping", body="{}"
+        ),
         "django_celery_beat.periodictask": PeriodicTask.objects.order_by("pk").first(),
         "django_celery_beat.clockedschedule": ClockedSchedule.objects.create(
             clocked_time=now + timedelta(days=1)
@@ -947,6 +974,7 @@ LIST_MARKERS = {
     "deliverability.checkrun": lambda o: o.account.name,
     "deliverability.blocklist": lambda o: o.name,
     "deliverability.warmupplan": lambda o: o.name,
+    "webhooks.delivery": lambda o: o.endpoint.url,
     "deliverability.planningsession": lambda o: o.account.name,
     "deliverability.trendnote": lambda o: o.title,
     "deliverability.sendingip": lambda o: o.address,
