@@ -142,3 +142,21 @@ def test_another_accounts_case_is_exactly_like_a_missing_one(api_a, customer_b):
     for action in ("replies/", "resolution/accept/", "update-interval/"):
         response = api_a.post(f"{CASES}{theirs.reference}/{action}", {"body": "x"}, format="json")
         assert response.status_code == 404, action
+
+
+def test_two_filings_racing_with_one_key_file_once(api_a, monkeypatch):
+    """The second request looked before the first stored its answer: its own filing is
+    rolled back when the key turns out taken, and it answers the first one's."""
+    from api import services as api_services
+
+    key = {"HTTP_IDEMPOTENCY_KEY": "race"}
+    first = api_a.post(CASES, FILING, format="json", **key)
+    find = api_services.idempotency_find
+    looks = iter([None])
+    monkeypatch.setattr(
+        api_services, "idempotency_find", lambda **kw: next(looks, None) or find(**kw)
+    )
+    second = api_a.post(CASES, FILING, format="json", **key)
+    assert second.status_code == 201 and second.json() == first.json()
+    assert second["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
