@@ -3,6 +3,8 @@ third-party assets), and its answer to an unknown address."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
@@ -60,12 +62,33 @@ def operations(schema: dict) -> list[dict]:
     return found
 
 
-def api_docs(request):
+@lru_cache(maxsize=1)
+def _reference() -> tuple[list[dict], dict]:
+    # The schema changes only with the code: built once per process, not per reader.
     schema = SchemaGenerator().get_schema(request=None, public=True)
+    return operations(schema), schema.get("info", {})
+
+
+def problem_types() -> list[tuple[str, int, str]]:
+    """The problem types the API answers with (api/problems.py), for the reference."""
+    return [
+        ("validation", 400, _("A field or the request as a whole is wrong: see “errors”.")),
+        ("authentication", 401, _("No token, or one that is mistyped, revoked or expired.")),
+        ("forbidden", 403, _("The token lacks the scope, or the call is not for its owner.")),
+        ("not-found", 404, _("No such case for your account, or no such address.")),
+        ("conflict", 409, _("The case's present state refuses the action; the detail says why.")),
+        ("idempotency-key-reused", 422, _("The Idempotency-Key came with another request.")),
+        ("rate-limited", 429, _("Too many requests; Retry-After says when to try again.")),
+        ("http", 413, _("Another HTTP error, such as a request too large.")),
+    ]
+
+
+def api_docs(request):
+    ops, info = _reference()
     return render(
         request,
         "api/docs.html",
-        {"operations": operations(schema), "info": schema.get("info", {})},
+        {"operations": ops, "info": info, "problems": problem_types()},
     )
 
 

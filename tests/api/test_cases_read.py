@@ -87,3 +87,5 @@ def test_the_schema_and_its_reference_are_served(client):
     docs = client.get(reverse("api:docs"))
     assert docs.status_code == 200
     assert b"cases_file" in docs.content
+    # Each problem type's address leads to its explanation.
+    assert b'id="problem-idempotency-key-reused"' in docs.content
