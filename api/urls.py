@@ -16,6 +16,11 @@ urlpatterns = [
     path("docs/", docs.api_docs, name="docs"),
     path("cases/", cases.CaseListView.as_view(), name="cases"),
     path("cases/<str:reference>/", cases.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<str:reference>/attachments/<int:attachment_id>/",
+        cases.AttachmentView.as_view(),
+        name="case_attachment",
+    ),
     path("cases/<str:reference>/replies/", cases.CaseReplyView.as_view(), name="case_reply"),
     path(
         "cases/<str:reference>/resolution/accept/",

@@ -625,6 +625,18 @@ INBOUND_WEBHOOK_SES_TOPIC_ARNS = env.list("INBOUND_WEBHOOK_SES_TOPIC_ARNS", defa
 # "<number>/<second|minute|hour|day>".
 API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="120/minute")
 API_RATE_PER_ACCOUNT = env.str("API_RATE_PER_ACCOUNT", default="600/minute")
+for _name, _rate in (
+    ("API_RATE_PER_TOKEN", API_RATE_PER_TOKEN),
+    ("API_RATE_PER_ACCOUNT", API_RATE_PER_ACCOUNT),
+):
+    _count, _slash, _period = _rate.partition("/")
+    if not (
+        _count.isdigit() and int(_count) > 0 and _period in ("second", "minute", "hour", "day")
+    ):
+        raise ImproperlyConfigured(
+            f'{_name} is "{_rate}"; give calls per period, such as "120/minute" '
+            "(second, minute, hour or day)."
+        )
 # A retried POST with the same Idempotency-Key answers the first response for this long.
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 REST_FRAMEWORK = {

@@ -9,15 +9,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts.access import customer_account
 from cases import selectors, services, staff_access
-from cases.access import case_for_customer
+from cases.access import attachment_for_customer, case_for_customer
 from cases.forms import CaseForm, CaseSearchForm, CustomerIntervalForm, RejectForm, ReplyForm
-from cases.models import Case, Channel, ResolutionAgreement
+from cases.models import Attachment, Case, Channel, ResolutionAgreement
+from core.downloads import private_file_response
 
 from ..pagination import CasePagination
 from ..permissions import CustomerOnly, HasScope
@@ -199,6 +201,47 @@ class CaseDetailView(ApiView):
             attachments=files,
         )
         return Response(s.CaseDetailSerializer(case, context={"staff": True}).data)
+
+
+class AttachmentView(ApiView):
+    """An attachment the case shows its reader, as the page's download serves it."""
+
+    @extend_schema(
+        operation_id="cases_attachment",
+        summary="Download an attachment the case shows",
+        parameters=[REFERENCE],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **ERRORS,
+        },
+        tags=["cases"],
+    )
+    def get(self, request, reference, attachment_id):
+        user = request.user
+        if user.is_staff:
+            case = Case.objects.filter(reference=reference).first()
+            attachment = (
+                Attachment.objects.filter(pk=attachment_id, case=case)
+                .select_related("message")
+                .first()
+                if case is not None
+                else None
+            )
+            if attachment is None or not staff_access.may_read_attachment(user, case, attachment):
+                raise Http404
+        else:
+            _case, attachment = attachment_for_customer(
+                user, reference, attachment_id, account=account_of(request)
+            )
+        return private_file_response(
+            attachment.file,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # A file is the answer whatever the client accepts; a refusal is still JSON.
+        return super().perform_content_negotiation(request, force=True)
 
 
 class CaseActionView(ApiView):

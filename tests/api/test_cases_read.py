@@ -89,3 +89,35 @@ def test_the_schema_and_its_reference_are_served(client):
     assert b"cases_file" in docs.content
     # Each problem type's address leads to its explanation.
     assert b'id="problem-idempotency-key-reused"' in docs.content
+
+
+def test_attachments_download_as_the_page_serves_them(
+    api_a, api_b, customer_a, agent, representative, make_token, bearer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = open_case(customer_a, "Bounces twice")
+    services.case_customer_reply(
+        case=case,
+        author=customer_a,
+        body="The log.",
+        attachments=[SimpleUploadedFile("mail.log", b"550 refused\n", content_type="text/plain")],
+    )
+    services.case_add_note(
+        case=case,
+        author=agent,
+        body="Our trace.",
+        attachments=[SimpleUploadedFile("trace.log", b"internal\n", content_type="text/plain")],
+    )
+    public = case.attachments.get(original_name="mail.log")
+    url = f"{CASES}{case.reference}/attachments/{public.pk}/"
+    response = api_a.get(url, HTTP_ACCEPT="application/octet-stream")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"550 refused\n"
+    assert api_b.get(url).status_code == 404
+    staff = lambda user: bearer(make_token(user, scopes=["read"])[1])  # noqa: E731
+    assert staff(agent).get(url).status_code == 200
+    # The hotline role reads cases, not their attachments.
+    assert staff(representative).get(url).status_code == 404
+    internal = case.attachments.get(original_name="trace.log")
+    assert api_a.get(f"{CASES}{case.reference}/attachments/{internal.pk}/").status_code == 404

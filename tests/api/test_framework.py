@@ -160,3 +160,12 @@ def test_two_filings_racing_with_one_key_file_once(api_a, monkeypatch):
     assert second.status_code == 201 and second.json() == first.json()
     assert second["Idempotent-Replayed"] == "true"
     assert Case.objects.count() == 1
+
+
+def test_a_bad_rate_setting_stops_the_start_with_a_sentence():
+    from tests.portal.test_settings import run_manage
+
+    result = run_manage("check", API_RATE_PER_ACCOUNT="lots")
+    assert result.returncode != 0
+    assert 'API_RATE_PER_ACCOUNT is "lots"' in result.stderr
+    assert "Traceback" not in result.stderr

@@ -213,6 +213,7 @@ CUSTOMER_PAGES = {
         ["q", "status", "severity", "opened_from", "opened_to", "cursor", "page_size"],
     ),
     "api:case": (lambda w: [w["case"].reference], []),
+    "api:case_attachment": (lambda w: [w["case"].reference, w["attachment"].pk], []),
     "api:docs": (lambda w: [], []),
     "api:schema": (lambda w: [], ["format", "lang"]),
     "api:not_found": (lambda w: [], []),
