@@ -103,3 +103,25 @@ def test_an_update_interval_is_proposed_for_critical_cases_only(api_a, customer_
     assert refused.status_code == 409
     bad = api_a.post(f"{CASES}{critical.reference}/update-interval/", {"minutes": 7}, format="json")
     assert bad.status_code == 400 and "minutes" in bad.json()["errors"]
+
+
+def _queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def test_filing_and_replying_cost_the_same_however_busy_the_account(api_a, customer_a):
+    body = {"subject": "Hi", "need": "information", "description": "A question."}
+    api_a.get(CASES)
+    first = _queries(lambda: api_a.post(CASES, body, format="json"))
+    case = Case.objects.get()
+    reply = _queries(lambda: api_a.post(f"{CASES}{case.reference}/replies/", {"body": "1"}))
+    for i in range(5):
+        open_case(customer_a, f"Case {i}")
+        services.case_customer_reply(case=case, author=customer_a, body=f"More {i}")
+    assert _queries(lambda: api_a.post(CASES, body, format="json")) == first
+    assert _queries(lambda: api_a.post(f"{CASES}{case.reference}/replies/", {"body": "2"})) == reply

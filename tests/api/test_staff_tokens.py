@@ -52,3 +52,22 @@ def test_a_login_no_longer_staff_loses_its_token(staff_api, agent):
 
 def test_a_missing_case_is_not_found(staff_api, agent):
     assert staff_api(agent).get(f"{CASES}EE-999999/").status_code == 404
+
+
+def test_a_case_costs_a_staff_token_the_same_however_long(staff_api, agent, customer_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = open_case(customer_a, "Bounces twice")
+    services.case_reply(case=case, author=agent, body="First update")
+    api = staff_api(agent)
+    url = f"{CASES}{case.reference}/"
+    api.get(url)
+    with CaptureQueriesContext(connection) as short:
+        api.get(url)
+    for i in range(5):
+        services.case_reply(case=case, author=agent, body=f"Update {i}")
+        services.case_add_note(case=case, author=agent, body=f"Note {i}")
+    with CaptureQueriesContext(connection) as long:
+        assert len(api.get(url).json()["timeline"]) > 10
+    assert len(long.captured_queries) == len(short.captured_queries)

@@ -76,3 +76,11 @@ def test_the_token_list_costs_the_same_for_any_number(
         make_token(customer_a, name=f"u{i}")
     with django_assert_num_queries(len(first.captured_queries)):
         client_a.get(PAGE)
+
+
+def test_the_token_pages_speak_dutch(client_a, customer_a):
+    customer_a.language = "nl"
+    customer_a.save()
+    assert "API-tokens beheren" in client_a.get(reverse("accounts:profile")).content.decode()
+    page = client_a.get(PAGE).content.decode()
+    assert "Nieuw token" in page and "Zaken indienen en beantwoorden" in page
