@@ -19,20 +19,22 @@ def scopes_of(request) -> frozenset[str]:
     return frozenset()
 
 
-def required_scope(view, method: str) -> str:
-    """The scope a view asks for `method`: `view.scopes` maps "read"/"write" to one."""
+def required_scopes(view, method: str) -> tuple[str, ...]:
+    """The scopes a view accepts for `method`, any one of them: `view.scopes` maps "read"
+    and "write" to a scope or a tuple of scopes (default: read, and cases:write)."""
     scopes = getattr(view, "scopes", {"read": Scope.READ, "write": Scope.CASES_WRITE})
-    return scopes["read" if method in SAFE else "write"]
+    needed = scopes["read" if method in SAFE else "write"]
+    return (needed,) if isinstance(needed, str) else tuple(needed)
 
 
 class HasScope(permissions.BasePermission):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
-        needed = required_scope(view, request.method)
-        if needed not in scopes_of(request):
+        needed = required_scopes(view, request.method)
+        if not scopes_of(request) & set(needed):
             self.message = _("This token lacks the “%(scope)s” scope this request needs.") % {
-                "scope": needed
+                "scope": " / ".join(needed)
             }
             return False
         return True

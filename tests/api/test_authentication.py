@@ -149,3 +149,16 @@ def test_a_staff_token_files_nothing(bearer, manager, make_token):
         CASES, {"subject": "Hi", "need": "information", "description": "Hi"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_view_may_accept_any_of_several_scopes(customer_a, make_token):
+    from types import SimpleNamespace
+
+    from api.permissions import HasScope
+
+    token, _secret = make_token(customer_a, scopes=[Scope.DELIVERABILITY])
+    view = SimpleNamespace(scopes={"read": (Scope.DELIVERABILITY, Scope.READ), "write": "x"})
+    read = SimpleNamespace(user=customer_a, auth=token, method="GET")
+    write = SimpleNamespace(user=customer_a, auth=token, method="POST")
+    assert HasScope().has_permission(read, view)
+    assert not HasScope().has_permission(write, view)
