@@ -113,10 +113,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
+        tokens = list(queryset.select_related("owner__contact__account"))
+        # All or nothing: a selection holding a token the reader may not revoke is refused.
+        if not all(staff_access.may_revoke_token(request.user, t) for t in tokens):
+            raise PermissionDenied
         count = 0
-        for token in queryset.select_related("owner"):
-            if staff_access.may_revoke_token(request.user, token):
-                count += services.api_token_revoke(token=token, actor=request.user)
+        for token in tokens:
+            count += services.api_token_revoke(token=token, actor=request.user)
         self.message_user(
             request,
             ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)

@@ -1,29 +1,26 @@
 """What a staff member may do with API tokens in the admin: decided here, and only here.
 
-Support Managers (and superusers) make staff tokens, for the integrations the vendor
-runs, and see and revoke every token. A Technical Account Manager sees and revokes the
-tokens of their own accounts' contacts (accounts/staff_access.py decides which accounts),
-never a staff token.
+Reading follows the view permission, as for the accounts (TAMs read every account's
+customer tokens: oversight); only Support Managers (and superusers) see staff tokens and
+make them, for the integrations the vendor runs. Revoking follows the change permission,
+scoped like every change to an account (accounts/staff_access.py): a Technical Account
+Manager revokes the tokens of their own accounts' contacts only.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.staff_access import limited_to_own_accounts, may_assign_tam
+from accounts.staff_access import account_in_scope, may_assign_tam
 
 from .models import ApiToken
 
 
 def tokens_in_scope(user) -> QuerySet[ApiToken]:
-    if not user.has_perm("api.view_apitoken"):
-        return ApiToken.objects.none()
-    if limited_to_own_accounts(user):
-        return ApiToken.objects.filter(owner__contact__account__tam=user)
-    if not may_assign_tam(user):
-        # Other roles with the permission: customers' tokens only.
-        return ApiToken.objects.filter(owner__is_staff=False)
-    return ApiToken.objects.all()
+    """The tokens `user` may read (the view permission permitting)."""
+    if may_assign_tam(user):
+        return ApiToken.objects.all()
+    return ApiToken.objects.filter(owner__is_staff=False)
 
 
 def may_add_staff_token(user) -> bool:
@@ -34,4 +31,11 @@ def may_add_staff_token(user) -> bool:
 def may_revoke_token(user, token: ApiToken | None = None) -> bool:
     if not user.has_perm("api.change_apitoken"):
         return False
-    return token is None or tokens_in_scope(user).filter(pk=token.pk).exists()
+    if token is None:
+        return True
+    if token.owner.is_staff:
+        return may_assign_tam(user)
+    contact = getattr(token.owner, "contact", None)
+    # A login that left its account: only those who change every account revoke it.
+    account = contact.account if contact is not None else None
+    return account_in_scope(user, account) or may_assign_tam(user)
