@@ -38,8 +38,7 @@ def token_list(request):
         if form.errors:
             status = 400
     context["tokens"] = selectors.tokens_of(request.user)
-    response = render(request, "api/tokens.html", context, status=status)
-    return response
+    return render(request, "api/tokens.html", context, status=status)
 
 
 @require_POST
