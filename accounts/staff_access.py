@@ -105,6 +105,23 @@ def attachable_logins(user) -> QuerySet[User]:
     return logins.filter(Q(contact__isnull=True) | Q(contact__account__tam=user))
 
 
+# --- single sign-on ------------------------------------------------------------------
+
+
+def sign_on_permission(user, action: str, account: Account | None = None) -> bool:
+    """May `user` view/add/change the single sign-on of `account` (when given)? Support
+    Managers every account's, a TAM their own accounts'; reading follows the contacts'
+    rule (TAMs read every account's; the secret is never shown)."""
+    if not user.has_perm(f"sso.{action}_accountsignon"):
+        return False
+    return account is None or action == "view" or account_in_scope(user, account)
+
+
+def sign_on_accounts(user) -> QuerySet[Account]:
+    """The accounts `user` may configure a single sign-on for: in scope, without one yet."""
+    return accounts_in_scope(user).filter(sign_on__isnull=True)
+
+
 # --- logins ---------------------------------------------------------------------------
 
 

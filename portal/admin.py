@@ -10,8 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from core.admin_dates import DatedListAdmin
+
 
 class PortalAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list by date, the apps' and third parties' alike, refuses a year no date has.
+        admin_class = admin_class or admin.ModelAdmin
+        if admin_class.date_hierarchy and not issubclass(admin_class, DatedListAdmin):
+            admin_class = type(admin_class.__name__, (DatedListAdmin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request):
         # A staff member signs in to the admin with a second factor when it is required
         # (the sign-in middleware leads them to it; this holds even without it).

@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("accounts", "user", EDIT),
         *_crud("accounts", CALENDARS, VIEW),
         *_crud("accounts", "oncallshift", VIEW),
+        # Their own accounts' single sign-on (accounts/staff_access.py); switched off, not deleted.
+        *_crud("sso", "accountsignon", EDIT),
         # Every case read (oversight); worked on their own accounts (cases/staff_access.py).
         *CASE_READING,
         "cases.change_case",
@@ -93,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.SUPPORT_MANAGERS: [
         *_crud("accounts", f"account contact {CALENDARS} oncallshift", ALL),
         *_crud("accounts", "user", EDIT),
+        *_crud("sso", "accountsignon", EDIT),
         *CASE_READING,
         "cases.change_case",
         "cases.add_callbackattempt",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "core",
     "accounts",
+    "accounts.sso",
     "cases",
     "inbound",
     "deliverability",
@@ -161,7 +162,12 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 # The first refuses a login or client address locked out for too many failures.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalBackend"]
+# The last signs in by a customer account's identity provider, from its callback only.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PortalBackend",
+    "accounts.sso.backends.SignOnBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,6 +219,14 @@ PASSWORD_RESET_MAILS_PER_ADDRESS_PER_HOUR = env.int(
 PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = env.int(
     "PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR", default=20
 )
+
+# Single sign-on per customer account (OpenID Connect): each provider's configuration and
+# keys are kept this long in the cache; calls to a provider wait this many seconds at most.
+# Providers are reached over HTTPS only; SSO_ALLOW_LOOPBACK_HTTP lets tests run one on
+# plain HTTP at 127.0.0.1, never anything else.
+SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=3600)
+SSO_HTTP_TIMEOUT = env.float("SSO_HTTP_TIMEOUT", default=10.0)
+SSO_ALLOW_LOOPBACK_HTTP = env.bool("SSO_ALLOW_LOOPBACK_HTTP", default=False)
 
 # Languages: English and Dutch, with the contract's Dutch terms.
 LANGUAGE_CODE = "en"

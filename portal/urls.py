@@ -15,6 +15,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/second-factor/", include("accounts.signin.urls")),
+    path("accounts/sso/", include("accounts.sso.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("cases/", include("cases.urls")),

@@ -5,9 +5,22 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.sso.selectors import password_refused
 from core import outbox
 
 from . import second_factor, selectors
+
+
+def single_sign_on_sentence(email: str) -> str | None:
+    """Why a password cannot be used (or reset) for `email`: its domain signs in by the
+    company's identity provider. None when it can."""
+    sign_on = password_refused(email)
+    if sign_on is None:
+        return None
+    return _(
+        "Addresses at %(domain)s sign in with single sign-on, through your company's identity "
+        "provider: use “Sign in with single sign-on” on the sign-in page."
+    ) % {"domain": email.rsplit("@", 1)[-1].lower()}
 
 
 class LockoutSentenceMixin:
@@ -23,7 +36,12 @@ class LockoutSentenceMixin:
 
 
 class SignInForm(LockoutSentenceMixin, AuthenticationForm):
-    pass
+    def clean(self):
+        # Said before the password is tried: no failure is counted towards a lockout.
+        sentence = single_sign_on_sentence(self.cleaned_data.get("username") or "")
+        if sentence:
+            raise ValidationError(sentence, code="single_sign_on")
+        return super().clean()
 
 
 class StaffSignInForm(LockoutSentenceMixin, AdminAuthenticationForm):
@@ -36,7 +54,16 @@ class ResetLinkForm(PasswordResetForm):
     password. And the link is mailed by a task after the request, so how long the page
     takes says nothing about whether the address has a login."""
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        sentence = single_sign_on_sentence(email)
+        if sentence:
+            raise ValidationError(sentence, code="single_sign_on")
+        return email
+
     def get_users(self, email):
+        if single_sign_on_sentence(email):
+            return
         for user in User.objects.filter(email__iexact=email, is_active=True):
             if user.has_usable_password() or not user.is_staff:
                 yield user

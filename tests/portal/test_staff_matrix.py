@@ -141,6 +141,20 @@ EXPECTED: dict[str, dict] = {
             )
         },
     },
+    # Single sign-on: Support Managers every account's, a TAM their own; never deleted
+    # (switched off), and the secret is shown to nobody.
+    "sso.accountsignon": {
+        **pages(
+            changelist=each(LIST, agent=403, representative=403),
+            add=each(FORM, agent=403, representative=403),
+            change=each(
+                READ, superuser=EDIT, manager=EDIT, tam_a=EDIT, agent=403, representative=403
+            ),
+            delete=each(403),
+            history=each(READ, agent=403, representative=403),
+        ),
+        "actions": {"delete_selected": each(ABSENT)},
+    },
     "accounts.officehourscalendar": {
         **pages(
             changelist=each(LIST, representative=403),
@@ -639,6 +653,7 @@ def _build_world(media_root) -> World:
 
     from accounts.models import OfficeHoursCalendar, OnCallShift
     from accounts.signin.models import Authenticator
+    from accounts.sso.models import AccountSignOn
     from availability.models import Outage, Probe, ProbeResult
     from cases import services
     from cases.models import CaseEvent, Incident, OutboundMessage, SlaPolicy
@@ -721,6 +736,12 @@ def _build_world(media_root) -> World:
         "accounts.user": customer_a,
         "accounts.account": account_a,
         "accounts.contact": customer_a.contact,
+        "sso.accountsignon": AccountSignOn.objects.create(
+            account=account_a,
+            issuer="https://login.alpha.example",
+            client_id="portal",
+            client_secret="matrix-secret",
+        ),
         "accounts.officehourscalendar": OfficeHoursCalendar.objects.get(
             pk=account_a.office_hours_id
         ),
