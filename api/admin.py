@@ -34,6 +34,14 @@ class StaffTokenForm(forms.ModelForm):
 
     expires_at = TokenForm.expires_at
 
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        try:
+            services.refuse_over_limit(owner)
+        except services.TokenError as error:
+            raise forms.ValidationError(error.message) from None
+        return owner
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):

@@ -29,6 +29,15 @@ class TokenError(Exception):
         self.message = message
 
 
+def refuse_over_limit(owner, now: datetime | None = None) -> None:
+    """A login holds at most MAX_LIVE_TOKENS live tokens: one more is refused."""
+    if ApiToken.objects.live(now).filter(owner=owner).count() >= MAX_LIVE_TOKENS:
+        raise TokenError(
+            _("You have %(count)s tokens in use, the most there may be: revoke one first.")
+            % {"count": MAX_LIVE_TOKENS}
+        )
+
+
 @transaction.atomic
 def api_token_create(
     *,
@@ -53,11 +62,7 @@ def api_token_create(
         raise TokenError(_("Only a contact of a customer account can have API tokens."))
     # Locks the owner's row: two requests at the limit cannot both pass.
     User.objects.select_for_update().filter(pk=owner.pk).first()
-    if ApiToken.objects.live(now).filter(owner=owner).count() >= MAX_LIVE_TOKENS:
-        raise TokenError(
-            _("You have %(count)s tokens in use, the most there may be: revoke one first.")
-            % {"count": MAX_LIVE_TOKENS}
-        )
+    refuse_over_limit(owner, now)
     secret, prefix, digest = tokens.new_token()
     token = ApiToken.objects.create(
         owner=owner,

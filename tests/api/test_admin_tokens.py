@@ -87,3 +87,15 @@ def test_the_token_list_costs_the_same_for_any_number(manager, customer_a, make_
     with CaptureQueriesContext(connection) as seven:
         assert client.get(CHANGELIST).status_code == 200
     assert len(seven.captured_queries) == len(one.captured_queries)
+
+
+def test_a_login_at_the_token_limit_gets_no_more(manager, agent, make_token):
+    from api.services import MAX_LIVE_TOKENS
+
+    for i in range(MAX_LIVE_TOKENS):
+        make_token(agent, scopes=[Scope.READ], name=f"t{i}")
+    response = signed_in(manager).post(
+        ADD, {"owner": agent.pk, "name": "one more", "expires": "30"}
+    )
+    assert "owner" in response.context["adminform"].form.errors
+    assert ApiToken.objects.filter(owner=agent).count() == MAX_LIVE_TOKENS
