@@ -83,6 +83,25 @@ def _listed(account, *, closed: bool, search: CaseSearch):
         qs = qs.filter(status__in=CLOSED_STATUSES, duplicate_of__isnull=True)
     else:
         qs = qs.filter(status__in=OPEN_STATUSES)
+    return _matching(qs, search)
+
+
+def cases_matching(account, search: CaseSearch = NO_SEARCH):
+    """The account's cases that match `search`, open and closed in one list, as the case
+    list shows them (a merged duplicate only as its original), with the listed columns:
+    the API's case list, which pages it."""
+    qs = cases_visible_to(account).filter(duplicate_of__isnull=True)
+    return _matching(qs, search).only(*LISTED_COLUMNS, "opened_at")
+
+
+def staff_cases_matching(search: CaseSearch = NO_SEARCH):
+    """Every account's cases that match `search` (staff read every case: oversight), with
+    the listed columns: a staff token's case list, which the caller pages."""
+    qs = Case.objects.filter(duplicate_of__isnull=True)
+    return _matching(qs, search).only(*LISTED_COLUMNS, "opened_at")
+
+
+def _matching(qs, search: CaseSearch):
     if search.status:
         qs = qs.filter(status__in=search.statuses())
     if search.severity:

@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inbound.view_inboundmessage",
         # Their own accounts' endpoints and deliveries (webhooks/admin.py), read only.
         *_crud("webhooks", WEBHOOKS, VIEW),
+        # Their own accounts' contacts' tokens, to revoke (api/staff_access.py).
+        *_crud("api", "apitoken", ("view", "change")),
     ],
     roles.SUPPORT_AGENTS: [
         *_crud("accounts", "account contact user", VIEW),
@@ -123,6 +125,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("axes", "accesslog accessfailurelog", VIEW),
         *_crud("signin", "authenticator", ("view", "delete")),
         *_crud("webhooks", WEBHOOKS, VIEW),
+        # Staff tokens for the vendor's integrations, made here; every token revoked.
+        *_crud("api", "apitoken", EDIT),
     ],
 }
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "inbound",
     "deliverability",
     "availability",
+    "api",
     "webhooks",
     "demo",
     "benchmarks",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -243,6 +246,7 @@ LOCALE_PATHS = [
             "inbound",
             "deliverability",
             "availability",
+            "api",
         )
     ),
 ]
@@ -638,3 +642,60 @@ INBOUND_WEBHOOK_SECRET = env.str("INBOUND_WEBHOOK_SECRET", default="")
 INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY = env.str("INBOUND_WEBHOOK_MAILGUN_SIGNING_KEY", default="")
 # The SNS topics Amazon SES's receipt rules publish to; other topics are refused.
 INBOUND_WEBHOOK_SES_TOPIC_ARNS = env.list("INBOUND_WEBHOOK_SES_TOPIC_ARNS", default=[])
+
+# --- The REST API (/api/v1/, docs/api.md) ---------------------------------------------
+# Requests per token, and per customer account (all its tokens together), in the cache
+# (Redis in production: every web process counts the same requests). DRF's rate format:
+# "<number>/<second|minute|hour|day>".
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="120/minute")
+API_RATE_PER_ACCOUNT = env.str("API_RATE_PER_ACCOUNT", default="600/minute")
+for _name, _rate in (
+    ("API_RATE_PER_TOKEN", API_RATE_PER_TOKEN),
+    ("API_RATE_PER_ACCOUNT", API_RATE_PER_ACCOUNT),
+):
+    _count, _slash, _period = _rate.partition("/")
+    if not (
+        _count.isdigit() and int(_count) > 0 and _period in ("second", "minute", "hour", "day")
+    ):
+        raise ImproperlyConfigured(
+            f'{_name} is "{_rate}"; give calls per period, such as "120/minute" '
+            "(second, minute, hour or day)."
+        )
+# A retried POST with the same Idempotency-Key answers the first response for this long.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.ReadOnlySessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.TokenRateThrottle",
+        "api.throttles.AccountRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN, "account": API_RATE_PER_ACCOUNT},
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Email Enterprise Support API",
+    "DESCRIPTION": "Support cases and the account's support contract, for the customer's "
+    "own systems. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"FailureCauseEnum": "cases.models.FailureCause"},
+    "AUTHENTICATION_WHITELIST": ["api.authentication.BearerTokenAuthentication"],
+}

@@ -241,6 +241,17 @@ CUSTOMER_PAGES = {
     "accounts:single_sign_on": (lambda w: [], []),
     "sso:start": (lambda w: [], ["email", "next", "via"]),
     "sso:callback": (lambda w: [], ["state", "code", "error"]),
+    "api_tokens:list": (lambda w: [], []),
+    # The API, read by a signed-in browser (its tokens: tests/api/).
+    "api:cases": (
+        lambda w: [],
+        ["q", "status", "severity", "opened_from", "opened_to", "cursor", "page_size"],
+    ),
+    "api:case": (lambda w: [w["case"].reference], []),
+    "api:case_attachment": (lambda w: [w["case"].reference, w["attachment"].pk], []),
+    "api:docs": (lambda w: [], []),
+    "api:schema": (lambda w: [], ["format", "lang"]),
+    "api:not_found": (lambda w: [], []),
 }
 
 
@@ -585,7 +596,8 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
                    "accounts:team_deactivate", "accounts:team_reactivate",
                    "signin:remove", "webhooks:event_types", "webhooks:pause", "webhooks:resume",
                    "webhooks:rotate", "webhooks:test", "webhooks:redeliver",
-                   "webhooks:delete"}  # fmt: skip
+                   "webhooks:delete", "api_tokens:revoke", "api:case_reply", "api:case_accept",
+                   "api:case_reject", "api:case_interval"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
                 "inbound:sendgrid", "inbound:amazon_ses"}  # fmt: skip

@@ -538,6 +538,22 @@ EXPECTED: dict[str, dict] = {
             "reset_second_factor": each(ABSENT, superuser=RUN, manager=RUN),
         },
     },
+    # A customer's API token (api/staff_access.py): read like the accounts, revoked by
+    # whoever changes the account, made (staff tokens) by managers only.
+    "api.apitoken": {
+        **pages(
+            changelist=each(LIST, agent=403, representative=403),
+            add=each(403, superuser=FORM, manager=FORM),
+            change=each(READ, agent=403, representative=403),
+            delete=each(403),
+            history=each(READ, agent=403, representative=403),
+        ),
+        "actions": {
+            "revoke": each(RUN, tam_b=403, agent=ABSENT, representative=ABSENT),
+            # Revoked, never deleted: the token stays on record.
+            "delete_selected": each(ABSENT),
+        },
+    },
     # --- background schedules: superusers only -----------------------------------------
     "django_celery_beat.periodictask": {
         **SUPERUSER_ONLY,
@@ -898,6 +914,7 @@ def _build_world(media_root) -> World:
             "axes.accesslog": AccessLog.objects.create(**sign_in),
             "axes.accessfailurelog": AccessFailureLog.objects.create(**sign_in, locked_out=True),
             # Not a persona's: a persona with an authenticator is asked for its code.
+            "api.apitoken": _customer_token(customer_a),
             "signin.authenticator": Authenticator.objects.create(
                 user=StaffFactory(email="enrolled@example.com", full_name="Enrolled Staff"),
                 name="Matrix authenticator",
@@ -912,6 +929,15 @@ def _build_world(media_root) -> World:
         world.clients[persona] = Client()
         world.clients[persona].force_login(user)
     return world
+
+
+def _customer_token(customer):
+    from api import services as api_services
+
+    token, _secret = api_services.api_token_create(
+        owner=customer, name="Matrix monitoring", scopes=["read"], actor=customer
+    )
+    return token
 
 
 @pytest.fixture(scope="module")
@@ -983,6 +1009,7 @@ LIST_MARKERS = {
     "axes.accesslog": lambda o: o.username,
     "axes.accessfailurelog": lambda o: o.username,
     "signin.authenticator": lambda o: o.user.full_name,
+    "api.apitoken": lambda o: o.name,
     # The list shows the task's name and its schedule in columns of their own.
     "django_celery_beat.periodictask": lambda o: o.name,
 }
@@ -1199,6 +1226,9 @@ def _action_effect(world, persona, obj, name):
         from deliverability.models import CheckRun
 
         assert CheckRun.objects.filter(requested_by=world.users[persona]).exists()
+    elif name == "revoke":
+        obj.refresh_from_db()
+        assert obj.revoked_at is not None
     elif name == "reset_second_factor":
         assert not type(obj).objects.filter(pk=obj.pk).exists()
     elif name in ("enable_tasks", "disable_tasks", "toggle_tasks"):

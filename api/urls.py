@@ -1,0 +1,42 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from .views import cases, docs
+
+app_name = "api"
+
+urlpatterns = [
+    # The schema and its reference are public: they describe, they hold no data.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="schema",
+    ),
+    path("docs/", docs.api_docs, name="docs"),
+    path("cases/", cases.CaseListView.as_view(), name="cases"),
+    path("cases/<str:reference>/", cases.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<str:reference>/attachments/<int:attachment_id>/",
+        cases.AttachmentView.as_view(),
+        name="case_attachment",
+    ),
+    path("cases/<str:reference>/replies/", cases.CaseReplyView.as_view(), name="case_reply"),
+    path(
+        "cases/<str:reference>/resolution/accept/",
+        cases.ResolutionAcceptView.as_view(),
+        name="case_accept",
+    ),
+    path(
+        "cases/<str:reference>/resolution/reject/",
+        cases.ResolutionRejectView.as_view(),
+        name="case_reject",
+    ),
+    path(
+        "cases/<str:reference>/update-interval/",
+        cases.UpdateIntervalView.as_view(),
+        name="case_interval",
+    ),
+    # Any other address under the API answers a problem, not an HTML page.
+    re_path(r"^.*$", docs.not_found, name="not_found"),
+]
