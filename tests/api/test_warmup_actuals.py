@@ -78,6 +78,7 @@ def test_row_errors_speak_the_callers_language(monitor_a, plan_a, customer_a):
     assert body["errors"]["line.3.sent"] == [
         "Geen geheel getal van 0 of meer (schrijf 12500, zonder scheidingstekens)."
     ]
+    assert body["detail"].startswith("Er is niets geïmporteerd")
 
 
 def test_a_missing_column_is_named_on_the_header_line(monitor_a, plan_a):
