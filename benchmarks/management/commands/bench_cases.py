@@ -409,8 +409,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _load(port: int, url: str, cookie: str, total: int, concurrency: int):
-    """`total` GETs of `url` from `concurrency` threads with kept-alive connections."""
+def _load(port: int, url: str, cookie: str, total: int, concurrency: int, headers=None):
+    """`total` GETs of `url` from `concurrency` threads with kept-alive connections,
+    sending the session `cookie` (if any) and `headers`."""
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -421,13 +422,13 @@ def _load(port: int, url: str, cookie: str, total: int, concurrency: int):
     def run(n):
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+        sent = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {}), **(headers or {})}
         mine = []
         bad = 0
         for _ in range(n):
             t0 = time.perf_counter()
             try:
-                conn.request("GET", url, headers=headers)
+                conn.request("GET", url, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
