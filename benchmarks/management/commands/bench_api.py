@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 
 from django.core.management.base import CommandError
 from django.db import connection
@@ -27,7 +26,7 @@ from api import services
 from api.models import Scope
 
 from .bench_cases import Command as CasesBench
-from .bench_cases import _cpu_probe_ms, _free_port, _load
+from .bench_cases import _cpu_probe_ms, _free_port
 
 # Lifted for the run: the figures are of the work, not of the 429s.
 UNLIMITED = "1000000/minute"
@@ -79,14 +78,8 @@ class Command(CasesBench):
         try:
             rows = []
             for name, url, headers in pages:
-                sent = {"cookie": "" if headers else cookie, "headers": headers}
-                alone, _elapsed, _errors = _load(port, url, total=30, concurrency=1, **sent)
-                cpu = time.process_time()
-                times, elapsed, errors = _load(
-                    port, url, total=opts["requests"], concurrency=opts["concurrency"], **sent
-                )
-                client_cpu = (time.process_time() - cpu) / max(len(times), 1)
-                rows.append((name, counts[name], alone, times, elapsed, errors, client_cpu))
+                measured = self.measure(port, url, opts, "" if headers else cookie, headers)
+                rows.append((name, counts[name], *measured))
         finally:
             server.terminate()
             server.wait(timeout=20)

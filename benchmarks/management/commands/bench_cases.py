@@ -111,18 +111,22 @@ class Command(BaseCommand):
         try:
             rows = []
             for name, url, who in pages:
-                # One client alone first: the time of a request when nothing competes.
-                alone, _elapsed, _errors = _load(port, url, cookies[who], 30, 1)
-                cpu = time.process_time()
-                times, elapsed, errors = _load(
-                    port, url, cookies[who], opts["requests"], opts["concurrency"]
-                )
-                client_cpu = (time.process_time() - cpu) / max(len(times), 1)
-                rows.append((name, counts[name], alone, times, elapsed, errors, client_cpu))
+                rows.append((name, counts[name], *self.measure(port, url, opts, cookies[who])))
         finally:
             server.terminate()
             server.wait(timeout=20)
         self.report(rows, opts, workers, load_at_start)
+
+    def measure(self, port: int, url: str, opts, cookie: str, headers=None) -> tuple:
+        """(1-client times, times, elapsed, errors, client CPU per request) of one page."""
+        # One client alone first: the time of a request when nothing competes.
+        alone, _elapsed, _errors = _load(port, url, cookie, 30, 1, headers)
+        cpu = time.process_time()
+        times, elapsed, errors = _load(
+            port, url, cookie, opts["requests"], opts["concurrency"], headers
+        )
+        client_cpu = (time.process_time() - cpu) / max(len(times), 1)
+        return alone, times, elapsed, errors, client_cpu
 
     # --- seeding -------------------------------------------------------------------
 
