@@ -102,3 +102,19 @@ def test_no_token_no_account(client):
     response = client.get(ACCOUNT)
     assert response.status_code == 401
     assert "name" not in response.json()
+
+
+def test_the_reference_lists_the_account_deliverability_and_incident_operations(client):
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    for operation in (
+        "account_get",
+        "blocklists_status",
+        "blocklists_ip_history",
+        "blocklists_domain_history",
+        "warmup_plans_list",
+        "warmup_actuals_upload",
+        "incidents_list",
+        "incidents_get",
+    ):
+        assert operation.encode() in docs.content, operation

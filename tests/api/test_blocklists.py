@@ -157,3 +157,11 @@ def test_the_history_costs_the_same_for_any_number_of_events(
         _event(ip_a, "listed" if day % 2 else "delisted", day, zone="bl.spamcop.net")
     with django_assert_num_queries(6):
         assert len(api_a.get(url).json()["events"]) == 21
+
+
+def test_a_staff_token_reads_no_accounts_blocklists(bearer, manager, make_token, ip_a):
+    secret = make_token(manager, scopes=[Scope.READ])[1]
+    for url in (STATUS, f"{STATUS}ips/{ip_a.pk}/"):
+        response = bearer(secret).get(url)
+        assert response.status_code == 403
+        assert "192.0.2.10" not in response.content.decode()
