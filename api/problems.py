@@ -3,6 +3,7 @@ status, a sentence, and each field's messages under `errors`, in the caller's la
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -91,6 +92,11 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
 def exception_handler(exc, context):
     """DRF's handler, its answer rewritten as a problem; errors it does not handle (a
     bug) stay a 500 for the error reporting."""
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return problem_response(
+            413,
+            _("The request is larger than the API takes: attach files as multipart parts."),
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import customer_account
-from accounts.models import AccountEvent
+from accounts.models import AccountEvent, User
 from accounts.services import account_event_record
 
 from . import tokens
@@ -52,7 +52,7 @@ def api_token_create(
     if not owner.is_staff and account is None:
         raise TokenError(_("Only a contact of a customer account can have API tokens."))
     # Locks the owner's row: two requests at the limit cannot both pass.
-    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    User.objects.select_for_update().filter(pk=owner.pk).first()
     if ApiToken.objects.live(now).filter(owner=owner).count() >= MAX_LIVE_TOKENS:
         raise TokenError(
             _("You have %(count)s tokens in use, the most there may be: revoke one first.")

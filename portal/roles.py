@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("deliverability", LISTINGS, VIEW),
         *_crud("deliverability", f"{PROGRAMME} {REMEDIATION}", ALL),
         "inbound.view_inboundmessage",
+        # Their own accounts' contacts' tokens, to revoke (api/staff_access.py).
+        *_crud("api", "apitoken", ("view", "change")),
     ],
     roles.SUPPORT_AGENTS: [
         *_crud("accounts", "account contact user", VIEW),
@@ -113,6 +115,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("axes", "accessattempt", ("view", "delete")),
         *_crud("axes", "accesslog accessfailurelog", VIEW),
         *_crud("signin", "authenticator", ("view", "delete")),
+        # Staff tokens for the vendor's integrations, made here; every token revoked.
+        *_crud("api", "apitoken", EDIT),
     ],
 }
 

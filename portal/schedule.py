@@ -72,6 +72,9 @@ def beat_schedule() -> list[Entry]:
             1,
             "hours",
         ),
+        Entry(
+            "REST API: forget expired idempotency keys", "api.purge_idempotency_keys", 1, "hours"
+        ),
     ]
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("deliverability/", include("deliverability.urls")),
     path("inbound/", include("inbound.urls")),
     path("status/", include("availability.urls")),
+    path("me/api-tokens/", include("api.page_urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),

@@ -110,6 +110,7 @@ class AnswerSerializer(serializers.Serializer):
     answering = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=2**63 - 1,
         help_text="The id of the proposal you answer (pending_resolution.id): an answer "
         "never lands on a proposal made since.",
     )
@@ -144,17 +145,23 @@ class TimelineEntrySerializer(serializers.Serializer):
     event_label = serializers.CharField(read_only=True, allow_null=True)
     to_status = serializers.CharField(read_only=True, allow_null=True)
     detail = serializers.CharField(read_only=True, allow_null=True)
+    internal = serializers.BooleanField(
+        read_only=True, help_text="An internal note or event: staff tokens only."
+    )
 
     def to_representation(self, entry):
         item = entry.item
+        staff = self.context.get("staff", False)
         if entry.kind == "message":
+            files = list(item.attachments.all()) if staff else item.public_attachments
             return {
                 "kind": "message",
                 "at": self.fields["at"].to_representation(item.created_at),
                 "author": str(item.author),
                 "from_support": item.author.is_staff,
+                "internal": staff and item.is_internal,
                 "body": item.body,
-                "attachments": AttachmentSerializer(item.public_attachments, many=True).data,
+                "attachments": AttachmentSerializer(files, many=True).data,
                 "event": None,
                 "event_label": None,
                 "to_status": None,
@@ -165,12 +172,13 @@ class TimelineEntrySerializer(serializers.Serializer):
             "at": self.fields["at"].to_representation(item.at),
             "author": str(item.actor) if item.actor else None,
             "from_support": bool(item.actor and item.actor.is_staff),
+            "internal": staff and not item.public,
             "body": None,
             "attachments": [],
             "event": item.kind,
             "event_label": item.get_kind_display(),
             "to_status": item.to_status or None,
-            "detail": customer_event_detail(item) or None,
+            "detail": (item.shown_detail if staff else customer_event_detail(item)) or None,
         }
 
 

@@ -5,6 +5,7 @@ calls the portal's service."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -13,10 +14,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts.access import customer_account
-from cases import selectors, services
+from cases import selectors, services, staff_access
 from cases.access import case_for_customer
 from cases.forms import CaseForm, CaseSearchForm, CustomerIntervalForm, RejectForm, ReplyForm
-from cases.models import Channel, ResolutionAgreement
+from cases.models import Case, Channel, ResolutionAgreement
 
 from ..pagination import CasePagination
 from ..permissions import CustomerOnly, HasScope
@@ -81,15 +82,22 @@ class CaseListView(ApiView):
         tags=["cases"],
     )
     def get(self, request):
-        account = account_of(request)
+        if request.user.is_staff:
+            if not staff_access.may_read_case(request.user):
+                raise exceptions.PermissionDenied(_("Your role does not read cases."))
+            cases = None
+        else:
+            cases = account_of(request)
         form = CaseSearchForm(request.query_params)
         if not form.is_valid():
             raise form_invalid(form)
         search = form.search(timezone.get_current_timezone())
+        if cases is None:
+            cases = selectors.staff_cases_matching(search)
+        else:
+            cases = selectors.cases_matching(cases, search)
         paginator = CasePagination()
-        page = paginator.paginate_queryset(
-            selectors.cases_matching(account, search), request, view=self
-        )
+        page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
 
     def get_permissions(self):
@@ -143,6 +151,8 @@ class CaseDetailView(ApiView):
         tags=["cases"],
     )
     def get(self, request, reference):
+        if request.user.is_staff:
+            return self.staff_get(request, reference)
         account = account_of(request)
         case = case_for_customer(request.user, reference, account=account)
         attachments = selectors.case_attachments(case)
@@ -159,6 +169,36 @@ class CaseDetailView(ApiView):
         case.pending_interval = selectors.pending_interval_proposal(case) if case.is_open else None
         case.timeline = selectors.customer_timeline(case, attachments)
         return Response(s.CaseDetailSerializer(case).data)
+
+    def staff_get(self, request, reference):
+        """A staff token reads a case as its role reads it in the admin
+        (cases/staff_access.py): internal notes and attachments only with their
+        permissions."""
+        user = request.user
+        case = (
+            Case.objects.select_related("account__tam", "requester", "assigned_agent")
+            .filter(reference=reference)
+            .first()
+        )
+        if case is None or not staff_access.may_read_case(user, case):
+            raise Http404
+        files = staff_access.may_read_attachments(user, case)
+        case.filing_attachments = selectors.filing_attachments(case) if files else []
+        case.pending_resolution = next(
+            (
+                a
+                for a in selectors.agreements(case)
+                if a.outcome == ResolutionAgreement.Outcome.PENDING
+            ),
+            None,
+        )
+        case.pending_interval = selectors.pending_interval_proposal(case) if case.is_open else None
+        case.timeline = selectors.staff_timeline(
+            case,
+            internal_notes=staff_access.may_read_internal_notes(user, case),
+            attachments=files,
+        )
+        return Response(s.CaseDetailSerializer(case, context={"staff": True}).data)
 
 
 class CaseActionView(ApiView):

@@ -43,6 +43,14 @@ def test_an_unknown_address_is_a_problem(api_a):
     assert response["Content-Type"] == "application/problem+json"
 
 
+def test_a_body_too_large_is_a_problem(api_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_a.post(CASES, {**FILING, "description": "x" * 2000}, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Case.objects.exists()
+
+
 def test_answers_are_not_kept_by_caches(api_a):
     assert "no-store" in api_a.get(CASES)["Cache-Control"]
 

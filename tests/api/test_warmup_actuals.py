@@ -167,3 +167,21 @@ def test_the_plan_list_holds_the_accounts_plans_in_fixed_queries(
     with django_assert_num_queries(2):
         plans = monitor_a.get(PLANS).json()
     assert sorted(p["name"] for p in plans) == ["New IPs"] + [f"Plan {i}" for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unterminated\n2027-01-04',
+        ";;;;\n;;;;",
+        "\ufeff" + HEADER + "\n2027-02-30,gmail,1,1,0,0\n",
+        HEADER + "\n" + "9" * 5000 + ",gmail,1,1,0,0\n",
+        HEADER.replace(",", ";") + "\n2027-01-04;gmail;1;1;0\n",
+        "date,date,date\n1,2,3\n",
+    ],
+)
+def test_odd_files_are_refused_with_their_lines_never_a_server_error(monitor_a, plan_a, text):
+    response = monitor_a.post(_url(plan_a), {"text": text}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert DailyActual.objects.count() == 0

@@ -206,6 +206,23 @@ CUSTOMER_PAGES = {
     "signin:verify": (lambda w: [], ["next"]),
     "signin:setup": (lambda w: [], ["next"]),
     "signin:backup_codes": (lambda w: [], ["next"]),
+    "api_tokens:list": (lambda w: [], []),
+    # The API, read by a signed-in browser (its tokens: tests/api/).
+    "api:cases": (
+        lambda w: [],
+        ["q", "status", "severity", "opened_from", "opened_to", "cursor", "page_size"],
+    ),
+    "api:case": (lambda w: [w["case"].reference], []),
+    "api:docs": (lambda w: [], []),
+    "api:schema": (lambda w: [], ["format", "lang"]),
+    "api:not_found": (lambda w: [], []),
+    "api:account": (lambda w: [], []),
+    "api:blocklists": (lambda w: [], []),
+    "api:blocklist_ip": (lambda w: [w["ip"].pk], ["days"]),
+    "api:blocklist_domain": (lambda w: [w["domain"].pk], ["days"]),
+    "api:warmup_plans": (lambda w: [], []),
+    "api:incidents": (lambda w: [], ["status", "cursor", "page_size"]),
+    "api:incident": (lambda w: ["INC-00001"], []),
 }
 
 
@@ -513,7 +530,9 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:follow",
                    "cases:interval", "cases:interval_accept", "cases:interval_decline",
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
-                   "signin:remove"}  # fmt: skip
+                   "signin:remove", "api_tokens:revoke", "api:case_reply", "api:case_accept",
+                   "api:case_reject", "api:case_interval",
+                   "api:warmup_actuals"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
                 "inbound:sendgrid", "inbound:amazon_ses"}  # fmt: skip
