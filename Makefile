@@ -65,6 +65,7 @@ messages: $(VENV)/.installed
 
 bench: seed
 	$(BIN)/python manage.py bench_cases $(CASES_BENCH_ARGS)
+	$(BIN)/python manage.py bench_api $(API_BENCH_ARGS)
 	$(BIN)/python manage.py bench_incidents $(INCIDENTS_BENCH_ARGS)
 	$(BIN)/python manage.py bench_rendering $(RENDERING_BENCH_ARGS)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt

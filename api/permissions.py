@@ -48,3 +48,18 @@ class CustomerOnly(permissions.BasePermission):
             self.message = _("Staff tokens read cases; staff act on cases in the admin.")
             return False
         return True
+
+
+class HasAnyScope(permissions.BasePermission):
+    """Reads that several scopes open (`view.any_scopes`): a token with any one of them
+    may read (a deliverability monitor needs no case scope to read blocklists)."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if scopes_of(request).isdisjoint(view.any_scopes):
+            self.message = _("This token lacks a scope this request needs: one of %(scopes)s.") % {
+                "scopes": ", ".join(f"“{scope}”" for scope in view.any_scopes)
+            }
+            return False
+        return True

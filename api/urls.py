@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
-from .views import cases, docs
+from .views import account, blocklists, cases, docs, incidents, warmup
 
 app_name = "api"
 
@@ -37,6 +37,25 @@ urlpatterns = [
         cases.UpdateIntervalView.as_view(),
         name="case_interval",
     ),
+    # The account, deliverability and incidents.
+    path("account/", account.AccountView.as_view(), name="account"),
+    path("blocklists/", blocklists.BlocklistStatusView.as_view(), name="blocklists"),
+    path(
+        "blocklists/ips/<int:pk>/", blocklists.SendingIPHistoryView.as_view(), name="blocklist_ip"
+    ),
+    path(
+        "blocklists/domains/<int:pk>/",
+        blocklists.SendingDomainHistoryView.as_view(),
+        name="blocklist_domain",
+    ),
+    path("warmup-plans/", warmup.WarmupPlanListView.as_view(), name="warmup_plans"),
+    path(
+        "warmup-plans/<int:pk>/actuals/",
+        warmup.ActualsUploadView.as_view(),
+        name="warmup_actuals",
+    ),
+    path("incidents/", incidents.IncidentListView.as_view(), name="incidents"),
+    path("incidents/<str:reference>/", incidents.IncidentDetailView.as_view(), name="incident"),
     # Any other address under the API answers a problem, not an HTML page.
     re_path(r"^.*$", docs.not_found, name="not_found"),
 ]

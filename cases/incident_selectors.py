@@ -30,6 +30,8 @@ ACTIVE_KEY = "cases:incidents:active:{}"
 # Redis is told at once), shows within a minute.
 ACTIVE_TIMEOUT = 60
 PAST_PER_PAGE = 10
+# What customers may read: staff publish a draft; a dismissed one was no incident.
+PUBLISHED = (IncidentStatus.ACTIVE, IncidentStatus.RESOLVED)
 
 
 def current_incidents() -> list[Incident]:
@@ -76,6 +78,18 @@ def past_incidents_page(number) -> Page:
         .order_by("-started_at", "-pk")
     )
     return Paginator(incidents, PAST_PER_PAGE).get_page(number)
+
+
+def published_incidents_affecting(account):
+    """The incidents customers of `account` may read: active and resolved ones affecting
+    it (never drafts, never dismissed), newest first, with their updates newest first."""
+    return (
+        Incident.objects.filter(status__in=PUBLISHED)
+        .affecting(account)
+        .select_related("region")
+        .prefetch_related(with_updates_newest_first())
+        .order_by("-started_at", "-pk")
+    )
 
 
 def with_updates_newest_first() -> Prefetch:

@@ -696,6 +696,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"FailureCauseEnum": "cases.models.FailureCause"},
+    "ENUM_NAME_OVERRIDES": {
+        "FailureCauseEnum": "cases.models.FailureCause",
+        # The cases' names stay as they were; the incidents' have their own.
+        "StatusEnum": "cases.models.Status",
+        "SeverityEnum": "cases.models.Severity",
+        "KindEnum": [("message", "message"), ("event", "event")],
+        "IncidentStatusEnum": [("active", "active"), ("resolved", "resolved")],
+        "IncidentSeverityEnum": "cases.models.IncidentSeverity",
+    },
     "AUTHENTICATION_WHITELIST": ["api.authentication.BearerTokenAuthentication"],
 }

@@ -52,3 +52,9 @@ def api_a(customer_a, make_token, bearer):
 @pytest.fixture
 def api_b(customer_b, make_token, bearer):
     return bearer(make_token(customer_b)[1])
+
+
+# Sending IPs and domains of accounts A and B, and A's warm-up plan, as the deliverability
+# tests make them.
+from tests.deliverability.conftest import domain_a, ip_a, ip_b  # noqa: E402, F401
+from tests.deliverability.programme_fixtures import plan_a  # noqa: E402, F401

@@ -252,6 +252,13 @@ CUSTOMER_PAGES = {
     "api:docs": (lambda w: [], []),
     "api:schema": (lambda w: [], ["format", "lang"]),
     "api:not_found": (lambda w: [], []),
+    "api:account": (lambda w: [], []),
+    "api:blocklists": (lambda w: [], []),
+    "api:blocklist_ip": (lambda w: [w["ip"].pk], ["days"]),
+    "api:blocklist_domain": (lambda w: [w["domain"].pk], ["days"]),
+    "api:warmup_plans": (lambda w: [], []),
+    "api:incidents": (lambda w: [], ["status", "cursor", "page_size"]),
+    "api:incident": (lambda w: ["INC-00001"], []),
 }
 
 
@@ -589,15 +596,16 @@ def test_the_sweep_covers_every_customer_page_with_an_address_of_its_own():
     named = {
         name for name in names(get_resolver()) if not name.startswith(("admin", "password", "log"))
     }
-    posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate", "cases:rate",
-                   "cases:follow", "cases:interval", "cases:interval_accept", "cases:interval_decline",
+    posted_only = {"cases:reply", "cases:accept", "cases:reject", "cases:escalate",
+                   "cases:rate", "cases:follow", "cases:interval", "cases:interval_accept",
+                   "cases:interval_decline",
                    "accounts:set_language", "accounts:incident_mail", "deliverability:check_now",
                    "accounts:my_mail", "accounts:team_invite", "accounts:team_withdraw",
                    "accounts:team_deactivate", "accounts:team_reactivate",
                    "signin:remove", "webhooks:event_types", "webhooks:pause", "webhooks:resume",
                    "webhooks:rotate", "webhooks:test", "webhooks:redeliver",
                    "webhooks:delete", "api_tokens:revoke", "api:case_reply", "api:case_accept",
-                   "api:case_reject", "api:case_interval"}  # fmt: skip
+                   "api:case_reject", "api:case_interval", "api:warmup_actuals"}  # fmt: skip
     # Posted by mail providers, signed; tests/inbound/test_webhooks.py sends them odd posts.
     webhooks = {"inbound:mailgun", "inbound:mailgun_mime", "inbound:postmark",
                 "inbound:sendgrid", "inbound:amazon_ses"}  # fmt: skip

@@ -128,18 +128,22 @@ class Command(BaseCommand):
         try:
             rows = []
             for name, url, who in pages:
-                # One client alone first: the time of a request when nothing competes.
-                alone, _elapsed, _errors = _load(port, url, cookies[who], 30, 1)
-                cpu = time.process_time()
-                times, elapsed, errors = _load(
-                    port, url, cookies[who], opts["requests"], opts["concurrency"]
-                )
-                client_cpu = (time.process_time() - cpu) / max(len(times), 1)
-                rows.append((name, counts[name], alone, times, elapsed, errors, client_cpu))
+                rows.append((name, counts[name], *self.measure(port, url, opts, cookies[who])))
         finally:
             server.terminate()
             server.wait(timeout=20)
         self.report(rows, opts, workers, load_at_start)
+
+    def measure(self, port: int, url: str, opts, cookie: str, headers=None) -> tuple:
+        """(1-client times, times, elapsed, errors, client CPU per request) of one page."""
+        # One client alone first: the time of a request when nothing competes.
+        alone, _elapsed, _errors = _load(port, url, cookie, 30, 1, headers)
+        cpu = time.process_time()
+        times, elapsed, errors = _load(
+            port, url, cookie, opts["requests"], opts["concurrency"], headers
+        )
+        client_cpu = (time.process_time() - cpu) / max(len(times), 1)
+        return alone, times, elapsed, errors, client_cpu
 
     # --- seeding -------------------------------------------------------------------
 
@@ -459,8 +463,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _load(port: int, url: str, cookie: str, total: int, concurrency: int):
-    """`total` GETs of `url` from `concurrency` threads with kept-alive connections."""
+def _load(port: int, url: str, cookie: str, total: int, concurrency: int, headers=None):
+    """`total` GETs of `url` from `concurrency` threads with kept-alive connections,
+    sending the session `cookie` (if any) and `headers`."""
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -471,13 +476,13 @@ def _load(port: int, url: str, cookie: str, total: int, concurrency: int):
     def run(n):
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+        sent = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {}), **(headers or {})}
         mine = []
         bad = 0
         for _ in range(n):
             t0 = time.perf_counter()
             try:
-                conn.request("GET", url, headers=headers)
+                conn.request("GET", url, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
