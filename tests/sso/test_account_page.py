@@ -108,3 +108,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         response = client.get(URL)
     assert len(html.select(response, "[data-testid=sso-domain]")) == 7
+
+
+def test_the_profile_leads_the_primary_contact_and_only_them_to_single_sign_on(client_a, account_a):
+    profile = reverse("accounts:profile")
+    assert html.attr(client_a.get(profile), "[data-testid=sso-link]", "href") == URL
+    technical = ContactFactory(account=account_a, role=Contact.Role.TECHNICAL)
+    other = Client()
+    other.force_login(technical.user)
+    html.absent(other.get(profile), "[data-testid=sso-link]")

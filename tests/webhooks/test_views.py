@@ -26,7 +26,7 @@ def audit(account) -> list[tuple[str, str]]:
 
 
 def test_the_profile_leads_the_primary_contact_and_only_them_to_webhooks(client_a, technical_a):
-    assert attr(page(client_a.get("/me/profile/")), "[data-testid=integrations] a", "href") == LIST
+    assert attr(page(client_a.get("/me/profile/")), "[data-testid=webhooks-link]", "href") == LIST
     absent(page(signed_in(technical_a).get("/me/profile/")), "[data-testid=integrations]")
 
 
