@@ -111,9 +111,10 @@ def test_the_rater_may_change_the_rating_for_seven_days_then_it_stays(client_a, 
     assert ResolutionRating.objects.get().score == 5
 
 
-def test_another_contact_sees_the_rating_but_cannot_change_it(client_a, resolved, account_a):
+def test_a_follower_sees_the_rating_but_cannot_change_it(client_a, resolved, account_a):
     rate(client_a, resolved, score="4")
     colleague = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    resolved.followers.add(colleague)
     client = signed_in(colleague)
     tree = page(client.get(detail(resolved)))
     assert "4/5" in text(tree, "[data-testid=rating-given]")
@@ -122,6 +123,43 @@ def test_another_contact_sees_the_rating_but_cannot_change_it(client_a, resolved
     assert response.status_code == 409
     assert "rated already" in response.content.decode()
     assert ResolutionRating.objects.get().score == 4
+
+
+def test_a_contact_not_on_the_case_is_not_offered_the_form_and_cannot_rate(resolved, account_a):
+    colleague = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    client = signed_in(colleague)
+    absent(page(client.get(detail(resolved) + "?rate=1")), "[data-testid=rating]")
+    response = rate(client, resolved, score="1")
+    assert response.status_code == 403
+    assert "rated by its requester, its followers" in response.content.decode()
+    assert not ResolutionRating.objects.exists()
+
+
+def test_a_follower_and_the_contact_who_agreed_may_rate(
+    case_a, agent, account_a, django_capture_on_commit_callbacks
+):
+    follower = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    case_a.followers.add(follower)
+    agreed = ContactFactory(account=account_a, user__email="erin@alpha.example").user
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    services.case_accept_resolution(case=case_a, customer=agreed)
+    one(page(signed_in(agreed).get(detail(case_a))), "[data-testid=rating] form")
+    one(page(signed_in(follower).get(detail(case_a))), "[data-testid=rating] form")
+    assert rate(signed_in(agreed), case_a, score="4").status_code == 302
+    assert ResolutionRating.objects.get().rated_by == agreed
+
+
+def test_a_low_rating_on_an_account_whose_tam_left_mails_the_support_managers(
+    client_a, resolved, manager, tam_a
+):
+    tam_a.is_active = False
+    tam_a.save()
+    mail.outbox.clear()
+    rate(client_a, resolved, score="1", comment="Took a week")
+    [alert] = [m for m in mail.outbox if m.to == [manager.email]]
+    assert resolved.reference in alert.subject and "1/5" in alert.subject
+    assert "Took a week" in alert.body
+    assert tam_mails(tam_a) == []
 
 
 def test_another_account_s_case_cannot_be_rated_or_seen(client_b, resolved):
