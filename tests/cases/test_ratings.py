@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from cases import services, sla_report
 from cases.models import CaseEvent, ResolutionRating
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, StaffFactory
 
 from ..html import absent, one, page, select, text
 from .test_staff_scope import signed_in
@@ -291,12 +292,37 @@ def test_the_sla_report_reads_the_ratings_in_one_query_whatever_their_number(
 
 def test_rating_rows_count_average_and_low_scores():
     ratings = [
-        {"account": "B", "agent": "x", "score": 1},
-        {"account": "A", "agent": "x", "score": 4},
-        {"account": "A", "agent": "y", "score": 5},
+        {"account_id": 2, "account": "B", "agent_id": 7, "agent": "x", "score": 1},
+        {"account_id": 1, "account": "A", "agent_id": 7, "agent": "x", "score": 4},
+        {"account_id": 1, "account": "A", "agent_id": 8, "agent": "y", "score": 5},
+        # Another agent of the same name: a row of their own.
+        {"account_id": 1, "account": "A", "agent_id": 9, "agent": "x", "score": 2},
     ]
     assert sla_report.rating_rows(ratings, "account") == [
-        sla_report.RatingRow("A", 2, 4.5, 0),
+        sla_report.RatingRow("A", 3, 3.67, 1),
         sla_report.RatingRow("B", 1, 1.0, 1),
     ]
+    assert sla_report.rating_rows(ratings, "agent") == [
+        sla_report.RatingRow("x", 2, 2.5, 1),
+        sla_report.RatingRow("x", 1, 2.0, 1),
+        sla_report.RatingRow("y", 1, 5.0, 0),
+    ]
     assert sla_report.rating_rows([], "agent") == []
+
+
+def test_the_sla_report_keeps_two_agents_of_the_same_name_apart(
+    file_case, client, client_a, agent, customer_a, manager
+):
+    namesake = StaffFactory(
+        email="agent2@example.com", full_name=agent.full_name, role=roles.SUPPORT_AGENTS
+    )
+    for proposer, score in ((agent, 1), (namesake, 5)):
+        case = file_case()
+        services.case_propose_resolution(case=case, actor=proposer, summary="Done")
+        services.case_accept_resolution(case=case, customer=customer_a)
+        assert rate(client_a, case, score=str(score)).status_code == 302
+    client.force_login(manager)
+    url = reverse("admin:cases_sla_report") + f"?month={timezone.now():%Y-%m}"
+    tree = page(client.get(url))
+    by_agent = [text(tr) for tr in select(tree, "[data-testid=ratings-agent] tbody tr")]
+    assert sorted(by_agent) == [f"{agent.full_name} 1 1.00 1", f"{agent.full_name} 1 5.00 0"]
