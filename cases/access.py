@@ -34,6 +34,16 @@ def case_for_customer(user, reference: str, *, account=None) -> Case:
     return case
 
 
+def may_rate(user, case: Case, agreement, *, following: bool) -> bool:
+    """Who rates a resolution: the case's requester, its followers, and the contact who
+    agreed to it (`agreement`, the accepted proposal); not every contact of the account."""
+    return (
+        user.pk == case.requester_id
+        or following
+        or (agreement is not None and agreement.customer_id == user.pk)
+    )
+
+
 def attachment_for_customer(user, reference: str, attachment_id: int, *, account=None):
     case = case_for_customer(user, reference, account=account)
     attachment = (

@@ -508,12 +508,16 @@ def sla_ratings(*, start, end, tam=None) -> list[dict]:
         ratings = ratings.filter(case__account__tam=tam)
     return [
         {
+            "account_id": r["case__account_id"],
             "account": r["case__account__name"],
+            "agent_id": r["agreement__proposed_by_id"],
             "agent": r["agreement__proposed_by__full_name"] or r["agreement__proposed_by__email"],
             "score": r["score"],
         }
         for r in ratings.order_by("rated_at", "id").values(
+            "case__account_id",
             "case__account__name",
+            "agreement__proposed_by_id",
             "agreement__proposed_by__full_name",
             "agreement__proposed_by__email",
             "score",

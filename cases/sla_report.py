@@ -117,18 +117,22 @@ class RatingRow:
 
 
 def rating_rows(ratings: Iterable[dict], by: str, low: int = 2) -> list[RatingRow]:
-    """Ratings as dicts with `by` ("account" or "agent") and "score", per name."""
-    scores: dict[str, list[int]] = {}
+    """Ratings as dicts with `by` ("account" or "agent": the name shown), `<by>_id` and
+    "score", per account or agent: by id, as two agents may share a name."""
+    names: dict[int | None, str] = {}
+    scores: dict[int | None, list[int]] = {}
     for rating in ratings:
-        scores.setdefault(rating[by], []).append(rating["score"])
+        key = rating[f"{by}_id"]
+        names[key] = rating[by] or "—"
+        scores.setdefault(key, []).append(rating["score"])
     return [
         RatingRow(
-            name,
+            names[key],
             len(given),
             round(statistics.fmean(given), 2),
             sum(1 for score in given if score <= low),
         )
-        for name, given in sorted(scores.items())
+        for key, given in sorted(scores.items(), key=lambda item: (names[item[0]], item[0] or 0))
     ]
 
 

@@ -7,6 +7,8 @@ note's words would show what the note says."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
@@ -49,6 +51,16 @@ def words(query: str) -> list[str]:
         if bit.strip():
             found.append(bit)
     return found
+
+
+# A reference or a part of one ("EE-000123", "000123", "123"): the full text keeps a
+# reference as whole words, so these are also looked for inside the references.
+# ("-451" is no reference: an exclusion in the websearch syntax.)
+REFERENCE_LIKE = re.compile(r"(?:[A-Za-z]{1,4}-)?[0-9]{1,12}")
+
+
+def reference_terms(query: str) -> list[str]:
+    return [word for word in words(query) if REFERENCE_LIKE.fullmatch(word)]
 
 
 def _messages(internal_notes: bool) -> QuerySet:
@@ -101,6 +113,11 @@ def _full_text(cases: QuerySet, query: str, internal_notes: bool) -> QuerySet:
     if words(query):
         by_account = Case.objects.filter(account__in=_accounts_named(query)).order_by()
         ids = ids.union(by_account.values("pk"))
+    references = Q()
+    for term in reference_terms(query):
+        references |= Q(reference__icontains=term)
+    if references:
+        ids = ids.union(Case.objects.filter(references).order_by().values("pk"))
     return cases.filter(pk__in=ids)
 
 

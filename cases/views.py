@@ -17,7 +17,7 @@ from accounts.access import customer_required
 from core.downloads import private_file_response
 
 from . import classification, deadlines, incident_selectors, selectors, services
-from .access import attachment_for_customer, case_for_customer, cases_visible_to
+from .access import attachment_for_customer, case_for_customer, cases_visible_to, may_rate
 from .forms import (
     CaseForm,
     CaseSearchForm,
@@ -114,6 +114,14 @@ def _detail_context(request, case, **forms):
         proposal = selectors.pending_interval_proposal(case)
     hotline_calls = selectors.hotline_calls(case) if contents.has_hotline_calls else []
     rating = selectors.rating(case) if contents.rating_id else None
+    following = case.requester_id == request.user.pk or contents.followed_by_user
+    # Whom the service lets rate, from the rows the page read already.
+    rater = may_rate(
+        request.user,
+        case,
+        _accepted(agreements),
+        following=contents.followed_by_user,
+    )
     return {
         "case": case,
         # Called by the template only when its cached rendering is out of date.
@@ -131,17 +139,25 @@ def _detail_context(request, case, **forms):
         "interval_proposal": proposal,
         "hotline_calls": hotline_calls,
         "rating": rating,
-        "rating_form": _rating_form(request, case, rating, now, forms.get("rating_form")),
+        "rating_form": _rating_form(request, case, rating, now, forms.get("rating_form"))
+        if rater
+        else None,
         # The promises the page tells the truth about: our callback, and what the case
         # waits for (missed, when its moment passed).
         "callback": deadlines.callback_promise(hotline_calls, now),
         "promise": deadlines.for_customer(case, now, with_callback=False),
-        "following": case.requester_id == request.user.pk or contents.followed_by_user,
+        "following": following,
         "escalate_again_at": _escalate_again_at(case, now),
         "reopen_window_days": settings.CASES_REOPEN_WINDOW_DAYS,
         "now": now,
         "Status": Status,
     }
+
+
+def _accepted(agreements):
+    """The accepted proposal a rating is about (as `services.rated_agreement` picks it)."""
+    accepted = [a for a in agreements if a.outcome == ResolutionAgreement.Outcome.ACCEPTED]
+    return max(accepted, key=lambda a: (a.decided_at, a.pk), default=None)
 
 
 def _rating_form(request, case, rating, now, bound):
@@ -189,18 +205,20 @@ def case_detail(request, reference):
 def _act(request, case, form_name, form, action):
     """Run a service for a valid form and show the case again (or the case the action
     returns); on a refusal or a bad form, show the page again."""
+    status = 400
     if form.is_valid():
         try:
             shown = action(form.cleaned_data) or case
         except services.CaseError as error:
             messages.error(request, error.message)
+            status = error.status
         else:
             return redirect("cases:detail", reference=shown.reference)
     return render(
         request,
         "cases/case_detail.html",
         _detail_context(request, case, **{form_name: form}),
-        status=400 if form.errors else 409,
+        status=status,
     )
 
 

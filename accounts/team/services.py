@@ -219,6 +219,9 @@ def _other_active_primaries(contact: Contact) -> bool:
 def contact_deactivate(*, contact: Contact, actor: User) -> Contact:
     """The colleague can no longer sign in; their sessions end now, and receivers of
     `contact_deactivated` end anything else their login holds."""
+    # Deactivations of one account in turn, on its row: two primary contacts deactivating
+    # each other at once cannot leave it without an active one.
+    Account.objects.select_for_update().filter(pk=contact.account_id).first()
     contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
     if contact.user_id == actor.pk:
         raise TeamError(_("You cannot deactivate yourself; ask another primary contact."))
@@ -235,8 +238,47 @@ def contact_deactivate(*, contact: Contact, actor: User) -> Contact:
         actor=actor,
         subject=contact.user.email,
     )
+    _withdraw_invitations_sent_by(contact, actor=actor)
     contact_deactivated.send(sender=Contact, contact=contact, actor=actor)
     return contact
+
+
+def _withdraw_invitations_sent_by(contact: Contact, *, actor: User) -> None:
+    """A deactivated contact's open invitations end with their login: whom they invited
+    is for the remaining primary contacts to decide again."""
+    now = timezone.now()
+    for invitation in Invitation.objects.select_for_update().filter(
+        account_id=contact.account_id,
+        invited_by_id=contact.user_id,
+        accepted_at=None,
+        withdrawn_at=None,
+        expires_at__gt=now,
+    ):
+        invitation.withdrawn_at = now
+        invitation.save(update_fields=["withdrawn_at"])
+        account_event_record(
+            account=contact.account,
+            kind=Kind.INVITATION_WITHDRAWN,
+            actor=actor,
+            subject=invitation.email,
+        )
+
+
+def deactivated_by_staff(contact: Contact) -> bool:
+    """Whether the contact's latest deactivation on record is not a primary contact's:
+    staff's in the admin (or none on record, or by a login deleted since). Only staff
+    undo those."""
+    latest = (
+        AccountEvent.objects.filter(
+            account_id=contact.account_id,
+            kind=Kind.CONTACT_DEACTIVATED,
+            subject=contact.user.email,
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return latest is None or latest.actor is None or latest.actor.is_staff
 
 
 @transaction.atomic
@@ -244,6 +286,14 @@ def contact_reactivate(*, contact: Contact, actor: User) -> Contact:
     contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
     if contact.user.is_active:
         return contact
+    if deactivated_by_staff(contact):
+        raise TeamError(
+            _(
+                "%(name)s was deactivated by the support team; ask your Technical Account "
+                "Manager to reactivate them."
+            )
+            % {"name": contact.user}
+        )
     contact.user.is_active = True
     contact.user.save(update_fields=["is_active"])
     account_event_record(
@@ -272,6 +322,7 @@ def login_activity_changed_by_staff(*, login: User, actor: User) -> None:
         subject=login.email,
     )
     if not login.is_active:
+        _withdraw_invitations_sent_by(contact, actor=actor)
         contact_deactivated.send(sender=Contact, contact=contact, actor=actor)
 
 

@@ -96,7 +96,13 @@ def contact(request, contact_id):
     return render(
         request,
         "accounts/team/contact.html",
-        {"contact": contact, "form": form},
+        {
+            "contact": contact,
+            "form": form,
+            # Only staff undo a deactivation of theirs: no button that would be refused.
+            "staff_deactivated": not contact.user.is_active
+            and services.deactivated_by_staff(contact),
+        },
         status=400 if form.errors else 200,
     )
 

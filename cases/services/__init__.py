@@ -8,7 +8,7 @@ when it stops (`sweep_alarm`).
 Deadlines are stored by `cases.deadlines`. Other apps, views, tasks and the admin call
 the services through this package."""
 
-from .base import MAILED_KINDS, CaseError, Kind, lock_case, record_event, resolve_now
+from .base import MAILED_KINDS, CaseError, CaseForbidden, Kind, lock_case, record_event, resolve_now
 from .duplicates import case_merge_duplicate
 from .hotline import (
     CANDIDATE_DAYS,
@@ -72,6 +72,7 @@ __all__ = [
     "MIN_INTERVAL",
     "TRANSITIONS",
     "CaseError",
+    "CaseForbidden",
     "Kind",
     "accounts_matching",
     "affected_accounts",

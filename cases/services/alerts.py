@@ -119,10 +119,10 @@ def alert_case_owner(case, *, what: Callable[[], str], now: datetime) -> None:
 
 def alert_low_rating(case, rating) -> None:
     """A customer rated a resolution low: the account's TAM hears of it (oversight of
-    support interactions), in the TAM's language, with the customer's comment."""
+    support interactions), in the TAM's language, with the customer's comment; the
+    Support Managers do when the account has no active TAM."""
     tam = case.account.tam if case.account.tam_id else None
-    if tam is None:
-        return
+    readers = [tam] if tam is not None and tam.is_active else managers_and_tam(None)
 
     def build() -> Alert:
         names = {"reference": case.reference, "account": case.account.name, "score": rating.score}
@@ -144,4 +144,4 @@ def alert_low_rating(case, rating) -> None:
             data={"case": case.pk, "reference": case.reference, "score": rating.score},
         )
 
-    alert_staff(build, [tam])
+    alert_staff(build, readers)

@@ -44,9 +44,18 @@ MAILED_KINDS = frozenset(
 class CaseError(Exception):
     """A refused action, with a sentence for the person who tried it."""
 
+    # The page's status: the case's state refuses the action.
+    status = 409
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class CaseForbidden(CaseError):
+    """An action on a case the reader may see but not take."""
+
+    status = 403
 
 
 def vars_of(case: Case) -> dict:

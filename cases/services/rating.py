@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import dates
 
+from ..access import may_rate
 from ..models import (
     RATING_CHANGE_DAYS,
     RATING_COMMENT_MAX_LENGTH,
@@ -21,7 +22,7 @@ from ..models import (
     ResolutionRating,
 )
 from .alerts import alert_low_rating
-from .base import CaseError, Kind, lock_case, record_event, resolve_now, vars_of
+from .base import CaseError, CaseForbidden, Kind, lock_case, record_event, resolve_now, vars_of
 
 
 def rated_agreement(case: Case) -> ResolutionAgreement | None:
@@ -58,6 +59,15 @@ def case_rate_resolution(
             _(
                 "Case %(reference)s is not resolved by mutual agreement: only a resolution "
                 "you agreed to can be rated."
+            )
+            % vars_of(case)
+        )
+    following = case.followers.filter(pk=customer.pk).exists()
+    if not may_rate(customer, case, agreement, following=following):
+        raise CaseForbidden(
+            _(
+                "The resolution of case %(reference)s is rated by its requester, its "
+                "followers or the contact who agreed to it; follow the case to rate it."
             )
             % vars_of(case)
         )

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from cases import services, sla_report
 from cases.models import CaseEvent, ResolutionRating
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, StaffFactory
 
 from ..html import absent, one, page, select, text
 from .test_staff_scope import signed_in
@@ -111,9 +112,10 @@ def test_the_rater_may_change_the_rating_for_seven_days_then_it_stays(client_a, 
     assert ResolutionRating.objects.get().score == 5
 
 
-def test_another_contact_sees_the_rating_but_cannot_change_it(client_a, resolved, account_a):
+def test_a_follower_sees_the_rating_but_cannot_change_it(client_a, resolved, account_a):
     rate(client_a, resolved, score="4")
     colleague = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    resolved.followers.add(colleague)
     client = signed_in(colleague)
     tree = page(client.get(detail(resolved)))
     assert "4/5" in text(tree, "[data-testid=rating-given]")
@@ -122,6 +124,43 @@ def test_another_contact_sees_the_rating_but_cannot_change_it(client_a, resolved
     assert response.status_code == 409
     assert "rated already" in response.content.decode()
     assert ResolutionRating.objects.get().score == 4
+
+
+def test_a_contact_not_on_the_case_is_not_offered_the_form_and_cannot_rate(resolved, account_a):
+    colleague = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    client = signed_in(colleague)
+    absent(page(client.get(detail(resolved) + "?rate=1")), "[data-testid=rating]")
+    response = rate(client, resolved, score="1")
+    assert response.status_code == 403
+    assert "rated by its requester, its followers" in response.content.decode()
+    assert not ResolutionRating.objects.exists()
+
+
+def test_a_follower_and_the_contact_who_agreed_may_rate(
+    case_a, agent, account_a, django_capture_on_commit_callbacks
+):
+    follower = ContactFactory(account=account_a, user__email="carol@alpha.example").user
+    case_a.followers.add(follower)
+    agreed = ContactFactory(account=account_a, user__email="erin@alpha.example").user
+    services.case_propose_resolution(case=case_a, actor=agent, summary="Fixed")
+    services.case_accept_resolution(case=case_a, customer=agreed)
+    one(page(signed_in(agreed).get(detail(case_a))), "[data-testid=rating] form")
+    one(page(signed_in(follower).get(detail(case_a))), "[data-testid=rating] form")
+    assert rate(signed_in(agreed), case_a, score="4").status_code == 302
+    assert ResolutionRating.objects.get().rated_by == agreed
+
+
+def test_a_low_rating_on_an_account_whose_tam_left_mails_the_support_managers(
+    client_a, resolved, manager, tam_a
+):
+    tam_a.is_active = False
+    tam_a.save()
+    mail.outbox.clear()
+    rate(client_a, resolved, score="1", comment="Took a week")
+    [alert] = [m for m in mail.outbox if m.to == [manager.email]]
+    assert resolved.reference in alert.subject and "1/5" in alert.subject
+    assert "Took a week" in alert.body
+    assert tam_mails(tam_a) == []
 
 
 def test_another_account_s_case_cannot_be_rated_or_seen(client_b, resolved):
@@ -253,12 +292,37 @@ def test_the_sla_report_reads_the_ratings_in_one_query_whatever_their_number(
 
 def test_rating_rows_count_average_and_low_scores():
     ratings = [
-        {"account": "B", "agent": "x", "score": 1},
-        {"account": "A", "agent": "x", "score": 4},
-        {"account": "A", "agent": "y", "score": 5},
+        {"account_id": 2, "account": "B", "agent_id": 7, "agent": "x", "score": 1},
+        {"account_id": 1, "account": "A", "agent_id": 7, "agent": "x", "score": 4},
+        {"account_id": 1, "account": "A", "agent_id": 8, "agent": "y", "score": 5},
+        # Another agent of the same name: a row of their own.
+        {"account_id": 1, "account": "A", "agent_id": 9, "agent": "x", "score": 2},
     ]
     assert sla_report.rating_rows(ratings, "account") == [
-        sla_report.RatingRow("A", 2, 4.5, 0),
+        sla_report.RatingRow("A", 3, 3.67, 1),
         sla_report.RatingRow("B", 1, 1.0, 1),
     ]
+    assert sla_report.rating_rows(ratings, "agent") == [
+        sla_report.RatingRow("x", 2, 2.5, 1),
+        sla_report.RatingRow("x", 1, 2.0, 1),
+        sla_report.RatingRow("y", 1, 5.0, 0),
+    ]
     assert sla_report.rating_rows([], "agent") == []
+
+
+def test_the_sla_report_keeps_two_agents_of_the_same_name_apart(
+    file_case, client, client_a, agent, customer_a, manager
+):
+    namesake = StaffFactory(
+        email="agent2@example.com", full_name=agent.full_name, role=roles.SUPPORT_AGENTS
+    )
+    for proposer, score in ((agent, 1), (namesake, 5)):
+        case = file_case()
+        services.case_propose_resolution(case=case, actor=proposer, summary="Done")
+        services.case_accept_resolution(case=case, customer=customer_a)
+        assert rate(client_a, case, score=str(score)).status_code == 302
+    client.force_login(manager)
+    url = reverse("admin:cases_sla_report") + f"?month={timezone.now():%Y-%m}"
+    tree = page(client.get(url))
+    by_agent = [text(tr) for tr in select(tree, "[data-testid=ratings-agent] tbody tr")]
+    assert sorted(by_agent) == [f"{agent.full_name} 1 1.00 1", f"{agent.full_name} 1 5.00 0"]

@@ -141,3 +141,21 @@ def test_the_search_uses_the_gin_indexes(agent_client, talking_cases):
         plan = cases.explain()
     assert "case_search" in plan
     assert "case_message_search" in plan
+
+
+def test_a_bare_number_or_part_of_a_reference_finds_the_case(agent_client, talking_cases):
+    described = talking_cases[0]
+    number = described.reference.rsplit("-", 1)[-1]  # "000123"
+    assert found(agent_client, number) == {described.reference}
+    assert found(agent_client, number.lstrip("0")) >= {described.reference}
+    assert found(agent_client, described.reference.lower()) == {described.reference}
+
+
+def test_reference_terms_are_the_words_that_look_like_one():
+    from cases.staff_search import reference_terms
+
+    assert reference_terms('EE-000123 123 greylisting "a b" x-1 -451') == [
+        "EE-000123",
+        "123",
+        "x-1",
+    ]
