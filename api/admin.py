@@ -121,7 +121,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        tokens = list(queryset.select_related("owner__contact__account"))
+        tokens = list(queryset.select_related("owner__contact__account", "account"))
         # All or nothing: a selection holding a token the reader may not revoke is refused.
         if not all(staff_access.may_revoke_token(request.user, t) for t in tokens):
             raise PermissionDenied
