@@ -30,7 +30,11 @@ class StaffTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_staff=True, is_active=True)
+        # A superuser's token would read with every right there is: integrations act as
+        # a staff login with a role.
+        self.fields["owner"].queryset = User.objects.filter(
+            is_staff=True, is_active=True, is_superuser=False
+        )
 
     expires_at = TokenForm.expires_at
 

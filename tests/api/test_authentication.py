@@ -93,15 +93,6 @@ def test_a_token_stays_with_the_account_it_was_made_for(bearer, customer_a, cust
     assert bearer(fresh).get(f"{CASES}{case_b.reference}/").status_code == 200
 
 
-def test_a_staff_token_ends_when_its_owner_is_no_longer_staff(bearer, manager, make_token):
-    token, secret = make_token(manager, scopes=[Scope.READ])
-    assert token.account is None
-    assert bearer(secret).get(CASES).status_code == 200
-    manager.is_staff = False
-    manager.save()
-    _refused(bearer(secret).get(CASES))
-
-
 def test_revoke_tokens_of_ends_every_token_of_a_contact(bearer, customer_a, make_token):
     from accounts.models import AccountEvent
     from api.services import revoke_tokens_of
