@@ -687,6 +687,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The address calls without a token are throttled by: REMOTE_ADDR, or behind the TLS
+    # proxy the entry it appended, as for sign-in (never what a client wrote itself).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Email Enterprise Support API",
