@@ -30,7 +30,11 @@ class StaffTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_staff=True, is_active=True)
+        # A superuser's token would read with every right there is: integrations act as
+        # a staff login with a role.
+        self.fields["owner"].queryset = User.objects.filter(
+            is_staff=True, is_active=True, is_superuser=False
+        )
 
     expires_at = TokenForm.expires_at
 
@@ -121,7 +125,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        tokens = list(queryset.select_related("owner__contact__account"))
+        tokens = list(queryset.select_related("owner__contact__account", "account"))
         # All or nothing: a selection holding a token the reader may not revoke is refused.
         if not all(staff_access.may_revoke_token(request.user, t) for t in tokens):
             raise PermissionDenied

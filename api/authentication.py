@@ -12,10 +12,19 @@ from . import services, tokens
 from .models import ApiToken
 
 
+def speaks_for_owner(token: ApiToken, user) -> bool:
+    """A staff token while its owner is staff; a customer's token while its owner is a
+    contact of the very account it was made for (one who left, or moved to another
+    account, holds a token that speaks for no one)."""
+    if token.account_id is None:
+        return user.is_staff
+    account = customer_account(user)
+    return account is not None and account.pk == token.account_id
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """A live token of an active login. A customer's token works only while its owner
-    is a contact of an account (`customer_account`, the portal's one rule); a staff
-    token only while its owner is staff."""
+    """A live token of an active login that still speaks for its owner
+    (`speaks_for_owner`, on the portal's one rule `customer_account`)."""
 
     keyword = "Bearer"
     refused = _("The token is not valid: it may be mistyped, revoked or expired.")
@@ -44,8 +53,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.owner.is_active:
             raise exceptions.AuthenticationFailed(self.refused)
         user = token.owner
-        if not user.is_staff and customer_account(user) is None:
-            # The contact left the account: the token no longer speaks for anyone.
+        if not speaks_for_owner(token, user):
             raise exceptions.AuthenticationFailed(self.refused)
         services.api_token_touch(token, now)
         return user, token

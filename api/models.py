@@ -38,6 +38,16 @@ class ApiToken(models.Model):
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
+    # The customer account the token speaks for, fixed when it is made: a login that
+    # moves to another account does not take the token along. None for staff tokens.
+    account = models.ForeignKey(
+        "accounts.Account",
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
     name = models.CharField(_("name"), max_length=100)
     scopes = models.JSONField(_("scopes"), default=list)
     token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)

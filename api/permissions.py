@@ -33,9 +33,13 @@ class HasScope(permissions.BasePermission):
             return False
         needed = required_scopes(view, request.method)
         if not scopes_of(request) & set(needed):
-            self.message = _("This token lacks the “%(scope)s” scope this request needs.") % {
-                "scope": " / ".join(needed)
-            }
+            self.message = (
+                _("This token lacks the “%(scope)s” scope this request needs.")
+                % {"scope": needed[0]}
+                if len(needed) == 1
+                else _("This token lacks a scope this request needs: one of %(scopes)s.")
+                % {"scopes": ", ".join(f"“{scope}”" for scope in needed)}
+            )
             return False
         return True
 
@@ -46,20 +50,5 @@ class CustomerOnly(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.user.is_staff:
             self.message = _("Staff tokens read cases; staff act on cases in the admin.")
-            return False
-        return True
-
-
-class HasAnyScope(permissions.BasePermission):
-    """Reads that several scopes open (`view.any_scopes`): a token with any one of them
-    may read (a deliverability monitor needs no case scope to read blocklists)."""
-
-    def has_permission(self, request, view):
-        if not request.user or not request.user.is_authenticated:
-            return False
-        if scopes_of(request).isdisjoint(view.any_scopes):
-            self.message = _("This token lacks a scope this request needs: one of %(scopes)s.") % {
-                "scopes": ", ".join(f"“{scope}”" for scope in view.any_scopes)
-            }
             return False
         return True

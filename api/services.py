@@ -66,6 +66,7 @@ def api_token_create(
     secret, prefix, digest = tokens.new_token()
     token = ApiToken.objects.create(
         owner=owner,
+        account=None if owner.is_staff else account,
         name=name.strip(),
         scopes=scopes,
         token_hash=digest,
@@ -93,10 +94,8 @@ def api_token_revoke(*, token: ApiToken, actor, now: datetime | None = None) -> 
     if not changed:
         return False
     token.revoked_at = now
-    account = customer_account(token.owner)
-    if account is None and hasattr(token.owner, "contact"):
-        # A contact who just left still belongs to the record of the account they left.
-        account = token.owner.contact.account
+    # The record of the account the token spoke for, even when its owner has left it.
+    account = token.account
     if account is not None:
         account_event_record(
             account=account,
@@ -112,7 +111,7 @@ def revoke_tokens_of(user, *, actor=None, now: datetime | None = None) -> int:
     returns how many. Each revocation is on the account's record."""
     now = now or timezone.now()
     count = 0
-    for token in ApiToken.objects.live(now).filter(owner=user).select_related("owner"):
+    for token in ApiToken.objects.live(now).filter(owner=user).select_related("account"):
         count += api_token_revoke(token=token, actor=actor, now=now)
     return count
 

@@ -35,7 +35,5 @@ def may_revoke_token(user, token: ApiToken | None = None) -> bool:
         return True
     if token.owner.is_staff:
         return may_assign_tam(user)
-    contact = getattr(token.owner, "contact", None)
-    # A login that left its account: only those who change every account revoke it.
-    account = contact.account if contact is not None else None
-    return account_in_scope(user, account) or may_assign_tam(user)
+    # The account the token speaks for, wherever its owner is now.
+    return account_in_scope(user, token.account) or may_assign_tam(user)

@@ -68,6 +68,12 @@ def beat_schedule() -> list[Entry]:
         ),
         Entry("Webhooks: send the retries that are due", "webhooks.send_due", 1, "minutes"),
         Entry(
+            "Webhooks: delete finished deliveries past retention",
+            "webhooks.purge_deliveries",
+            1,
+            "days",
+        ),
+        Entry(
             "TAM programme: remind TAMs of next steps that come due",
             "deliverability.next_step_reminders",
             1,

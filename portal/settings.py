@@ -322,6 +322,9 @@ WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", 
 WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="")
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
 WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+# Delivered and failed deliveries stay in the endpoint's log this long, then beat deletes
+# them (webhooks.purge_deliveries).
+WEBHOOKS_DELIVERY_RETENTION_DAYS = env.int("WEBHOOKS_DELIVERY_RETENTION_DAYS", default=30)
 
 # Health (/health/, portal/health.py): open to load balancers and monitors without a
 # login. With a token set, only `Authorization: Bearer <token>` is told which check failed.
@@ -687,6 +690,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The address calls without a token are throttled by: REMOTE_ADDR, or behind the TLS
+    # proxy the entry it appended, as for sign-in (never what a client wrote itself).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Email Enterprise Support API",

@@ -85,7 +85,8 @@ class Delivery(models.Model):
         SUCCEEDED = "succeeded", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    # The X-Portal-Delivery header: receivers refuse an id they have seen (replays).
+    # The X-Portal-Delivery header: the same on each retry of the delivery, so a receiver
+    # acknowledges an id it has processed already (docs/webhooks.md).
     delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.CharField(_("event"), max_length=32)
@@ -124,6 +125,8 @@ class Delivery(models.Model):
                 name="webhook_delivery_due",
             ),
             models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_log"),
+            # The daily purge's query: deliveries past retention.
+            models.Index(fields=["created_at"], name="webhook_delivery_age"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,8 @@
 """Every change of state of webhooks: one function per action.
 
-A delivery is a row with a `next_attempt_at`. An event writes one per subscribed active
-endpoint and queues its first attempt through the outbox, in the transaction of the
+A delivery is a row with a `next_attempt_at`. An event writes one per subscribed
+endpoint and queues its first attempt through the outbox (a paused endpoint's is written
+as failed, not sent, for the customer to redeliver), in the transaction of the
 change that emitted it; a failed attempt moves `next_attempt_at` along the backoff
 (`retry.py`) and the retry sweep, run by beat every minute, queues the attempts that are
 due. A worker claims an attempt with a conditional update before it sends, so two
@@ -73,17 +74,29 @@ def body_for(*, event_id: str, event_type: str, occurred_at: datetime, account, 
     return json.dumps(envelope, sort_keys=True, separators=(",", ":"))
 
 
+def not_sent_while_paused() -> str:
+    return _("Not sent: the endpoint was paused. Redeliver it once the endpoint is resumed.")
+
+
 def _queue(endpoint: Endpoint, *, event_id, event_type, body, now, redelivery_of=None):
+    # A paused endpoint's delivery is kept in the log, never sent: the customer
+    # redelivers it once they resume.
+    paused = {
+        "status": Delivery.Status.FAILED,
+        "next_attempt_at": None,
+        "error": not_sent_while_paused(),
+    }
     delivery = Delivery.objects.create(
         endpoint=endpoint,
         event_id=event_id,
         event_type=event_type,
         body=body,
         created_at=now,
-        next_attempt_at=now,
         redelivery_of=redelivery_of,
+        **(paused if not endpoint.is_active else {"next_attempt_at": now}),
     )
-    outbox.enqueue(DELIVER_TASK, delivery.pk)
+    if endpoint.is_active:
+        outbox.enqueue(DELIVER_TASK, delivery.pk)
     return delivery
 
 
@@ -91,11 +104,10 @@ def _queue(endpoint: Endpoint, *, event_id, event_type, body, now, redelivery_of
 
 
 def deliveries_for_event(event: Event) -> list[Delivery]:
-    """The sink of core.events: a delivery to each active endpoint subscribed to the
-    event's type, among the accounts it concerns. Runs in the emitter's transaction."""
-    endpoints = Endpoint.objects.filter(
-        status=Endpoint.Status.ACTIVE, account_id__in=event.account_ids
-    ).select_related("account")
+    """The sink of core.events: a delivery to each endpoint subscribed to the event's
+    type, among the accounts it concerns; a paused endpoint's is logged as not sent, to
+    be redelivered. Runs in the emitter's transaction."""
+    endpoints = Endpoint.objects.filter(account_id__in=event.account_ids).select_related("account")
     deliveries = []
     now = timezone.now()
     for endpoint in endpoints:
@@ -221,7 +233,7 @@ def _pause(endpoint: Endpoint, *, actor: User | None, reason: str, now: datetime
     endpoint.deliveries.filter(status=Delivery.Status.PENDING).update(
         status=Delivery.Status.FAILED,
         next_attempt_at=None,
-        error=_("Not sent: the endpoint was paused. Redeliver it once the endpoint is resumed."),
+        error=not_sent_while_paused(),
     )
     account_event_record(
         account=endpoint.account,
@@ -439,6 +451,24 @@ def deliveries_send_due(*, now: datetime | None = None, limit: int = 500) -> int
         for pk in due:
             outbox.enqueue(DELIVER_TASK, pk)
     return len(due)
+
+
+PURGE_BATCH = 2000
+
+
+def deliveries_purge(*, now: datetime | None = None) -> int:
+    """Delete the delivered and failed deliveries older than the retention, in batches
+    (a long-paused endpoint's log can be large); returns how many. A pending one stays
+    whatever its age. Safe to run twice."""
+    cutoff = _now(now) - timedelta(days=settings.WEBHOOKS_DELIVERY_RETENTION_DAYS)
+    finished = Delivery.objects.filter(
+        created_at__lt=cutoff, status__in=[Delivery.Status.SUCCEEDED, Delivery.Status.FAILED]
+    )
+    deleted = 0
+    while batch := list(finished.values_list("pk", flat=True)[:PURGE_BATCH]):
+        # A redelivery of a deleted delivery keeps its row; its link is cleared (SET_NULL).
+        deleted += Delivery.objects.filter(pk__in=batch).delete()[1].get(Delivery._meta.label, 0)
+    return deleted
 
 
 def primary_contact_logins(account_id: int) -> list[User]:

@@ -37,3 +37,9 @@ def send_due_task(now: str | None = None) -> int:
 )
 def mail_endpoint_paused_task(endpoint_id: int, paused_at: str) -> int:
     return services.endpoint_paused_mail(endpoint_pk=endpoint_id, paused_at=paused_at)
+
+
+@shared_task(name="webhooks.purge_deliveries")
+def purge_deliveries_task() -> int:
+    """Beat runs this daily: the delivery log keeps WEBHOOKS_DELIVERY_RETENTION_DAYS."""
+    return services.deliveries_purge()

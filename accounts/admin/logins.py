@@ -20,6 +20,7 @@ from .. import roles, services, staff_access
 from ..models import (
     User,
 )
+from ..signals import login_deactivated
 from ..team import services as team_services
 from .choices import autocomplete_choices
 
@@ -133,6 +134,8 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data:
             team_services.login_activity_changed_by_staff(login=obj, actor=request.user)
+            if not obj.is_active:
+                login_deactivated.send(sender=User, login=obj, actor=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

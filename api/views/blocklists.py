@@ -15,7 +15,7 @@ from deliverability import access
 from deliverability.blocklists import selectors
 
 from ..models import Scope
-from ..permissions import HasAnyScope
+from ..permissions import HasScope
 from ..serializers import blocklists as s
 from .base import ApiView
 from .cases import account_of
@@ -27,8 +27,8 @@ ASSET_ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 class DeliverabilityReadView(ApiView):
     """Reads of deliverability: a token with the deliverability or the read scope."""
 
-    permission_classes = [HasAnyScope]
-    any_scopes = (Scope.DELIVERABILITY, Scope.READ)
+    permission_classes = [HasScope]
+    scopes = {"read": (Scope.DELIVERABILITY, Scope.READ), "write": Scope.DELIVERABILITY}
 
 
 def _row(row, name_fields: dict) -> dict:

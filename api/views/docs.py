@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -62,11 +67,45 @@ def operations(schema: dict) -> list[dict]:
     return found
 
 
-@lru_cache(maxsize=1)
+def _language() -> str:
+    """The active language as one the portal speaks: any other (`?lang=xx`) is built
+    in the default, so a caller cannot make the schema be built over and over."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def _schema_in(language: str) -> dict:
+    # The schema changes only with the code: built once per process and language, not
+    # per request (it takes a good second).
+    with translation.override(language):
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def cached_schema() -> dict:
+    return _schema_in(_language())
+
+
 def _reference() -> tuple[list[dict], dict]:
-    # The schema changes only with the code: built once per process, not per reader.
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema = cached_schema()
     return operations(schema), schema.get("info", {})
+
+
+class SchemaView(SpectacularAPIView):
+    """/api/v1/schema/: public, it describes and holds no data; served from the cache."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def _get_schema_response(self, request):
+        return Response(
+            data=cached_schema(),
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'
+            },
+        )
 
 
 def problem_types() -> list[tuple[str, int, str]]:

@@ -37,14 +37,14 @@ def token_list(request):
                 context.update(new_secret=secret, new_token=token, form=TokenForm())
         if form.errors:
             status = 400
-    context["tokens"] = selectors.tokens_of(request.user)
+    context["tokens"] = selectors.tokens_of(request.user, request.account)
     return render(request, "api/tokens.html", context, status=status)
 
 
 @require_POST
 @customer_required
 def token_revoke(request, token_id):
-    token = selectors.token_of(request.user, token_id)
+    token = selectors.token_of(request.user, request.account, token_id)
     if token is None:
         raise Http404
     services.api_token_revoke(token=token, actor=request.user)

@@ -10,9 +10,19 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.events import EventType
+
 from .. import deadlines
 from ..models import Case, DeadlineKind, HotlineCall, Status
-from .base import CaseError, Kind, lock_case, queue_mail, record_event, resolve_now
+from .base import (
+    CaseError,
+    Kind,
+    emit_case_event,
+    lock_case,
+    queue_mail,
+    record_event,
+    resolve_now,
+)
 
 
 def original_of(case: Case) -> Case:
@@ -85,4 +95,12 @@ def case_merge_duplicate(*, case: Case, original: Case, actor, now: datetime | N
     original.updated_at = now
     deadlines.save(original, ["updated_at"], recompute=[DeadlineKind.CALLBACK] if calls else [])
     queue_mail(event)
+    # Closed by the merge: the account's systems hear of it as of any other close.
+    emit_case_event(
+        case,
+        EventType.CASE_STATUS_CHANGED,
+        now=now,
+        from_status=from_status,
+        to_status=Status.CLOSED,
+    )
     return case

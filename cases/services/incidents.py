@@ -116,6 +116,7 @@ def incident_declare(
         declared_by=actor,
     )
     incident_event(incident, IncidentEvent.Kind.DECLARED, actor=actor, now=now)
+    _emit_update(incident, now, update_id=None, text=incident.text, text_nl=incident.text_nl)
     return incident
 
 
@@ -148,6 +149,7 @@ def incident_publish(
     incident_event(
         incident, IncidentEvent.Kind.DECLARED, actor=actor, now=now, detail=_("Draft published")
     )
+    _emit_update(incident, now, update_id=None, text=incident.text, text_nl=incident.text_nl)
     return incident
 
 
@@ -296,14 +298,25 @@ def incident_post_update(
         cases=posted,
     )
     outbox.enqueue(MAIL_TASK, "update", update.pk)
-    _emit_update(incident, update, now)
+    _emit_update(
+        incident,
+        now,
+        update_id=update.pk,
+        text=update.text,
+        text_nl=update.text_nl,
+        expected_resolution_at=update.expected_resolution_at,
+    )
     return update
 
 
-def _emit_update(incident: Incident, update: IncidentUpdate, now) -> None:
+def _emit_update(
+    incident: Incident, now, *, update_id, text: str, text_nl: str, expected_resolution_at=None
+) -> None:
     """One event for each affected account: their systems hear of it whether or not a
-    case of theirs is linked. Both languages: a system has no reader to choose for."""
-    expected = update.expected_resolution_at
+    case of theirs is linked. Both languages: a system has no reader to choose for. Sent
+    from the moment customers see the incident (declared or published, never a draft):
+    its updates, and its resolution with the summary."""
+    expected = expected_resolution_at
     events.emit_to_accounts(
         affected_accounts(incident).values_list("pk", flat=True),
         events.EventType.INCIDENT_UPDATED,
@@ -319,10 +332,10 @@ def _emit_update(incident: Incident, update: IncidentUpdate, now) -> None:
                 "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("availability:status"),
             },
             "update": {
-                "id": update.pk,
-                "text": update.text,
-                "text_nl": update.text_nl,
-                "posted_at": update.posted_at.isoformat(),
+                "id": update_id,
+                "text": text,
+                "text_nl": text_nl,
+                "posted_at": now.isoformat(),
                 "expected_resolution_at": expected.isoformat() if expected else None,
             },
         },
@@ -366,6 +379,7 @@ def incident_resolve(
         told=told,
     )
     outbox.enqueue(MAIL_TASK, "resolved", incident.pk)
+    _emit_update(incident, now, update_id=None, text=summary, text_nl=summary_nl)
     return incident
 
 

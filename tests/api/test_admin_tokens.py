@@ -41,6 +41,41 @@ def test_a_customer_cannot_own_a_staff_token(manager, customer_a):
     assert not ApiToken.objects.exists()
 
 
+def test_a_superuser_cannot_own_a_staff_token(manager, superuser):
+    client = signed_in(manager)
+    assert superuser.email.encode() not in client.get(ADD).content
+    response = client.post(ADD, {"owner": superuser.pk, "name": "x", "expires": "30"})
+    assert "owner" in response.context["adminform"].form.errors
+    assert not ApiToken.objects.exists()
+
+
+def test_deactivating_a_staff_login_in_the_admin_revokes_its_tokens(
+    manager, agent, make_token, bearer
+):
+    token, secret = make_token(agent, scopes=[Scope.READ])
+    assert bearer(secret).get("/api/v1/cases/").status_code == 200
+    change = reverse("admin:accounts_user_change", args=[agent.pk])
+    form = {
+        "email": agent.email,
+        "full_name": agent.full_name,
+        "phone": agent.phone,
+        "language": agent.language,
+        "time_zone": agent.time_zone,
+        "is_staff": "on",
+        "groups": list(agent.groups.values_list("pk", flat=True)),
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00",
+    }
+    assert signed_in(manager).post(change, form).status_code == 302
+    agent.refresh_from_db(), token.refresh_from_db()
+    assert not agent.is_active
+    assert token.revoked_at is not None
+    # Active again, the token stays revoked.
+    agent.is_active = True
+    agent.save()
+    assert bearer(secret).get("/api/v1/cases/").status_code == 401
+
+
 @pytest.mark.parametrize("persona", ["tam_a", "agent", "representative"])
 def test_only_managers_make_tokens(request, persona, agent):
     client = signed_in(request.getfixturevalue(persona))

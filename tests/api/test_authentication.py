@@ -47,6 +47,7 @@ def test_it_refuses_a_revoked_token(bearer, customer_a, make_token):
     from api import services
 
     token, secret = make_token(customer_a)
+    assert bearer(secret).get(CASES).status_code == 200
     services.api_token_revoke(token=token, actor=customer_a)
     _refused(bearer(secret).get(CASES))
 
@@ -60,6 +61,7 @@ def test_it_refuses_an_expired_token(bearer, customer_a, make_token):
 
 def test_it_refuses_an_inactive_login(bearer, customer_a, make_token):
     _token, secret = make_token(customer_a)
+    assert bearer(secret).get(CASES).status_code == 200
     customer_a.is_active = False
     customer_a.save()
     _refused(bearer(secret).get(CASES))
@@ -68,8 +70,27 @@ def test_it_refuses_an_inactive_login(bearer, customer_a, make_token):
 def test_it_refuses_a_contact_who_left_the_account(bearer, customer_a, make_token):
     case = open_case(customer_a, "Bounces twice")
     _token, secret = make_token(customer_a)
+    assert bearer(secret).get(f"{CASES}{case.reference}/").status_code == 200
     customer_a.contact.delete()
     _refused(bearer(secret).get(f"{CASES}{case.reference}/"))
+
+
+def test_a_token_stays_with_the_account_it_was_made_for(bearer, customer_a, customer_b, make_token):
+    """A login moved to another customer account (by staff) does not take its token along:
+    the token made for account A opens neither A (its owner left) nor B."""
+    case_a = open_case(customer_a, "Bounces twice")
+    token, secret = make_token(customer_a)
+    assert token.account == customer_a.contact.account
+    assert bearer(secret).get(f"{CASES}{case_a.reference}/").status_code == 200
+    contact = customer_a.contact
+    contact.account = customer_b.contact.account
+    contact.save()
+    case_b = open_case(customer_b, "Deferred at Gmail")
+    _refused(bearer(secret).get(CASES))
+    _refused(bearer(secret).get(f"{CASES}{case_b.reference}/"))
+    # A token made in the new account works there.
+    _token, fresh = make_token(customer_a)
+    assert bearer(fresh).get(f"{CASES}{case_b.reference}/").status_code == 200
 
 
 def test_revoke_tokens_of_ends_every_token_of_a_contact(bearer, customer_a, make_token):

@@ -91,6 +91,38 @@ def test_the_schema_and_its_reference_are_served(client):
     assert b'id="problem-idempotency-key-reused"' in docs.content
 
 
+def test_the_schema_is_built_once_not_per_request(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from api.views import docs
+
+    docs._schema_in.cache_clear()
+    built = []
+    build = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        built.append(1)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    for _ in range(2):
+        assert client.get(reverse("api:schema")).status_code == 200
+        assert client.get(reverse("api:schema"), {"lang": "xx"}).status_code == 200
+    assert client.get(reverse("api:docs")).status_code == 200
+    assert len(built) == 1
+    assert b"/api/v1/cases/" in client.get(reverse("api:schema"), {"format": "json"}).content
+
+
+def test_calls_without_a_token_are_throttled_by_the_address_not_a_header(client, settings):
+    """A client cannot escape the rate by writing X-Forwarded-For (no proxy trusted)."""
+    settings.API_RATE_PER_TOKEN = "2/minute"
+    answers = [
+        client.get(reverse("api:schema"), HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+    assert answers == [200, 200, 429]
+
+
 def test_attachments_download_as_the_page_serves_them(
     api_a, api_b, customer_a, agent, representative, make_token, bearer
 ):

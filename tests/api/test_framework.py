@@ -109,8 +109,11 @@ def test_a_refusal_is_replayed_too_and_files_nothing(api_a):
     first = api_a.post(CASES, {**FILING, "description": ""}, format="json", **key)
     again = api_a.post(CASES, {**FILING, "description": ""}, format="json", **key)
     assert first.status_code == again.status_code == 400
+    assert "Idempotent-Replayed" not in first
+    assert again["Idempotent-Replayed"] == "true"
     assert again["Content-Type"] == "application/problem+json"
     assert again.json() == first.json()
+    assert not Case.objects.exists()
 
 
 def test_a_key_expires_after_a_day(api_a):

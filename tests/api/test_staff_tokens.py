@@ -45,6 +45,7 @@ def test_internal_notes_need_their_permission(staff_api, agent, representative, 
 
 def test_a_login_no_longer_staff_loses_its_token(staff_api, agent):
     api = staff_api(agent)
+    assert api.get(CASES).status_code == 200
     agent.is_staff = False
     agent.save()
     assert api.get(CASES).status_code == 401

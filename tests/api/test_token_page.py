@@ -84,3 +84,18 @@ def test_the_token_pages_speak_dutch(client_a, customer_a):
     assert "API-tokens beheren" in client_a.get(reverse("accounts:profile")).content.decode()
     page = client_a.get(PAGE).content.decode()
     assert "Nieuw token" in page and "Zaken indienen en beantwoorden" in page
+
+
+def test_a_login_moved_to_another_account_sees_none_of_the_old_accounts_tokens(
+    client_a, customer_a, account_b, make_token
+):
+    old, _secret = make_token(customer_a, name="Alpha pager")
+    assert b"Alpha pager" in client_a.get(PAGE).content
+    contact = customer_a.contact
+    contact.account = account_b
+    contact.save()
+    assert b"pager" not in client_a.get(PAGE).content
+    # Not revoked from there either: it is account A's, on A's record.
+    assert client_a.post(reverse("api_tokens:revoke", args=[old.pk])).status_code == 404
+    old.refresh_from_db()
+    assert old.revoked_at is None

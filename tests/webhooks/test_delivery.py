@@ -232,12 +232,13 @@ def test_after_24_hours_of_failures_the_endpoint_is_paused_and_its_primary_conta
     assert "mislukten 24 uur lang, dus het endpoint is gepauzeerd" in message.body
     assert f"/me/webhooks/{endpoint.pk}/" in message.body
 
-    # Paused: new events and the sweep send nothing.
+    # Paused: new events and the sweep send nothing; the new event is logged, not sent.
     file_case("Another one")
     with time_machine.travel(attempts_at[-1] + timedelta(hours=2), tick=False):
         assert sweep() == 0
     assert len(receiver.received) == 9
-    assert Delivery.objects.count() == 1
+    missed = Delivery.objects.exclude(pk=delivery.pk).get()
+    assert (missed.status, missed.attempts, missed.next_attempt_at) == ("failed", 0, None)
 
 
 def test_the_paused_mail_is_sent_once_however_often_its_task_runs(endpoint_for, customer_a):
@@ -245,3 +246,40 @@ def test_the_paused_mail_is_sent_once_however_often_its_task_runs(endpoint_for, 
     for _ in range(2):
         tasks.mail_endpoint_paused_task.apply(args=[endpoint.pk, "2026-12-02T09:00:00Z"])
     assert len(mail.outbox) == 1
+
+
+def test_beat_deletes_finished_deliveries_past_retention_and_keeps_the_rest(
+    endpoint_for, customer_a, settings
+):
+    from portal.schedule import beat_schedule
+
+    (entry,) = [e for e in beat_schedule() if e.task == "webhooks.purge_deliveries"]
+    assert (entry.every, entry.period) == (1, "days")
+    settings.WEBHOOKS_DELIVERY_RETENTION_DAYS = 30
+    endpoint = endpoint_for(["case.filed"])
+    now = timezone.now()
+
+    def delivery(status, age_days):
+        return Delivery.objects.create(
+            endpoint=endpoint,
+            event_id="e",
+            event_type="case.filed",
+            body="{}",
+            status=status,
+            created_at=now - timedelta(days=age_days),
+        )
+
+    old_ok, old_failed = delivery("succeeded", 31), delivery("failed", 40)
+    kept = [delivery("succeeded", 29), delivery("failed", 1), delivery("pending", 31)]
+    redelivered = delivery("succeeded", 2)
+    redelivered.redelivery_of = old_failed
+    redelivered.save()
+    assert tasks.purge_deliveries_task.apply(throw=True).result == 2
+    assert not Delivery.objects.filter(pk__in=[old_ok.pk, old_failed.pk]).exists()
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {
+        *(d.pk for d in kept),
+        redelivered.pk,
+    }
+    redelivered.refresh_from_db()
+    assert redelivered.redelivery_of is None
+    assert tasks.purge_deliveries_task.apply(throw=True).result == 0

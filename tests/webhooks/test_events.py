@@ -198,3 +198,63 @@ def test_a_listing_and_its_delisting_are_sent(
     assert listed["asset"]["url"].endswith(f"/deliverability/ips/{ip_a.pk}/")
     assert listed["blocklist"]["zone"] == "zen.spamhaus.org"
     assert listed["first_check"] is True
+
+
+def test_a_case_merged_as_a_duplicate_in_the_admin_is_sent_as_closed(
+    endpoint_for, receiver, customer_a, agent_client, capture
+):
+    from django.urls import reverse
+
+    original = open_case(customer_a, "Bounces from a mailbox provider")
+    duplicate = open_case(customer_a, "Bounces again")
+    endpoint_for(["case.status_changed"])
+    with capture():
+        response = agent_client.post(
+            reverse("admin:cases_case_act", args=[duplicate.pk, "merge_duplicate"]),
+            {"merge_duplicate-original": original.reference},
+        )
+    assert response.status_code == 302
+    ((kind, data),) = sent(receiver)
+    assert kind == "case.status_changed"
+    assert data["case"]["reference"] == duplicate.reference
+    assert data["case"]["status"] == "closed"
+    assert (data["from_status"], data["to_status"]) == ("new", "closed")
+
+
+def test_an_incident_is_sent_when_published_and_resolved_never_as_a_draft(
+    endpoint_for, receiver, agent_client, capture
+):
+    from django.db import transaction
+
+    endpoint_for(["incident.updated"])
+    with capture(), transaction.atomic():
+        draft, new = cases.incident_for_outage(
+            component="api",
+            region=None,
+            started_at=timezone.now() - timedelta(minutes=5),
+            texts={"title": "Probe", "title_nl": "Probe", "text": "Down?", "text_nl": "Plat?"},
+        )
+    assert new and receiver.received == []
+    page = f"/admin/cases/incident/{draft.pk}/change/"
+    texts = {
+        "title": "REST API unavailable",
+        "title_nl": "REST API niet beschikbaar",
+        "text": "All API calls fail with 503.",
+        "text_nl": "Alle API-aanroepen mislukken met 503.",
+    }
+    with capture():
+        assert agent_client.post(page, {**texts, "action": "publish"}).status_code == 302
+    with capture():
+        response = agent_client.post(
+            page,
+            {"action": "resolve", "summary": "A bad deploy.", "summary_nl": "Een foute uitrol."},
+        )
+    assert response.status_code == 302
+    published, resolved = (data for kind, data in sent(receiver) if kind == "incident.updated")
+    assert published["incident"]["status"] == "active"
+    assert published["incident"]["title"] == "REST API unavailable"
+    assert (published["update"]["text"], published["update"]["id"]) == (texts["text"], None)
+    assert resolved["incident"]["status"] == "resolved"
+    assert resolved["update"]["text"] == "A bad deploy."
+    assert resolved["update"]["text_nl"] == "Een foute uitrol."
+    assert len(receiver.received) == 2

@@ -158,6 +158,37 @@ def test_a_test_event_and_a_redelivery_reach_the_receiver_signed(
     assert receiver.received[1].body == ping.body
 
 
+def test_an_event_while_paused_is_logged_unsent_and_redelivered_after_resuming(
+    client_a, endpoint_for, receiver, customer_a, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxTask
+    from tests.factories import open_case
+
+    endpoint = endpoint_for(["case.filed"])
+    page_url = f"{LIST}{endpoint.pk}/"
+    assert client_a.post(f"{page_url}pause/").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        open_case(customer_a, "Filed while paused")
+    missed = Delivery.objects.get()
+    assert missed.status == "failed" and missed.next_attempt_at is None
+    assert missed.error == (
+        "Not sent: the endpoint was paused. Redeliver it once the endpoint is resumed."
+    )
+    assert json.loads(missed.body)["data"]["case"]["subject"] == "Filed while paused"
+    assert receiver.received == [] and not OutboxTask.objects.exists()
+    assert not any("webhooks" in repr(callback) for callback in queued)
+    (row,) = select(page(client_a.get(page_url)), "[data-testid=delivery]")
+    assert "Redeliver it once the endpoint is resumed." in text(row)
+
+    assert client_a.post(f"{page_url}resume/").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(f"{page_url}deliveries/{missed.pk}/redeliver/")
+    assert response.status_code == 302
+    (received,) = receiver.received
+    assert received.signed is True and received.body == missed.body.encode()
+    assert Delivery.objects.get(redelivery_of=missed).status == "succeeded"
+
+
 def test_a_paused_endpoint_is_sent_no_test_event(client_a, endpoint_for, receiver, customer_a):
     endpoint = endpoint_for(["case.filed"])
     services.endpoint_pause(endpoint=endpoint, actor=customer_a)
