@@ -52,7 +52,7 @@ def test_a_manager_configures_it_and_the_audit_record_says_so(manager, account_a
     response = client_for(manager).post(ADD, form(account_a))
     assert response.status_code == 302
     sign_on = AccountSignOn.objects.get(account=account_a)
-    assert sign_on.issuer == ISSUER
+    assert sign_on.issuer == ISSUER + "/"  # as typed: the provider's tokens name it so
     assert sign_on.client_secret == SECRET
     assert sign_on.enabled and not sign_on.allow_joining
     assert sign_on.domain_names == ["alpha.example", "mail.alpha.example"]

@@ -54,6 +54,7 @@ def test_the_invitee_of_a_single_sign_on_domain_joins_through_their_provider(
         account=account_a, kind=AccountEvent.Kind.INVITATION_ACCEPTED, subject__icontains="bob"
     ).exists()
     # Joining at sign-on stayed off: the invitation let them in, not the account's setting.
+    sign_on_a.refresh_from_db()
     assert not sign_on_a.allow_joining
     assert not AccountEvent.objects.filter(kind=AccountEvent.Kind.SSO_CONTACT_CREATED).exists()
 
