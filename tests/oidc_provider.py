@@ -36,6 +36,7 @@ class OIDCProvider:
             2048, parameters={"kid": "signing-1", "alg": "RS256"}
         )
         self.claims: dict = {}
+        self.endpoints: dict = {}
         self.sign_with_other_key = False
         self.sign_with_client_secret = False
         self.expires_in = 300
@@ -69,6 +70,8 @@ class OIDCProvider:
             self.email, self.name = email, name
             # A test may give the issuer a trailing slash, as some providers do.
             self.issuer = self.base
+            # Endpoints a test names instead of this provider's own.
+            self.endpoints = {}
             self.claims = {}
             self.sign_with_other_key = False
             self.sign_with_client_secret = False
@@ -92,6 +95,7 @@ class OIDCProvider:
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
+            **self.endpoints,
         }
 
     def authorize(self, params: dict) -> tuple[int, str]:
