@@ -3,13 +3,15 @@ account's, TAMs read it; the secret is written and never shown back; each change
 the account's audit record with who made it."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AccountEvent
+from accounts import tasks
+from accounts.models import AccountEvent, Contact
 from accounts.sso.models import AccountSignOn
 from tests import html
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +219,39 @@ def test_the_account_field_offers_the_accounts_without_one(manager, account_a, a
     query = {"app_label": "sso", "model_name": "accountsignon", "field_name": "account"}
     response = client_for(manager).get(url, {**query, "term": ""})
     assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV"]
+
+
+def test_the_primary_contacts_are_mailed_in_their_language_when_sign_in_changes(
+    manager, account_a, account_b, django_capture_on_commit_callbacks
+):
+    primary = ContactFactory(
+        account=account_a, user__email="pia@alpha.example", user__language="nl"
+    ).user
+    ContactFactory(account=account_a, user__email="tom@alpha.example", role=Contact.Role.OTHER)
+    ContactFactory(account=account_a, user__email="gone@alpha.example", user__is_active=False)
+    ContactFactory(account=account_b, user__email="bob@bravo.example")
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, form(account_a))
+    (configured,) = mail.outbox
+    assert configured.to == [primary.email]
+    assert configured.subject == "Single sign-on is ingesteld voor Alpha Mail BV"
+    assert ISSUER in configured.body and "alpha.example, mail.alpha.example" in configured.body
+    sign_on = AccountSignOn.objects.get()
+
+    # The client id alone changes nobody's way in: no mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url(sign_on), form(account_a, client_id="another-client"))
+    assert len(mail.outbox) == 1
+    for change in ({"issuer": "https://idp.elsewhere.example"}, {"enabled": ""}):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(change_url(sign_on), form(account_a, **change))
+    assert [m.to for m in mail.outbox[1:]] == [[primary.email]] * 2
+    assert "https://idp.elsewhere.example" in mail.outbox[1].body
+    assert mail.outbox[2].subject == "De single sign-on van Alpha Mail BV is gewijzigd"
+    assert "Single sign-on: uit" in mail.outbox[2].body
+
+    # A worker given the same task twice mails once.
+    event = AccountEvent.objects.filter(kind=AccountEvent.Kind.SSO_CHANGED).latest("pk")
+    assert tasks.send_sign_on_changed(event.pk, ISSUER, ["alpha.example"], False) == 0
+    assert len(mail.outbox) == 3
