@@ -64,11 +64,10 @@ class _PublicOnlyAdapter(HTTPAdapter):
 
 
 def session() -> requests.Session:
-    """A session whose connections go to public addresses only; no proxy from the
-    environment (it would connect for us, unchecked) and no redirects by default."""
+    """A session whose connections go to public addresses only, and no proxy from the
+    environment (it would connect for us, unchecked). Callers follow no redirect."""
     http = requests.Session()
     http.trust_env = False
-    http.max_redirects = 0
     adapter = _PublicOnlyAdapter()
     http.mount("http://", adapter)
     http.mount("https://", adapter)
