@@ -110,11 +110,14 @@ def attachable_logins(user) -> QuerySet[User]:
 
 def sign_on_permission(user, action: str, account: Account | None = None) -> bool:
     """May `user` view/add/change the single sign-on of `account` (when given)? Support
-    Managers every account's, a TAM their own accounts'; reading follows the contacts'
-    rule (TAMs read every account's; the secret is never shown)."""
+    Managers configure every account's; TAMs only read it (every account's, as they read
+    contacts; the secret is never shown): a TAM who could point their account at a
+    provider they run could sign in as its contacts."""
     if not user.has_perm(f"sso.{action}_accountsignon"):
         return False
-    return account is None or action == "view" or account_in_scope(user, account)
+    if action == "view":
+        return True
+    return user.is_superuser or user.has_role(roles.SUPPORT_MANAGERS)
 
 
 def sign_on_accounts(user) -> QuerySet[Account]:

@@ -7,7 +7,17 @@ from core.once import once
 from . import services
 from .alerts import Alert, NotifierError, notifier_named
 from .models import User
+from .sso import mail as sso_mail
 from .team import mail as team_mail
+
+# A mail server that is down for a while delays a mail, and loses none.
+MAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 @shared_task(
@@ -33,11 +43,7 @@ def deliver_alert(alert: dict, notifier: str) -> bool:
 
 @shared_task(
     name="accounts.tasks.send_password_reset",
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
+    **MAIL_RETRY,
 )
 def send_password_reset(user_id: int) -> bool:
     """The link a person asked for on "Forgot your password?" (token made now, at send)."""
@@ -50,11 +56,7 @@ def send_password_reset(user_id: int) -> bool:
 
 @shared_task(
     name="accounts.tasks.send_invitation",
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
+    **MAIL_RETRY,
 )
 def send_invitation(invitation_id: int, token: str) -> bool:
     """The invitation's mail, once, while the invitation is open."""
@@ -63,4 +65,15 @@ def send_invitation(invitation_id: int, token: str) -> bool:
             f"invitation:{invitation_id}",
             lambda: team_mail.send_invitation_mail(invitation_id=invitation_id, token=token),
         )
+    )
+
+
+@shared_task(
+    name="accounts.tasks.send_sign_on_changed",
+    **MAIL_RETRY,
+)
+def send_sign_on_changed(event_id: int, issuer: str, domains: list, enabled: bool) -> int:
+    """The account's primary contacts learn that its single sign-on was set up or changed."""
+    return sso_mail.send_sign_on_changed_mail(
+        event_id=event_id, issuer=issuer, domains=domains, enabled=enabled
     )

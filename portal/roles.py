@@ -54,8 +54,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("accounts", "accountevent invitation", VIEW),
         *_crud("accounts", CALENDARS, VIEW),
         *_crud("accounts", "oncallshift", VIEW),
-        # Their own accounts' single sign-on (accounts/staff_access.py); switched off, not deleted.
-        *_crud("sso", "accountsignon", EDIT),
+        # Single sign-on read only: who signs in as the account's contacts is the managers'
+        # to decide (accounts/staff_access.py).
+        *_crud("sso", "accountsignon", VIEW),
         # Every case read (oversight); worked on their own accounts (cases/staff_access.py).
         *CASE_READING,
         "cases.change_case",

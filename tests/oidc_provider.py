@@ -36,6 +36,7 @@ class OIDCProvider:
             2048, parameters={"kid": "signing-1", "alg": "RS256"}
         )
         self.claims: dict = {}
+        self.endpoints: dict = {}
         self.sign_with_other_key = False
         self.sign_with_client_secret = False
         self.expires_in = 300
@@ -50,7 +51,8 @@ class OIDCProvider:
     def start(self) -> OIDCProvider:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.issuer = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.issuer = self.base
         return self
 
     def stop(self) -> None:
@@ -66,6 +68,10 @@ class OIDCProvider:
     def reset(self, *, email: str = "", name: str = "Sam Sign-On") -> None:
         with self._lock:
             self.email, self.name = email, name
+            # A test may give the issuer a trailing slash, as some providers do.
+            self.issuer = self.base
+            # Endpoints a test names instead of this provider's own.
+            self.endpoints = {}
             self.claims = {}
             self.sign_with_other_key = False
             self.sign_with_client_secret = False
@@ -82,13 +88,14 @@ class OIDCProvider:
     def configuration(self) -> dict:
         return {
             "issuer": self.issuer,
-            "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token",
-            "jwks_uri": f"{self.issuer}/jwks",
+            "authorization_endpoint": f"{self.base}/authorize",
+            "token_endpoint": f"{self.base}/token",
+            "jwks_uri": f"{self.base}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
+            **self.endpoints,
         }
 
     def authorize(self, params: dict) -> tuple[int, str]:

@@ -5,17 +5,17 @@ loopback, link-local, multicast, reserved or unspecified address), when the endp
 registered AND at each delivery; the delivery then connects to the address that was
 checked, so a name that resolves differently a moment later (DNS rebinding) cannot turn
 a delivery towards the portal's own network. WEBHOOKS_ALLOW_PRIVATE_ADDRESSES lifts the
-address rule for the test suite's servers on loopback.
+address rule (core.addresses) for the test suite's servers on loopback.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+
+from core.addresses import is_public, resolve
 
 from .models import URL_MAX_LENGTH
 
@@ -74,26 +74,6 @@ def split_url(url: str) -> tuple[str, int, str]:
     if parts.query:
         path += "?" + parts.query
     return host, port or 443, path
-
-
-def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-def resolve(host: str, port: int) -> list[str]:
-    """The host's addresses (the system resolver; a test may put another here)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
 def check(url: str, *, allow_private: bool) -> Target:

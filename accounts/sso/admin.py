@@ -1,5 +1,5 @@
-"""Staff configure each account's single sign-on: Support Managers for every account, a
-TAM for their own (accounts/staff_access.py)."""
+"""Staff configure each account's single sign-on: Support Managers for every account; TAMs
+read it (accounts/staff_access.py)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext

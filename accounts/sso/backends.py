@@ -8,17 +8,19 @@ import logging
 
 import jwt
 import requests
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from requests.auth import HTTPBasicAuth
 
 from accounts.backends import PortalBackend
 from accounts.models import Contact, User
 from accounts.team.selectors import open_invitation_for
 from accounts.team.services import TeamError, invitation_accept
 
-from . import provider, services
+from . import connections, provider, services
 from .domains import email_domain
 from .models import AccountSignOn
 from .oidc import ALGORITHMS, oidc_setting
@@ -74,7 +76,24 @@ class SignOnBackend(OIDCAuthenticationBackend):
         self.basic_auth = not methods or "client_secret_basic" in methods
 
     def get_token(self, payload):
-        answer = super().get_token(payload)
+        """The library's token request, made to a public address only, with a timeout and
+        no redirect followed: a 307 would send the client secret on to wherever it points."""
+        auth = None
+        if self.basic_auth:
+            auth = HTTPBasicAuth(payload["client_id"], payload.pop("client_secret"))
+        with connections.session() as http:
+            response = http.post(
+                self.OIDC_OP_TOKEN_ENDPOINT,
+                data=payload,
+                auth=auth,
+                timeout=settings.SSO_HTTP_TIMEOUT,
+                allow_redirects=False,
+            )
+        self.raise_token_response_error(response)
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise SignOnRefused(Refusal.TOKEN_INVALID, "the token answer is not JSON") from exc
         if not isinstance(answer, dict):
             raise SignOnRefused(Refusal.TOKEN_INVALID, "the token answer is not an object")
         return answer

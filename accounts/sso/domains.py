@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.addresses import is_loopback, is_public
+
 # One configuration names a company's own domains: a few, never a list of the world's.
 MAX_DOMAINS = 50
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -87,6 +89,15 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
+def _names_an_address_not_public(host: str | None, *, allow_loopback: bool) -> bool:
+    # A name is resolved, and its addresses checked, when the portal connects.
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return not (is_public(host) or (allow_loopback and is_loopback(host)))
+
+
 def url_problem(url: str, *, allow_loopback_http: bool, issuer: bool = True) -> str | None:
     """Why `url` cannot be an identity provider's address (its issuer or an endpoint), or
     None: HTTPS with a host, no user name, query or fragment. Plain HTTP only on this
@@ -103,6 +114,8 @@ def url_problem(url: str, *, allow_loopback_http: bool, issuer: bool = True) -> 
         return _("The identity provider's address must start with https://.")
     if not host:
         return _("The URL has no host name.")
+    if _names_an_address_not_public(host, allow_loopback=allow_loopback_http):
+        return _("The identity provider's address must be on the public internet.")
     if parts.username or parts.password:
         return _("The URL must not hold a user name or password.")
     if issuer and (parts.query or parts.fragment):

@@ -62,7 +62,9 @@ class AccountSignOnForm(forms.ModelForm):
             self.fields["new_client_secret"].required = True
 
     def clean_issuer(self):
-        issuer = self.cleaned_data["issuer"].strip().rstrip("/")
+        # Kept as typed: the ID token's and discovery's issuer must match it exactly, and
+        # some providers' issuer ends in a slash.
+        issuer = self.cleaned_data["issuer"].strip()
         problem = url_problem(issuer, allow_loopback_http=settings.SSO_ALLOW_LOOPBACK_HTTP)
         if problem:
             raise ValidationError(problem, code="invalid_issuer")

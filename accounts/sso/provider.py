@@ -10,6 +10,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from . import connections
 from .domains import url_problem
 
 # A provider's configuration or key set is a few kilobytes; more is refused unread.
@@ -29,9 +30,12 @@ def _get_json(url: str) -> dict:
     if problem:
         raise ProviderError(f"{url}: {problem}")
     try:
-        with requests.get(
-            url, timeout=settings.SSO_HTTP_TIMEOUT, stream=True, allow_redirects=False
-        ) as response:
+        with (
+            connections.session() as http,
+            http.get(
+                url, timeout=settings.SSO_HTTP_TIMEOUT, stream=True, allow_redirects=False
+            ) as response,
+        ):
             response.raise_for_status()
             body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
     except requests.RequestException as exc:

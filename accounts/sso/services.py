@@ -8,11 +8,16 @@ from django.utils import translation
 
 from accounts.models import AccountEvent, Contact, User
 from accounts.services import account_event_record
+from core import outbox
 
 from .models import AccountSignOn, SignOnDomain
 
 # What the audit record names of a change (never the secret itself).
 AUDITED_FIELDS = ("issuer", "client_id", "enabled", "allow_joining")
+# Who may sign in as the account's people, and through whom: the primary contacts are
+# mailed when these change, so a change nobody asked for is seen.
+MAILED_FIELDS = ("issuer", "enabled")
+CHANGED_MAIL_TASK = "accounts.tasks.send_sign_on_changed"
 
 
 @transaction.atomic
@@ -45,13 +50,25 @@ def sign_on_save(
         )
     changes = _changes(sign_on, before, before_domains, domains, client_secret, created=created)
     if changes:
-        account_event_record(
+        event = account_event_record(
             account=sign_on.account,
             kind=AccountEvent.Kind.SSO_CONFIGURED if created else AccountEvent.Kind.SSO_CHANGED,
             actor=actor,
             subject=sign_on.issuer,
             detail="\n".join(changes),
         )
+        if (
+            created
+            or domains != before_domains
+            or any(before[name] != getattr(sign_on, name) for name in MAILED_FIELDS)
+        ):
+            outbox.enqueue(
+                CHANGED_MAIL_TASK,
+                event.pk,
+                sign_on.issuer,
+                domains,
+                sign_on.enabled,
+            )
     return sign_on
 
 

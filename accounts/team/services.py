@@ -20,6 +20,7 @@ from core import outbox
 from ..models import Account, AccountEvent, Contact, Invitation, User
 from ..services import account_event_record
 from ..signals import contact_deactivated
+from ..sso.selectors import sign_on_for_email
 
 Kind = AccountEvent.Kind
 
@@ -56,6 +57,16 @@ def invitation_send(
     if Contact.objects.filter(account=account, user__email__iexact=email).exists():
         raise TeamError(
             _("Email: %(email)s is already a contact of your account.") % {"email": email}
+        )
+    sign_on = sign_on_for_email(email)
+    if sign_on is not None and sign_on.account_id != account.pk:
+        # Their provider would sign them in to that account, never to this one.
+        raise TeamError(
+            _(
+                "Email: addresses at %(domain)s sign in through another customer account's "
+                "single sign-on; they cannot join your account."
+            )
+            % {"domain": email.rsplit("@", 1)[-1]}
         )
     invitations = Invitation.objects.filter(account=account)
     if invitations.filter(

@@ -142,15 +142,13 @@ EXPECTED: dict[str, dict] = {
             )
         },
     },
-    # Single sign-on: Support Managers every account's, a TAM their own; never deleted
-    # (switched off), and the secret is shown to nobody.
+    # Single sign-on: Support Managers configure every account's, TAMs read it; never
+    # deleted (switched off), and the secret is shown to nobody.
     "sso.accountsignon": {
         **pages(
             changelist=each(LIST, agent=403, representative=403),
-            add=each(FORM, agent=403, representative=403),
-            change=each(
-                READ, superuser=EDIT, manager=EDIT, tam_a=EDIT, agent=403, representative=403
-            ),
+            add=each(FORM, agent=403, representative=403, tam_a=403, tam_b=403),
+            change=each(READ, superuser=EDIT, manager=EDIT, agent=403, representative=403),
             delete=each(403),
             history=each(READ, agent=403, representative=403),
         ),

@@ -1,15 +1,17 @@
 """Staff configure an account's single sign-on in the admin: Support Managers every
-account's, a TAM their own; the secret is written and never shown back; each change is on
+account's, TAMs read it; the secret is written and never shown back; each change is on
 the account's audit record with who made it."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AccountEvent
+from accounts import tasks
+from accounts.models import AccountEvent, Contact
 from accounts.sso.models import AccountSignOn
 from tests import html
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,7 @@ def test_a_manager_configures_it_and_the_audit_record_says_so(manager, account_a
     response = client_for(manager).post(ADD, form(account_a))
     assert response.status_code == 302
     sign_on = AccountSignOn.objects.get(account=account_a)
-    assert sign_on.issuer == ISSUER
+    assert sign_on.issuer == ISSUER + "/"  # as typed: the provider's tokens name it so
     assert sign_on.client_secret == SECRET
     assert sign_on.enabled and not sign_on.allow_joining
     assert sign_on.domain_names == ["alpha.example", "mail.alpha.example"]
@@ -144,23 +146,29 @@ def test_a_domain_of_another_accounts_contacts_is_refused(manager, account_a, cu
     assert not AccountSignOn.objects.exists()
 
 
-def test_a_tam_configures_their_own_accounts_only(tam_a, tam_b, account_a, account_b):
-    response = client_for(tam_b).post(ADD, form(account_a))
-    assert response.status_code == 200
-    assert "Select a valid choice" in html.text(response, ".field-account .errorlist")
-    assert client_for(tam_a).post(ADD, form(account_a)).status_code == 302
+def test_a_tam_reads_their_accounts_configuration_and_changes_nothing(
+    tam_a, tam_b, manager, account_a
+):
+    # Their own account's provider is the way in as its contacts: a manager's to set.
+    assert client_for(tam_a).get(ADD).status_code == 403
+    assert client_for(tam_a).post(ADD, form(account_a)).status_code == 403
+    assert not AccountSignOn.objects.exists()
+    client_for(manager).post(ADD, form(account_a))
     sign_on = AccountSignOn.objects.get(account=account_a)
 
-    # The other TAM reads it (oversight), never its secret, and cannot change it.
-    page = client_for(tam_b).get(change_url(sign_on))
-    assert page.status_code == 200
-    html.absent(page, "input[name=_save]")
-    html.absent(page, "input[name=new_client_secret]")
-    assert SECRET not in page.content.decode()
-    response = client_for(tam_b).post(change_url(sign_on), form(account_a, client_id="stolen"))
-    assert response.status_code == 403
+    for tam in (tam_a, tam_b):
+        page = client_for(tam).get(change_url(sign_on))
+        assert page.status_code == 200
+        assert ISSUER in html.text(page, ".field-issuer")
+        html.absent(page, "input[name=_save]")
+        html.absent(page, "input[name=new_client_secret]")
+        assert SECRET not in page.content.decode()
+        response = client_for(tam).post(
+            change_url(sign_on), form(account_a, issuer="https://idp.tam.example", enabled="")
+        )
+        assert response.status_code == 403
     sign_on.refresh_from_db()
-    assert sign_on.client_id == "support-portal"
+    assert sign_on.issuer == ISSUER + "/" and sign_on.enabled
 
 
 def test_roles_without_the_permission_are_refused(agent, representative, account_a):
@@ -205,14 +213,45 @@ def test_the_list_runs_a_fixed_number_of_queries(manager, django_assert_num_quer
     assert len(domains) == 5 and all(d.endswith(".example") for d in domains)
 
 
-def test_the_account_field_offers_a_tam_their_own_accounts_without_one(
-    tam_a, manager, account_a, account_b
-):
-    other_of_tam_a = AccountFactory(name="Alpha Two BV", tam=tam_a)
-    client_for(manager).post(ADD, form(other_of_tam_a, domain_text="two.example"))
+def test_the_account_field_offers_the_accounts_without_one(manager, account_a, account_b):
+    client_for(manager).post(ADD, form(account_b, domain_text="bravo.example"))
     url = reverse("admin:autocomplete")
     query = {"app_label": "sso", "model_name": "accountsignon", "field_name": "account"}
-    response = client_for(tam_a).get(url, {**query, "term": ""})
-    assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV"]
     response = client_for(manager).get(url, {**query, "term": ""})
-    assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV", "Bravo Sending Ltd"]
+    assert [r["text"] for r in response.json()["results"]] == ["Alpha Mail BV"]
+
+
+def test_the_primary_contacts_are_mailed_in_their_language_when_sign_in_changes(
+    manager, account_a, account_b, django_capture_on_commit_callbacks
+):
+    primary = ContactFactory(
+        account=account_a, user__email="pia@alpha.example", user__language="nl"
+    ).user
+    ContactFactory(account=account_a, user__email="tom@alpha.example", role=Contact.Role.OTHER)
+    ContactFactory(account=account_a, user__email="gone@alpha.example", user__is_active=False)
+    ContactFactory(account=account_b, user__email="bob@bravo.example")
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, form(account_a))
+    (configured,) = mail.outbox
+    assert configured.to == [primary.email]
+    assert configured.subject == "Single sign-on is ingesteld voor Alpha Mail BV"
+    assert ISSUER in configured.body and "alpha.example, mail.alpha.example" in configured.body
+    sign_on = AccountSignOn.objects.get()
+
+    # The client id alone changes nobody's way in: no mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(change_url(sign_on), form(account_a, client_id="another-client"))
+    assert len(mail.outbox) == 1
+    for change in ({"issuer": "https://idp.elsewhere.example"}, {"enabled": ""}):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(change_url(sign_on), form(account_a, **change))
+    assert [m.to for m in mail.outbox[1:]] == [[primary.email]] * 2
+    assert "https://idp.elsewhere.example" in mail.outbox[1].body
+    assert mail.outbox[2].subject == "De single sign-on van Alpha Mail BV is gewijzigd"
+    assert "Single sign-on: uit" in mail.outbox[2].body
+
+    # A worker given the same task twice mails once.
+    event = AccountEvent.objects.filter(kind=AccountEvent.Kind.SSO_CHANGED).latest("pk")
+    assert tasks.send_sign_on_changed(event.pk, ISSUER, ["alpha.example"], False) == 0
+    assert len(mail.outbox) == 3

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import AccountEvent, Contact, Invitation
 from accounts.team.services import invitation_send
+from tests.html import Page
+from tests.oidc_provider import configure_sign_on
 
 from .conftest import signed_in_as, to_provider_and_back
 
@@ -54,6 +56,7 @@ def test_the_invitee_of_a_single_sign_on_domain_joins_through_their_provider(
         account=account_a, kind=AccountEvent.Kind.INVITATION_ACCEPTED, subject__icontains="bob"
     ).exists()
     # Joining at sign-on stayed off: the invitation let them in, not the account's setting.
+    sign_on_a.refresh_from_db()
     assert not sign_on_a.allow_joining
     assert not AccountEvent.objects.filter(kind=AccountEvent.Kind.SSO_CONTACT_CREATED).exists()
 
@@ -69,3 +72,20 @@ def test_a_withdrawn_invitation_lets_nobody_in_by_single_sign_on(
     assert refused.status_code == 403
     assert signed_in_as(client) is None
     assert not Contact.objects.filter(user__email="bob@alpha.example").exists()
+
+
+def test_an_address_of_another_accounts_single_sign_on_domain_is_not_invited(
+    client_a, account_b, oidc
+):
+    configure_sign_on(account_b, oidc, domain="bravo.example")
+    response = client_a.post(
+        reverse("accounts:team_invite"),
+        {"email": "Eve@Bravo.example", "role": "technical", "language": "en"},
+    )
+    assert response.status_code == 400
+    assert (
+        "Email: addresses at bravo.example sign in through another customer account's single "
+        "sign-on" in Page(response).text("form .alert")
+    )
+    assert not Invitation.objects.exists()
+    assert not AccountEvent.objects.filter(kind=AccountEvent.Kind.CONTACT_INVITED).exists()

@@ -8,12 +8,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AccountEvent, Contact, User
 from accounts.signin import services as signin_services
+from accounts.sso.models import AccountSignOn
 from tests import html
 from tests.factories import ContactFactory, StaffFactory
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
 
 from .conftest import signed_in_as, sso_sign_in, start, to_provider_and_back
 
@@ -289,4 +292,28 @@ def test_refusals_count_towards_no_password_lockout(client, customer_a, sign_on_
     assert not AccessAttempt.objects.exists()
     oidc.claims = {}
     assert sso_sign_in(client, "alice@alpha.example").status_code == 302
+    assert signed_in_as(client) == customer_a
+
+
+def test_an_issuer_ending_in_a_slash_is_kept_as_typed_and_signs_in(
+    client, manager, account_a, customer_a, oidc
+):
+    oidc.issuer = oidc.base + "/"
+    staff = Client()
+    staff.force_login(manager)
+    saved = staff.post(
+        reverse("admin:sso_accountsignon_add"),
+        {
+            "account": account_a.pk,
+            "issuer": f"  {oidc.issuer} ",
+            "client_id": CLIENT_ID,
+            "new_client_secret": CLIENT_SECRET,
+            "domain_text": "alpha.example",
+            "enabled": "on",
+        },
+    )
+    assert saved.status_code == 302
+    assert AccountSignOn.objects.get(account=account_a).issuer == oidc.issuer
+    response = sso_sign_in(client, "alice@alpha.example")
+    assert response["Location"] == reverse("home")
     assert signed_in_as(client) == customer_a
