@@ -11,16 +11,22 @@ class AddressNotPublic(Exception):
     """The host resolves to an address the portal must not connect to."""
 
     def __init__(self, host: str, address: str):
-        super().__init__(f"{host} resolves to {address}, which is not a public internet address")
+        super().__init__(f"{host} is not at a public internet address")
         self.host = host
         self.address = address
 
 
 def _ip(address: str):
-    # An IPv4 address written as IPv6 (::ffff:10.0.0.1) reaches the IPv4 host.
+    # An IPv4 address carried in IPv6 reaches the IPv4 host: written as IPv6
+    # (::ffff:10.0.0.1), or tunnelled by 6to4 (2002:7f00:1::) or Teredo.
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped
+        if ip.sixtofour is not None:
+            return ip.sixtofour
+        if ip.teredo is not None:
+            return ip.teredo[1]
     return ip
 
 

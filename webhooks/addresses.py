@@ -90,11 +90,13 @@ def check(url: str, *, allow_private: bool) -> Target:
     if not allow_private:
         refused = [a for a in addresses if not is_public(a)]
         if refused:
+            # The address itself is not named: the sentence must not map the private
+            # network for whoever types names into the form.
             raise AddressRefused(
                 _(
-                    "The host %(host)s resolves to %(address)s, which is not a public internet "
-                    "address: webhooks are only sent to the internet."
+                    "The host %(host)s is not at a public internet address: webhooks are only "
+                    "sent to the internet."
                 )
-                % {"host": host, "address": refused[0]}
+                % {"host": host}
             )
     return Target(host=host, port=port, path=path, address=addresses[0])

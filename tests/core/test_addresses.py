@@ -18,7 +18,18 @@ def test_a_host_with_only_public_addresses_is_returned_with_them(monkeypatch):
     ]
 
 
-@pytest.mark.parametrize("private", ["169.254.169.254", "10.0.0.7", "::1", "::ffff:192.168.0.1"])
+@pytest.mark.parametrize(
+    "private",
+    [
+        "169.254.169.254",
+        "10.0.0.7",
+        "::1",
+        "::ffff:192.168.0.1",
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a00:7::1",  # 6to4 of 10.0.0.7
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo of 10.0.0.1
+    ],
+)
 def test_one_address_that_is_not_public_refuses_the_host(monkeypatch, private):
     _resolving_to(monkeypatch, "93.184.216.34", private)
     with pytest.raises(AddressNotPublic) as refused:

@@ -73,11 +73,11 @@ def test_the_primary_contact_registers_an_endpoint_and_sees_its_secret_once(
         ("not a url", "The URL may not contain spaces or control characters."),
         (
             "https://10.0.0.5/in",
-            "The host 10.0.0.5 resolves to 10.0.0.5, which is not a public internet address",
+            "The host 10.0.0.5 is not at a public internet address",
         ),
         (
             "https://169.254.169.254/latest/meta-data",
-            "resolves to 169.254.169.254, which is not a public internet address",
+            "The host 169.254.169.254 is not at a public internet address",
         ),
     ],
 )
