@@ -66,7 +66,7 @@ def test_a_name_resolving_to_an_inside_address_is_never_connected_to(read, insid
             provider.configuration(inside_name)
         else:
             provider.signing_keys(f"{inside_name}/jwks")
-    assert "not a public internet address" in str(refused.value)
+    assert "not at a public internet address" in str(refused.value)
     assert not connected(listener)
 
 
@@ -79,7 +79,7 @@ def test_the_token_request_never_goes_to_an_inside_address(customer_a, inside_na
     backend.OIDC_OP_TOKEN_ENDPOINT = f"{inside_name}/token"
     with pytest.raises(provider.requests.ConnectionError) as refused:
         backend.get_token({"client_id": "portal", "client_secret": "s3cret", "code": "c"})
-    assert "not a public internet address" in str(refused.value)
+    assert "not at a public internet address" in str(refused.value)
     assert not connected(listener)
 
 

@@ -152,7 +152,7 @@ def test_the_address_is_checked_again_at_each_delivery(endpoint_for, receiver, f
     delivery = Delivery.objects.get()
     assert receiver.received == []
     assert delivery.status == "pending"
-    assert "127.0.0.1, which is not a public internet address" in delivery.error
+    assert "127.0.0.1 is not at a public internet address" in delivery.error
 
 
 def test_the_delivery_connects_to_the_address_it_checked(
