@@ -121,3 +121,16 @@ def test_every_string_of_a_jinja2_template_has_dutch():
             if key not in translated:
                 missing.append(f"{template.relative_to(ROOT)}:{line}: {key[0]}")
     assert missing == [], "No Dutch for:\n" + "\n".join(missing)
+
+
+def test_no_two_catalogues_give_the_same_words_different_dutch():
+    """Django merges every app's catalogue into one: a msgid translated one way in one app
+    and another way in the next shows one app's words in the other's pages and mails."""
+    dutch: dict[tuple, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for e in parse_po(path):
+            if e["msgid_plural"] is None and e["msgstr"].get(0):
+                key = (e.get("msgctxt"), e["msgid"])
+                dutch.setdefault(key, {})[str(path.relative_to(ROOT))] = e["msgstr"][0]
+    clashes = {key: seen for key, seen in dutch.items() if len(set(seen.values())) > 1}
+    assert clashes == {}
