@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.mail import send_mail
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from accounts.models import AccountEvent, Contact
 from core.mail import render_mail
@@ -28,7 +29,6 @@ def send_sign_on_changed_mail(*, event_id: int, issuer: str, domains: list[str],
         "at": event.at,
         "issuer": issuer,
         "domains": ", ".join(domains),
-        "enabled": enabled,
     }
     mailed = 0
     for contact in readers:
@@ -36,7 +36,8 @@ def send_sign_on_changed_mail(*, event_id: int, issuer: str, domains: list[str],
 
         def send(user=user):
             with translation.override(user.language), timezone.override(user.time_zone):
-                mail = render_mail("accounts/emails/sign_on_changed", context)
+                switch = pgettext("switch", "on") if enabled else pgettext("switch", "off")
+                mail = render_mail("accounts/emails/sign_on_changed", {**context, "switch": switch})
             send_mail(mail.subject, mail.text, None, [user.email])
             return True
 
