@@ -7,8 +7,9 @@ one in a leaked log) without the secret.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+
+from core.hashing import token_hash
 
 TOKEN_START = "ee_"  # noqa: S105 - the visible start of every token, no secret
 PREFIX_LENGTH = 8
@@ -21,10 +22,6 @@ def new_token() -> tuple[str, str, str]:
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     token = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     return token, prefix, token_hash(token)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def looks_like_token(value: str) -> bool:

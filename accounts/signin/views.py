@@ -7,11 +7,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+
+from core.next_url import path_of_this_site
 
 from . import hooks, second_factor, services
 from .forms import CodeForm, ResetLinkForm, SignInForm
@@ -69,12 +70,9 @@ def _time_and_zone(moment) -> dict:
 
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # A path of this site only: a bare word ("-1") would be taken for a view's name.
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("admin:index") if request.user.is_staff else reverse("home")
+    return path_of_this_site(request, candidate) or (
+        reverse("admin:index") if request.user.is_staff else reverse("home")
+    )
 
 
 def _with_next(name: str, next_url: str) -> str:

@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import View
@@ -17,6 +16,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from accounts.access import primary_contact_required
 from accounts.signin.middleware import SESSION_KEY as SECOND_FACTOR_KEY
+from core.next_url import path_of_this_site
 
 from . import provider, selectors, services
 from .backends import SignOnBackend
@@ -31,12 +31,7 @@ BACKEND = f"{SignOnBackend.__module__}.{SignOnBackend.__qualname__}"
 
 def safe_next(request) -> str | None:
     """A path of this site from `next`, or None."""
-    candidate = request.GET.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return None
+    return path_of_this_site(request, request.GET.get("next") or "")
 
 
 def refused(request, refusal: Refusal, *, email: str = ""):

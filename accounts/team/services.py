@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core import outbox
+from core.hashing import token_hash
 
 from ..models import Account, AccountEvent, Contact, Invitation, User
 from ..services import account_event_record
@@ -33,10 +33,6 @@ MAIL_TASK = "accounts.tasks.send_invitation"
 
 class TeamError(ValidationError):
     """A change the rules refuse, with the sentence saying why."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- invitations ---------------------------------------------------------------------
